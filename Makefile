@@ -1,0 +1,35 @@
+# `make build` builds the course in this folder into dist/; `make test` runs the tests.
+# Both set up .venv themselves: nothing needs to be installed by hand first.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.test-installed
+
+.PHONY: build test check bench clean
+
+build: $(INSTALLED)
+	$(VENV)/bin/coursepack build .
+
+check: $(INSTALLED)
+	$(VENV)/bin/coursepack check .
+
+test: $(TEST_INSTALLED)
+	bash scripts/install-test-tools.sh
+	$(PY) -m pytest
+
+bench: $(INSTALLED)
+	$(PY) benchmarks/run.py
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TEST_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache

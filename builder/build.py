@@ -1,0 +1,61 @@
+"""The pipeline: load -> validate -> render -> package -> write.
+
+Everything is read, checked and rendered in memory before anything is written, so a
+problem anywhere leaves the output folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder import runtime
+from builder.archive import write_zip
+from builder.errors import BuildAborted, Problem
+from builder.loaders import load_course
+from builder.model import Course
+from builder.packagers import packagers
+from builder.render import make_env, render_site, template_dirs, theme_dir
+from builder.validate import validate
+
+
+@dataclass
+class BuildResult:
+    course: Course
+    written: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    worst_suspend: int = 0
+
+
+def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Problem]]:
+    """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings."""
+    course, problems = load_course(root)
+    problems += validate(course, targets)
+    if any(p.level == "error" for p in problems):
+        raise BuildAborted(problems)
+    return course, problems
+
+
+def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
+          strict: bool = False) -> BuildResult:
+    """Build the packages of the course at ``root`` into ``out`` (default ``root/dist``)."""
+    root = root.resolve()
+    course, warnings = check(root, targets)
+    if strict and warnings:
+        raise BuildAborted([Problem(w.file, w.line, w.key, w.message, w.hint) for w in warnings])
+    targets = targets or course.targets
+    out = (out or root / "dist").resolve()
+    dirs = template_dirs(root)
+    env = make_env(dirs)
+    available = packagers()
+    packages: dict[Path, dict[str, bytes]] = {}
+    for target in targets:
+        packager = available[target](env, theme_dir())
+        site = render_site(course, target, dirs)
+        packages[out / packager.file_name(course)] = packager.package_files(course, site)
+    result = BuildResult(course, warnings=warnings,
+                         worst_suspend=runtime.worst_case_suspend(course))
+    for dest, files in packages.items():
+        write_zip(files, dest)
+        result.written.append(dest)
+    return result

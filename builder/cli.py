@@ -1,0 +1,63 @@
+"""The ``coursepack`` command line. Each command parses options, calls one function and
+prints the result; the work happens in :mod:`builder.build`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from builder import __version__
+
+TARGETS = ("scorm12",)
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coursepack")
+def cli() -> None:
+    """Build e-learning packages (SCORM 1.2) from a course written as plain files:
+    course.yaml, modules/*.md and scenarios/*.yaml.
+
+    Run `coursepack build` in a course folder; see README.md and docs/authoring.md.
+    """
+
+
+@cli.command()
+@click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-t", "--target", "targets", multiple=True, type=click.Choice(TARGETS),
+              help="Package to build; repeat for several. Default: the `targets` list in "
+                   "course.yaml, else scorm12.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the packages. Default: dist/ inside PROJECT_DIR. Only the "
+                   "package files being built are replaced; nothing else there is touched.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict: bool) -> None:
+    """Build the course in PROJECT_DIR (default: the current folder) into zip packages.
+
+    Every problem in the sources is reported at once, with file, line and a hint; then
+    the command exits with code 1 and writes nothing. Set SOURCE_DATE_EPOCH to choose the
+    timestamp stored in the zips (the same sources always give the same bytes).
+    """
+    from builder.build import build as run_build
+
+    if not project_dir.is_dir():
+        raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
+    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict)
+    for w in result.warnings:
+        click.echo("warning: " + w.format(), err=True)
+    course = result.course
+    pages = sum(len(m.pages) for m in course.modules) + len(course.assessments)
+    click.echo(f"{course.title} {course.version}: {len(course.outline)} units, {pages} pages, "
+               f"{len(course.objectives)} objectives")
+    click.echo(f"Resume state: at most {result.worst_suspend} of 4096 characters "
+               "(SCORM 1.2 suspend_data)")
+    for path in result.written:
+        click.echo(f"Wrote {_rel(path)} ({path.stat().st_size / 1024:.0f} KB)")

@@ -1,0 +1,531 @@
+"""Read a course folder into the typed model (:mod:`builder.model`).
+
+This is the only module that sees raw YAML. Shape problems (wrong types, missing or
+unknown keys, YAML syntax) are collected with file and line; cross-file rules live in
+:mod:`builder.validate`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from builder.errors import BuildAborted, Problem, did_you_mean
+from builder.markdown import Links, MarkdownRenderer, QuestionBlock, slugify, split_pages
+from builder.model import (
+    COMPLETION_RULES,
+    QUESTION_TYPES,
+    Assessment,
+    Choice,
+    Course,
+    GlossaryEntry,
+    Html,
+    Module,
+    Node,
+    Objective,
+    Page,
+    Question,
+    Reference,
+    Source,
+    Tracking,
+)
+from builder.yamlfile import ID_HINT, ID_RE, Fields, LList, parse_yaml
+
+MAX_TEXT_FILE = 2 * 1024 * 1024  # bytes; a course text file larger than this is a mistake
+VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+REF_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+TARGETS = ("scorm12",)
+
+
+class Loader:
+    """Loads one project. ``problems`` collects everything found along the way."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self.problems: list[Problem] = []
+        self.texts: list[Html] = []
+        self.renderer: MarkdownRenderer | None = None
+
+    # -- files ---------------------------------------------------------------------------
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def read_text(self, path: Path) -> str | None:
+        """The file's text, or None (with a problem) when it cannot be used."""
+        rel = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+        real = path.resolve()
+        if not real.is_relative_to(self.root):
+            self.problems.append(Problem(rel, 0, "", "this file is a link to a place outside "
+                                         "the project folder", "copy the file into the "
+                                         "project instead of linking to it"))
+            return None
+        try:
+            size = real.stat().st_size
+            if size > MAX_TEXT_FILE:
+                self.problems.append(Problem(rel, 0, "", f"file is too large ({size:,} bytes; "
+                                             f"the limit is {MAX_TEXT_FILE:,})",
+                                             "split it into several modules"))
+                return None
+            data = real.read_bytes()
+        except OSError as exc:
+            self.problems.append(Problem(rel, 0, "", f"cannot read the file: {exc.strerror}"))
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.problems.append(Problem(rel, line, "", "the file is not valid UTF-8 text "
+                                         f"(byte {exc.start})", "save it as UTF-8 in your "
+                                         "editor"))
+            return None
+        return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+    def read_yaml(self, path: Path):
+        text = self.read_text(path)
+        if text is None:
+            return None
+        if not text.strip():
+            self.problems.append(Problem(self.rel(path), 1, "", "the file is empty"))
+            return None
+        data, problems = parse_yaml(text, self.rel(path))
+        self.problems.extend(problems)
+        return data
+
+    def markdown(self, text: str, file: str, line: int, scope: str, *,
+                 inline: bool = False) -> str:
+        """Render Markdown that is not a module page (course description, prompts,
+        feedback, scenario text). ``inline`` unwraps a single paragraph, for places such
+        as a question's legend or a choice's label where block markup is not allowed."""
+        assert self.renderer is not None
+        rendered = self.renderer.render(text, file=file, first_line=line, scope=scope,
+                                        problems=self.problems, allow_questions=False)
+        self.texts.append(Html(rendered.html, tuple(rendered.citations),
+                               tuple(rendered.terms), tuple(rendered.assets)))
+        html = rendered.html
+        if inline:
+            m = re.fullmatch(r"<p>(.*)</p>\n?", html, re.S)
+            if m and "<p>" not in m.group(1):
+                html = m.group(1)
+        return html
+
+    # -- course.yaml -------------------------------------------------------------------------
+    def load(self) -> Course:
+        path = self.root / "course.yaml"
+        if not path.is_file():
+            raise BuildAborted([Problem("course.yaml", 0, "", f"no course.yaml in {self.root}",
+                                        "run coursepack in the course folder, or pass the "
+                                        "folder: coursepack build path/to/course")])
+        data = self.read_yaml(path)
+        if data is None:
+            raise BuildAborted(self.problems)
+        f = Fields(data, "course.yaml", "", self.problems)
+        if not f.ok:
+            raise BuildAborted(self.problems)
+        course_id = f.get_id("id")
+        title = f.get("title", str, required=True, default="")
+        version = f.get("version", str, required=True, default="0",
+                        check=lambda v: "" if VERSION_RE.match(v) else
+                        f"version '{v}' must be letters, digits, '.', '-', '+' or '_' "
+                        "(it becomes part of the package file name)")
+        language = f.get("language", str, default="en",
+                         check=lambda v: "" if LANG_RE.match(v) else
+                         f"'{v}' is not a language tag (examples: en, en-US, es)")
+        description = f.get("description", str, default="")
+        audience = f.get_list("audience", str)
+        objectives = self.objectives(f)
+        outline_ids = f.get_list("outline", str, required=True)
+        outline_line = f.line_of("outline")
+        tracking = self.tracking(f)
+        targets = f.get_list("targets", str)
+        for i, t in enumerate(targets):
+            if t not in TARGETS:
+                f.error("targets", f"unknown target '{t}' (targets[{i}])",
+                        did_you_mean(t, TARGETS) or "available: " + ", ".join(TARGETS))
+        f.done()
+
+        references = self.references()
+        glossary_raw = self.glossary_raw()
+        links = Links(
+            references={r.id: r.short for r in references},
+            terms={},
+        )
+        for entry in glossary_raw:
+            for name in (entry["id"], entry["term"], *entry["aliases"]):
+                links.terms.setdefault(name.lower(), entry["id"])
+        self.renderer = MarkdownRenderer(self.root, links)
+        glossary = []
+        for entry in glossary_raw:
+            html = self.renderer.render_inline(entry["definition"])
+            links.definitions[entry["id"]] = html
+            glossary.append(GlossaryEntry(entry["id"], entry["term"], tuple(entry["aliases"]),
+                                          html, entry["source"], entry["src"]))
+        description_html = self.markdown(description, "course.yaml",
+                                         f.line_of("description") + 1, "course")
+        units = self.units(outline_ids, outline_line)
+        return Course(
+            id=course_id or "course", title=title, version=str(version), language=language,
+            description_html=description_html, audience=tuple(audience),
+            objectives=tuple(objectives), outline=tuple(units), tracking=tracking,
+            references=tuple(references), glossary=tuple(glossary), root=self.root,
+            targets=tuple(dict.fromkeys(t for t in targets if t in TARGETS)) or ("scorm12",),
+            texts=tuple(self.texts),
+        )
+
+    def objectives(self, f: Fields) -> list[Objective]:
+        out = []
+        raw = f.get("objectives", list, default=[])
+        for i, item in enumerate(raw):
+            o = Fields(item, "course.yaml", f"objectives[{i}]", self.problems,
+                       raw.line_of(i) if isinstance(raw, LList) else 0)
+            oid = o.get_id("id")
+            text = o.get("text", str, required=True, default="")
+            o.done()
+            if oid:
+                out.append(Objective(oid, text, Source("course.yaml", o.line)))
+        return out
+
+    def tracking(self, f: Fields) -> Tracking:
+        raw = f.get("tracking", dict, default=None)
+        line = f.line_of("tracking")
+        if raw is None:
+            return Tracking("viewed", None, None, Source("course.yaml", line))
+        t = Fields(raw, "course.yaml", "tracking", self.problems)
+        completion = t.get("completion", str, default="viewed",
+                           check=lambda v: "" if v in COMPLETION_RULES else
+                           f"completion must be one of {', '.join(COMPLETION_RULES)}, not '{v}'")
+        mastery = t.get("mastery_score", (int, float), default=None,
+                        check=lambda v: "" if 0 <= v <= 100 else
+                        f"mastery_score is a percentage from 0 to 100, not {v}")
+        assessment = t.get_id("assessment", required=False)
+        t.done()
+        return Tracking(completion, None if mastery is None else round(mastery),
+                        assessment, Source("course.yaml", t.line))
+
+    # -- references and glossary ---------------------------------------------------------
+    def _list_file(self, name: str) -> list[tuple[Fields, int]]:
+        path = self.root / name
+        if not path.exists():
+            return []
+        data = self.read_yaml(path)
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            self.problems.append(Problem(name, getattr(data, "line", 1), "",
+                                         "expected a list of entries (each starting with '- ')"))
+            return []
+        return [(Fields(item, name, f"[{i}]", self.problems, data.line_of(i)), i)
+                for i, item in enumerate(data)]
+
+    def references(self) -> list[Reference]:
+        out = []
+        for f, _ in self._list_file("references.yaml"):
+            rid = f.get("id", str, required=True, check=lambda v: "" if REF_ID_RE.match(v)
+                        else f"'{v}' is not a valid reference id (letters, digits, '.', '_', "
+                        "'-', starting with a letter)")
+            short = f.get("short", str, required=True, default="")
+            text = f.get("text", str, required=True, default="")
+            url = f.get("url", str, default="", check=lambda v: "" if re.match(
+                r"^https?://\S+$", v) else f"'{v}' is not a web address (http:// or https://)")
+            f.done()
+            if rid:
+                out.append(Reference(rid, short, text, url, Source("references.yaml", f.line)))
+        return out
+
+    def glossary_raw(self) -> list[dict]:
+        out = []
+        for f, _ in self._list_file("glossary.yaml"):
+            gid = f.get_id("id")
+            term = f.get("term", str, required=True, default="")
+            aliases = f.get_list("aliases", str)
+            definition = f.get("definition", str, required=True, default="")
+            source = f.get("source", str)
+            f.done()
+            if gid:
+                out.append({"id": gid, "term": term, "aliases": aliases,
+                            "definition": definition, "source": source,
+                            "src": Source("glossary.yaml", f.line)})
+        return out
+
+    # -- units ---------------------------------------------------------------------------
+    def _files(self, folder: str, suffixes: tuple[str, ...]) -> dict[str, Path]:
+        """Map unit id (file stem without its NN- prefix) to path."""
+        base = self.root / folder
+        out: dict[str, Path] = {}
+        if not base.is_dir():
+            return out
+        for path in sorted(base.iterdir()):
+            if path.suffix.lower() not in suffixes or not path.is_file():
+                continue
+            uid = re.sub(r"^\d+[-_]", "", path.stem)
+            if uid in out:
+                self.problems.append(Problem(self.rel(path), 0, "", f"two files give the id "
+                                             f"'{uid}': {out[uid].name} and {path.name}",
+                                             "rename one of them"))
+                continue
+            out[uid] = path
+        return out
+
+    def units(self, outline: list[str], outline_line: int) -> list[Module | Assessment]:
+        modules = self._files("modules", (".md",))
+        scenarios = self._files("scenarios", (".yaml", ".yml"))
+        units: list[Module | Assessment] = []
+        seen: set[str] = set()
+        for uid in outline:
+            if uid in seen:
+                self.problems.append(Problem("course.yaml", outline_line, "outline",
+                                             f"'{uid}' appears twice in the outline",
+                                             "list each module or assessment once"))
+                continue
+            seen.add(uid)
+            if uid in modules and uid in scenarios:
+                self.problems.append(Problem(
+                    "course.yaml", outline_line, "outline", f"'{uid}' names both "
+                    f"modules/{modules[uid].name} and scenarios/{scenarios[uid].name}",
+                    "rename one of the files"))
+            elif uid in modules:
+                unit = self.module(modules[uid], uid)
+                if unit:
+                    units.append(unit)
+            elif uid in scenarios:
+                unit = self.assessment(scenarios[uid], uid)
+                if unit:
+                    units.append(unit)
+            else:
+                hint = did_you_mean(uid, [*modules, *scenarios]) or (
+                    f"create modules/{uid}.md or scenarios/{uid}.yaml")
+                self.problems.append(Problem("course.yaml", outline_line, "outline",
+                                             f"no module or scenario file for '{uid}'", hint))
+        for uid, path in {**modules, **scenarios}.items():
+            if uid not in seen:
+                self.problems.append(Problem(self.rel(path), 0, "", f"'{uid}' is not in the "
+                                             "outline of course.yaml, so it is not built",
+                                             "add it to 'outline', or delete the file",
+                                             level="warning"))
+        if not outline:
+            self.problems.append(Problem("course.yaml", outline_line, "outline",
+                                         "the outline is empty", "list your module ids"))
+        return units
+
+    def module(self, path: Path, uid: str) -> Module | None:
+        text = self.read_text(path)
+        if text is None:
+            return None
+        rel = self.rel(path)
+        if not text.startswith("---\n"):
+            self.problems.append(Problem(rel, 1, "", "a module starts with YAML front matter "
+                                         "between two '---' lines", "add:\n---\ntitle: "
+                                         "Module title\n---"))
+            return None
+        end = text.find("\n---\n", 3)
+        if end < 0 and text.endswith("\n---"):
+            end = len(text) - 4
+        if end < 0:
+            self.problems.append(Problem(rel, 1, "", "the front matter has no closing '---' "
+                                         "line"))
+            return None
+        meta, _ = parse_yaml(text[4:end + 1], rel, first_line=2)
+        if meta is None:
+            self.problems.extend(_)
+            return None
+        self.problems.extend(_)
+        f = Fields(meta, rel, "", self.problems, 2)
+        mid = f.get_id("id", required=False, default=uid)
+        title = f.get("title", str, required=True, default=uid)
+        duration = f.get("duration", int, check=lambda v: "" if v > 0 else
+                         "duration is the estimated number of minutes, a whole number above 0")
+        objectives = f.get_list("objectives", str)
+        f.done()
+        if mid != uid:
+            self.problems.append(Problem(rel, f.line_of("id"), "id", f"the id '{mid}' differs "
+                                         f"from the file name's '{uid}'", "the outline refers "
+                                         "to modules by file name: rename the file or drop the "
+                                         "id", level="error"))
+        body_line = text[: end + 5].count("\n") + 1
+        preamble, page_sources = split_pages(text[end + 5:], body_line)
+        if preamble.strip():
+            self.problems.append(Problem(rel, body_line, "", "text before the first page "
+                                         "heading", "start each page with a level-1 heading: "
+                                         "# Page title"))
+        if not page_sources:
+            self.problems.append(Problem(rel, body_line, "", "the module has no pages",
+                                         "start each page with a level-1 heading: # Page title"))
+        pages: list[Page] = []
+        page_ids: dict[str, int] = {}
+        for ps in page_sources:
+            pid = ps.id if ps.id is not None else slugify(ps.title)
+            if not ID_RE.match(pid):
+                self.problems.append(Problem(rel, ps.line, "", f"page id '{pid}' is not valid",
+                                             ID_HINT))
+            if pid in page_ids:
+                self.problems.append(Problem(rel, ps.line, "", f"two pages have the id '{pid}' "
+                                             f"(the other is on line {page_ids[pid]})",
+                                             "give one of them its own id: # Title {#other-id}"))
+            page_ids[pid] = ps.line
+            assert self.renderer is not None
+            rendered = self.renderer.render(ps.body, file=rel, first_line=ps.body_line,
+                                            scope=f"{mid}-{pid}", base_dir=path.parent,
+                                            problems=self.problems)
+            self.texts.append(Html(rendered.html, tuple(rendered.citations),
+                                   tuple(rendered.terms), tuple(rendered.assets)))
+            blocks: list[str | Question] = []
+            for block in rendered.blocks:
+                if isinstance(block, QuestionBlock):
+                    q = self.inline_question(block, rel)
+                    if q:
+                        blocks.append(q)
+                else:
+                    blocks.append(block)
+            pages.append(Page(pid, ps.title, tuple(blocks), Source(rel, ps.line)))
+        return Module(mid, title, duration, tuple(objectives), tuple(pages), Source(rel, 1))
+
+    def inline_question(self, block: QuestionBlock, rel: str) -> Question | None:
+        data, problems = parse_yaml(block.text, rel, first_line=block.line)
+        self.problems.extend(problems)
+        if data is None:
+            return None
+        return self.question(data, rel, "question", block.line)
+
+    def question(self, data, rel: str, key: str, line: int = 0) -> Question | None:
+        f = Fields(data, rel, key, self.problems, line)
+        if not f.ok:
+            return None
+        qid = f.get_id("id")
+        qtype = f.get("type", str, required=True, default="choice",
+                      check=lambda v: "" if v in QUESTION_TYPES else
+                      f"unknown question type '{v}'. " + (did_you_mean(v, QUESTION_TYPES) or
+                                                           "Types: " + ", ".join(QUESTION_TYPES)))
+        prompt = f.get("prompt", str, required=True, default="")
+        objectives = f.get_list("objectives", str)
+        weight = f.get("weight", (int, float), default=1,
+                       check=lambda v: "" if v > 0 else "weight must be above 0")
+        answer = None
+        choices: list[Choice] = []
+        if qtype == "true-false":
+            answer = f.get("answer", bool, required=True, default=True)
+        raw_choices = f.get("choices", list, required=qtype != "true-false", default=[])
+        if qtype == "true-false" and raw_choices:
+            f.error("choices", "a true-false question has no choices", "use 'answer: true' or "
+                    "'answer: false' instead")
+        elif qtype == "true-false":
+            choices = [Choice("true", "", answer is True, "", source=Source(rel, f.line)),
+                       Choice("false", "", answer is False, "", source=Source(rel, f.line))]
+        else:
+            for i, item in enumerate(raw_choices):
+                c = Fields(item, rel, f"{f.key('choices')}[{i}]", self.problems,
+                           raw_choices.line_of(i) if isinstance(raw_choices, LList) else 0)
+                cid = c.get_id("id")
+                text = c.get("text", str, required=True, default="")
+                correct = c.get("correct", bool, default=False)
+                feedback = c.get("feedback", str, default="")
+                c.done()
+                choices.append(Choice(
+                    cid or f"choice-{i}", self.markdown(text, rel, c.line_of("text"),
+                                                        f"{qid}-{cid}-text", inline=True),
+                    correct, self.markdown(feedback, rel, c.line, f"{qid}-{cid}") if feedback
+                    else "", source=Source(rel, c.line)))
+        fb = f.get("feedback", dict, default=None)
+        fb_correct = fb_incorrect = ""
+        if fb is not None:
+            ff = Fields(fb, rel, f.key("feedback"), self.problems)
+            fb_correct = ff.get("correct", str, default="")
+            fb_incorrect = ff.get("incorrect", str, default="")
+            ff.done()
+            fb_correct = self.markdown(fb_correct, rel, ff.line_of("correct"), f"{qid}-ok")
+            fb_incorrect = self.markdown(fb_incorrect, rel, ff.line_of("incorrect"), f"{qid}-no")
+        f.done()
+        return Question(qid or "question", qtype,
+                        self.markdown(prompt, rel, f.line_of("prompt"), f"{qid}-prompt",
+                                      inline=True),
+                        tuple(choices), tuple(objectives), float(weight), fb_correct,
+                        fb_incorrect, Source(rel, f.line))
+
+    def assessment(self, path: Path, uid: str) -> Assessment | None:
+        data = self.read_yaml(path)
+        if data is None:
+            return None
+        rel = self.rel(path)
+        f = Fields(data, rel, "", self.problems)
+        if not f.ok:
+            return None
+        aid = f.get_id("id", required=False, default=uid)
+        if aid != uid:
+            f.error("id", f"the id '{aid}' differs from the file name's '{uid}'",
+                    "the outline refers to scenarios by file name: rename the file or drop "
+                    "the id")
+        title = f.get("title", str, required=True, default=uid)
+        intro = f.get("intro", str, default="")
+        attempts = f.get("attempts", int, default=0, check=lambda v: "" if v >= 0 else
+                         "attempts is 0 (unlimited) or more")
+        objectives = f.get_list("objectives", str)
+        raw_questions = f.get("questions", list, default=None)
+        start = f.get_id("start", required=False)
+        raw_nodes = f.get("nodes", list, default=None)
+        f.done()
+        questions: list[Question] = []
+        nodes: list[Node] = []
+        if (raw_questions is None) == (raw_nodes is None):
+            self.problems.append(Problem(rel, f.line, "", "an assessment has either "
+                                         "'questions' (a quiz) or 'nodes' (a branching "
+                                         "scenario)", "see docs/authoring.md"))
+        for i, item in enumerate(raw_questions or []):
+            q = self.question(item, rel, f"questions[{i}]", raw_questions.line_of(i)
+                              if isinstance(raw_questions, LList) else 0)
+            if q:
+                questions.append(q)
+        if raw_questions is not None and not raw_questions:
+            f.error("questions", "the quiz has no questions")
+        if raw_questions is not None and objectives:
+            f.error("objectives", "a quiz lists objectives on each question",
+                    "move them to the questions")
+        if raw_nodes is not None:
+            if not start:
+                f.error("start", "a branching scenario needs 'start': the id of its first node")
+            for i, item in enumerate(raw_nodes):
+                node = self.node(item, rel, f"nodes[{i}]", raw_nodes.line_of(i)
+                                 if isinstance(raw_nodes, LList) else 0)
+                if node:
+                    nodes.append(node)
+        return Assessment(aid, title, self.markdown(intro, rel, f.line_of("intro") + 1, aid)
+                          if intro else "", attempts, tuple(questions), start, tuple(nodes),
+                          tuple(objectives), Source(rel, 1))
+
+    def node(self, data, rel: str, key: str, line: int) -> Node | None:
+        f = Fields(data, rel, key, self.problems, line)
+        if not f.ok:
+            return None
+        nid = f.get_id("id")
+        text = f.get("text", str, required=True, default="")
+        ending = f.get("ending", bool, default=False)
+        raw_choices = f.get("choices", list, default=[])
+        f.done()
+        choices = []
+        for i, item in enumerate(raw_choices):
+            c = Fields(item, rel, f"{f.key('choices')}[{i}]", self.problems,
+                       raw_choices.line_of(i) if isinstance(raw_choices, LList) else 0)
+            cid = c.get_id("id")
+            ctext = c.get("text", str, required=True, default="")
+            score = c.get("score", int, default=0, check=lambda v: "" if v >= 0 else
+                          "score is 0 or more points")
+            feedback = c.get("feedback", str, default="")
+            nxt = c.get_id("next", required=True)
+            c.done()
+            choices.append(Choice(cid or f"choice-{i}",
+                                  self.markdown(ctext, rel, c.line_of("text"), f"{nid}-{cid}-t",
+                                                inline=True), False,
+                                  self.markdown(feedback, rel, c.line_of("feedback") + 1,
+                                                f"{nid}-{cid}") if feedback else "",
+                                  score, nxt, Source(rel, c.line)))
+        return Node(nid or "node", self.markdown(text, rel, f.line_of("text") + 1, nid or "n"),
+                    ending, tuple(choices), Source(rel, f.line))
+
+
+def load_course(root: Path) -> tuple[Course, list[Problem]]:
+    """Load the project at ``root``. Returns the course and the problems found while
+    loading; raises :class:`BuildAborted` when not even course.yaml can be read."""
+    loader = Loader(root)
+    course = loader.load()
+    return course, loader.problems

@@ -1,0 +1,281 @@
+"""Markdown to HTML, with the three things courses add to CommonMark.
+
+- ``[@S2]`` cites a reference (rendered as a short citation linked to the references page);
+- ``[[term]]`` / ``[[shown text|glossary-id]]`` links a glossary entry that opens in place;
+- a fenced block marked ``question`` holds an inline knowledge check (YAML), which the
+  caller turns into a :class:`~builder.model.Question`.
+
+Images are checked (alt text, file exists inside the project) and rewritten to their path
+inside the package. Raw HTML is off: course text is Markdown, and the theme owns markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+
+from builder.errors import Problem
+from builder.model import Asset, Citation, Source, TermUse
+
+CITE_RE = re.compile(r"\[@([A-Za-z0-9][A-Za-z0-9_.:-]*)\]")
+TERM_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]|\n]+?))?\]\]")
+IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def _cite_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[@", state.pos):
+        return False
+    m = CITE_RE.match(state.src, state.pos)
+    if not m:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"ref": m.group(1)}
+    state.pos = m.end()
+    return True
+
+
+def _term_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    m = TERM_RE.match(state.src, state.pos)
+    if not m:
+        return False
+    if not silent:
+        token = state.push("glossary_term", "", 0)
+        shown = m.group(1).strip()
+        token.meta = {"shown": shown, "term": (m.group(2) or shown).strip()}
+    state.pos = m.end()
+    return True
+
+
+def make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(admon_plugin).use(deflist_plugin)
+    md.inline.ruler.before("link", "citation", _cite_rule)
+    md.inline.ruler.before("link", "glossary_term", _term_rule)
+    return md
+
+
+@dataclass(frozen=True)
+class QuestionBlock:
+    """The YAML text of a ```question block and the line where it starts."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class Links:
+    """What the Markdown points at, for rendering: reference short texts, glossary entries."""
+
+    references: dict[str, str] = field(default_factory=dict)  #: id -> short citation
+    terms: dict[str, str] = field(default_factory=dict)  #: lowercased term/alias/id -> entry id
+    definitions: dict[str, str] = field(default_factory=dict)  #: entry id -> inline HTML
+
+
+@dataclass
+class Rendered:
+    blocks: list[str | QuestionBlock]
+    citations: list[Citation]
+    terms: list[TermUse]
+    assets: list[Asset]
+
+    @property
+    def html(self) -> str:
+        return "".join(b for b in self.blocks if isinstance(b, str))
+
+
+class MarkdownRenderer:
+    """Renders the Markdown of one project, resolving links against its references,
+    glossary and files."""
+
+    def __init__(self, root: Path, links: Links):
+        self.root = root
+        self.links = links
+        self.md = make_parser()
+        # markdown-it binds render rules to its renderer: adapt our bound methods.
+        self.md.add_render_rule("citation", lambda _r, *args: self._render_cite(*args))
+        self.md.add_render_rule("glossary_term", lambda _r, *args: self._render_term(*args))
+        self._term_count = 0
+
+    # -- rendering of our tokens -------------------------------------------------------
+    def _render_cite(self, tokens, idx, options, env) -> str:
+        ref = tokens[idx].meta["ref"]
+        short = self.links.references.get(ref, ref)
+        return (f'<a class="cite" href="#ref-{_esc(ref)}">'
+                f'<span class="visually-hidden">Source: </span>({_esc(short)})</a>')
+
+    def _render_term(self, tokens, idx, options, env) -> str:
+        meta = tokens[idx].meta
+        entry = self.links.terms.get(meta["term"].lower())
+        if entry is None:
+            return _esc(meta["shown"])
+        self._term_count += 1
+        def_id = f"term-{env['scope']}-{self._term_count}"
+        definition = self.links.definitions.get(entry, "")
+        return (f'<span class="term"><button type="button" class="term-button" '
+                f'aria-expanded="false" aria-controls="{def_id}">{_esc(meta["shown"])}</button>'
+                f'<span class="term-def" id="{def_id}" role="note" hidden>{definition} '
+                f'<a href="#gloss-{_esc(entry)}" class="term-more">Glossary</a></span></span>')
+
+    # -- the public entry point --------------------------------------------------------
+    def render(self, text: str, *, file: str, first_line: int, scope: str,
+               base_dir: Path | None = None, problems: list[Problem] | None = None,
+               allow_questions: bool = True) -> Rendered:
+        """Render ``text`` (which starts at ``first_line`` of ``file``).
+
+        ``base_dir`` is the folder image paths are relative to; ``scope`` makes element
+        ids unique in the page (e.g. the page id).
+        """
+        problems = [] if problems is None else problems
+        env = {"scope": scope}
+        tokens = self.md.parse(text, env)
+        citations: list[Citation] = []
+        terms: list[TermUse] = []
+        assets: list[Asset] = []
+        for token in tokens:
+            if token.type != "inline" or not token.children:
+                continue
+            line = first_line + (token.map[0] if token.map else 0)
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                elif child.type == "citation":
+                    citations.append(Citation(child.meta["ref"], Source(file, line)))
+                elif child.type == "glossary_term":
+                    terms.append(TermUse(child.meta["term"], Source(file, line)))
+                elif child.type == "image":
+                    asset = self._image(child, file, line, base_dir, problems)
+                    if asset:
+                        assets.append(asset)
+                elif child.type == "link_open":
+                    href = child.attrGet("href") or ""
+                    if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+                        child.attrSet("target", "_blank")
+                        child.attrSet("rel", "noopener")
+        blocks: list[str | QuestionBlock] = []
+        start = 0
+        for i, token in enumerate(tokens):
+            if token.type == "fence" and token.info.strip() == "question":
+                line = first_line + (token.map[0] if token.map else 0)
+                if not allow_questions:
+                    problems.append(Problem(file, line, "", "a question block is not "
+                                            "allowed here", "put knowledge checks in module "
+                                            "pages, and assessment questions in scenarios/"))
+                else:
+                    blocks.append(self.md.renderer.render(tokens[start:i], self.md.options, env))
+                    blocks.append(QuestionBlock(token.content, line + 1))
+                start = i + 1
+        blocks.append(self.md.renderer.render(tokens[start:], self.md.options, env))
+        return Rendered([b for b in blocks if b != ""], citations, terms, assets)
+
+    def render_inline(self, text: str) -> str:
+        return self.md.renderInline(text, {"scope": "inline"})
+
+    def _image(self, token: Token, file: str, line: int, base_dir: Path | None,
+               problems: list[Problem]) -> Asset | None:
+        src = token.attrGet("src") or ""
+        alt = token.content.strip()
+        if not alt:
+            problems.append(Problem(file, line, "", f"image '{src}' has no alt text",
+                                    "write what the picture shows between the brackets: "
+                                    "![The three roles of the triad](triad.svg)"))
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
+            problems.append(Problem(file, line, "", f"image '{src}' is not a file in the "
+                                    "project", "packages must work offline: save the image "
+                                    "next to the module and link it by its file name"))
+            return None
+        if base_dir is None:
+            problems.append(Problem(file, line, "", f"image '{src}' is not allowed here",
+                                    "images belong in module pages"))
+            return None
+        path = (base_dir / src).resolve()
+        root = self.root.resolve()
+        if not path.is_relative_to(root / "modules"):
+            problems.append(Problem(file, line, "", f"image '{src}' is outside the "
+                                    "modules/ folder", "keep images inside modules/ "
+                                    "and link them with a relative path"))
+            return None
+        if not path.is_file():
+            problems.append(Problem(file, line, "", f"image file '{src}' not found",
+                                    f"expected it at {path.relative_to(root).as_posix()}"))
+            return None
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.append(Problem(file, line, "", f"'{src}' is not an image type browsers "
+                                    "show", "use " + ", ".join(sorted(IMAGE_SUFFIXES))))
+            return None
+        package_path = "media/" + path.relative_to(root / "modules").as_posix()
+        token.attrSet("src", package_path)
+        return Asset(path, package_path, Source(file, line))
+
+
+def _esc(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+HEADING_RE = re.compile(r"^#(?!#)\s+(.*?)(?:\s+\{#([^}\s]*)\})?\s*#*\s*$")
+FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class PageSource:
+    id: str | None
+    title: str
+    body: str
+    line: int  #: line of the heading
+    body_line: int  #: line where the body starts
+
+
+def split_pages(text: str, first_line: int) -> tuple[str, list[PageSource]]:
+    """Split module Markdown at level-1 headings (outside code fences).
+
+    Returns the text before the first heading (should be blank) and the pages.
+    """
+    lines = text.split("\n")
+    preamble: list[str] = []
+    pages: list[tuple[str | None, str, int, list[str]]] = []
+    fence: str | None = None
+    for n, raw in enumerate(lines):
+        m = FENCE_RE.match(raw)
+        if m:
+            marker = m.group(1)
+            if fence is None:
+                fence = marker[0] * len(marker)
+            elif marker.startswith(fence) and raw.strip() == marker:
+                fence = None
+        heading = HEADING_RE.match(raw) if fence is None else None
+        if heading:
+            pages.append((heading.group(2), heading.group(1).strip(), first_line + n, []))
+        elif pages:
+            pages[-1][3].append(raw)
+        else:
+            preamble.append(raw)
+    return "\n".join(preamble), [
+        PageSource(pid, title, "\n".join(body), line, line + 1)
+        for pid, title, line, body in pages
+    ]
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if not slug or not slug[0].isalpha():
+        slug = "page-" + slug
+    return slug[:60].rstrip("-")
+
+
+def posix(path: Path, root: Path) -> str:
+    try:
+        return PurePosixPath(path.relative_to(root)).as_posix()
+    except ValueError:
+        return path.as_posix()
+

@@ -1,0 +1,201 @@
+"""The course as typed, immutable data. Only the loader sees raw YAML; everything after
+it works on these classes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COMPLETION_RULES = ("viewed", "passed", "both")
+QUESTION_TYPES = ("choice", "multiple", "true-false")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something was written: file relative to the project, and line."""
+
+    file: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Tracking:
+    completion: str  #: one of COMPLETION_RULES
+    mastery_score: int | None  #: percent 0-100; None when nothing is graded
+    assessment: str | None  #: id of the assessment whose score is reported
+    source: Source
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    html: str
+    correct: bool = False
+    feedback_html: str = ""
+    score: int = 0  #: branching scenarios: points for taking this choice
+    next: str | None = None  #: branching scenarios: the node this choice leads to
+    source: Source = Source("")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str  #: one of QUESTION_TYPES
+    prompt_html: str
+    choices: tuple[Choice, ...]
+    objectives: tuple[str, ...]
+    weight: float
+    feedback_correct_html: str
+    feedback_incorrect_html: str
+    source: Source
+
+    @property
+    def correct_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.choices if c.correct)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A ``[@id]`` in some Markdown text."""
+
+    ref: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """A ``[[term]]`` glossary link in some Markdown text."""
+
+    term: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file a page uses (an image): its path in the project and in the package."""
+
+    project_path: Path
+    package_path: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Html:
+    """Rendered Markdown plus what it refers to."""
+
+    html: str
+    citations: tuple[Citation, ...] = ()
+    terms: tuple[TermUse, ...] = ()
+    assets: tuple[Asset, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: str
+    blocks: tuple[str | Question, ...]  #: HTML fragments and inline knowledge checks
+    source: Source
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Question))
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    duration: int | None  #: estimated minutes
+    objectives: tuple[str, ...]
+    pages: tuple[Page, ...]
+    source: Source
+    kind: str = field(default="module", init=False)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One situation in a branching scenario."""
+
+    id: str
+    html: str
+    ending: bool
+    choices: tuple[Choice, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A graded quiz (``questions``) or branching scenario (``nodes``)."""
+
+    id: str
+    title: str
+    intro_html: str
+    attempts: int  #: 0 = unlimited
+    questions: tuple[Question, ...]
+    start: str | None
+    nodes: tuple[Node, ...]
+    objectives: tuple[str, ...]  #: branching: objectives the scenario as a whole assesses
+    source: Source
+    kind: str = field(default="assessment", init=False)
+
+    @property
+    def branching(self) -> bool:
+        return bool(self.nodes)
+
+
+Unit = Module | Assessment
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    short: str
+    text: str
+    url: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    id: str
+    term: str
+    aliases: tuple[str, ...]
+    html: str
+    source_ref: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title: str
+    version: str
+    language: str
+    description_html: str
+    audience: tuple[str, ...]
+    objectives: tuple[Objective, ...]
+    outline: tuple[Unit, ...]
+    tracking: Tracking
+    references: tuple[Reference, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    root: Path
+    targets: tuple[str, ...] = ("scorm12",)  #: what `coursepack build` makes by default
+    texts: tuple[Html, ...] = ()  #: every rendered Markdown text, for cross-checks
+
+    @property
+    def modules(self) -> tuple[Module, ...]:
+        return tuple(u for u in self.outline if isinstance(u, Module))
+
+    @property
+    def assessments(self) -> tuple[Assessment, ...]:
+        return tuple(u for u in self.outline if isinstance(u, Assessment))
+
+    def unit(self, unit_id: str) -> Unit | None:
+        return next((u for u in self.outline if u.id == unit_id), None)

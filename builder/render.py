@@ -1,0 +1,176 @@
+"""Render the course through Jinja into the files of a web site (path -> bytes).
+
+Templates come from an ordered search path: the course's own ``templates/`` first, then
+the default theme shipped with coursepack. Autoescape is on and undefined names are
+errors. Python prepares a small view of the course for the templates (every id, index
+and HTML fragment computed here), so templates only loop and print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from builder import runtime
+from builder.errors import BuildAborted, Problem
+from builder.model import Assessment, Course, Module, Question
+
+
+def theme_dir() -> Path:
+    """The default theme: inside the installed wheel, or ``templates/`` of a source tree."""
+    packaged = Path(__file__).parent / "_theme"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(root: Path) -> list[Path]:
+    own = root / "templates"
+    theme = theme_dir()
+    if own.is_dir() and own.resolve() != theme.resolve():
+        return [own, theme]
+    return [theme]
+
+
+def make_env(dirs: list[Path]) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+
+
+def messages(dirs: list[Path], language: str) -> dict[str, str]:
+    """Interface strings for ``language`` (falling back to its primary tag, then English),
+    each key taken from the first folder on the search path that has it."""
+    tags = [language, language.split("-")[0], "en"]
+    out: dict[str, str] = {}
+    for tag in reversed(list(dict.fromkeys(tags))):
+        for d in reversed(dirs):
+            path = d / "i18n" / f"{tag}.yaml"
+            if path.is_file():
+                data = yaml.safe_load(path.read_text("utf-8")) or {}
+                out.update({str(k): str(v) for k, v in data.items()})
+    return out
+
+
+# -- the view the templates see --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Block:
+    html: Markup
+
+
+def _question(q: Question, index: int) -> dict[str, Any]:
+    return {
+        "id": q.id, "index": index, "type": q.type, "prompt_html": Markup(q.prompt_html),
+        "feedback_correct_html": Markup(q.feedback_correct_html),
+        "feedback_incorrect_html": Markup(q.feedback_incorrect_html),
+        "choices": [{"id": c.id, "index": i, "html": Markup(c.html),
+                     "feedback_html": Markup(c.feedback_html)}
+                    for i, c in enumerate(q.choices)],
+    }
+
+
+def page_dom_id(location: str) -> str:
+    return "pg-" + location.replace("/", "--")
+
+
+def view(course: Course, target: str) -> dict[str, Any]:
+    units = []
+    page_index = 0
+    kc_index = 0
+    for i, unit in enumerate(course.outline):
+        entry: dict[str, Any] = {"index": i, "id": unit.id, "title": unit.title,
+                                 "kind": unit.kind, "first": page_index}
+        if isinstance(unit, Module):
+            entry["duration"] = unit.duration
+            pages = []
+            for n, page in enumerate(unit.pages):
+                blocks = []
+                for b in page.blocks:
+                    if isinstance(b, Question):
+                        blocks.append(_question(b, kc_index))
+                        kc_index += 1
+                    else:
+                        blocks.append(Block(Markup(b)))
+                pages.append({"index": page_index, "title": page.title, "first": n == 0,
+                              "dom_id": page_dom_id(f"{unit.id}/{page.id}"), "blocks": blocks})
+                page_index += 1
+            entry["pages"] = pages
+            entry["first_dom_id"] = pages[0]["dom_id"] if pages else ""
+        else:
+            assert isinstance(unit, Assessment)
+            entry.update(
+                kind="branching" if unit.branching else "quiz", duration=None,
+                first_dom_id=page_dom_id(unit.id), intro_html=Markup(unit.intro_html),
+                assessment_index=course.assessments.index(unit),
+                questions=[_question(q, n) for n, q in enumerate(unit.questions)],
+                nodes=[{"id": n.id, "ending": n.ending, "html": Markup(n.html),
+                        "choices": [{"id": c.id, "html": Markup(c.html),
+                                     "feedback_html": Markup(c.feedback_html)}
+                                    for c in n.choices]} for n in unit.nodes])
+            page_index += 1
+        units.append(entry)
+    return {
+        "units": units,
+        "data": runtime.course_data(course, target),
+        "description_html": Markup(course.description_html),
+        "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
+                      "source_ref": g.source_ref} for g in course.glossary],
+        "short_refs": {r.id: r.short for r in course.references},
+        "has_glossary": bool(course.glossary),
+        "has_references": bool(course.references),
+    }
+
+
+def static_files(dirs: list[Path]) -> dict[str, Path]:
+    """Every file under ``static/`` on the search path; earlier folders win."""
+    out: dict[str, Path] = {}
+    for d in reversed(dirs):
+        base = d / "static"
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file():
+                    out["static/" + path.relative_to(base).as_posix()] = path
+    return out
+
+
+def render_site(course: Course, target: str, dirs: list[Path] | None = None) -> dict[str, bytes]:
+    """The course as web files: ``index.html``, theme ``static/`` files and media."""
+    dirs = dirs or template_dirs(course.root)
+    env = make_env(dirs)
+    t = messages(dirs, course.language)
+    try:
+        html = env.get_template("index.html").render(course=course, view=view(course, target),
+                                                     t=t, target=target)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildAborted([Problem(_template_name(exc.filename, dirs, course.root),
+                                    exc.lineno or 0, "", f"template syntax error: {exc.message}")]
+                           ) from None
+    except jinja2.UndefinedError as exc:
+        raise BuildAborted([Problem("templates", 0, "", f"template error: {exc.message}",
+                                    "check the names used in your template overrides")]) from None
+    files = {"index.html": html.encode("utf-8")}
+    for name, path in static_files(dirs).items():
+        files[name] = path.read_bytes()
+    for text in course.texts:
+        for asset in text.assets:
+            files[asset.package_path] = asset.project_path.read_bytes()
+    return files
+
+
+def _template_name(filename: str | None, dirs: list[Path], root: Path) -> str:
+    if not filename:
+        return "templates"
+    path = Path(filename).resolve()
+    if path.is_relative_to(root.resolve()):
+        return path.relative_to(root.resolve()).as_posix()
+    return path.name

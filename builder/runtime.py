@@ -1,0 +1,172 @@
+"""What the browser runtime needs to know about a course, computed once in Python.
+
+The runtime (``templates/static/coursepack.js``) gets a compact JSON description of the
+course: pages in order, knowledge checks, assessments with their answer keys and
+branching graphs, tracking rules. Python computes every id, index and limit here;
+the template only prints the JSON.
+
+It also defines the resume-state format, so the build can compute the longest
+``cmi.suspend_data`` a learner could ever produce (SCORM 1.2 allows 4096 characters):
+
+    1|HASH|VISITED|KC|A;A;...
+
+- ``1`` is the format version; ``HASH`` is 8 hex digits of the course *structure*
+  (page, question, choice and node ids). A package rebuilt with different structure has a
+  different hash, and the runtime then keeps only the bookmark, never mis-mapped answers.
+- ``VISITED`` is a bitset of visited pages, 6 pages per base64url character.
+- ``KC`` is the answer of each knowledge check, in course order, joined by ``,``: the
+  chosen choices' positions as ``0-9a-z`` characters ("" when unanswered).
+- each ``A`` is one assessment: ``{attempts}{!}{=score}:{body}`` where ``!`` marks the
+  current attempt as submitted, ``=score`` the last submitted score (0-100), and the body
+  is the quiz answers joined by ``,`` or, for a branching scenario, the position of the
+  choice taken at each step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from builder.model import Assessment, Course, Module, Question
+
+SUSPEND_LIMIT_SCORM12 = 4096
+LOCATION_LIMIT_SCORM12 = 255
+MAX_ATTEMPT_DIGITS = 4  # the runtime caps the stored attempt counter at 9999
+CHOICE_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One page in the course flow: ``location`` is what the LMS stores as the bookmark."""
+
+    location: str
+    unit_index: int
+    title: str
+
+
+def pages(course: Course) -> list[PageRef]:
+    out = []
+    for i, unit in enumerate(course.outline):
+        if isinstance(unit, Module):
+            out += [PageRef(f"{unit.id}/{p.id}", i, p.title) for p in unit.pages]
+        else:
+            out.append(PageRef(unit.id, i, unit.title))
+    return out
+
+
+def knowledge_checks(course: Course) -> list[tuple[int, Question]]:
+    """(page index, question) for every knowledge check, in course order."""
+    out = []
+    index = 0
+    for unit in course.outline:
+        if isinstance(unit, Module):
+            for page in unit.pages:
+                out += [(index, q) for q in page.questions]
+                index += 1
+        else:
+            index += 1
+    return out
+
+
+def structure_hash(course: Course) -> str:
+    parts: list = [[p.location for p in pages(course)]]
+    parts.append([[q.id, [c.id for c in q.choices]] for _, q in knowledge_checks(course)])
+    for a in course.assessments:
+        parts.append([a.id, [[q.id, [c.id for c in q.choices]] for q in a.questions],
+                      [[n.id, [[c.id, c.next] for c in n.choices]] for n in a.nodes]])
+    digest = hashlib.sha256(json.dumps(parts, separators=(",", ":")).encode()).hexdigest()
+    return digest[:8]
+
+
+def answer_length(q: Question) -> int:
+    return len(q.choices) if q.type == "multiple" else 1
+
+
+def longest_path(a: Assessment) -> tuple[int, int]:
+    """(most decisions on any path, most points on any path) from the start node.
+
+    The validator has rejected cycles and dangling links before this runs.
+    """
+    nodes = {n.id: n for n in a.nodes}
+
+    @cache
+    def walk(nid: str) -> tuple[int, int]:
+        node = nodes.get(nid)
+        if node is None or node.ending or not node.choices:
+            return 0, 0
+        steps = max(walk(c.next)[0] for c in node.choices if c.next)
+        points = max(c.score + walk(c.next)[1] for c in node.choices if c.next)
+        return 1 + steps, points
+
+    return walk(a.start) if a.start else (0, 0)
+
+
+def assessment_length(a: Assessment) -> int:
+    head = MAX_ATTEMPT_DIGITS + 1 + len("=100") + 1
+    if a.branching:
+        return head + longest_path(a)[0]
+    body = sum(answer_length(q) for q in a.questions) + max(len(a.questions) - 1, 0)
+    return head + body
+
+
+def worst_case_suspend(course: Course) -> int:
+    """The longest suspend_data the runtime can write for this course."""
+    n_pages = len(pages(course))
+    kcs = knowledge_checks(course)
+    kc = sum(answer_length(q) for _, q in kcs) + max(len(kcs) - 1, 0)
+    assessments = [assessment_length(a) for a in course.assessments]
+    return (len("1|") + 8 + 1 + -(-n_pages // 6) + 1 + kc + 1 + sum(assessments)
+            + max(len(assessments) - 1, 0))
+
+
+def _question(q: Question) -> dict:
+    return {"id": q.id, "type": q.type, "weight": q.weight,
+            "n": len(q.choices),
+            "correct": [i for i, c in enumerate(q.choices) if c.correct],
+            "objectives": list(q.objectives)}
+
+
+def course_data(course: Course, target: str) -> dict:
+    """The JSON the runtime reads from the page."""
+    page_list = pages(course)
+    units = []
+    first = 0
+    for unit in course.outline:
+        count = len(unit.pages) if isinstance(unit, Module) else 1
+        units.append({"id": unit.id, "title": unit.title, "first": first, "count": count,
+                      "kind": unit.kind if isinstance(unit, Module) else
+                      ("branching" if unit.branching else "quiz")})
+        first += count
+    assessments = []
+    for a in course.assessments:
+        item = {"id": a.id, "unit": course.outline.index(a), "attempts": a.attempts,
+                "branching": a.branching}
+        if a.branching:
+            item["start"] = a.start
+            item["maxPoints"] = longest_path(a)[1]
+            item["nodes"] = {n.id: {"ending": n.ending,
+                                    "choices": [{"id": c.id, "score": c.score, "next": c.next}
+                                                for c in n.choices]} for n in a.nodes}
+        else:
+            item["questions"] = [_question(q) for q in a.questions]
+        assessments.append(item)
+    ids = [a.id for a in course.assessments]
+    tracking = course.tracking
+    return {
+        "id": course.id,
+        "title": course.title,
+        "version": course.version,
+        "language": course.language,
+        "target": target,
+        "hash": structure_hash(course),
+        "tracking": {"completion": tracking.completion, "mastery": tracking.mastery_score,
+                     "assessment": ids.index(tracking.assessment)
+                     if tracking.assessment in ids else None},
+        "pages": [{"loc": p.location, "unit": p.unit_index} for p in page_list],
+        "units": units,
+        "kcs": [dict(_question(q), page=page) for page, q in knowledge_checks(course)],
+        "assessments": assessments,
+        "limits": {"suspend": SUSPEND_LIMIT_SCORM12, "worst": worst_case_suspend(course)},
+    }

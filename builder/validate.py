@@ -1,0 +1,290 @@
+"""Rules across the whole loaded course. Each rule adds :class:`Problem`s; none stops early.
+
+The loader has checked the shape of each file; here we check that the pieces fit:
+ids are unique and every reference resolves, every question can be answered, every
+branching scenario ends, every objective is taught and assessed, and the resume state
+fits the standard's limits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from builder import runtime
+from builder.errors import Problem, did_you_mean
+from builder.model import Assessment, Course, Module, Question
+
+MAX_CHOICES = len(runtime.CHOICE_CHARS)
+
+
+def validate(course: Course, targets: tuple[str, ...] = ()) -> list[Problem]:
+    problems: list[Problem] = []
+    for rule in (unique_ids, tracking, questions, branching, objectives, citations,
+                 glossary):
+        rule(course, problems)
+    limits(course, targets or course.targets, problems)
+    return problems
+
+
+def unique_ids(course: Course, problems: list[Problem]) -> None:
+    seen: dict[str, str] = {}
+    for o in course.objectives:
+        if o.id in seen:
+            problems.append(Problem("course.yaml", o.source.line, "objectives",
+                                    f"objective id '{o.id}' is used twice"))
+        seen[o.id] = o.source.file
+    qids: dict[str, str] = {}
+    for q in all_questions(course):
+        if q.id in qids:
+            problems.append(Problem(q.source.file, q.source.line, "id", f"question id '{q.id}' "
+                                    f"is already used in {qids[q.id]}",
+                                    "question ids must be unique across the course"))
+        else:
+            qids[q.id] = f"{q.source.file}:{q.source.line}"
+        for cid, n in Counter(c.id for c in q.choices).items():
+            if n > 1:
+                problems.append(Problem(q.source.file, q.source.line, "choices",
+                                        f"choice id '{cid}' appears {n} times in question "
+                                        f"'{q.id}'"))
+    refs = Counter(r.id for r in course.references)
+    for r in course.references:
+        if refs[r.id] > 1:
+            problems.append(Problem(r.source.file, r.source.line, "id",
+                                    f"reference id '{r.id}' is used twice"))
+            refs[r.id] = 0
+    terms = Counter(g.id for g in course.glossary)
+    for g in course.glossary:
+        if terms[g.id] > 1:
+            problems.append(Problem(g.source.file, g.source.line, "id",
+                                    f"glossary id '{g.id}' is used twice"))
+            terms[g.id] = 0
+
+
+def all_questions(course: Course) -> list[Question]:
+    out = []
+    for unit in course.outline:
+        if isinstance(unit, Module):
+            for page in unit.pages:
+                out += page.questions
+        else:
+            out += unit.questions
+    return out
+
+
+def tracking(course: Course, problems: list[Problem]) -> None:
+    t = course.tracking
+    line = t.source.line
+    if t.assessment is not None:
+        unit = course.unit(t.assessment)
+        if unit is None:
+            problems.append(Problem("course.yaml", line, "tracking.assessment",
+                                    f"'{t.assessment}' is not an assessment in the outline",
+                                    did_you_mean(t.assessment, [a.id for a in course.assessments])
+                                    or "add it to the outline"))
+        elif not isinstance(unit, Assessment):
+            problems.append(Problem("course.yaml", line, "tracking.assessment",
+                                    f"'{t.assessment}' is a module, not an assessment",
+                                    "name a file from scenarios/"))
+    if t.completion in ("passed", "both"):
+        if t.assessment is None:
+            problems.append(Problem("course.yaml", line, "tracking.assessment",
+                                    f"completion '{t.completion}' needs an assessment to pass",
+                                    "add 'assessment: <scenario id>' under tracking, or use "
+                                    "'completion: viewed'"))
+        if t.mastery_score is None:
+            problems.append(Problem("course.yaml", line, "tracking.mastery_score",
+                                    f"completion '{t.completion}' needs a pass mark",
+                                    "add 'mastery_score: 80' (percent) under tracking"))
+
+
+def questions(course: Course, problems: list[Problem]) -> None:
+    for q in all_questions(course):
+        where = (q.source.file, q.source.line)
+        if q.type == "true-false":
+            continue
+        if len(q.choices) < 2:
+            problems.append(Problem(*where, "choices", f"question '{q.id}' needs at least two "
+                                    "choices"))
+        if len(q.choices) > MAX_CHOICES:
+            problems.append(Problem(*where, "choices", f"question '{q.id}' has "
+                                    f"{len(q.choices)} choices; SCORM 1.2 can record at most "
+                                    f"{MAX_CHOICES}", "split it into several questions"))
+        correct = len(q.correct_ids)
+        if correct == 0:
+            problems.append(Problem(*where, "choices", f"question '{q.id}' has no correct "
+                                    "answer", "mark the right choice with 'correct: true'"))
+        elif q.type == "choice" and correct > 1:
+            problems.append(Problem(*where, "choices", f"question '{q.id}' is single choice "
+                                    f"but marks {correct} choices correct",
+                                    "use 'type: multiple', or mark only one choice correct"))
+
+
+def branching(course: Course, problems: list[Problem]) -> None:
+    for a in course.assessments:
+        if not a.branching:
+            continue
+        file = a.source.file
+        nodes = {}
+        for n in a.nodes:
+            if n.id in nodes:
+                problems.append(Problem(file, n.source.line, "id", f"node id '{n.id}' is used "
+                                        "twice"))
+            nodes[n.id] = n
+        if a.start and a.start not in nodes:
+            problems.append(Problem(file, 0, "start", f"start node '{a.start}' does not exist",
+                                    did_you_mean(a.start, nodes)))
+            continue
+        broken = False
+        for n in a.nodes:
+            if n.ending and n.choices:
+                problems.append(Problem(file, n.source.line, "choices", f"node '{n.id}' is an "
+                                        "ending but has choices", "remove 'ending: true' or "
+                                        "the choices"))
+            if not n.ending and not n.choices:
+                problems.append(Problem(file, n.source.line, "choices", f"node '{n.id}' is a "
+                                        "dead end: it has no choices and is not an ending",
+                                        "add choices, or mark it 'ending: true'"))
+            for c in n.choices:
+                if c.next and c.next not in nodes:
+                    broken = True
+                    problems.append(Problem(file, c.source.line, "next", f"choice '{c.id}' of "
+                                            f"node '{n.id}' leads to '{c.next}', which does "
+                                            "not exist", did_you_mean(c.next, nodes)))
+        if broken or not a.start:
+            continue
+        reachable: set[str] = set()
+        stack = [a.start]
+        while stack:
+            nid = stack.pop()
+            if nid in reachable:
+                continue
+            reachable.add(nid)
+            stack += [c.next for c in nodes[nid].choices if c.next]
+        for n in a.nodes:
+            if n.id not in reachable:
+                problems.append(Problem(file, n.source.line, "id", f"node '{n.id}' cannot be "
+                                        f"reached from the start node '{a.start}'",
+                                        "link to it from a choice, or delete it"))
+        cycle = _find_cycle(nodes, a.start)
+        if cycle:
+            first = nodes[cycle[0]]
+            problems.append(Problem(file, first.source.line, "next", "the scenario loops: "
+                                    + " -> ".join(cycle), "every path must move forward to "
+                                    "an ending; branch to a new node instead of going back"))
+
+
+def _find_cycle(nodes: dict, start: str) -> list[str] | None:
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(nid: str) -> list[str] | None:
+        state[nid] = 1
+        path.append(nid)
+        for c in nodes[nid].choices:
+            if not c.next or c.next not in nodes:
+                continue
+            if state.get(c.next) == 1:
+                return path[path.index(c.next):] + [c.next]
+            if c.next not in state:
+                found = visit(c.next)
+                if found:
+                    return found
+        path.pop()
+        state[nid] = 2
+        return None
+
+    return visit(start)
+
+
+def objectives(course: Course, problems: list[Problem]) -> None:
+    known = {o.id for o in course.objectives}
+    taught: set[str] = set()
+    assessed: set[str] = set()
+
+    def check(ids, file, line, key):
+        for oid in ids:
+            if oid not in known:
+                problems.append(Problem(file, line, key, f"unknown objective '{oid}'",
+                                        did_you_mean(oid, known) or
+                                        "objectives are declared in course.yaml"))
+
+    for unit in course.outline:
+        if isinstance(unit, Module):
+            check(unit.objectives, unit.source.file, 2, "objectives")
+            taught.update(unit.objectives)
+        else:
+            check(unit.objectives, unit.source.file, 0, "objectives")
+            assessed.update(unit.objectives)
+            for q in unit.questions:
+                check(q.objectives, q.source.file, q.source.line, "objectives")
+                assessed.update(q.objectives)
+    for unit in course.modules:
+        for page in unit.pages:
+            for q in page.questions:
+                check(q.objectives, q.source.file, q.source.line, "objectives")
+    for o in course.objectives:
+        if o.id not in taught:
+            problems.append(Problem("course.yaml", o.source.line, "objectives",
+                                    f"objective '{o.id}' is not taught by any module",
+                                    "list it under 'objectives:' in the front matter of the "
+                                    "module that teaches it"))
+        if o.id not in assessed and course.assessments:
+            problems.append(Problem("course.yaml", o.source.line, "objectives",
+                                    f"objective '{o.id}' is not assessed by any question",
+                                    "add it to 'objectives:' of an assessment question"))
+
+
+def citations(course: Course, problems: list[Problem]) -> None:
+    refs = {r.id for r in course.references}
+    cited: set[str] = set()
+    for text in course.texts:
+        for c in text.citations:
+            cited.add(c.ref)
+            if c.ref not in refs:
+                problems.append(Problem(c.source.file, c.source.line, "", f"citation [@{c.ref}] "
+                                        "has no entry in references.yaml",
+                                        did_you_mean(c.ref, refs) or "add the source to "
+                                        "references.yaml"))
+    for g in course.glossary:
+        if g.source_ref:
+            cited.add(g.source_ref)
+            if g.source_ref not in refs:
+                problems.append(Problem(g.source.file, g.source.line, "source",
+                                        f"source '{g.source_ref}' has no entry in "
+                                        "references.yaml", did_you_mean(g.source_ref, refs)))
+    for r in course.references:
+        if r.id not in cited:
+            problems.append(Problem(r.source.file, r.source.line, "id", f"reference '{r.id}' "
+                                    "is never cited", "cite it with [@" + r.id + "] where it "
+                                    "supports a statement, or remove it"))
+
+
+def glossary(course: Course, problems: list[Problem]) -> None:
+    names = {}
+    for g in course.glossary:
+        for name in (g.id, g.term, *g.aliases):
+            names[name.lower()] = g.id
+    for text in course.texts:
+        for t in text.terms:
+            if t.term.lower() not in names:
+                problems.append(Problem(t.source.file, t.source.line, "", f"glossary term "
+                                        f"[[{t.term}]] is not in glossary.yaml",
+                                        did_you_mean(t.term.lower(), names) or
+                                        "add it to glossary.yaml (id, term or alias)"))
+
+
+def limits(course: Course, targets: tuple[str, ...], problems: list[Problem]) -> None:
+    for p in runtime.pages(course):
+        if len(p.location) > runtime.LOCATION_LIMIT_SCORM12:
+            problems.append(Problem("course.yaml", 0, "outline", f"the bookmark '{p.location}' "
+                                    f"is longer than SCORM 1.2's "
+                                    f"{runtime.LOCATION_LIMIT_SCORM12} characters",
+                                    "use shorter module and page ids"))
+    if "scorm12" in targets:
+        worst = runtime.worst_case_suspend(course)
+        if worst > runtime.SUSPEND_LIMIT_SCORM12:
+            problems.append(Problem("course.yaml", 0, "outline", f"the resume state can grow "
+                                    f"to {worst} characters, more than SCORM 1.2's "
+                                    f"{runtime.SUSPEND_LIMIT_SCORM12}",
+                                    "split the course into several packages, or use fewer "
+                                    "questions and choices"))

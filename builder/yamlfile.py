@@ -1,0 +1,233 @@
+"""Safe YAML that remembers line numbers, and a reader that checks shapes.
+
+PyYAML's safe loader builds plain dicts and lists and forgets where they came from. The
+loader here builds :class:`LDict`/:class:`LList`, which remember the line of every key
+and item, so a problem can name the exact line. Duplicate keys are problems too (plain
+YAML silently keeps the last one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from builder.errors import Problem, did_you_mean
+
+ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+ID_HINT = "use lowercase letters, digits and hyphens, starting with a letter (e.g. 'define-sro')"
+
+
+class LDict(dict):
+    """A mapping from YAML that knows its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LList(list):
+    """A sequence from YAML that knows its own line and the line of each item."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader (no Python objects) that builds LDict/LList and reports duplicate keys."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode):
+    data = LDict()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) or key is None:
+            key = str(key)
+        line = key_node.start_mark.line + 1
+        if key in data:
+            loader.duplicates.append((str(key), line))
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = line
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode):
+    data = LList()
+    data.line = node.start_mark.line + 1
+    data.item_lines = [n.start_mark.line + 1 for n in node.value]
+    yield data
+    data.extend(loader.construct_object(n, deep=True) for n in node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
+    """Parse YAML text; return the data (None on a syntax error) and the problems.
+
+    ``first_line`` is the line of the file where ``text`` starts (for YAML embedded in
+    Markdown front matter or a fenced block).
+    """
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        what = exc.problem or str(exc)
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        return None, [
+            Problem(file, line, "", f"YAML syntax error: {what}",
+                    "check the indentation and quote values that contain ': ' or start "
+                    "with a special character such as '*', '&', '!', '[', '{' or '@'")
+        ]
+    except yaml.YAMLError as exc:
+        return None, [Problem(file, first_line, "", f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(file, line + offset, key, f"duplicate key '{key}'",
+                "each key may appear only once in a mapping; remove one of them")
+        for key, line in loader.duplicates
+    ]
+    if offset:
+        _shift(data, offset)
+    return data, problems
+
+
+def _shift(data: Any, offset: int) -> None:
+    if isinstance(data, LDict):
+        data.line += offset
+        data.key_lines = {k: v + offset for k, v in data.key_lines.items()}
+        for v in data.values():
+            _shift(v, offset)
+    elif isinstance(data, LList):
+        data.line += offset
+        data.item_lines = [v + offset for v in data.item_lines]
+        for v in data:
+            _shift(v, offset)
+
+
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false",
+               list: "a list", dict: "a mapping (key: value pairs)", float: "a number"}
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    for t, name in ((bool, "true/false"), (int, "a number"), (float, "a number"),
+                    (str, "a string"), (list, "a list"), (dict, "a mapping")):
+        if isinstance(value, t):
+            return name
+    return type(value).__name__
+
+
+class Fields:
+    """Reads the keys of one YAML mapping, collecting every problem it finds.
+
+    ``get`` checks presence and type; ``done`` reports keys nobody asked for, with a
+    "did you mean" among the known ones. Unknown keys are errors: a misspelt key that is
+    silently ignored is a bug the author cannot see.
+    """
+
+    def __init__(self, data: Any, file: str, path: str, problems: list[Problem],
+                 line: int = 0):
+        self.file = file
+        self.path = path
+        self.problems = problems
+        self.known: list[str] = []
+        self.ok = isinstance(data, dict)
+        self.data: LDict = data if self.ok else LDict()
+        if not hasattr(self.data, "key_lines"):
+            self.data.key_lines = {}
+        self.line = getattr(data, "line", 0) or line
+        if not self.ok:
+            self.problems.append(Problem(
+                file, self.line, path, f"expected a mapping (key: value pairs), got "
+                f"{type_name(data)}", "write one 'key: value' per line"))
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def line_of(self, name: str) -> int:
+        return self.data.line_of(name) if name in self.data else self.line
+
+    def error(self, name: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.file, self.line_of(name), self.key(name), message, hint))
+
+    def get(self, name: str, kind: type | tuple[type, ...], *, required: bool = False,
+            default: Any = None, check: Callable[[Any], str] | None = None) -> Any:
+        """The value of ``name`` if it has the right type, else ``default`` (problem noted)."""
+        self.known.append(name)
+        if name not in self.data or self.data[name] is None:
+            if required and self.ok:
+                self.problems.append(Problem(
+                    self.file, self.line, self.key(name), f"missing required key '{name}'",
+                    f"add '{name}: ...' here"))
+            return default
+        value = self.data[name]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        # YAML reads `yes`/`no`/`1` as bool/int; bool is an int in Python, keep them apart.
+        if isinstance(value, bool) and bool not in kinds:
+            bad = True
+        elif float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            bad = False
+        else:
+            bad = not isinstance(value, kinds)
+        if bad:
+            if str in kinds and isinstance(value, int | float) and not isinstance(value, bool):
+                return str(value)  # `version: 1.0` is a float in YAML; take it as text
+            want = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+            self.error(name, f"'{name}' must be {want}, got {type_name(value)}",
+                       "quote the value if it is text" if str in kinds else "")
+            return default
+        if check:
+            message = check(value)
+            if message:
+                self.error(name, message)
+                return default
+        return value
+
+    def get_id(self, name: str, *, required: bool = True, default: str | None = None):
+        def valid(value: str) -> str:
+            return "" if ID_RE.match(value) else f"'{value}' is not a valid id: {ID_HINT}"
+
+        return self.get(name, str, required=required, default=default, check=valid)
+
+    def get_list(self, name: str, item: type, *, required: bool = False) -> list:
+        """A list whose items all have type ``item``; bad items are reported and dropped."""
+        value = self.get(name, list, required=required, default=[])
+        out = []
+        for i, v in enumerate(value):
+            if isinstance(v, item) and not (isinstance(v, bool) and item is not bool):
+                out.append(v)
+            else:
+                line = value.line_of(i) if isinstance(value, LList) else self.line_of(name)
+                self.problems.append(Problem(
+                    self.file, line, f"{self.key(name)}[{i}]",
+                    f"expected {_TYPE_NAMES.get(item, item.__name__)}, got {type_name(v)}"))
+        return out
+
+    def done(self) -> None:
+        for name in self.data:
+            if name not in self.known:
+                hint = did_you_mean(name, self.known) or (
+                    "allowed keys here: " + ", ".join(self.known))
+                self.error(str(name), f"unknown key '{name}'", hint)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
 
 from builder.model import Assessment, Course, Module, Question
 
@@ -87,20 +86,25 @@ def answer_length(q: Question) -> int:
 def longest_path(a: Assessment) -> tuple[int, int]:
     """(most decisions on any path, most points on any path) from the start node.
 
-    The validator has rejected cycles and dangling links before this runs.
+    The validator rejects loops and dangling links; should one slip through, a node
+    already on the current path counts as an ending, so this always terminates.
     """
     nodes = {n.id: n for n in a.nodes}
+    memo: dict[str, tuple[int, int]] = {}
+    on_path: set[str] = set()
 
-    @cache
-    def walk(nid: str) -> tuple[int, int]:
-        node = nodes.get(nid)
-        if node is None or node.ending or not node.choices:
+    def walk(nid: str | None) -> tuple[int, int]:
+        node = nodes.get(nid or "")
+        if node is None or node.ending or not node.choices or nid in on_path:
             return 0, 0
-        steps = max(walk(c.next)[0] for c in node.choices if c.next)
-        points = max(c.score + walk(c.next)[1] for c in node.choices if c.next)
-        return 1 + steps, points
+        if nid not in memo:
+            on_path.add(nid)
+            results = [(walk(c.next), c.score) for c in node.choices]
+            on_path.discard(nid)
+            memo[nid] = (1 + max(r[0] for r, _ in results), max(r[1] + s for r, s in results))
+        return memo[nid]
 
-    return walk(a.start) if a.start else (0, 0)
+    return walk(a.start)
 
 
 def assessment_length(a: Assessment) -> int:

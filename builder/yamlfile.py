@@ -92,7 +92,11 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, list[Pro
         line = (mark.line + 1 + offset) if mark else first_line
         what = exc.problem or str(exc)
         if exc.context:
-            what = f"{exc.context}, {what}"
+            context = exc.context
+            if exc.context_mark and exc.problem_mark and \
+                    exc.context_mark.line != exc.problem_mark.line:
+                context += f" (from line {exc.context_mark.line + 1 + offset})"
+            what = f"{context}, {what}"
         return None, [
             Problem(file, line, "", f"YAML syntax error: {what}",
                     "check the indentation and quote values that contain ': ' or start "

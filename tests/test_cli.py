@@ -1,0 +1,78 @@
+"""The command line through click's CliRunner: exit codes and messages."""
+
+from __future__ import annotations
+
+from builder import __version__
+from builder.cli import cli
+
+
+def test_help_explains_every_option(runner):
+    result = runner.invoke(cli, ["build", "--help"])
+    assert result.exit_code == 0
+    for option in ("--target", "--out", "--strict", "PROJECT_DIR", "SOURCE_DATE_EPOCH"):
+        assert option in result.output
+
+
+def test_version(runner):
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_build_good_project(runner, minimal, tmp_path):
+    result = runner.invoke(cli, ["build", str(minimal), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "A Minimal Course 1.0.0: 3 units, 5 pages, 2 objectives" in result.output
+    assert "Resume state: at most 32 of 4096 characters" in result.output
+    assert "minimal-course-1.0.0-scorm12.zip" in result.output
+    assert (tmp_path / "out/minimal-course-1.0.0-scorm12.zip").is_file()
+
+
+def test_build_defaults_to_the_current_folder(runner, minimal, monkeypatch):
+    monkeypatch.chdir(minimal)
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (minimal / "dist/minimal-course-1.0.0-scorm12.zip").is_file()
+
+
+def test_build_bad_project_exits_1_without_traceback(runner, minimal):
+    path = minimal / "course.yaml"
+    path.write_text(path.read_text().replace("language: en", "langauge: en"))
+    result = runner.invoke(cli, ["build", str(minimal)])
+    assert result.exit_code == 1
+    assert "course.yaml:4: [langauge] unknown key 'langauge'" in result.output
+    assert "did you mean 'language'?" in result.output
+    assert "Aborted with 1 error. Nothing was written." in result.output
+    assert "Traceback" not in result.output
+    assert not (minimal / "dist").exists()
+
+
+def test_build_missing_folder(runner, tmp_path):
+    result = runner.invoke(cli, ["build", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "is not a folder" in result.output or "does not exist" in result.output
+
+
+def test_unknown_target(runner, minimal):
+    result = runner.invoke(cli, ["build", str(minimal), "--target", "scrom12"])
+    assert result.exit_code == 2
+    assert "Invalid value for '-t' / '--target': 'scrom12'" in result.output
+
+
+def test_strict_turns_warnings_into_errors(runner, minimal):
+    (minimal / "modules/99-extra.md").write_text("---\ntitle: Extra\n---\n# Page\n")
+    result = runner.invoke(cli, ["build", str(minimal)])
+    assert result.exit_code == 0
+    assert "warning: modules/99-extra.md: 'extra' is not in the outline" in result.output
+    result = runner.invoke(cli, ["build", str(minimal), "--strict"])
+    assert result.exit_code == 1
+    assert "Aborted with 1 error" in result.output
+
+
+def test_python_dash_m_builder(minimal, tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "builder", "build", str(minimal), "-o",
+                           str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Wrote" in proc.stdout

@@ -194,3 +194,23 @@ def test_cwd_independent(minimal, tmp_path, monkeypatch):
     monkeypatch.chdir(minimal)
     b = built(Path(os.curdir), tmp_path / "y").read_bytes()
     assert a == b
+
+
+def test_wheel_ships_the_default_theme(tmp_path):
+    """An installed coursepack must work on any course folder: the theme is package data."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).parent.parent
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                           "--no-build-isolation", "-q", "-w", str(tmp_path), str(repo)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    [wheel] = tmp_path.glob("coursepack-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    for name in ("builder/_theme/index.html", "builder/_theme/static/coursepack.js",
+                 "builder/_theme/scorm12/imsmanifest.xml", "builder/_theme/i18n/en.yaml",
+                 "builder/_theme/schemas/scorm12/imscp_rootv1p1p2.xsd", "builder/cli.py"):
+        assert name in names
+    assert not any(n.startswith(("tests/", "modules/")) for n in names)

@@ -1,0 +1,71 @@
+"""pytest fixtures for browser tests, loaded by conftest.py (pytest_plugins or import *).
+
+Missing browser tools (Chromium, tests/js/node_modules, the playwright package)
+skip the browser tests on a developer's machine but fail them in CI (env CI set),
+where ``scripts/install-test-tools.sh`` must have installed them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.lms import SCORM_AGAIN_DIST, Scorm12Player, chromium_path, launch_chromium
+
+__all__ = ["browser", "scorm12_player"]
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_browser_tools() -> list[str]:
+    """What the browser tests need and this machine lacks."""
+    missing = []
+    if not os.access(chromium_path(), os.X_OK):
+        missing.append(f"Chromium at {chromium_path()}")
+    if not (SCORM_AGAIN_DIST / "scorm12.js").is_file():
+        missing.append("tests/js/node_modules (npm ci in tests/js)")
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("the playwright Python package")
+    return missing
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session (skipped or failed if tools are missing)."""
+    missing = missing_browser_tools()
+    if missing:
+        reason = ("browser test tools missing: " + ", ".join(missing)
+                  + "; run scripts/install-test-tools.sh")
+        if _in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def scorm12_player(browser: Any) -> Iterator[Callable[..., Scorm12Player]]:
+    """A factory ``scorm12_player(zip_path, launch=None)``; players are closed afterwards."""
+    players: list[Scorm12Player] = []
+
+    def make(package_zip: Path, launch: str | None = None) -> Scorm12Player:
+        player = Scorm12Player(browser, Path(package_zip), launch=launch)
+        players.append(player)
+        return player
+
+    yield make
+    for player in players:
+        player.close()

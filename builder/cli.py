@@ -14,10 +14,10 @@ TARGETS = ("scorm12",)
 
 
 def _rel(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    """``path`` relative to the current folder when it is inside it, else absolute."""
+    path = path.resolve()
+    cwd = Path(os.getcwd()).resolve()
+    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,6 +28,30 @@ def cli() -> None:
 
     Run `coursepack build` in a course folder; see README.md and docs/authoring.md.
     """
+
+
+@cli.command()
+@click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+def check(project_dir: Path) -> None:
+    """Check the course in PROJECT_DIR without building it, and print which module
+    teaches and which questions assess each learning objective.
+
+    Exits with code 1 (and lists every problem) when the sources have errors.
+    """
+    from builder.build import check as run_check
+    from builder.validate import coverage
+
+    if not project_dir.is_dir():
+        raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
+    course, warnings = run_check(project_dir)
+    for w in warnings:
+        click.echo("warning: " + w.format(), err=True)
+    click.echo(f"Objective coverage of {course.title}:")
+    for oid, taught, assessed in coverage(course):
+        click.echo(f"  {oid}")
+        click.echo(f"    taught by:   {', '.join(taught) or '-'}")
+        click.echo(f"    assessed by: {', '.join(assessed) or '-'}")
+    click.echo(f"No problems found ({len(warnings)} warnings).")
 
 
 @cli.command()

@@ -234,6 +234,20 @@ def objectives(course: Course, problems: list[Problem]) -> None:
                                     "add it to 'objectives:' of an assessment question"))
 
 
+def coverage(course: Course) -> list[tuple[str, list[str], list[str]]]:
+    """For each objective: the modules that teach it and the questions that assess it."""
+    out = []
+    for o in course.objectives:
+        taught = [m.id for m in course.modules if o.id in m.objectives]
+        assessed = []
+        for a in course.assessments:
+            if o.id in a.objectives:
+                assessed.append(a.id)
+            assessed += [f"{a.id}/{q.id}" for q in a.questions if o.id in q.objectives]
+        out.append((o.id, taught, assessed))
+    return out
+
+
 def citations(course: Course, problems: list[Problem]) -> None:
     refs = {r.id for r in course.references}
     cited: set[str] = set()

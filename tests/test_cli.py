@@ -76,3 +76,20 @@ def test_python_dash_m_builder(minimal, tmp_path):
                            str(tmp_path)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "Wrote" in proc.stdout
+
+
+def test_check_prints_objective_coverage(runner, minimal):
+    result = runner.invoke(cli, ["check", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert "  obj-one\n    taught by:   intro\n    assessed by: quiz/q-first\n" in result.output
+    assert "  obj-two\n    taught by:   basics\n    assessed by: quiz/q-both, quiz/q-true\n" in (
+        result.output)
+    assert not (minimal / "dist").exists()
+
+
+def test_check_reports_problems(runner, minimal):
+    path = minimal / "modules/02-basics.md"
+    path.write_text(path.read_text().replace("objectives: [obj-two]", "objectives: []"))
+    result = runner.invoke(cli, ["check", str(minimal)])
+    assert result.exit_code == 1
+    assert "objective 'obj-two' is not taught by any module" in result.output

@@ -85,3 +85,30 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
                "(SCORM 1.2 suspend_data)")
     for path in result.written:
         click.echo(f"Wrote {_rel(path)} ({path.stat().st_size / 1024:.0f} KB)")
+
+
+@cli.command("validate")
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints one document for CI pipelines.")
+@click.option("--strict", is_flag=True, help="Count warnings as problems (exit code 1).")
+@click.pass_context
+def validate_command(ctx: click.Context, package: Path, fmt: str, strict: bool) -> None:
+    """Check PACKAGE, any SCORM 1.2, SCORM 2004, xAPI (tincan.xml) or cmi5 zip, and say
+    which standard it follows. Nothing is unpacked or written.
+
+    Exit codes: 0 valid (warnings allowed unless --strict), 1 problems found, 2 the file
+    is not a readable zip. See docs/qa.md for every rule.
+    """
+    from builder.validator import Unreadable, inspect_package
+    from builder.validator.output import format_json, format_text, unreadable_json
+
+    try:
+        report = inspect_package(package, display=str(package))
+    except Unreadable as exc:
+        if fmt == "json":
+            click.echo(unreadable_json(str(package), str(exc)))
+        click.echo(f"Error: cannot validate: {exc}", err=True)
+        ctx.exit(2)
+    click.echo(format_json(report, strict) if fmt == "json" else format_text(report, strict))
+    ctx.exit(0 if report.valid(strict) else 1)

@@ -387,9 +387,11 @@ class Loader:
         self.problems.extend(problems)
         if data is None:
             return None
-        return self.question(data, rel, "question", block.line)
+        return self.question(data, rel, "question", block.line, inline=True)
 
-    def question(self, data, rel: str, key: str, line: int = 0) -> Question | None:
+    def question(self, data, rel: str, key: str, line: int = 0, *,
+                 inline: bool = False) -> Question | None:
+        """One question of any type; ``inline`` for knowledge checks in modules."""
         f = Fields(data, rel, key, self.problems, line)
         if not f.ok:
             return None
@@ -402,31 +404,10 @@ class Loader:
         objectives = f.get_list("objectives", str)
         weight = f.get("weight", (int, float), default=1,
                        check=lambda v: "" if v > 0 else "weight must be above 0")
-        answer = None
-        choices: list[Choice] = []
-        if qtype == "true-false":
-            answer = f.get("answer", bool, required=True, default=True)
-        raw_choices = f.get("choices", list, required=qtype != "true-false", default=[])
-        if qtype == "true-false" and raw_choices:
-            f.error("choices", "a true-false question has no choices", "use 'answer: true' or "
-                    "'answer: false' instead")
-        elif qtype == "true-false":
-            choices = [Choice("true", "", answer is True, "", source=Source(rel, f.line)),
-                       Choice("false", "", answer is False, "", source=Source(rel, f.line))]
-        else:
-            for i, item in enumerate(raw_choices):
-                c = Fields(item, rel, f"{f.key('choices')}[{i}]", self.problems,
-                           raw_choices.line_of(i) if isinstance(raw_choices, LList) else 0)
-                cid = c.get_id("id")
-                text = c.get("text", str, required=True, default="")
-                correct = c.get("correct", bool, default=False)
-                feedback = c.get("feedback", str, default="")
-                c.done()
-                choices.append(Choice(
-                    cid or f"choice-{i}", self.markdown(text, rel, c.line_of("text"),
-                                                        f"{qid}-{cid}-text", inline=True),
-                    correct, self.markdown(feedback, rel, c.line, f"{qid}-{cid}") if feedback
-                    else "", source=Source(rel, c.line)))
+        graded = f.get("graded", bool, default=False) if inline else True
+        extra: dict = {}
+        reader = getattr(self, "_" + qtype.replace("-", "_"), None)
+        choices: list[Choice] = reader(f, rel, qid, extra) if reader else []
         fb = f.get("feedback", dict, default=None)
         fb_correct = fb_incorrect = ""
         if fb is not None:
@@ -441,7 +422,98 @@ class Loader:
                         self.markdown(prompt, rel, f.line_of("prompt"), f"{qid}-prompt",
                                       inline=True),
                         tuple(choices), tuple(objectives), float(weight), fb_correct,
-                        fb_incorrect, Source(rel, f.line))
+                        fb_incorrect, Source(rel, f.line), graded=graded, **extra)
+
+    def _options(self, f: Fields, rel: str, qid: str, key: str, *, with_correct: bool,
+                 text_key: str = "text", required: bool = True) -> list[Choice]:
+        """A list of ``{id, text, ...}`` mappings under ``key`` as choices."""
+        raw = f.get(key, list, required=required, default=[])
+        out = []
+        for i, item in enumerate(raw):
+            c = Fields(item, rel, f"{f.key(key)}[{i}]", self.problems,
+                       raw.line_of(i) if isinstance(raw, LList) else 0)
+            cid = c.get_id("id")
+            text = c.get(text_key, str, required=True, default="")
+            correct = c.get("correct", bool, default=False) if with_correct else False
+            feedback = c.get("feedback", str, default="") if with_correct else ""
+            c.done()
+            out.append(Choice(
+                cid or f"choice-{i}",
+                self.markdown(text, rel, c.line_of(text_key), f"{qid}-{cid}-text", inline=True),
+                correct, self.markdown(feedback, rel, c.line_of("feedback"), f"{qid}-{cid}")
+                if feedback else "", source=Source(rel, c.line)))
+        return out
+
+    def _choice(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        return self._options(f, rel, qid, "choices", with_correct=True)
+
+    _multiple = _choice
+
+    def _true_false(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        answer = f.get("answer", bool, required=True, default=True)
+        return [Choice("true", "", answer is True, source=Source(rel, f.line)),
+                Choice("false", "", answer is False, source=Source(rel, f.line))]
+
+    def _matching(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        raw = f.get("pairs", list, required=True, default=[])
+        sources, targets = [], []
+        for i, item in enumerate(raw):
+            c = Fields(item, rel, f"{f.key('pairs')}[{i}]", self.problems,
+                       raw.line_of(i) if isinstance(raw, LList) else 0)
+            cid = c.get_id("id") or f"pair-{i}"
+            source = c.get("source", str, required=True, default="")
+            target = c.get("target", str, required=True, default="")
+            c.done()
+            sources.append(Choice(cid, self.markdown(source, rel, c.line_of("source"),
+                                                     f"{qid}-{cid}-s", inline=True),
+                                  True, source=Source(rel, c.line)))
+            targets.append(Choice(cid, self.markdown(target, rel, c.line_of("target"),
+                                                     f"{qid}-{cid}-t", inline=True),
+                                  True, source=Source(rel, c.line)))
+        extra["targets"] = tuple(targets)
+        return sources
+
+    def _sequencing(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        return self._options(f, rel, qid, "items", with_correct=False)
+
+    def _likert(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        scale = self._options(f, rel, qid, "scale", with_correct=False, required=False)
+        if not scale:  # the theme's five-point agreement scale (labels from i18n)
+            scale = [Choice(f"likert-{n}", "", source=Source(rel, f.line)) for n in range(1, 6)]
+        return scale
+
+    def _fill_in(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        accepted = f.get_list("answers", str, required=True)
+        extra["accepted"] = tuple(a.strip() for a in accepted)
+        extra["case_sensitive"] = f.get("case_sensitive", bool, default=False)
+        extra["max_length"] = f.get(
+            "max_length", int, default=100,
+            check=lambda v: "" if 1 <= v <= 250 else "max_length is 1 to 250 characters")
+        for a in accepted:
+            if len(a.strip()) > extra["max_length"]:
+                f.error("answers", f"the accepted answer '{a}' is longer than max_length "
+                        f"({extra['max_length']})")
+        return []
+
+    def _numeric(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        answer = f.get("answer", (int, float), default=None)
+        tolerance = f.get("tolerance", (int, float), default=0,
+                          check=lambda v: "" if v >= 0 else "tolerance is 0 or more")
+        bounds = f.get_list("range", (int, float))
+        if answer is None and not bounds:
+            f.error("answer", "a numeric question needs 'answer' (with an optional "
+                    "'tolerance') or 'range: [min, max]'")
+        elif answer is not None and bounds:
+            f.error("range", "give either 'answer' or 'range', not both")
+        elif bounds and (len(bounds) != 2 or bounds[0] > bounds[1]):
+            f.error("range", "range is [min, max] with min <= max")
+        elif answer is not None:
+            extra["numeric_min"] = float(answer - tolerance)
+            extra["numeric_max"] = float(answer + tolerance)
+        else:
+            extra["numeric_min"], extra["numeric_max"] = float(bounds[0]), float(bounds[1])
+        extra["max_length"] = 20
+        return []
 
     def assessment(self, path: Path, uid: str) -> Assessment | None:
         data = self.read_yaml(path)
@@ -462,9 +534,24 @@ class Loader:
                          "attempts is 0 (unlimited) or more")
         objectives = f.get_list("objectives", str)
         raw_questions = f.get("questions", list, default=None)
+        draw = f.get("draw", int, default=0, check=lambda v: "" if v >= 0 else
+                     "draw is the number of questions per attempt (0 = all)")
+        shuffle = f.get("shuffle", bool, default=False)
+        show_correct = f.get("show_correct", bool, default=False)
+        mastery = f.get("mastery_score", (int, float), default=None,
+                        check=lambda v: "" if 0 <= v <= 100 else
+                        f"mastery_score is a percentage from 0 to 100, not {v}")
         start = f.get_id("start", required=False)
         raw_nodes = f.get("nodes", list, default=None)
         f.done()
+        if raw_questions is not None and draw > len(raw_questions):
+            f.error("draw", f"draw {draw} is more than the {len(raw_questions)} questions",
+                    "lower it, or add questions")
+        if raw_nodes is not None:
+            for name, value in (("draw", draw), ("shuffle", shuffle),
+                                ("show_correct", show_correct)):
+                if value:
+                    f.error(name, f"'{name}' applies to quizzes, not branching scenarios")
         questions: list[Question] = []
         nodes: list[Node] = []
         if (raw_questions is None) == (raw_nodes is None):
@@ -491,7 +578,9 @@ class Loader:
                     nodes.append(node)
         return Assessment(aid, title, self.markdown(intro, rel, f.line_of("intro") + 1, aid)
                           if intro else "", attempts, tuple(questions), start, tuple(nodes),
-                          tuple(objectives), Source(rel, 1))
+                          tuple(objectives), Source(rel, 1), draw=draw, shuffle=shuffle,
+                          show_correct=show_correct,
+                          mastery_score=None if mastery is None else round(mastery))
 
     def node(self, data, rel: str, key: str, line: int) -> Node | None:
         f = Fields(data, rel, key, self.problems, line)

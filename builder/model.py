@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COMPLETION_RULES = ("viewed", "passed", "both")
-QUESTION_TYPES = ("choice", "multiple", "true-false")
+QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
+                  "numeric", "likert")
+#: the SCORM 1.2 / xAPI interaction type of each question type
+INTERACTION_TYPES = {"choice": "choice", "multiple": "choice", "true-false": "true-false",
+                     "matching": "matching", "sequencing": "sequencing", "fill-in": "fill-in",
+                     "numeric": "numeric", "likert": "likert"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,15 @@ class Choice:
 
 @dataclass(frozen=True)
 class Question:
+    """One question. What ``choices`` holds depends on the type:
+
+    - choice, multiple, true-false: the options (``correct`` marks the right ones);
+    - matching: the sources, with ``targets`` the matching targets in the same order;
+    - sequencing: the items in their correct order;
+    - likert: the points of the scale;
+    - fill-in and numeric: nothing (see ``accepted`` and ``numeric_min``/``numeric_max``).
+    """
+
     id: str
     type: str  #: one of QUESTION_TYPES
     prompt_html: str
@@ -55,10 +69,21 @@ class Question:
     feedback_correct_html: str
     feedback_incorrect_html: str
     source: Source
+    targets: tuple[Choice, ...] = ()
+    accepted: tuple[str, ...] = ()  #: fill-in: the accepted answers
+    case_sensitive: bool = False  #: fill-in
+    max_length: int = 0  #: fill-in and numeric: longest answer a learner may type
+    numeric_min: float | None = None
+    numeric_max: float | None = None
+    graded: bool = True  #: counts towards scores (a likert question never does)
 
     @property
     def correct_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.choices if c.correct)
+
+    @property
+    def scored(self) -> bool:
+        return self.graded and self.type != "likert"
 
 
 @dataclass(frozen=True)
@@ -143,6 +168,10 @@ class Assessment:
     nodes: tuple[Node, ...]
     objectives: tuple[str, ...]  #: branching: objectives the scenario as a whole assesses
     source: Source
+    draw: int = 0  #: quiz: questions drawn at random per attempt (0 = all, in order)
+    shuffle: bool = False  #: quiz: shuffle the choices of each question per attempt
+    show_correct: bool = False  #: quiz: mark the correct answers after submitting
+    mastery_score: int | None = None  #: pass mark of this assessment (default: the course's)
     kind: str = field(default="assessment", init=False)
 
     @property

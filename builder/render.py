@@ -68,22 +68,57 @@ class Block:
     html: Markup
 
 
-def _question(q: Question, index: int) -> dict[str, Any]:
+def _question(q: Question, index: int, t: dict[str, str]) -> dict[str, Any]:
+    def label(c, i):
+        if q.type == "true-false":
+            return t[c.id]
+        if q.type == "likert" and not c.html:
+            return t[c.id]
+        return Markup(c.html)
+
+    choices = [{"id": c.id, "index": i, "html": label(c, i), "label_key": "",
+                "feedback_html": Markup(c.feedback_html)} for i, c in enumerate(q.choices)]
+    targets = [{"id": c.id, "index": i, "text": Markup(c.html).striptags()}
+               for i, c in enumerate(q.targets)]
     return {
         "id": q.id, "index": index, "type": q.type, "prompt_html": Markup(q.prompt_html),
         "feedback_correct_html": Markup(q.feedback_correct_html),
         "feedback_incorrect_html": Markup(q.feedback_incorrect_html),
-        "choices": [{"id": c.id, "index": i, "html": Markup(c.html),
-                     "feedback_html": Markup(c.feedback_html)}
-                    for i, c in enumerate(q.choices)],
+        "choices": choices, "targets": targets, "max_length": q.max_length,
+        "answer_key_html": answer_key(q, choices),
     }
+
+
+def answer_key(q: Question, choices: list[dict]) -> Markup:
+    """The correct answer in words, shown after submitting when ``show_correct`` is on."""
+    html = [c["html"] for c in choices]
+    if q.type in ("choice", "multiple", "true-false"):
+        return Markup("; ").join(Markup(h) for h, c in zip(html, q.choices, strict=True)
+                                 if c.correct)
+    if q.type == "matching":
+        return Markup("; ").join(Markup("{} &rarr; {}").format(Markup(s.html), Markup(t.html))
+                                 for s, t in zip(q.choices, q.targets, strict=True))
+    if q.type == "sequencing":
+        return Markup(", ").join(Markup("{}. {}").format(n, Markup(h))
+                                 for n, h in enumerate(html, 1))
+    if q.type == "fill-in":
+        return Markup("{}").format(q.accepted[0] if q.accepted else "")
+    if q.type == "numeric" and q.numeric_min is not None:
+        if q.numeric_min == q.numeric_max:
+            return Markup("{}").format(_num(q.numeric_min))
+        return Markup("{} &ndash; {}").format(_num(q.numeric_min), _num(q.numeric_max))
+    return Markup("")
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
 
 
 def page_dom_id(location: str) -> str:
     return "pg-" + location.replace("/", "--")
 
 
-def view(course: Course, target: str) -> dict[str, Any]:
+def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
     units = []
     page_index = 0
     kc_index = 0
@@ -97,7 +132,7 @@ def view(course: Course, target: str) -> dict[str, Any]:
                 blocks = []
                 for b in page.blocks:
                     if isinstance(b, Question):
-                        blocks.append(_question(b, kc_index))
+                        blocks.append(_question(b, kc_index, t))
                         kc_index += 1
                     else:
                         blocks.append(Block(Markup(b)))
@@ -112,7 +147,7 @@ def view(course: Course, target: str) -> dict[str, Any]:
                 kind="branching" if unit.branching else "quiz", duration=None,
                 first_dom_id=page_dom_id(unit.id), intro_html=Markup(unit.intro_html),
                 assessment_index=course.assessments.index(unit),
-                questions=[_question(q, n) for n, q in enumerate(unit.questions)],
+                questions=[_question(q, n, t) for n, q in enumerate(unit.questions)],
                 nodes=[{"id": n.id, "ending": n.ending, "html": Markup(n.html),
                         "choices": [{"id": c.id, "html": Markup(c.html),
                                      "feedback_html": Markup(c.feedback_html)}
@@ -149,8 +184,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None) -> 
     env = make_env(dirs)
     t = messages(dirs, course.language)
     try:
-        html = env.get_template("index.html").render(course=course, view=view(course, target),
-                                                     t=t, target=target)
+        html = env.get_template("index.html").render(
+            course=course, view=view(course, target, t), t=t, target=target)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildAborted([Problem(_template_name(exc.filename, dirs, course.root),
                                     exc.lineno or 0, "", f"template syntax error: {exc.message}")]

@@ -16,10 +16,17 @@ It also defines the resume-state format, so the build can compute the longest
 - ``VISITED`` is a bitset of visited pages, 6 pages per base64url character.
 - ``KC`` is the answer of each knowledge check, in course order, joined by ``,``: the
   chosen choices' positions as ``0-9a-z`` characters ("" when unanswered).
-- each ``A`` is one assessment: ``{attempts}{!}{=score}:{body}`` where ``!`` marks the
-  current attempt as submitted, ``=score`` the last submitted score (0-100), and the body
-  is the quiz answers joined by ``,`` or, for a branching scenario, the position of the
+- each ``A`` is one assessment: ``{attempts}{!}{=score}{~seed}:{body}`` where ``!`` marks
+  the current attempt as submitted, ``=score`` the last submitted score (0-100), ``~seed``
+  (4 base-36 digits, quizzes that draw or shuffle) fixes the questions drawn and the order
+  shown for the current attempt, and the body is the answers to the questions shown, in
+  the order shown, joined by ``,`` or, for a branching scenario, the position of the
   choice taken at each step.
+
+An answer is the chosen options' positions as ``0-9a-z`` characters (matching: one target
+position or ``-`` per source; sequencing: the item positions in the learner's order), or
+for fill-in and numeric questions the typed text with ``%``, ``,``, ``;`` and ``|``
+percent-encoded.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from builder.model import Assessment, Course, Module, Question
+from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Question
 
 SUSPEND_LIMIT_SCORM12 = 4096
 LOCATION_LIMIT_SCORM12 = 255
@@ -79,8 +86,18 @@ def structure_hash(course: Course) -> str:
     return digest[:8]
 
 
+SEED_LENGTH = 4
+
+
 def answer_length(q: Question) -> int:
-    return len(q.choices) if q.type == "multiple" else 1
+    """The longest resume-state answer to ``q``."""
+    if q.type in ("multiple", "matching", "sequencing"):
+        return len(q.choices)
+    if q.type == "fill-in":
+        return 3 * q.max_length  # every character could be percent-encoded
+    if q.type == "numeric":
+        return q.max_length  # only valid numbers are kept: no separators to encode
+    return 1
 
 
 def longest_path(a: Assessment) -> tuple[int, int]:
@@ -111,8 +128,10 @@ def assessment_length(a: Assessment) -> int:
     head = MAX_ATTEMPT_DIGITS + 1 + len("=100") + 1
     if a.branching:
         return head + longest_path(a)[0]
-    body = sum(answer_length(q) for q in a.questions) + max(len(a.questions) - 1, 0)
-    return head + body
+    shown = a.draw or len(a.questions)
+    longest = sorted((answer_length(q) for q in a.questions), reverse=True)[:shown]
+    seed = 1 + SEED_LENGTH if (a.draw or a.shuffle) else 0
+    return head + seed + sum(longest) + max(shown - 1, 0)
 
 
 def worst_case_suspend(course: Course) -> int:
@@ -125,11 +144,42 @@ def worst_case_suspend(course: Course) -> int:
             + max(len(assessments) - 1, 0))
 
 
-def _question(q: Question) -> dict:
-    return {"id": q.id, "type": q.type, "weight": q.weight,
-            "n": len(q.choices),
-            "correct": [i for i, c in enumerate(q.choices) if c.correct],
-            "objectives": list(q.objectives)}
+def pattern12(q: Question) -> str:
+    """``cmi.interactions.n.correct_responses.0.pattern`` in the SCORM 1.2 format, or ""
+    when the type has no single correct response (likert, numeric ranges)."""
+    chars = CHOICE_CHARS
+    if q.type == "true-false":
+        return "t" if q.correct_ids == ("true",) else "f"
+    if q.type in ("choice", "multiple"):
+        return ",".join(chars[i] for i, c in enumerate(q.choices) if c.correct)
+    if q.type == "matching":
+        return ",".join(f"{chars[i]}.{chars[i]}" for i in range(len(q.choices)))
+    if q.type == "sequencing":
+        return ",".join(chars[i] for i in range(len(q.choices)))
+    if q.type == "fill-in":
+        return q.accepted[0][:255] if q.accepted else ""
+    if q.type == "numeric" and q.numeric_min is not None and q.numeric_min == q.numeric_max:
+        value = q.numeric_min
+        return str(int(value)) if value.is_integer() else repr(value)
+    return ""
+
+
+def interaction_id(scope: str, q_id: str) -> str:
+    """A CMIIdentifier: our ids are ``[a-z0-9-]``, so ``_`` joins them unambiguously."""
+    return f"{scope}_{q_id}"
+
+
+def _question(q: Question, scope: str) -> dict:
+    out = {"id": q.id, "iid": interaction_id(scope, q.id), "type": q.type,
+           "itype": INTERACTION_TYPES[q.type], "weight": q.weight, "scored": q.scored,
+           "n": len(q.choices), "correct": [i for i, c in enumerate(q.choices) if c.correct],
+           "objectives": list(q.objectives), "pattern": pattern12(q)}
+    if q.type == "fill-in":
+        out.update(accepted=list(q.accepted), caseSensitive=q.case_sensitive,
+                   maxLength=q.max_length)
+    if q.type == "numeric":
+        out.update(min=q.numeric_min, max=q.numeric_max, maxLength=q.max_length)
+    return out
 
 
 def course_data(course: Course, target: str) -> dict:
@@ -145,16 +195,20 @@ def course_data(course: Course, target: str) -> dict:
         first += count
     assessments = []
     for a in course.assessments:
+        mastery = a.mastery_score if a.mastery_score is not None else \
+            course.tracking.mastery_score
         item = {"id": a.id, "unit": course.outline.index(a), "attempts": a.attempts,
-                "branching": a.branching}
+                "branching": a.branching, "mastery": mastery, "draw": a.draw,
+                "shuffle": a.shuffle, "showCorrect": a.show_correct,
+                "objectives": list(a.objectives)}
         if a.branching:
             item["start"] = a.start
             item["maxPoints"] = longest_path(a)[1]
-            item["nodes"] = {n.id: {"ending": n.ending,
+            item["nodes"] = {n.id: {"ending": n.ending, "iid": interaction_id(a.id, n.id),
                                     "choices": [{"id": c.id, "score": c.score, "next": c.next}
                                                 for c in n.choices]} for n in a.nodes}
         else:
-            item["questions"] = [_question(q) for q in a.questions]
+            item["questions"] = [_question(q, a.id) for q in a.questions]
         assessments.append(item)
     ids = [a.id for a in course.assessments]
     tracking = course.tracking
@@ -170,7 +224,9 @@ def course_data(course: Course, target: str) -> dict:
                      if tracking.assessment in ids else None},
         "pages": [{"loc": p.location, "unit": p.unit_index} for p in page_list],
         "units": units,
-        "kcs": [dict(_question(q), page=page) for page, q in knowledge_checks(course)],
+        "kcs": [dict(_question(q, course.outline[page_list[page].unit_index].id), page=page)
+                for page, q in knowledge_checks(course)],
+        "objectives": [o.id for o in course.objectives],
         "assessments": assessments,
         "limits": {"suspend": SUSPEND_LIMIT_SCORM12, "worst": worst_case_suspend(course)},
     }

@@ -100,15 +100,23 @@ def tracking(course: Course, problems: list[Problem]) -> None:
 def questions(course: Course, problems: list[Problem]) -> None:
     for q in all_questions(course):
         where = (q.source.file, q.source.line)
-        if q.type == "true-false":
+        if q.type in ("true-false", "fill-in", "numeric"):
+            if q.type == "fill-in" and not q.accepted:
+                problems.append(Problem(*where, "answers", f"question '{q.id}' has no accepted "
+                                        "answer", "list them: answers: [SRO, school resource "
+                                        "officer]"))
             continue
-        if len(q.choices) < 2:
-            problems.append(Problem(*where, "choices", f"question '{q.id}' needs at least two "
-                                    "choices"))
+        noun = {"matching": "pairs", "sequencing": "items", "likert": "scale points"}.get(
+            q.type, "choices")
+        if len(q.choices) < 2 and not (q.type == "likert" and not q.choices):
+            problems.append(Problem(*where, noun.split()[0], f"question '{q.id}' needs at "
+                                    f"least two {noun}"))
         if len(q.choices) > MAX_CHOICES:
-            problems.append(Problem(*where, "choices", f"question '{q.id}' has "
-                                    f"{len(q.choices)} choices; SCORM 1.2 can record at most "
+            problems.append(Problem(*where, noun.split()[0], f"question '{q.id}' has "
+                                    f"{len(q.choices)} {noun}; SCORM 1.2 can record at most "
                                     f"{MAX_CHOICES}", "split it into several questions"))
+        if q.type not in ("choice", "multiple"):
+            continue
         correct = len(q.correct_ids)
         if correct == 0:
             problems.append(Problem(*where, "choices", f"question '{q.id}' has no correct "
@@ -117,6 +125,13 @@ def questions(course: Course, problems: list[Problem]) -> None:
             problems.append(Problem(*where, "choices", f"question '{q.id}' is single choice "
                                     f"but marks {correct} choices correct",
                                     "use 'type: multiple', or mark only one choice correct"))
+    tracked = course.unit(course.tracking.assessment or "")
+    if isinstance(tracked, Assessment) and not tracked.branching and \
+            not any(q.scored for q in tracked.questions):
+        problems.append(Problem("course.yaml", course.tracking.source.line,
+                                "tracking.assessment", f"'{tracked.id}' has no scored "
+                                "questions (likert questions are not scored), so it cannot "
+                                "give a pass mark", "track another assessment"))
 
 
 def branching(course: Course, problems: list[Problem]) -> None:
@@ -217,7 +232,8 @@ def objectives(course: Course, problems: list[Problem]) -> None:
             assessed.update(unit.objectives)
             for q in unit.questions:
                 check(q.objectives, q.source.file, q.source.line, "objectives")
-                assessed.update(q.objectives)
+                if q.scored:
+                    assessed.update(q.objectives)
     for unit in course.modules:
         for page in unit.pages:
             for q in page.questions:
@@ -243,7 +259,8 @@ def coverage(course: Course) -> list[tuple[str, list[str], list[str]]]:
         for a in course.assessments:
             if o.id in a.objectives:
                 assessed.append(a.id)
-            assessed += [f"{a.id}/{q.id}" for q in a.questions if o.id in q.objectives]
+            assessed += [f"{a.id}/{q.id}" for q in a.questions
+                         if o.id in q.objectives and q.scored]
         out.append((o.id, taught, assessed))
     return out
 

@@ -1,19 +1,21 @@
 /* coursepack runtime: navigation, knowledge checks, assessments and tracking.
  *
- * One file, no dependencies. The course logic talks to the learning system through an
- * adapter (SCORM 1.2, or "standalone" with localStorage when no LMS is found); only the
- * adapter knows the standard. The course description comes from the JSON that the build
- * embeds in the page (#cp-data); the resume-state format is documented in
+ * No dependencies. Question types live in cp-questions.js, LMS adapters in cp-lms.js;
+ * this file holds the course logic. The course description comes from the JSON that
+ * the build embeds in the page (#cp-data). The resume-state format is documented in
  * builder/runtime.py, which computes its worst-case length at build time.
  */
 (function () {
   "use strict";
 
+  var Q = window.CoursepackQuestions;
+  var LMS = window.CoursepackLMS;
   var data = JSON.parse(document.getElementById("cp-data").textContent);
   var t = JSON.parse(document.getElementById("cp-messages").textContent);
   var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  var CHARS = "0123456789abcdefghijklmnopqrstuvwxyz";
+  var CHARS = Q.CHARS;
   var RANK = { "": 0, "not attempted": 0, browsed: 0, incomplete: 1, failed: 2, completed: 3, passed: 4 };
+  var P = data.pages.length;
 
   function fmt(text, vars) {
     return String(text).replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? vars[k] : m; });
@@ -21,127 +23,38 @@
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
-  /* ---------------------------------------------------------------- adapters ---- */
-
-  /* Find the SCORM 1.2 API: up the parent chain, then the opener's chain, then
-     top.opener's. Every cross-window access may throw (cross-origin frames): skip it. */
-  function findScorm12API(win) {
-    function climb(w) {
-      for (var hops = 0; w && hops < 500; hops++) {
-        try { if (w.API && typeof w.API.LMSInitialize !== "undefined") return w.API; } catch (e) { /* cross-origin */ }
-        var parent = null;
-        try { parent = w.parent; } catch (e) { parent = null; }
-        if (!parent || parent === w) break;
-        w = parent;
-      }
-      return null;
-    }
-    var api = climb(win);
-    try { if (!api && win.opener) api = climb(win.opener); } catch (e) { /* cross-origin */ }
-    try { if (!api && win.top && win.top.opener) api = climb(win.top.opener); } catch (e) { /* cross-origin */ }
-    return api;
-  }
-
-  function Scorm12(api) {
-    this.api = api;
-    this.sent = {};
-    this.ok = true;
-  }
-  Scorm12.prototype.name = "scorm12";
-  Scorm12.prototype.call = function (fn, a, b) {
-    var result;
-    try { result = b === undefined ? this.api[fn](a) : this.api[fn](a, b); } catch (e) { result = false; }
-    return String(result) === "true";
-  };
-  Scorm12.prototype.get = function (element) {
-    try { return String(this.api.LMSGetValue(element) || ""); } catch (e) { return ""; }
-  };
-  /* Set a value unless the LMS already has it; remember failures so the next save
-     tries again. */
-  Scorm12.prototype.set = function (element, value) {
-    value = String(value);
-    if (this.sent[element] === value) return true;
-    var ok = this.call("LMSSetValue", element, value);
-    if (ok) this.sent[element] = value; else this.ok = false;
-    return ok;
-  };
-  Scorm12.prototype.start = function () {
-    if (!this.call("LMSInitialize", "")) return null;
-    var info = {
-      entry: this.get("cmi.core.entry"),
-      location: this.get("cmi.core.lesson_location"),
-      suspend: this.get("cmi.suspend_data"),
-      status: this.get("cmi.core.lesson_status"),
-      mode: this.get("cmi.core.lesson_mode") || "normal"
-    };
-    this.sent["cmi.core.lesson_location"] = info.location;
-    this.sent["cmi.suspend_data"] = info.suspend;
-    this.sent["cmi.core.lesson_status"] = info.status;
-    return info;
-  };
-  Scorm12.prototype.save = function (s) {
-    this.ok = true;
-    this.set("cmi.core.lesson_location", s.location);
-    this.set("cmi.suspend_data", s.suspend);
-    if (s.score !== null) {
-      this.set("cmi.core.score.raw", s.score);
-      this.set("cmi.core.score.min", 0);
-      this.set("cmi.core.score.max", 100);
-    }
-    if (s.status) this.set("cmi.core.lesson_status", s.status);
-    if (!this.call("LMSCommit", "")) this.ok = false;
-    return this.ok;
-  };
-  Scorm12.prototype.finish = function (exit, seconds) {
-    this.set("cmi.core.exit", exit);
-    this.set("cmi.core.session_time", timespan(seconds));
-    this.call("LMSCommit", "");       /* some LMSs refuse a commit while unloading: go on */
-    return this.call("LMSFinish", "");
-  };
-
-  /* No LMS: keep progress in this browser. */
-  function Standalone() {
-    this.key = "coursepack:" + data.id;
-    this.ok = true;
-  }
-  Standalone.prototype.name = "standalone";
-  Standalone.prototype.read = function () {
-    try { return JSON.parse(window.localStorage.getItem(this.key) || "null"); } catch (e) { return null; }
-  };
-  Standalone.prototype.start = function () {
-    var saved = this.read() || {};
-    return { entry: saved.suspend ? "resume" : "ab-initio", location: saved.location || "",
-             suspend: saved.suspend || "", status: saved.status || "", mode: "normal" };
-  };
-  Standalone.prototype.save = function (s) {
-    try { window.localStorage.setItem(this.key, JSON.stringify(s)); this.ok = true; } catch (e) { this.ok = false; }
-    return this.ok;
-  };
-  Standalone.prototype.finish = function () { return true; };
-
-  /* CMITimespan for SCORM 1.2: HHHH:MM:SS.SS */
-  function timespan(seconds) {
-    var cs = Math.max(0, Math.round(seconds * 100));
-    var h = Math.min(9999, Math.floor(cs / 360000));
-    var m = Math.floor(cs / 6000) % 60;
-    var s = Math.floor(cs / 100) % 60;
-    var c = cs % 100;
-    function pad(n, w) { n = String(n); while (n.length < w) n = "0" + n; return n; }
-    return pad(h, 4) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(c, 2);
-  }
-
   /* ---------------------------------------------------------------- state ------- */
 
-  var P = data.pages.length;
+  function freshAttempt() {
+    return { n: 0, sub: false, score: null, seed: "", answers: [], path: "" };
+  }
   var S = {
     page: 0,
     visited: [],
     kc: data.kcs.map(function () { return ""; }),
-    asmt: data.assessments.map(function () { return { n: 0, sub: false, score: null, answers: [], path: "" }; })
+    asmt: data.assessments.map(freshAttempt)
   };
-  data.assessments.forEach(function (a, i) {
-    if (!a.branching) S.asmt[i].answers = a.questions.map(function () { return ""; });
-  });
+
+  function newSeed() {
+    var s = "";
+    for (var i = 0; i < 4; i++) s += CHARS.charAt(Math.floor(Math.random() * 36));
+    return s;
+  }
+  function seeded(def) { return !def.branching && (def.draw > 0 || def.shuffle); }
+  function random(seed, salt) { return Q.rng(parseInt(seed || "0", 36) ^ Q.hash(salt)); }
+
+  /* The questions of a quiz shown in the current attempt: their authored positions, in
+     the order shown. */
+  function shown(i) {
+    var def = data.assessments[i];
+    var n = def.questions.length;
+    if (!def.draw) {
+      var all = [];
+      for (var k = 0; k < n; k++) all.push(k);
+      return all;
+    }
+    return Q.permutation(n, random(S.asmt[i].seed, def.id)).slice(0, def.draw);
+  }
 
   function encode() {
     var v = "";
@@ -151,14 +64,15 @@
       v += B64.charAt(x);
     }
     var as = S.asmt.map(function (a, i) {
-      return Math.min(a.n, 9999) + (a.sub ? "!" : "") + (a.score === null ? "" : "=" + a.score) + ":" +
-        (data.assessments[i].branching ? a.path : a.answers.join(","));
+      var def = data.assessments[i];
+      return Math.min(a.n, 9999) + (a.sub ? "!" : "") + (a.score === null ? "" : "=" + a.score) +
+        (a.seed ? "~" + a.seed : "") + ":" + (def.branching ? a.path : a.answers.map(Q.escape).join(","));
     });
-    return ["1", data.hash, v, S.kc.join(","), as.join(";")].join("|");
+    return ["1", data.hash, v, S.kc.map(Q.escape).join(","), as.join(";")].join("|");
   }
 
-  /* Restore state written by encode(); false when it belongs to another version of the
-     course structure (then only the bookmark is kept). */
+  /* Restore state written by encode(). Returns false, changing nothing, when the text
+     belongs to another structure of the course (the hash differs) or is damaged. */
   function decode(text) {
     var parts = String(text || "").split("|");
     if (parts.length !== 5 || parts[0] !== "1" || parts[1] !== data.hash) return false;
@@ -167,25 +81,29 @@
       var x = B64.indexOf(parts[2].charAt(Math.floor(i / 6)));
       visited[i] = x >= 0 && (x >> (i % 6)) & 1 ? 1 : 0;
     }
-    var kc = parts[3] === "" && data.kcs.length === 1 ? [""] : parts[3].split(",");
-    if (data.kcs.length && kc.length !== data.kcs.length) return false;
+    var kc = data.kcs.length ? parts[3].split(",").map(Q.unescape) : [];
+    if (kc.length !== data.kcs.length) return false;
     var as = parts[4] === "" ? [] : parts[4].split(";");
     if (as.length !== data.assessments.length) return false;
+    var saved = S.asmt;
     var asmt = [];
     for (var k = 0; k < as.length; k++) {
-      var m = /^(\d+)(!?)(?:=(\d+))?:(.*)$/.exec(as[k]);
+      var m = /^(\d+)(!?)(?:=(\d+))?(?:~([0-9a-z]{4}))?:(.*)$/.exec(as[k]);
       if (!m) return false;
       var def = data.assessments[k];
-      var a = { n: +m[1], sub: m[2] === "!", score: m[3] === undefined ? null : +m[3], answers: [], path: "" };
-      if (def.branching) a.path = m[4];
+      var a = { n: +m[1], sub: m[2] === "!", score: m[3] === undefined ? null : +m[3],
+                seed: m[4] || "", answers: [], path: "" };
+      if (def.branching) a.path = m[5];
       else {
-        a.answers = def.questions.length === 1 ? [m[4]] : m[4].split(",");
-        if (a.answers.length !== def.questions.length) return false;
+        S.asmt = asmt.concat([a]);
+        var count = shown(k).length;
+        a.answers = count === 1 ? [Q.unescape(m[5])] : m[5].split(",").map(Q.unescape);
+        if (a.answers.length !== count && !(m[5] === "" && !a.sub)) { S.asmt = saved; return false; }
       }
       asmt.push(a);
     }
     S.visited = visited;
-    S.kc = data.kcs.length ? kc : [];
+    S.kc = kc;
     S.asmt = asmt;
     return true;
   }
@@ -196,8 +114,10 @@
     return n;
   }
 
-  function mastery() { return data.tracking.mastery; }
-  function isPass(score) { return mastery() === null || score >= mastery(); }
+  function isPass(i, score) {
+    var mastery = data.assessments[i].mastery;
+    return score === null || mastery === null || score >= mastery;
+  }
   function attemptsLeft(i) {
     var max = data.assessments[i].attempts;
     return max === 0 ? Infinity : Math.max(0, max - S.asmt[i].n);
@@ -209,7 +129,7 @@
     var ti = data.tracking.assessment;
     var a = ti === null ? null : S.asmt[ti];
     var scored = !!a && a.n > 0 && a.score !== null;
-    var passed = scored && isPass(a.score);
+    var passed = scored && isPass(ti, a.score);
     var failed = scored && !passed;
     var rule = data.tracking.completion;
     var r = { status: "incomplete", score: null, done: false };
@@ -242,26 +162,67 @@
     if (box.textContent !== text) box.textContent = text;
     box.hidden = !text;
   }
+  function reviewing() { return info.mode === "review" || info.mode === "browse"; }
 
   function persist() {
     if (finished) return;
     var r = evaluate();
     var status = r.status;
-    /* never move the LMS backwards (e.g. a learner reviewing a passed course) */
-    if (RANK[status] < RANK[reported] ) status = "";
-    if (info.mode === "review" || info.mode === "browse") { status = ""; r.score = null; }
+    if (RANK[status] < RANK[reported]) status = "";   /* never move the LMS backwards */
+    if (reviewing()) { status = ""; r.score = null; }
     var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status, score: r.score });
     if (status) reported = status;
-    if (lms.name === "standalone") return;
-    notice(ok ? "" : t.save_failed);
+    if (lms.name !== "standalone") notice(ok ? "" : t.save_failed);
   }
 
   function finish() {
     if (finished || !lms) return;
     persist();
     finished = true;
-    var r = evaluate();
-    lms.finish(r.done ? "" : "suspend", (Date.now() - startedAt) / 1000);
+    lms.finish(evaluate().done ? "" : "suspend", (Date.now() - startedAt) / 1000);
+  }
+
+  /* One interaction record for the LMS (question-level reporting). */
+  function report(q, answer, since, weighting) {
+    if (reviewing()) return;
+    var ok = Q.isCorrect(q, answer);
+    lms.interaction({
+      id: q.iid, type: q.itype, objectives: q.objectives, pattern: q.pattern,
+      response: Q.response12(q, answer), result: ok === null ? "neutral" : ok ? "correct" : "wrong",
+      weighting: weighting, latency: (Date.now() - since) / 1000
+    });
+  }
+
+  /* Each learning objective's score: the weighted share of right answers among the
+     submitted assessment questions (and graded knowledge checks) that assess it. */
+  function reportObjectives() {
+    if (reviewing()) return;
+    var acc = {};
+    function add(ids, weight, got) {
+      ids.forEach(function (id) {
+        acc[id] = acc[id] || { got: 0, total: 0 };
+        acc[id].total += weight;
+        acc[id].got += got;
+      });
+    }
+    data.assessments.forEach(function (def, i) {
+      var a = S.asmt[i];
+      if (!a.sub) return;
+      if (def.branching) { add(def.objectives, 1, a.score / 100); return; }
+      shown(i).forEach(function (qi, n) {
+        var q = def.questions[qi];
+        if (q.scored) add(q.objectives, q.weight, Q.isCorrect(q, a.answers[n]) ? q.weight : 0);
+      });
+    });
+    data.kcs.forEach(function (q, i) {
+      if (q.scored && S.kc[i]) add(q.objectives, q.weight, Q.isCorrect(q, S.kc[i]) ? q.weight : 0);
+    });
+    var mastery = data.tracking.mastery;
+    data.objectives.forEach(function (id) {
+      if (!acc[id] || !acc[id].total) return;
+      var score = Math.round(100 * acc[id].got / acc[id].total);
+      lms.objective(id, score, mastery === null ? "completed" : score >= mastery ? "passed" : "failed");
+    });
   }
 
   /* ---------------------------------------------------------------- pages ------- */
@@ -269,10 +230,12 @@
   var sections = $$("section.page[data-page]").sort(function (a, b) { return a.dataset.page - b.dataset.page; });
   var menuItems = $$(".cp-menu li");
   var current = null;
+  var shownAt = Date.now();
 
   function showSection(section, focus) {
     if (current && current !== section) current.hidden = true;
     section.hidden = false;
+    if (current !== section) shownAt = Date.now();
     current = section;
     if (focus) {
       var h = $("h1", section);
@@ -288,21 +251,21 @@
     showSection(sections[index], focus);
     updateChrome();
     persist();
+    if (focus) announce(fmt(t.page_x_of_y, { n: index + 1, total: P }));
   }
 
   function updateChrome() {
     var unit = data.pages[S.page].unit;
-    var done = visitedCount();
-    var percent = Math.round(100 * done / P);
+    var percent = Math.round(100 * visitedCount() / P);
     var bar = $(".cp-bar");
     bar.setAttribute("aria-valuenow", percent);
     bar.setAttribute("aria-valuetext", fmt(t.progress_text, { percent: percent }));
     $("span", bar).style.width = percent + "%";
     $(".cp-progress-text").textContent = fmt(t.progress_text, { percent: percent });
-    var info = $(".cp-pageinfo");
-    info.textContent = fmt(t.page_x_of_y, { n: S.page + 1, total: P });
-    $(".cp-back").disabled = S.page === 0 && current === sections[0];
-    $(".cp-next").disabled = S.page === P - 1 && current === sections[P - 1];
+    $(".cp-pageinfo").textContent = fmt(t.page_x_of_y, { n: S.page + 1, total: P });
+    var aux = current.dataset.page === undefined;
+    $(".cp-back").disabled = S.page === 0 && !aux;
+    $(".cp-next").disabled = S.page === P - 1 && !aux;
     menuItems.forEach(function (li, i) {
       var u = data.units[i];
       var seen = 0;
@@ -310,7 +273,7 @@
       var link = $("a", li);
       var state = i === unit ? t.current : seen === u.count ? t.completed : seen ? t.visited : t.not_visited;
       li.className = (seen === u.count ? "is-complete " : seen ? "is-visited " : "") + (i === unit ? "is-current" : "");
-      if (i === unit) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+      if (i === unit && !aux) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
       $(".cp-unit-status", li).textContent = " (" + state + ")";
     });
   }
@@ -377,70 +340,81 @@
 
   /* ---------------------------------------------------------------- questions --- */
 
-  function selection(fieldset) {
-    return $$("input", fieldset).filter(function (i) { return i.checked; })
-      .map(function (i) { return CHARS.charAt(+i.value); }).join("");
-  }
-  function select(fieldset, answer) {
-    $$("input", fieldset).forEach(function (i) { i.checked = answer.indexOf(CHARS.charAt(+i.value)) >= 0; });
-  }
-  function isCorrect(q, answer) {
-    var want = q.correct.map(function (i) { return CHARS.charAt(i); }).join("");
-    return answer !== "" && answer.split("").sort().join("") === want;
-  }
-  /* Show the verdict and feedback of one question (or hide it with answer null). */
-  function feedback(fieldset, q, answer) {
+  /* Show the verdict and feedback of one question; answer null hides them. */
+  function feedback(fieldset, q, answer, showKey) {
     var box = $(".cp-feedback", fieldset);
     $$(".cp-fb", box).forEach(function (el) { el.hidden = true; });
-    if (answer === null) { box.hidden = true; return; }
-    var ok = isCorrect(q, answer);
-    $(".cp-verdict", box).textContent = ok ? t.correct : t.incorrect;
-    box.className = "cp-feedback " + (ok ? "is-correct" : "is-incorrect");
-    $("[data-fb='" + (ok ? "correct" : "incorrect") + "']", box).hidden = false;
-    answer.split("").forEach(function (c) {
-      var el = $("[data-fb='choice-" + CHARS.indexOf(c) + "']", box);
-      if (el) el.hidden = false;
-    });
+    if (answer === null) { box.hidden = true; return null; }
+    var ok = Q.isCorrect(q, answer);
+    var verdict = $(".cp-verdict", box);
+    if (ok === null) {
+      verdict.textContent = t.thanks;
+      box.className = "cp-feedback";
+    } else {
+      verdict.textContent = ok ? t.correct : t.incorrect;
+      box.className = "cp-feedback " + (ok ? "is-correct" : "is-incorrect");
+      $("[data-fb='" + (ok ? "correct" : "incorrect") + "']", box).hidden = false;
+      if (showKey && !ok) $("[data-fb='key']", box).hidden = false;
+    }
+    if (/^(choice|multiple|true-false|likert)$/.test(q.type)) {
+      answer.split("").forEach(function (c) {
+        var el = $("[data-fb='choice-" + CHARS.indexOf(c) + "']", box);
+        if (el) el.hidden = false;
+      });
+    }
     box.hidden = false;
     return ok;
+  }
+
+  /* Sequencing items are shown in a scrambled order that is never the right one. */
+  function scramble(n, random) {
+    var order = Q.permutation(n, random);
+    var same = order.every(function (v, i) { return v === i; });
+    return same && n > 1 ? order.slice(1).concat(order.slice(0, 1)) : order;
   }
 
   $$(".cp-question[data-kind='kc']").forEach(function (fieldset) {
     var i = +fieldset.dataset.index;
     var q = data.kcs[i];
+    if (q.type === "sequencing") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id))));
     $(".cp-check", fieldset).addEventListener("click", function () {
-      var answer = selection(fieldset);
+      var answer = Q.read(fieldset, q);
       if (!answer) { announce(t.answer_all); return; }
       S.kc[i] = answer;
-      var ok = feedback(fieldset, q, answer);
-      announce((ok ? t.correct : t.incorrect) + " " + $(".cp-feedback", fieldset).textContent.replace(/\s+/g, " "));
+      var ok = feedback(fieldset, q, answer, false);
+      report(q, answer, shownAt, q.scored ? q.weight : 0);
+      if (q.scored) reportObjectives();
       persist();
+      var text = $(".cp-feedback", fieldset).innerText || $(".cp-feedback", fieldset).textContent;
+      announce(ok === null ? t.thanks : text.replace(/\s+/g, " "));
     });
   });
 
   function restoreKcs() {
     $$(".cp-question[data-kind='kc']").forEach(function (fieldset) {
       var i = +fieldset.dataset.index;
-      if (S.kc[i]) { select(fieldset, S.kc[i]); feedback(fieldset, data.kcs[i], S.kc[i]); }
+      if (S.kc[i]) { Q.restore(fieldset, data.kcs[i], S.kc[i]); feedback(fieldset, data.kcs[i], S.kc[i], false); }
     });
   }
 
   function resultText(i) {
     var a = S.asmt[i];
+    var def = data.assessments[i];
+    if (a.score === null) return t.thanks;
     var parts = [fmt(t.your_score, { score: a.score })];
-    if (mastery() !== null) parts.push(fmt(t.pass_mark, { mastery: mastery() }));
-    var pass = isPass(a.score);
+    if (def.mastery !== null) parts.push(fmt(t.pass_mark, { mastery: def.mastery }));
+    var pass = isPass(i, a.score);
     parts.push(pass ? t.passed : t.failed);
     var left = attemptsLeft(i);
-    if (!pass) parts.push(left === 0 ? t.no_attempts_left : left === Infinity ? "" : fmt(t.attempts_left, { n: left }));
-    return parts.join(" ").replace(/\s+$/, "");
+    if (!pass && left !== Infinity) parts.push(left === 0 ? t.no_attempts_left : fmt(t.attempts_left, { n: left }));
+    return parts.join(" ");
   }
 
   function showResult(root, i, focus) {
     var box = $(".cp-result", root);
     var a = S.asmt[i];
     $(".cp-result-text", box).textContent = resultText(i);
-    $(".cp-retry", box).hidden = isPass(a.score) || attemptsLeft(i) === 0;
+    $(".cp-retry", box).hidden = isPass(i, a.score) || attemptsLeft(i) === 0;
     box.hidden = false;
     if (focus) { box.focus(); announce(resultText(i)); }
   }
@@ -450,55 +424,95 @@
     var i = +form.dataset.assessment;
     var def = data.assessments[i];
     var section = form.closest("section");
-    var fieldsets = $$(".cp-question", form);
+    var all = $$(".cp-question", form);
+    var submit = $(".cp-submit", form);
+    var error = $(".cp-quiz-error", form);
 
-    function lock(locked) {
-      $$("input", form).forEach(function (el) { el.disabled = locked; });
-      $(".cp-submit", form).hidden = locked;
+    function visible() { return shown(i).map(function (qi) { return all[qi]; }); }
+    /* Lay out the current attempt: the questions drawn, in order, options arranged. */
+    function layout() {
+      var a = S.asmt[i];
+      if (seeded(def) && !a.seed) a.seed = newSeed();
+      var order = shown(i);
+      all.forEach(function (fs) { fs.hidden = true; });
+      order.forEach(function (qi, n) {
+        var fs = all[qi];
+        var q = def.questions[qi];
+        fs.hidden = false;
+        form.insertBefore(fs, error);
+        var num = $(".cp-qnum", fs);
+        num.hidden = false;
+        num.textContent = (n + 1) + "/" + order.length;
+        if (q.type === "sequencing") Q.arrange(fs, q, scramble(q.n, random(a.seed, q.id + "/order")));
+        else if (def.shuffle) Q.arrange(fs, q, Q.permutation(q.n, random(a.seed, q.id)));
+      });
     }
     function render(focus) {
       var a = S.asmt[i];
-      fieldsets.forEach(function (fs, n) {
-        select(fs, a.answers[n] || "");
-        feedback(fs, def.questions[n], a.sub ? a.answers[n] : null);
+      layout();
+      visible().forEach(function (fs, n) {
+        var q = def.questions[shown(i)[n]];
+        Q.restore(fs, q, a.answers[n] || "");
+        feedback(fs, q, a.sub ? a.answers[n] || "" : null, def.showCorrect);
+        Q.setDisabled(fs, a.sub);
       });
-      lock(a.sub);
+      submit.hidden = a.sub;
+      error.hidden = true;
       if (a.sub) showResult(section, i, focus); else $(".cp-result", section).hidden = true;
+    }
+    function collect() {
+      var order = shown(i);
+      return visible().map(function (fs, n) { return Q.read(fs, def.questions[order[n]]); });
     }
     form.addEventListener("change", function () {
       var a = S.asmt[i];
       if (a.sub) return;
-      a.answers = fieldsets.map(selection);
+      a.answers = collect();
       persist();
     });
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var a = S.asmt[i];
       if (a.sub) return;
-      a.answers = fieldsets.map(selection);
+      a.answers = collect();
       var missing = a.answers.indexOf("");
-      var error = $(".cp-quiz-error", form);
       error.hidden = missing < 0;
-      if (missing >= 0) { $("input", fieldsets[missing]).focus(); announce(t.answer_all); return; }
+      if (missing >= 0) {
+        var target = $("input, select", visible()[missing]);
+        if (target) target.focus();
+        announce(t.answer_all);
+        return;
+      }
       var total = 0, got = 0;
-      def.questions.forEach(function (q, n) {
+      var order = shown(i);
+      order.forEach(function (qi, n) {
+        var q = def.questions[qi];
+        if (!q.scored) return;
         total += q.weight;
-        if (isCorrect(q, a.answers[n])) got += q.weight;
+        if (Q.isCorrect(q, a.answers[n])) got += q.weight;
       });
       a.n += 1;
       a.sub = true;
-      a.score = Math.round(100 * got / total);
+      a.score = total ? Math.round(100 * got / total) : null;
+      order.forEach(function (qi, n) {
+        var q = def.questions[qi];
+        report(q, a.answers[n], shownAt, q.scored ? q.weight : 0);
+      });
+      reportObjectives();
       persist();
       render(true);
     });
     $(".cp-retry", section).addEventListener("click", function () {
       var a = S.asmt[i];
-      if (isPass(a.score) || attemptsLeft(i) === 0) return;
+      if (isPass(i, a.score) || attemptsLeft(i) === 0) return;
       a.sub = false;
-      a.answers = def.questions.map(function () { return ""; });
+      a.seed = seeded(def) ? newSeed() : "";
+      a.answers = shown(i).map(function () { return ""; });
+      shownAt = Date.now();
       persist();
       render(false);
-      $("input", form).focus();
+      var first = $("input, select", visible()[0]);
+      if (first) first.focus();
     });
     form._render = render;
   });
@@ -511,10 +525,11 @@
     function walk(path) {
       var node = def.start, points = 0, last = null;
       for (var k = 0; k < path.length; k++) {
-        var choice = def.nodes[node].choices[CHARS.indexOf(path.charAt(k))];
+        var index = CHARS.indexOf(path.charAt(k));
+        var choice = def.nodes[node] && def.nodes[node].choices[index];
         if (!choice) return null;
         points += choice.score;
-        last = { node: node, index: CHARS.indexOf(path.charAt(k)) };
+        last = { node: node, index: index };
         node = choice.next;
       }
       return { node: node, points: points, last: last };
@@ -541,14 +556,29 @@
       button.addEventListener("click", function () {
         var a = S.asmt[i];
         var fs = button.closest("fieldset");
-        var answer = selection(fs);
-        if (!answer || a.sub) { if (!answer) announce(t.answer_all); return; }
+        var answer = Q.read(fs, { type: "choice" });
+        if (!answer) { announce(t.answer_all); return; }
+        if (a.sub) return;
+        var node = walk(a.path).node;
+        var choices = def.nodes[node].choices;
+        var best = Math.max.apply(null, choices.map(function (c) { return c.score; }));
+        var chosen = choices[CHARS.indexOf(answer)];
+        if (!reviewing()) {
+          lms.interaction({
+            id: def.nodes[node].iid, type: "choice", objectives: def.objectives,
+            pattern: CHARS.charAt(choices.map(function (c) { return c.score; }).indexOf(best)),
+            response: answer, result: chosen.score === best ? "correct" : "wrong",
+            weighting: best, latency: (Date.now() - shownAt) / 1000
+          });
+        }
+        shownAt = Date.now();
         a.path += answer;
         var w = walk(a.path);
         if (def.nodes[w.node].ending) {
           a.n += 1;
           a.sub = true;
           a.score = def.maxPoints ? Math.round(100 * w.points / def.maxPoints) : 100;
+          reportObjectives();
         }
         persist();
         render(true);
@@ -556,7 +586,7 @@
     });
     $(".cp-retry", box).addEventListener("click", function () {
       var a = S.asmt[i];
-      if (isPass(a.score) || attemptsLeft(i) === 0) return;
+      if (isPass(i, a.score) || attemptsLeft(i) === 0) return;
       a.sub = false;
       a.path = "";
       persist();
@@ -569,11 +599,10 @@
   /* ---------------------------------------------------------------- start ------- */
 
   function start() {
-    var api = findScorm12API(window);
-    lms = api ? new Scorm12(api) : new Standalone();
+    lms = LMS.connect(data.id);
     info = lms.start();
     if (!info) {                       /* LMSInitialize failed: keep the learner going */
-      lms = new Standalone();
+      lms = new LMS.Standalone(data.id);
       info = lms.start();
       notice(t.save_failed);
     } else if (lms.name === "standalone") {
@@ -588,14 +617,15 @@
     }
     restoreKcs();
     $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
-    if (RANK[info.status] === 0 && info.mode === "normal" && lms.name !== "standalone") {
+    if (RANK[info.status] === 0 && !reviewing() && lms.name !== "standalone") {
       lms.set("cmi.core.lesson_status", "incomplete");
       reported = "incomplete";
     }
     show(index, false);
     window.addEventListener("pagehide", finish);
     window.addEventListener("unload", finish);
-    window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate, finish: finish, lms: lms, show: show };
+    window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,
+                          finish: finish, lms: lms, show: show, shown: shown };
   }
 
   start();

@@ -51,7 +51,7 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     packages: dict[Path, dict[str, bytes]] = {}
     for target in targets:
         packager = available[target](env, theme_dir())
-        site = render_site(course, target, dirs)
+        site = render_site(course, target, dirs, env)
         packages[out / packager.file_name(course)] = packager.package_files(course, site)
     result = BuildResult(course, warnings=warnings,
                          worst_suspend=runtime.worst_case_suspend(course))

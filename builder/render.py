@@ -178,10 +178,11 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     return out
 
 
-def render_site(course: Course, target: str, dirs: list[Path] | None = None) -> dict[str, bytes]:
+def render_site(course: Course, target: str, dirs: list[Path] | None = None,
+                env: jinja2.Environment | None = None) -> dict[str, bytes]:
     """The course as web files: ``index.html``, theme ``static/`` files and media."""
     dirs = dirs or template_dirs(course.root)
-    env = make_env(dirs)
+    env = env or make_env(dirs)
     t = messages(dirs, course.language)
     try:
         html = env.get_template("index.html").render(

@@ -40,8 +40,8 @@ class LList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader (no Python objects) that builds LDict/LList and reports duplicate keys."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
+    """A safe loader (no Python objects) that builds LDict/LList and reports duplicate keys."""
 
     def __init__(self, stream):
         super().__init__(stream)

@@ -55,6 +55,39 @@ def check(project_dir: Path) -> None:
 
 
 @cli.command()
+@click.argument("scenario")
+@click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "dot"]), default="text",
+              show_default=True, help="text to read, dot for Graphviz (dot -Tsvg).")
+def graph(scenario: str, project_dir: Path, fmt: str) -> None:
+    """Print the branching scenario SCENARIO (its id) of the course in PROJECT_DIR as a
+    graph: every node and the choices that lead on from it.
+
+    Problems in the scenario (unreachable nodes, dead ends, loops) are listed after it,
+    and make the command exit with code 1.
+    """
+    from builder.errors import BuilderError, did_you_mean
+    from builder.graph import as_dot, as_text
+    from builder.loaders import load_course
+    from builder.model import Assessment
+    from builder.validate import validate
+
+    course, problems = load_course(project_dir)
+    unit = course.unit(scenario)
+    if not isinstance(unit, Assessment) or not unit.branching:
+        names = [a.id for a in course.assessments if a.branching]
+        raise BuilderError(f"'{scenario}' is not a branching scenario of this course. "
+                           + (did_you_mean(scenario, names) or
+                              "Scenarios: " + (", ".join(names) or "none")))
+    click.echo(as_dot(unit) if fmt == "dot" else as_text(unit), nl=False)
+    own = [p for p in problems + validate(course) if p.file == unit.source.file]
+    for p in own:
+        click.echo(p.format(), err=True)
+    if any(p.level == "error" for p in own):
+        raise SystemExit(1)
+
+
+@cli.command()
 @click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-t", "--target", "targets", multiple=True, type=click.Choice(TARGETS),
               help="Package to build; repeat for several. Default: the `targets` list in "

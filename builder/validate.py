@@ -100,6 +100,14 @@ def tracking(course: Course, problems: list[Problem]) -> None:
 def questions(course: Course, problems: list[Problem]) -> None:
     for q in all_questions(course):
         where = (q.source.file, q.source.line)
+        if q.scored and not (q.feedback_correct_html and q.feedback_incorrect_html):
+            missing = " and ".join(k for k, v in (("correct", q.feedback_correct_html),
+                                                   ("incorrect", q.feedback_incorrect_html))
+                                   if not v)
+            problems.append(Problem(*where, "feedback", f"question '{q.id}' has no feedback "
+                                    f"for {'an' if missing[0] == 'i' else 'a'} {missing} answer",
+                                    "add feedback: {correct: ..., incorrect: ...} that "
+                                    "explains why"))
         if q.type in ("true-false", "fill-in", "numeric"):
             if q.type == "fill-in" and not q.accepted:
                 problems.append(Problem(*where, "answers", f"question '{q.id}' has no accepted "
@@ -160,6 +168,11 @@ def branching(course: Course, problems: list[Problem]) -> None:
                                         "dead end: it has no choices and is not an ending",
                                         "add choices, or mark it 'ending: true'"))
             for c in n.choices:
+                if not c.feedback_html:
+                    problems.append(Problem(file, c.source.line, "feedback", f"choice "
+                                            f"'{c.id}' of node '{n.id}' has no feedback",
+                                            "say what happens and why, so the learner "
+                                            "learns from the choice"))
                 if c.next and c.next not in nodes:
                     broken = True
                     problems.append(Problem(file, c.source.line, "next", f"choice '{c.id}' of "

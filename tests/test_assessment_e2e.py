@@ -188,6 +188,7 @@ questions:
   - id: p{i}
     type: choice
     prompt: Pool question {i}
+    feedback: {{correct: Right., incorrect: Not this time.}}
     objectives: [recall, order]
     choices:
       - {{id: a, text: Right {i}, correct: true}}

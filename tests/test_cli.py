@@ -93,3 +93,46 @@ def test_check_reports_problems(runner, minimal):
     result = runner.invoke(cli, ["check", str(minimal)])
     assert result.exit_code == 1
     assert "objective 'obj-two' is not taught by any module" in result.output
+
+
+def test_graph_text_and_dot(runner, tmp_path):
+    from tests.conftest import FIXTURES
+
+    result = runner.invoke(cli, ["graph", "scenario", str(FIXTURES / "alltypes")])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "scenario: A Decision (start: start)\n"
+        "start\n"
+        "  good (+2) -> end-good  Do the right thing\n"
+        "  bad (+0) -> end-bad  Do the wrong thing\n"
+        "end-good  [ending]\n"
+        "end-bad  [ending]\n")
+    result = runner.invoke(cli, ["graph", "scenario", str(FIXTURES / "alltypes"), "-f", "dot"])
+    assert result.exit_code == 0
+    assert result.output.startswith('digraph "scenario" {')
+    assert '"start" -> "end-good" [label="good (+2)"];' in result.output
+    assert 'shape=doubleoctagon' in result.output
+
+
+def test_graph_reports_scenario_problems(runner, tmp_path):
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "c"
+    shutil.copytree(FIXTURES / "alltypes", root)
+    path = root / "scenarios/scenario.yaml"
+    path.write_text(path.read_text() + "  - id: orphan\n    ending: true\n    text: Lost.\n")
+    result = runner.invoke(cli, ["graph", "scenario", str(root)])
+    assert result.exit_code == 1
+    assert "orphan  [ending]" in result.output
+    assert "node 'orphan' cannot be reached from the start node 'start'" in result.output
+
+
+def test_graph_unknown_scenario(runner):
+    from tests.conftest import FIXTURES
+
+    result = runner.invoke(cli, ["graph", "quiz", str(FIXTURES / "alltypes")])
+    assert result.exit_code == 1
+    assert "'quiz' is not a branching scenario of this course. Scenarios: scenario" in (
+        result.output)

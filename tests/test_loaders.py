@@ -260,9 +260,11 @@ nodes:
       - id: a
         text: Good move
         score: 2
+        feedback: That helps.
         next: two
       - id: b
         text: Bad move
+        feedback: That hurts.
         next: bad-end
   - id: two
     text: Second situation.
@@ -270,6 +272,7 @@ nodes:
       - id: a
         text: Finish
         score: 1
+        feedback: Done.
         next: good-end
   - id: good-end
     ending: true
@@ -341,3 +344,41 @@ def test_every_problem_reported_at_once(project):
     assert "citation [@ref-c]" in msg
     assert "single choice but marks 2" in msg
     assert msg.strip().endswith("Aborted with 4 errors. Nothing was written.")
+
+
+def test_branching_choice_needs_feedback(project):
+    text = BRANCHING.replace("        feedback: Done.\n", "")
+    assert "choice 'a' of node 'two' has no feedback" in problems(branching_project(project, text))
+
+
+def test_question_needs_feedback(project):
+    root = replace(project(), "scenarios/quiz.yaml", "      incorrect: It does.\n", "")
+    assert "question 'q-true' has no feedback for an incorrect answer" in problems(root)
+
+
+def quiz_of(n: int, choices: int) -> str:
+    return "title: Big\nquestions:" + "".join(
+        f"""
+  - id: q{i}
+    type: choice
+    prompt: Question {i}
+    objectives: [obj-one, obj-two]
+    feedback: {{correct: Yes., incorrect: No.}}
+    choices:
+""" + "".join(f"      - {{id: c{c}, text: Choice {c}, correct: {'true' if c == 0 else 'false'}}}\n"
+              for c in range(choices)) for i in range(n))
+
+
+def test_three_hundred_questions_fit_in_scorm12(project):
+    from builder.runtime import worst_case_suspend
+
+    root = project({"scenarios/quiz.yaml": quiz_of(300, 4)})
+    course, _ = check(root)
+    assert worst_case_suspend(course) == 2 + 8 + 1 + 1 + 1 + 1 + 1 + (10 + 300 + 299) == 624
+
+
+def test_two_thousand_questions_do_not_fit(project):
+    root = project({"scenarios/quiz.yaml": quiz_of(2100, 2)})
+    # 15 characters of header and knowledge check, then 10 + 2100 answers + 2099 commas
+    assert "the resume state can grow to 4224 characters, more than SCORM 1.2's 4096" in (
+        problems(root))

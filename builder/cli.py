@@ -10,7 +10,7 @@ import click
 
 from builder import __version__
 
-TARGETS = ("scorm12",)
+from builder.model import TARGETS
 
 
 def _rel(path: Path) -> str:
@@ -145,3 +145,29 @@ def validate_command(ctx: click.Context, package: Path, fmt: str, strict: bool) 
         ctx.exit(2)
     click.echo(format_json(report, strict) if fmt == "json" else format_text(report, strict))
     ctx.exit(0 if report.valid(strict) else 1)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, help="The LRS's xAPI endpoint, e.g. "
+              "https://lrs.example.org/xAPI/.")
+@click.option("--user", required=True, help="LRS user name (key).")
+@click.option("--password", required=True, prompt=True, hide_input=True,
+              help="LRS password (secret); asked for when left out.")
+@click.option("--course-id", default=None, help="Only this course: its activity IRI "
+              "(activity_id in course.yaml). Default: every course found.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True, help="A table to read, or CSV for a spreadsheet.")
+def report(endpoint: str, user: str, password: str, course_id: str | None, fmt: str) -> None:
+    """Pull the statements of a course from an LRS and print, per learner: completion,
+    success, score, time spent, and the answer to each question."""
+    from builder.report import ReportError, as_csv, as_table, fetch, summarise
+
+    try:
+        statements = fetch(endpoint, user, password)
+    except (ReportError, OSError) as exc:
+        raise click.ClickException(f"cannot read statements from {endpoint}: {exc}") from None
+    rows = summarise(statements, course_id)
+    if not rows:
+        click.echo("No statements found" + (f" for {course_id}." if course_id else "."))
+        return
+    click.echo(as_csv(rows) if fmt == "csv" else as_table(rows), nl=False)

@@ -15,6 +15,7 @@ from builder.markdown import Links, MarkdownRenderer, QuestionBlock, slugify, sp
 from builder.model import (
     COMPLETION_RULES,
     QUESTION_TYPES,
+    TARGETS,
     Assessment,
     Choice,
     Course,
@@ -35,7 +36,7 @@ MAX_TEXT_FILE = 2 * 1024 * 1024  # bytes; a course text file larger than this is
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 REF_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-TARGETS = ("scorm12",)
+IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
 class Loader:
@@ -141,6 +142,10 @@ class Loader:
         outline_line = f.line_of("outline")
         tracking = self.tracking(f)
         targets = f.get_list("targets", str)
+        activity_id = f.get("activity_id", str, default=f"urn:coursepack:{course_id}",
+                            check=lambda v: "" if IRI_RE.match(v) else
+                            f"'{v}' is not an IRI (for example https://example.org/courses/sro "
+                            "or urn:example:sro)")
         for i, t in enumerate(targets):
             if t not in TARGETS:
                 f.error("targets", f"unknown target '{t}' (targets[{i}])",
@@ -171,7 +176,8 @@ class Loader:
             description_html=description_html, audience=tuple(audience),
             objectives=tuple(objectives), outline=tuple(units), tracking=tracking,
             references=tuple(references), glossary=tuple(glossary), root=self.root,
-            targets=tuple(dict.fromkeys(t for t in targets if t in TARGETS)) or ("scorm12",),
+            targets=tuple(dict.fromkeys(t for t in targets if t in TARGETS)) or TARGETS,
+            activity_id=activity_id.rstrip("/"),
             texts=tuple(self.texts),
         )
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COMPLETION_RULES = ("viewed", "passed", "both")
+#: the packages coursepack can build (``--target``), in the order ``make build`` builds them
+TARGETS = ("scorm12", "xapi", "cmi5")
 QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
                   "numeric", "likert")
 #: the SCORM 1.2 / xAPI interaction type of each question type
@@ -216,6 +218,7 @@ class Course:
     glossary: tuple[GlossaryEntry, ...]
     root: Path
     targets: tuple[str, ...] = ("scorm12",)  #: what `coursepack build` makes by default
+    activity_id: str = ""  #: the course's xAPI activity IRI (sub-activities extend it)
     texts: tuple[Html, ...] = ()  #: every rendered Markdown text, for cross-checks
 
     @property

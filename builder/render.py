@@ -114,6 +114,16 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
 
 
+#: the runtime's scripts, in load order, for each target
+RUNTIME = ("static/cp-questions.js", "static/cp-lms.js", "static/cp-xapi.js",
+           "static/coursepack.js")
+SCRIPTS = {
+    "scorm12": ("static/cp-questions.js", "static/cp-lms.js", "static/coursepack.js"),
+    "xapi": RUNTIME,
+    "cmi5": RUNTIME,
+}
+
+
 def page_dom_id(location: str) -> str:
     return "pg-" + location.replace("/", "--")
 
@@ -156,6 +166,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         units.append(entry)
     return {
         "units": units,
+        "scripts": SCRIPTS[target],
         "data": runtime.course_data(course, target),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
@@ -196,6 +207,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
                                     "check the names used in your template overrides")]) from None
     files = {"index.html": html.encode("utf-8")}
     for name, path in static_files(dirs).items():
+        if name in RUNTIME and name not in SCRIPTS[target]:
+            continue  # another standard's adapter
         files[name] = path.read_bytes()
     for text in course.texts:
         for asset in text.assets:

@@ -169,7 +169,7 @@ def interaction_id(scope: str, q_id: str) -> str:
     return f"{scope}_{q_id}"
 
 
-def _question(q: Question, scope: str) -> dict:
+def _question(q: Question, scope: str, course: Course | None = None) -> dict:
     out = {"id": q.id, "iid": interaction_id(scope, q.id), "type": q.type,
            "itype": INTERACTION_TYPES[q.type], "weight": q.weight, "scored": q.scored,
            "n": len(q.choices), "correct": [i for i, c in enumerate(q.choices) if c.correct],
@@ -179,11 +179,18 @@ def _question(q: Question, scope: str) -> dict:
                    maxLength=q.max_length)
     if q.type == "numeric":
         out.update(min=q.numeric_min, max=q.numeric_max, maxLength=q.max_length)
+    if course is not None:  # xAPI targets: the activity with its interaction definition
+        from builder import xapi
+
+        ids, targets = xapi.component_ids(q)
+        out.update(activity=xapi.question_activity(course, scope, q), ids=ids,
+                   targetIds=targets)
     return out
 
 
 def course_data(course: Course, target: str) -> dict:
     """The JSON the runtime reads from the page."""
+    xapi_course = course if target in XAPI_TARGETS else None
     page_list = pages(course)
     units = []
     first = 0
@@ -205,10 +212,12 @@ def course_data(course: Course, target: str) -> dict:
             item["start"] = a.start
             item["maxPoints"] = longest_path(a)[1]
             item["nodes"] = {n.id: {"ending": n.ending, "iid": interaction_id(a.id, n.id),
+                                    **({"activity": _node_activity(course, a, n)}
+                                       if xapi_course else {}),
                                     "choices": [{"id": c.id, "score": c.score, "next": c.next}
                                                 for c in n.choices]} for n in a.nodes}
         else:
-            item["questions"] = [_question(q, a.id) for q in a.questions]
+            item["questions"] = [_question(q, a.id, xapi_course) for q in a.questions]
         assessments.append(item)
     ids = [a.id for a in course.assessments]
     tracking = course.tracking
@@ -224,9 +233,25 @@ def course_data(course: Course, target: str) -> dict:
                      if tracking.assessment in ids else None},
         "pages": [{"loc": p.location, "unit": p.unit_index} for p in page_list],
         "units": units,
-        "kcs": [dict(_question(q, course.outline[page_list[page].unit_index].id), page=page)
-                for page, q in knowledge_checks(course)],
+        "kcs": [dict(_question(q, course.outline[page_list[page].unit_index].id, xapi_course),
+                     page=page) for page, q in knowledge_checks(course)],
         "objectives": [o.id for o in course.objectives],
         "assessments": assessments,
         "limits": {"suspend": SUSPEND_LIMIT_SCORM12, "worst": worst_case_suspend(course)},
+        **({"xapi": _course_activities(course)} if xapi_course else {}),
     }
+
+
+XAPI_TARGETS = ("xapi", "cmi5")
+
+
+def _node_activity(course: Course, a: Assessment, node) -> dict:
+    from builder import xapi
+
+    return xapi.node_activity(course, a, node)
+
+
+def _course_activities(course: Course) -> dict:
+    from builder import xapi
+
+    return xapi.course_activities(course)

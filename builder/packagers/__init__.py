@@ -30,5 +30,6 @@ class Packager:
 
 def packagers() -> dict[str, type[Packager]]:
     from builder.packagers.scorm12 import Scorm12Packager
+    from builder.packagers.xapi import Cmi5Packager, XapiPackager
 
-    return {p.name: p for p in (Scorm12Packager,)}
+    return {p.name: p for p in (Scorm12Packager, XapiPackager, Cmi5Packager)}

@@ -168,29 +168,48 @@
     if (finished) return;
     var r = evaluate();
     var status = r.status;
-    if (RANK[status] < RANK[reported]) status = "";   /* never move the LMS backwards */
+    /* a passed or completed course never moves backwards (failed may become incomplete
+       again when a retry passes but pages are still unseen) */
+    if (RANK[reported] >= RANK.completed && RANK[status] < RANK[reported]) status = "";
     if (reviewing()) { status = ""; r.score = null; }
-    var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status, score: r.score });
+    var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
+                        score: r.score, viewed: visitedCount() === P, judgement: judgement() });
     if (status) reported = status;
     if (lms.name !== "standalone") notice(ok ? "" : t.save_failed);
   }
 
+  /* The tracked assessment's latest result, for adapters that report pass/fail. */
+  function judgement() {
+    var ti = data.tracking.assessment;
+    if (ti === null || !S.asmt[ti].n || S.asmt[ti].score === null) return null;
+    var a = S.asmt[ti];
+    return { score: a.score, passed: isPass(ti, a.score), mastery: data.assessments[ti].mastery,
+             final: !isPass(ti, a.score) && attemptsLeft(ti) === 0 };
+  }
+
   function finish() {
-    if (finished || !lms) return;
+    if (finished || !lms || !info) return Promise.resolve();
     persist();
     finished = true;
-    lms.finish(evaluate().done ? "" : "suspend", (Date.now() - startedAt) / 1000);
+    return Promise.resolve(lms.finish(evaluate().done ? "" : "suspend", (Date.now() - startedAt) / 1000));
   }
 
   /* One interaction record for the LMS (question-level reporting). */
-  function report(q, answer, since, weighting) {
+  function report(q, answer, since, weighting, unit) {
     if (reviewing()) return;
     var ok = Q.isCorrect(q, answer);
     lms.interaction({
       id: q.iid, type: q.itype, objectives: q.objectives, pattern: q.pattern,
       response: Q.response12(q, answer), result: ok === null ? "neutral" : ok ? "correct" : "wrong",
-      weighting: weighting, latency: (Date.now() - since) / 1000
+      weighting: weighting, latency: (Date.now() - since) / 1000,
+      q: q, answer: answer, parent: data.xapi ? data.xapi.units[unit].id : null
     });
+  }
+  /* An assessment was submitted (adapters that report assessments on their own). */
+  function assessed(i) {
+    if (reviewing() || !lms.assessed) return;
+    var a = S.asmt[i];
+    lms.assessed({ unit: data.assessments[i].unit, score: a.score, passed: isPass(i, a.score) });
   }
 
   /* Each learning objective's score: the weighted share of right answers among the
@@ -250,6 +269,7 @@
     S.visited[index] = 1;
     showSection(sections[index], focus);
     updateChrome();
+    if (lms.page && !finished) lms.page(index, Math.round(100 * visitedCount() / P));
     persist();
     if (focus) announce(fmt(t.page_x_of_y, { n: index + 1, total: P }));
   }
@@ -333,7 +353,9 @@
     document.body.classList.toggle("menu-open", open);
   });
   $(".cp-exit").addEventListener("click", function () {
-    finish();
+    finish().then(function () {
+      if (info && info.returnURL) window.location.assign(info.returnURL);
+    });
     notice(t.finished);
     announce(t.finished);
   });
@@ -382,7 +404,7 @@
       if (!answer) { announce(t.answer_all); return; }
       S.kc[i] = answer;
       var ok = feedback(fieldset, q, answer, false);
-      report(q, answer, shownAt, q.scored ? q.weight : 0);
+      report(q, answer, shownAt, q.scored ? q.weight : 0, data.pages[+fieldset.closest("section").dataset.page].unit);
       if (q.scored) reportObjectives();
       persist();
       var text = $(".cp-feedback", fieldset).innerText || $(".cp-feedback", fieldset).textContent;
@@ -496,9 +518,10 @@
       a.score = total ? Math.round(100 * got / total) : null;
       order.forEach(function (qi, n) {
         var q = def.questions[qi];
-        report(q, a.answers[n], shownAt, q.scored ? q.weight : 0);
+        report(q, a.answers[n], shownAt, q.scored ? q.weight : 0, def.unit);
       });
       reportObjectives();
+      assessed(i);
       persist();
       render(true);
     });
@@ -568,7 +591,10 @@
             id: def.nodes[node].iid, type: "choice", objectives: def.objectives,
             pattern: CHARS.charAt(choices.map(function (c) { return c.score; }).indexOf(best)),
             response: answer, result: chosen.score === best ? "correct" : "wrong",
-            weighting: best, latency: (Date.now() - shownAt) / 1000
+            weighting: best, latency: (Date.now() - shownAt) / 1000, answer: answer,
+            q: { type: "choice", activity: def.nodes[node].activity,
+                 ids: choices.map(function (c) { return c.id; }) },
+            parent: data.xapi ? data.xapi.units[def.unit].id : null
           });
         }
         shownAt = Date.now();
@@ -579,6 +605,7 @@
           a.sub = true;
           a.score = def.maxPoints ? Math.round(100 * w.points / def.maxPoints) : 100;
           reportObjectives();
+          assessed(i);
         }
         persist();
         render(true);
@@ -598,15 +625,11 @@
 
   /* ---------------------------------------------------------------- start ------- */
 
-  function start() {
-    lms = LMS.connect(data.id);
-    info = lms.start();
-    if (!info) {                       /* LMSInitialize failed: keep the learner going */
-      lms = new LMS.Standalone(data.id);
-      info = lms.start();
-      notice(t.save_failed);
-    } else if (lms.name === "standalone") {
-      notice(t.standalone);
+  function begin(result) {
+    info = result;
+    if (info.mastery !== null && info.mastery !== undefined) {   /* cmi5 LaunchData */
+      data.tracking.mastery = info.mastery;
+      if (data.tracking.assessment !== null) data.assessments[data.tracking.assessment].mastery = info.mastery;
     }
     reported = info.status;
     var index = 0;
@@ -617,15 +640,34 @@
     }
     restoreKcs();
     $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
-    if (RANK[info.status] === 0 && !reviewing() && lms.name !== "standalone") {
+    if (RANK[info.status] === 0 && !reviewing() && lms.name === "scorm12") {
       lms.set("cmi.core.lesson_status", "incomplete");
       reported = "incomplete";
     }
     show(index, false);
     window.addEventListener("pagehide", finish);
     window.addEventListener("unload", finish);
+    document.documentElement.setAttribute("data-cp-ready", lms.name);
+  }
+
+  function standalone(message) {
+    lms = new LMS.Standalone(data.id);
+    notice(message);
+    begin(lms.start());
+  }
+
+  function start() {
+    lms = (window.CoursepackXAPI && window.CoursepackXAPI.connect(data)) || LMS.connect(data.id);
+    lms.onstatus = function (ok) { notice(ok ? "" : t.save_failed); };
     window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,
-                          finish: finish, lms: lms, show: show, shown: shown };
+                          finish: finish, show: show, shown: shown,
+                          get lms() { return lms; } };
+    if (lms.name === "standalone") { standalone(t.standalone); return; }
+    var started;
+    try { started = lms.start(); } catch (e) { started = null; }
+    Promise.resolve(started).then(function (result) {
+      if (result) begin(result); else standalone(t.save_failed);
+    }, function () { standalone(t.save_failed); });
   }
 
   start();

@@ -1,0 +1,52 @@
+"""xAPI packages: Tin Can launch (``tincan.xml``) and cmi5 (``cmi5.xml``, one AU).
+
+Neither holds credentials: the LMS passes the LRS endpoint and an auth token (Tin Can) or
+a one-time fetch URL (cmi5) in the launch URL.
+"""
+
+from __future__ import annotations
+
+from builder.model import Course, Module
+from builder.packagers import Packager
+from builder.xapi import TYPES, text
+
+MOVE_ON = {"viewed": "Completed", "passed": "Passed", "both": "CompletedAndPassed"}
+
+
+def _common(course: Course) -> dict:
+    return {"course_id": course.activity_id, "lang": course.language,
+            "title": course.title, "description": text(course.description_html) or course.title,
+            "launch": "index.html"}
+
+
+class XapiPackager(Packager):
+    name = "xapi"
+    summary = "xAPI package launched the Tin Can way (tincan.xml)"
+
+    def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
+        m = _common(course)
+        m["activities"] = [
+            {"id": f"{course.activity_id}/{u.id}", "name": u.title,
+             "type": TYPES["module" if isinstance(u, Module) else "assessment"]}
+            for u in course.outline]
+        manifest = self.env.get_template("xapi/tincan.xml").render(m=m)
+        return {**site, "tincan.xml": manifest.encode("utf-8")}
+
+
+class Cmi5Packager(Packager):
+    name = "cmi5"
+    summary = "cmi5 course package (cmi5.xml, one assignable unit)"
+
+    def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
+        t = course.tracking
+        graded = t.completion in ("passed", "both") and t.mastery_score is not None
+        m = _common(course)
+        m.update(
+            au_id=f"{course.activity_id}/au",
+            move_on=MOVE_ON[t.completion],
+            mastery_score=f"{t.mastery_score / 100:.4f}".rstrip("0").rstrip(".")
+            if graded else None,
+            objectives=[{"id": f"{course.activity_id}/objectives/{o.id}", "title": o.text}
+                        for o in course.objectives])
+        manifest = self.env.get_template("cmi5/cmi5.xml").render(m=m)
+        return {**site, "cmi5.xml": manifest.encode("utf-8")}

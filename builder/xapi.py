@@ -1,0 +1,132 @@
+"""xAPI activities of a course: ids, names and interaction definitions.
+
+The definitions are built at build time with the tincan library's models and embedded in
+the package, so the runtime sends complete ``answered`` statements without computing
+patterns in the browser. Activity ids extend the course's IRI (``activity_id`` in
+course.yaml): ``<course>/<module>/<page>``, ``<course>/<assessment>/<question>``.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+from tincan import (
+    Activity,
+    ActivityDefinition,
+    InteractionComponent,
+    InteractionComponentList,
+    LanguageMap,
+)
+
+from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Node, Question
+
+ADL = "http://adlnet.gov/expapi/activities/"
+TYPES = {
+    "course": ADL + "course",
+    "module": ADL + "module",
+    "page": "http://activitystrea.ms/schema/1.0/page",
+    "assessment": ADL + "assessment",
+    "interaction": ADL + "cmi.interaction",
+}
+
+
+def text(html: str) -> str:
+    return " ".join(Markup(html).striptags().split())
+
+
+def lang_map(course: Course, html: str) -> LanguageMap:
+    return LanguageMap({course.language: text(html) or "-"})
+
+
+def component_ids(q: Question) -> tuple[list[str], list[str]]:
+    """The xAPI component ids of a question: choices (or sources/items/scale) and targets."""
+    ids = [c.id for c in q.choices]
+    targets = [f"{c.id}-target" for c in q.targets]
+    return ids, targets
+
+
+def _components(course: Course, ids: list[str], choices) -> InteractionComponentList:
+    return InteractionComponentList([
+        InteractionComponent(id=i, description=lang_map(course, c.html or c.id))
+        for i, c in zip(ids, choices, strict=True)])
+
+
+def correct_patterns(q: Question) -> list[str] | None:
+    """correctResponsesPattern in the xAPI (SCORM 2004) formats; None for surveys."""
+    ids, targets = component_ids(q)
+    if q.type == "true-false":
+        return ["true" if q.correct_ids == ("true",) else "false"]
+    if q.type in ("choice", "multiple"):
+        return ["[,]".join(c.id for c in q.choices if c.correct)]
+    if q.type == "matching":
+        return ["[,]".join(f"{s}[.]{t}" for s, t in zip(ids, targets, strict=True))]
+    if q.type == "sequencing":
+        return ["[,]".join(ids)]
+    if q.type == "fill-in":
+        case = "true" if q.case_sensitive else "false"
+        return [f"{{case_matters={case}}}{a}" for a in q.accepted]
+    if q.type == "numeric" and q.numeric_min is not None:
+        return [f"{_num(q.numeric_min)}[:]{_num(q.numeric_max)}"]
+    return None
+
+
+def _num(x: float | None) -> str:
+    return str(int(x)) if x is not None and float(x).is_integer() else repr(x)
+
+
+def question_activity(course: Course, scope: str, q: Question) -> dict:
+    definition = ActivityDefinition(
+        type=TYPES["interaction"], name=lang_map(course, q.prompt_html),
+        description=lang_map(course, q.prompt_html),
+        interaction_type=INTERACTION_TYPES[q.type])
+    patterns = correct_patterns(q)
+    if patterns is not None:
+        definition.correct_responses_pattern = patterns
+    ids, targets = component_ids(q)
+    if q.type in ("choice", "multiple", "sequencing"):
+        definition.choices = _components(course, ids, q.choices)
+    elif q.type == "likert":
+        definition.scale = _components(course, ids, q.choices)
+    elif q.type == "matching":
+        definition.source = _components(course, ids, q.choices)
+        definition.target = _components(course, targets, q.targets)
+    activity = Activity(id=f"{course.activity_id}/{scope}/{q.id}", definition=definition)
+    return activity.as_version("1.0.3")
+
+
+def node_activity(course: Course, a: Assessment, node: Node) -> dict:
+    best = max((c.score for c in node.choices), default=0)
+    definition = ActivityDefinition(
+        type=TYPES["interaction"], name=lang_map(course, node.html),
+        description=lang_map(course, node.html), interaction_type="choice",
+        correct_responses_pattern=[c.id for c in node.choices if c.score == best],
+        choices=_components(course, [c.id for c in node.choices], node.choices))
+    return Activity(id=f"{course.activity_id}/{a.id}/{node.id}",
+                    definition=definition).as_version("1.0.3")
+
+
+def activity(course: Course, iri: str, kind: str, name: str, description: str = "") -> dict:
+    definition = ActivityDefinition(type=TYPES[kind],
+                                    name=LanguageMap({course.language: name or "-"}))
+    if description:
+        definition.description = LanguageMap({course.language: description})
+    return Activity(id=iri, definition=definition).as_version("1.0.3")
+
+
+def course_activities(course: Course) -> dict:
+    """What the runtime needs: the course, unit and page activities (by position)."""
+    units = []
+    pages = []
+    for unit in course.outline:
+        kind = "module" if isinstance(unit, Module) else "assessment"
+        units.append(activity(course, f"{course.activity_id}/{unit.id}", kind, unit.title))
+        if isinstance(unit, Module):
+            pages += [activity(course, f"{course.activity_id}/{unit.id}/{p.id}", "page",
+                               p.title) for p in unit.pages]
+        else:
+            pages.append(units[-1])
+    return {
+        "course": activity(course, course.activity_id, "course", course.title,
+                           text(course.description_html)),
+        "units": units,
+        "pages": pages,
+    }

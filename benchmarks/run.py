@@ -15,7 +15,7 @@ For each course size (the repository's own SRO course, then synthetic courses fr
 4. serves the extracted package on 127.0.0.1 and measures in Chromium the time from
    navigation start to the first visible page heading (see ``INIT_SCRIPT``), median of 5
    fresh-cache loads (1 for 1,000 modules with ``--quick``);
-5. parses "Resume state: at most N of 4096 characters" from the build output.
+5. parses "Resume state: at most N characters" from the build output.
 
 It then prints a Markdown table and a PASS/FAIL verdict per target of the issue, and
 writes everything as JSON with ``--json``. The exit code is 1 when a target fails.
@@ -67,7 +67,7 @@ BIG_WALL_S, BIG_RSS_MB = 10.0, 500
 LINEAR_TOLERANCE = 1.5  # per-page cost of the 100->1,000 step vs the 10->100 step
 
 CHROMIUM_VERSION = ""
-RESUME_RE = re.compile(r"Resume state: at most (\d+) of (\d+) characters")
+RESUME_RE = re.compile(r"Resume state: at most (\d+) characters")
 PAGES_RE = re.compile(r"(\d+) units?, (\d+) pages?")
 REFUSED_RE = re.compile(r"resume state can grow to (\d+) characters")
 

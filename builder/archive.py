@@ -9,6 +9,7 @@ into place, so the destination never holds a half-written package.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 import zipfile
@@ -51,4 +52,27 @@ def write_zip(files: dict[str, bytes], dest: Path) -> None:
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_folder(files: dict[str, bytes], dest: Path) -> None:
+    """Write ``files`` as a folder at ``dest``, replacing an earlier one only once the new
+    one is complete."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        for name in entry_order(list(files)):
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(files[name])
+        old = None
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(dest, old)
+        os.replace(tmp, dest)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder import runtime
-from builder.archive import write_zip
+from builder.archive import write_folder, write_zip
 from builder.errors import BuildAborted, Problem
 from builder.loaders import load_course
 from builder.model import Course
@@ -23,6 +23,7 @@ from builder.validate import validate
 class BuildResult:
     course: Course
     written: list[Path] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     worst_suspend: int = 0
 
@@ -58,4 +59,8 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     for dest, files in packages.items():
         write_zip(files, dest)
         result.written.append(dest)
+        if dest.name.endswith("-web.zip"):  # the web site also as a folder, ready to open
+            folder = dest.with_suffix("")
+            write_folder(files, folder)
+            result.folders.append(folder)
     return result

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from builder import __version__
-
 from builder.model import TARGETS
 
 
@@ -114,10 +113,12 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
     pages = sum(len(m.pages) for m in course.modules) + len(course.assessments)
     click.echo(f"{course.title} {course.version}: {len(course.outline)} units, {pages} pages, "
                f"{len(course.objectives)} objectives")
-    click.echo(f"Resume state: at most {result.worst_suspend} of 4096 characters "
-               "(SCORM 1.2 suspend_data)")
+    click.echo(f"Resume state: at most {result.worst_suspend} characters (SCORM 1.2 allows "
+               "4096, SCORM 2004 64000)")
     for path in result.written:
         click.echo(f"Wrote {_rel(path)} ({path.stat().st_size / 1024:.0f} KB)")
+    for path in result.folders:
+        click.echo(f"Wrote {_rel(path)}/ (open index.html in a browser)")
 
 
 @cli.command("validate")

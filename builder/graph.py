@@ -27,8 +27,8 @@ def as_dot(a: Assessment) -> str:
     def q(text: str) -> str:  # DOT strings: double-quoted, backslash escapes, as in JSON
         return json.dumps(text, ensure_ascii=False)
 
-    lines = [f"digraph {q(a.id)} {{", "  rankdir=TB;", "  node [shape=box, fontname=\"sans-serif\"];",
-             f"  label={q(a.title)}; labelloc=t;"]
+    lines = [f"digraph {q(a.id)} {{", "  rankdir=TB;",
+             '  node [shape=box, fontname="sans-serif"];', f"  label={q(a.title)}; labelloc=t;"]
     for node in a.nodes:
         shape = "doubleoctagon" if node.ending else "box"
         style = ", style=bold" if node.id == a.start else ""

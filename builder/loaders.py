@@ -57,7 +57,9 @@ class Loader:
 
     def read_text(self, path: Path) -> str | None:
         """The file's text, or None (with a problem) when it cannot be used."""
-        rel = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+        # the link's own path (not where it points), relative to the project
+        rel = (path.relative_to(self.root).as_posix() if path.is_relative_to(self.root)
+               else str(path))
         real = path.resolve()
         if not real.is_relative_to(self.root):
             self.problems.append(Problem(rel, 0, "", "this file is a link to a place outside "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 COMPLETION_RULES = ("viewed", "passed", "both")
 #: the packages coursepack can build (``--target``), in the order ``make build`` builds them
-TARGETS = ("scorm12", "xapi", "cmi5")
+TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
                   "numeric", "likert")
 #: the SCORM 1.2 / xAPI interaction type of each question type

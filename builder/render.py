@@ -117,11 +117,9 @@ def _num(x: float) -> str:
 #: the runtime's scripts, in load order, for each target
 RUNTIME = ("static/cp-questions.js", "static/cp-lms.js", "static/cp-xapi.js",
            "static/coursepack.js")
-SCRIPTS = {
-    "scorm12": ("static/cp-questions.js", "static/cp-lms.js", "static/coursepack.js"),
-    "xapi": RUNTIME,
-    "cmi5": RUNTIME,
-}
+SCORM_SCRIPTS = ("static/cp-questions.js", "static/cp-lms.js", "static/coursepack.js")
+SCRIPTS = {"scorm12": SCORM_SCRIPTS, "scorm2004": SCORM_SCRIPTS, "web": SCORM_SCRIPTS,
+           "xapi": RUNTIME, "cmi5": RUNTIME}
 
 
 def page_dom_id(location: str) -> str:

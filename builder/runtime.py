@@ -35,10 +35,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Question
 
 SUSPEND_LIMIT_SCORM12 = 4096
 LOCATION_LIMIT_SCORM12 = 255
+#: the standards' limits on the resume state and the bookmark, per target (None: no limit
+#: that a course could reach; xAPI state documents and localStorage hold far more)
+SUSPEND_LIMITS = {"scorm12": SUSPEND_LIMIT_SCORM12, "scorm2004": 64000}
+LOCATION_LIMITS = {"scorm12": LOCATION_LIMIT_SCORM12, "scorm2004": 1000}
 MAX_ATTEMPT_DIGITS = 4  # the runtime caps the stored attempt counter at 9999
 CHOICE_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -164,12 +170,47 @@ def pattern12(q: Question) -> str:
     return ""
 
 
+def component_ids(q: Question) -> tuple[list[str], list[str]]:
+    """The xAPI component ids of a question: choices (or sources/items/scale) and targets."""
+    ids = [c.id for c in q.choices]
+    targets = [f"{c.id}-target" for c in q.targets]
+    return ids, targets
+
+
+def pattern2004(q: Question) -> list[str] | None:
+    """Correct-response patterns in the SCORM 2004 formats, which xAPI's
+    correctResponsesPattern uses too; None for surveys (likert)."""
+    ids, targets = component_ids(q)
+    if q.type == "true-false":
+        return ["true" if q.correct_ids == ("true",) else "false"]
+    if q.type in ("choice", "multiple"):
+        return ["[,]".join(c.id for c in q.choices if c.correct)]
+    if q.type == "matching":
+        return ["[,]".join(f"{s}[.]{t}" for s, t in zip(ids, targets, strict=True))]
+    if q.type == "sequencing":
+        return ["[,]".join(ids)]
+    if q.type == "fill-in":
+        case = "true" if q.case_sensitive else "false"
+        return [f"{{case_matters={case}}}{a}" for a in q.accepted]
+    if q.type == "numeric" and q.numeric_min is not None:
+        return [f"{_num(q.numeric_min)}[:]{_num(q.numeric_max)}"]
+    return None
+
+
+def _num(x: float | None) -> str:
+    return str(int(x)) if x is not None and float(x).is_integer() else repr(x)
+
+
 def interaction_id(scope: str, q_id: str) -> str:
     """A CMIIdentifier: our ids are ``[a-z0-9-]``, so ``_`` joins them unambiguously."""
     return f"{scope}_{q_id}"
 
 
-def _question(q: Question, scope: str, course: Course | None = None) -> dict:
+def plain_text(html: str) -> str:
+    return " ".join(Markup(html).striptags().split())
+
+
+def _question(q: Question, scope: str, course: Course, target: str) -> dict:
     out = {"id": q.id, "iid": interaction_id(scope, q.id), "type": q.type,
            "itype": INTERACTION_TYPES[q.type], "weight": q.weight, "scored": q.scored,
            "n": len(q.choices), "correct": [i for i, c in enumerate(q.choices) if c.correct],
@@ -179,18 +220,20 @@ def _question(q: Question, scope: str, course: Course | None = None) -> dict:
                    maxLength=q.max_length)
     if q.type == "numeric":
         out.update(min=q.numeric_min, max=q.numeric_max, maxLength=q.max_length)
-    if course is not None:  # xAPI targets: the activity with its interaction definition
-        from builder import xapi
+    if target in ("scorm2004", *XAPI_TARGETS):  # responses in the SCORM 2004 formats
+        ids, targets = component_ids(q)
+        out.update(ids=ids, targetIds=targets, patterns=pattern2004(q) or [],
+                   description=plain_text(q.prompt_html)[:250])
+    if target in XAPI_TARGETS:  # the activity with its interaction definition
+        from builder import xapi  # tincan is imported only for xAPI packages
 
-        ids, targets = xapi.component_ids(q)
-        out.update(activity=xapi.question_activity(course, scope, q), ids=ids,
-                   targetIds=targets)
+        out["activity"] = xapi.question_activity(course, scope, q)
     return out
 
 
 def course_data(course: Course, target: str) -> dict:
     """The JSON the runtime reads from the page."""
-    xapi_course = course if target in XAPI_TARGETS else None
+    xapi_course = target in XAPI_TARGETS
     page_list = pages(course)
     units = []
     first = 0
@@ -212,12 +255,13 @@ def course_data(course: Course, target: str) -> dict:
             item["start"] = a.start
             item["maxPoints"] = longest_path(a)[1]
             item["nodes"] = {n.id: {"ending": n.ending, "iid": interaction_id(a.id, n.id),
+                                    "description": plain_text(n.html)[:250],
                                     **({"activity": _node_activity(course, a, n)}
                                        if xapi_course else {}),
                                     "choices": [{"id": c.id, "score": c.score, "next": c.next}
                                                 for c in n.choices]} for n in a.nodes}
         else:
-            item["questions"] = [_question(q, a.id, xapi_course) for q in a.questions]
+            item["questions"] = [_question(q, a.id, course, target) for q in a.questions]
         assessments.append(item)
     ids = [a.id for a in course.assessments]
     tracking = course.tracking
@@ -233,11 +277,11 @@ def course_data(course: Course, target: str) -> dict:
                      if tracking.assessment in ids else None},
         "pages": [{"loc": p.location, "unit": p.unit_index} for p in page_list],
         "units": units,
-        "kcs": [dict(_question(q, course.outline[page_list[page].unit_index].id, xapi_course),
+        "kcs": [dict(_question(q, course.outline[page_list[page].unit_index].id, course, target),
                      page=page) for page, q in knowledge_checks(course)],
         "objectives": [o.id for o in course.objectives],
         "assessments": assessments,
-        "limits": {"suspend": SUSPEND_LIMIT_SCORM12, "worst": worst_case_suspend(course)},
+        "limits": {"suspend": SUSPEND_LIMITS.get(target), "worst": worst_case_suspend(course)},
         **({"xapi": _course_activities(course)} if xapi_course else {}),
     }
 

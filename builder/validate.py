@@ -318,17 +318,21 @@ def glossary(course: Course, problems: list[Problem]) -> None:
 
 
 def limits(course: Course, targets: tuple[str, ...], problems: list[Problem]) -> None:
-    for p in runtime.pages(course):
-        if len(p.location) > runtime.LOCATION_LIMIT_SCORM12:
-            problems.append(Problem("course.yaml", 0, "outline", f"the bookmark '{p.location}' "
-                                    f"is longer than SCORM 1.2's "
-                                    f"{runtime.LOCATION_LIMIT_SCORM12} characters",
-                                    "use shorter module and page ids"))
-    if "scorm12" in targets:
-        worst = runtime.worst_case_suspend(course)
-        if worst > runtime.SUSPEND_LIMIT_SCORM12:
+    """The bookmark and the resume state must fit what each target's standard stores."""
+    worst = runtime.worst_case_suspend(course)
+    for target in targets:
+        location_limit = runtime.LOCATION_LIMITS.get(target)
+        for p in runtime.pages(course):
+            if location_limit and len(p.location) > location_limit:
+                problems.append(Problem("course.yaml", 0, "outline", f"the bookmark "
+                                        f"'{p.location}' is longer than the {location_limit} "
+                                        f"characters {target} allows",
+                                        "use shorter module and page ids"))
+        suspend_limit = runtime.SUSPEND_LIMITS.get(target)
+        if suspend_limit and worst > suspend_limit:
+            name = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}[target]
             problems.append(Problem("course.yaml", 0, "outline", f"the resume state can grow "
-                                    f"to {worst} characters, more than SCORM 1.2's "
-                                    f"{runtime.SUSPEND_LIMIT_SCORM12}",
-                                    "split the course into several packages, or use fewer "
-                                    "questions and choices"))
+                                    f"to {worst} characters, more than {name}'s "
+                                    f"{suspend_limit}", "split the course into several "
+                                    "packages, use fewer questions and choices, or build "
+                                    "another target (scorm2004 stores 64000 characters)"))

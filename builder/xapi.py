@@ -8,7 +8,6 @@ course.yaml): ``<course>/<module>/<page>``, ``<course>/<assessment>/<question>``
 
 from __future__ import annotations
 
-from markupsafe import Markup
 from tincan import (
     Activity,
     ActivityDefinition,
@@ -18,6 +17,8 @@ from tincan import (
 )
 
 from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Node, Question
+from builder.runtime import component_ids, pattern2004
+from builder.runtime import plain_text as text
 
 ADL = "http://adlnet.gov/expapi/activities/"
 TYPES = {
@@ -29,19 +30,8 @@ TYPES = {
 }
 
 
-def text(html: str) -> str:
-    return " ".join(Markup(html).striptags().split())
-
-
 def lang_map(course: Course, html: str) -> LanguageMap:
     return LanguageMap({course.language: text(html) or "-"})
-
-
-def component_ids(q: Question) -> tuple[list[str], list[str]]:
-    """The xAPI component ids of a question: choices (or sources/items/scale) and targets."""
-    ids = [c.id for c in q.choices]
-    targets = [f"{c.id}-target" for c in q.targets]
-    return ids, targets
 
 
 def _components(course: Course, ids: list[str], choices) -> InteractionComponentList:
@@ -50,35 +40,12 @@ def _components(course: Course, ids: list[str], choices) -> InteractionComponent
         for i, c in zip(ids, choices, strict=True)])
 
 
-def correct_patterns(q: Question) -> list[str] | None:
-    """correctResponsesPattern in the xAPI (SCORM 2004) formats; None for surveys."""
-    ids, targets = component_ids(q)
-    if q.type == "true-false":
-        return ["true" if q.correct_ids == ("true",) else "false"]
-    if q.type in ("choice", "multiple"):
-        return ["[,]".join(c.id for c in q.choices if c.correct)]
-    if q.type == "matching":
-        return ["[,]".join(f"{s}[.]{t}" for s, t in zip(ids, targets, strict=True))]
-    if q.type == "sequencing":
-        return ["[,]".join(ids)]
-    if q.type == "fill-in":
-        case = "true" if q.case_sensitive else "false"
-        return [f"{{case_matters={case}}}{a}" for a in q.accepted]
-    if q.type == "numeric" and q.numeric_min is not None:
-        return [f"{_num(q.numeric_min)}[:]{_num(q.numeric_max)}"]
-    return None
-
-
-def _num(x: float | None) -> str:
-    return str(int(x)) if x is not None and float(x).is_integer() else repr(x)
-
-
 def question_activity(course: Course, scope: str, q: Question) -> dict:
     definition = ActivityDefinition(
         type=TYPES["interaction"], name=lang_map(course, q.prompt_html),
         description=lang_map(course, q.prompt_html),
         interaction_type=INTERACTION_TYPES[q.type])
-    patterns = correct_patterns(q)
+    patterns = pattern2004(q)
     if patterns is not None:
         definition.correct_responses_pattern = patterns
     ids, targets = component_ids(q)

@@ -30,6 +30,9 @@ class Packager:
 
 def packagers() -> dict[str, type[Packager]]:
     from builder.packagers.scorm12 import Scorm12Packager
+    from builder.packagers.scorm2004 import Scorm2004Packager
+    from builder.packagers.web import WebPackager
     from builder.packagers.xapi import Cmi5Packager, XapiPackager
 
-    return {p.name: p for p in (Scorm12Packager, XapiPackager, Cmi5Packager)}
+    return {p.name: p for p in (Scorm12Packager, Scorm2004Packager, XapiPackager, Cmi5Packager,
+                                WebPackager)}

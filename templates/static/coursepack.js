@@ -173,7 +173,8 @@
     if (RANK[reported] >= RANK.completed && RANK[status] < RANK[reported]) status = "";
     if (reviewing()) { status = ""; r.score = null; }
     var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
-                        score: r.score, viewed: visitedCount() === P, judgement: judgement() });
+                        score: r.score, viewed: visitedCount() === P, progress: visitedCount() / P,
+                        judgement: reviewing() ? null : judgement() });
     if (status) reported = status;
     if (lms.name !== "standalone") notice(ok ? "" : t.save_failed);
   }
@@ -183,7 +184,8 @@
     var ti = data.tracking.assessment;
     if (ti === null || !S.asmt[ti].n || S.asmt[ti].score === null) return null;
     var a = S.asmt[ti];
-    return { score: a.score, passed: isPass(ti, a.score), mastery: data.assessments[ti].mastery,
+    var mastery = data.assessments[ti].mastery;
+    return { score: a.score, passed: mastery === null ? null : isPass(ti, a.score), mastery: mastery,
              final: !isPass(ti, a.score) && attemptsLeft(ti) === 0 };
   }
 
@@ -593,7 +595,10 @@
             response: answer, result: chosen.score === best ? "correct" : "wrong",
             weighting: best, latency: (Date.now() - shownAt) / 1000, answer: answer,
             q: { type: "choice", activity: def.nodes[node].activity,
-                 ids: choices.map(function (c) { return c.id; }) },
+                 ids: choices.map(function (c) { return c.id; }),
+                 patterns: choices.filter(function (c) { return c.score === best; })
+                   .map(function (c) { return c.id; }),
+                 description: def.nodes[node].description },
             parent: data.xapi ? data.xapi.units[def.unit].id : null
           });
         }
@@ -640,10 +645,6 @@
     }
     restoreKcs();
     $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
-    if (RANK[info.status] === 0 && !reviewing() && lms.name === "scorm12") {
-      lms.set("cmi.core.lesson_status", "incomplete");
-      reported = "incomplete";
-    }
     show(index, false);
     window.addEventListener("pagehide", finish);
     window.addEventListener("unload", finish);
@@ -651,18 +652,18 @@
   }
 
   function standalone(message) {
-    lms = new LMS.Standalone(data.id);
+    lms = new LMS.Standalone(data.id + ":" + data.version);
     notice(message);
     begin(lms.start());
   }
 
   function start() {
-    lms = (window.CoursepackXAPI && window.CoursepackXAPI.connect(data)) || LMS.connect(data.id);
+    lms = (window.CoursepackXAPI && window.CoursepackXAPI.connect(data)) || LMS.connect(data);
     lms.onstatus = function (ok) { notice(ok ? "" : t.save_failed); };
     window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,
                           finish: finish, show: show, shown: shown,
                           get lms() { return lms; } };
-    if (lms.name === "standalone") { standalone(t.standalone); return; }
+    if (lms.name === "standalone") { standalone(lms.quiet ? "" : t.standalone); return; }
     var started;
     try { started = lms.start(); } catch (e) { started = null; }
     Promise.resolve(started).then(function (result) {

@@ -119,6 +119,23 @@
     }
   }
 
+  /* The answer in the SCORM 2004 formats (also xAPI's result.response): component ids
+     joined with [,], matching pairs as source[.]target. */
+  function response2004(q, answer) {
+    var ids = q.ids || [];
+    switch (q.type) {
+      case "true-false": return answer === "0" ? "true" : answer === "1" ? "false" : "";
+      case "fill-in": return answer;
+      case "numeric": return String(number(answer));
+      case "matching":
+        return answer.split("").map(function (c, i) {
+          return c === "-" ? null : ids[i] + "[.]" + q.targetIds[pos(c)];
+        }).filter(Boolean).join("[,]");
+      default:
+        return answer.split("").map(function (c) { return ids[pos(c)]; }).join("[,]");
+    }
+  }
+
   /* Resume-state escaping: the separators of the state format are %-encoded. */
   function escape(text) { return String(text).replace(/[%,;|]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); }); }
   function unescape(text) { return String(text).replace(/%(25|2C|3B|7C)/g, function (m, h) { return String.fromCharCode(parseInt(h, 16)); }); }
@@ -165,7 +182,7 @@
 
   root.CoursepackQuestions = {
     CHARS: CHARS, read: read, restore: restore, setDisabled: setDisabled, isCorrect: isCorrect,
-    response12: response12, escape: escape, unescape: unescape, rng: rng, hash: hash,
+    response12: response12, response2004: response2004, escape: escape, unescape: unescape, rng: rng, hash: hash,
     permutation: permutation, arrange: arrange
   };
 })(window);

@@ -26,12 +26,7 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
-  /* ISO 8601 duration with at most 2 decimals: PT1H2M3.45S */
-  function duration(seconds) {
-    var cs = Math.max(0, Math.round(seconds * 100));
-    var h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60, s = (cs % 6000) / 100;
-    return "PT" + (h ? h + "H" : "") + (m ? m + "M" : "") + s + "S";
-  }
+  var duration = root.CoursepackLMS.duration;
   function copy(x) { return JSON.parse(JSON.stringify(x)); }
 
   /* Legacy (0.95) actors arrive as arrays from some LMSs: take the first of each. */
@@ -54,23 +49,6 @@
     var out = {};
     new URLSearchParams(root.location.search).forEach(function (v, k) { out[k] = v; });
     return out;
-  }
-
-  /* xAPI response strings (SCORM 2004 formats) for an answer in coursepack's encoding. */
-  function response(q, answer) {
-    var CH = root.CoursepackQuestions.CHARS;
-    var ids = q.ids || [];
-    switch (q.type) {
-      case "true-false": return answer === "0" ? "true" : answer === "1" ? "false" : "";
-      case "fill-in": return answer;
-      case "numeric": return String(parseFloat(String(answer).replace(",", ".")));
-      case "matching":
-        return answer.split("").map(function (c, i) {
-          return c === "-" ? null : ids[i] + "[.]" + q.targetIds[CH.indexOf(c)];
-        }).filter(Boolean).join("[,]");
-      default:
-        return answer.split("").map(function (c) { return ids[CH.indexOf(c)]; }).join("[,]");
-    }
   }
 
   function Xapi(data, launch, cmi5) {
@@ -274,6 +252,7 @@
           result: { completion: true, duration: duration(this.seconds()) } });
       }
       var j = s.judgement;
+      if (j && j.passed === null) j = null;   /* nothing to pass: no pass mark */
       if (j && j.passed && !this.memory.passed) {
         this.memory.passed = true;
         this.pendingFail = null;
@@ -317,7 +296,7 @@
 
   Xapi.prototype.interaction = function (r) {
     if (!r.q || !r.q.activity) return;
-    var result = { response: response(r.q, r.answer), duration: duration(r.latency) };
+    var result = { response: root.CoursepackQuestions.response2004(r.q, r.answer), duration: duration(r.latency) };
     if (r.result === "correct" || r.result === "wrong") result.success = r.result === "correct";
     this.statement("answered", r.q.activity, { parent: r.parent, result: result });
   };
@@ -351,6 +330,5 @@
     return null;
   }
 
-  root.CoursepackXAPI = { connect: connect, Xapi: Xapi, duration: duration, response: response,
-                          normalizeActor: normalizeActor, uuid: uuid };
+  root.CoursepackXAPI = { connect: connect, Xapi: Xapi, normalizeActor: normalizeActor, uuid: uuid };
 })(window);

@@ -15,9 +15,15 @@ from typing import Any
 
 import pytest
 
-from tests.support.lms import SCORM_AGAIN_DIST, Scorm12Player, chromium_path, launch_chromium
+from tests.support.lms import (
+    SCORM_AGAIN_DIST,
+    Scorm12Player,
+    Scorm2004Player,
+    chromium_path,
+    launch_chromium,
+)
 
-__all__ = ["browser", "scorm12_player"]
+__all__ = ["browser", "scorm12_player", "scorm2004_player"]
 
 
 def _in_ci() -> bool:
@@ -63,6 +69,21 @@ def scorm12_player(browser: Any) -> Iterator[Callable[..., Scorm12Player]]:
 
     def make(package_zip: Path, launch: str | None = None) -> Scorm12Player:
         player = Scorm12Player(browser, Path(package_zip), launch=launch)
+        players.append(player)
+        return player
+
+    yield make
+    for player in players:
+        player.close()
+
+
+@pytest.fixture
+def scorm2004_player(browser: Any) -> Iterator[Callable[..., Scorm2004Player]]:
+    """A factory ``scorm2004_player(zip_path)`` for SCORM 2004 packages."""
+    players: list[Scorm2004Player] = []
+
+    def make(package_zip: Path, launch: str | None = None) -> Scorm2004Player:
+        player = Scorm2004Player(browser, Path(package_zip), launch=launch)
         players.append(player)
         return player
 

@@ -169,6 +169,9 @@ _UNLOAD_SCO = """ms => Promise.race([
 
 
 class Scorm12Player:
+    #: the LMS page in tests/support/player that hosts the SCO
+    player_page = "scorm12.html"
+
     """Plays one SCORM 1.2 package zip in Chromium with scorm-again as the LMS.
 
     Use as a context manager (or call ``close()``)::
@@ -226,7 +229,7 @@ class Scorm12Player:
         self.page.on("pageerror", lambda error: self._page_errors.append(str(error)))
         self.page.on("dialog", self._on_dialog)
         query = urllib.parse.urlencode({"launch": "/pkg/" + self.launch.lstrip("/")})
-        self.page.goto(f"{self.base_url}/player/scorm12.html?{query}")
+        self.page.goto(f"{self.base_url}/player/{self.player_page}?{query}")
         self.page.wait_for_function("window.__scoLoaded === true")
         return self.page
 
@@ -340,3 +343,25 @@ class Scorm12Player:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+class Scorm2004Player(Scorm12Player):
+    """The same, for SCORM 2004 4th Edition packages: scorm-again's Scorm2004API as
+    ``window.API_1484_11`` (``player/scorm2004.html``)."""
+
+    player_page = "scorm2004.html"
+
+    def resume_preload(self) -> dict:
+        """What a 2004 LMS hands the next launch: entry 'resume' after exit 'suspend'."""
+        stored = self.stored
+        if stored is None:
+            raise RuntimeError("the session stored nothing (no successful Commit/Terminate)")
+        keep = lambda d, keys: {k: d[k] for k in keys if d.get(k) not in (None, "")}  # noqa: E731
+        preload = keep(stored, ("learner_id", "learner_name", "location", "suspend_data",
+                                "completion_status", "success_status", "credit", "mode",
+                                "total_time", "scaled_passing_score", "completion_threshold"))
+        preload["entry"] = "resume" if stored.get("exit") == "suspend" else ""
+        score = keep(stored.get("score", {}), ("scaled", "raw", "min", "max"))
+        if score:
+            preload["score"] = score
+        return preload

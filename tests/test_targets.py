@@ -1,0 +1,121 @@
+"""Every target from the same sources: SCORM 2004 and xAPI manifests, the web site."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from builder.build import build
+from builder.model import TARGETS
+from builder.validator.inspect import inspect_package
+from builder.xsd import validate_cmi5, validate_scorm2004
+
+NS = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
+      "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
+      "imsss": "http://www.imsglobal.org/xsd/imsss",
+      "c5": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd",
+      "tc": "http://projecttincan.com/tincan.xsd"}
+
+
+def built(root: Path, target: str, out: Path | None = None) -> Path:
+    return next(p for p in build(root, (target,), out).written if p.name.endswith(f"-{target}.zip"))
+
+
+def read(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(name)
+
+
+def test_default_targets_are_all_of_them(minimal):
+    result = build(minimal)
+    assert [p.name for p in result.written] == [
+        f"minimal-course-1.0.0-{t}.zip" for t in TARGETS]
+    assert [p.name for p in result.folders] == ["minimal-course-1.0.0-web"]
+
+
+@pytest.mark.parametrize("target", [t for t in TARGETS if t != "web"])
+def test_our_packages_validate_clean(minimal, target):
+    report = inspect_package(built(minimal, target))
+    assert [p for p in report.problems] == []
+
+
+def test_the_web_site_is_not_an_lms_package(minimal):
+    report = inspect_package(built(minimal, "web"))
+    assert [p.rule for p in report.problems] == ["manifest-missing"]
+
+
+def test_scorm2004_manifest(minimal):
+    path = built(minimal, "scorm2004")
+    manifest = read(path, "imsmanifest.xml")
+    assert validate_scorm2004(manifest) == []
+    root = etree.fromstring(manifest)
+    assert root.findtext("cp:metadata/cp:schemaversion", namespaces=NS) == "2004 4th Edition"
+    [res] = root.iterfind(".//cp:resource[@adlcp:scormType='sco']", NS)
+    assert res.get("href") == "index.html"
+    threshold = root.find(".//cp:item/adlcp:completionThreshold", NS)
+    assert threshold.get("completedByMeasure") == "true"
+    assert root.findtext(".//imsss:primaryObjective/imsss:minNormalizedMeasure",
+                         namespaces=NS) == "0.80"
+    assert root.find(".//cp:organization/imsss:sequencing/imsss:controlMode", NS).get(
+        "choice") == "true"
+    listed = {f.get("href") for f in root.iterfind(".//cp:file", NS)}
+    with zipfile.ZipFile(path) as zf:
+        assert listed == set(zf.namelist()) - {"imsmanifest.xml"}
+
+
+def test_cmi5_structure(minimal):
+    xml = read(built(minimal, "cmi5"), "cmi5.xml")
+    assert validate_cmi5(xml) == []
+    au = etree.fromstring(xml).find("c5:au", NS)
+    assert au.get("moveOn") == "CompletedAndPassed"
+    assert au.get("masteryScore") == "0.8"
+    assert au.findtext("c5:url", namespaces=NS) == "index.html"
+
+
+def test_tincan_xml(minimal):
+    root = etree.fromstring(read(built(minimal, "xapi"), "tincan.xml"))
+    [launchable] = [a for a in root.iterfind(".//tc:activity", NS)
+                    if a.find("tc:launch", NS) is not None]
+    assert launchable.get("id") == "urn:coursepack:minimal-course"
+    assert launchable.get("type") == "http://adlnet.gov/expapi/activities/course"
+
+
+def test_no_credentials_in_xapi_packages(minimal):
+    for target in ("xapi", "cmi5"):
+        with zipfile.ZipFile(built(minimal, target)) as zf:
+            blob = b"".join(zf.read(n) for n in zf.namelist()).lower()
+        assert b"password" not in blob and b"authorization: basic" not in blob
+
+
+def test_packages_carry_only_their_runtime(minimal):
+    names = {t: set(zipfile.ZipFile(built(minimal, t)).namelist()) for t in TARGETS}
+    assert "static/cp-xapi.js" in names["xapi"] and "static/cp-xapi.js" in names["cmi5"]
+    for t in ("scorm12", "scorm2004", "web"):
+        assert "static/cp-xapi.js" not in names[t]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_target_is_reproducible(minimal, tmp_path, target):
+    assert built(minimal, target, tmp_path / "a").read_bytes() == (
+        built(minimal, target, tmp_path / "b").read_bytes())
+
+
+def test_web_folder_matches_the_zip(minimal):
+    build(minimal, ("web",))
+    folder = minimal / "dist/minimal-course-1.0.0-web"
+    with zipfile.ZipFile(minimal / "dist/minimal-course-1.0.0-web.zip") as zf:
+        for name in zf.namelist():
+            assert (folder / name).read_bytes() == zf.read(name)
+        on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        assert on_disk == set(zf.namelist())
+
+
+def test_scorm2004_allows_a_longer_resume_state(project):
+    from tests.test_loaders import quiz_of
+
+    root = project({"scenarios/quiz.yaml": quiz_of(2100, 2)})
+    [path] = build(root, ("scorm2004",)).written   # 4224 characters: over 1.2's limit only
+    assert path.name.endswith("-scorm2004.zip")

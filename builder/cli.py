@@ -149,6 +149,60 @@ def validate_command(ctx: click.Context, package: Path, fmt: str, strict: bool) 
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--id", "course_id", default=None,
+              help="The course id (default: made from the folder name).")
+def new(directory: Path, course_id: str | None) -> None:
+    """Create a new course project in DIRECTORY: course.yaml, one module, one assessment
+    and a README. It builds and validates as it is, so you start from something that works.
+    """
+    from builder.new import create
+
+    files = create(directory, course_id)
+    for path in files:
+        click.echo(f"Created {_rel(path)}")
+    click.echo(f"Next: cd {directory} && coursepack preview")
+
+
+@cli.command()
+@click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-p", "--port", default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("-t", "--target", type=click.Choice(["scorm12", "xapi", "cmi5"]),
+              default="scorm12", show_default=True, help="Which package to preview.")
+def preview(project_dir: Path, port: int, target: str) -> None:
+    """Serve the course in PROJECT_DIR in a test LMS on 127.0.0.1, with live reload.
+
+    Saving a module, scenario, template or course.yaml rebuilds the course and reloads it
+    in the browser (resuming where the learner was). A build error is shown in the page;
+    the server keeps running. The page shows every LMS call (SCORM 1.2, checked against
+    the data model) or statement (xAPI, cmi5), the data model and the resume data.
+    Nothing is written to dist/. Stop with Ctrl+C.
+    """
+    from builder.preview import PreviewServer
+
+    if not (project_dir / "course.yaml").is_file():
+        raise click.BadParameter(f"no course.yaml in '{project_dir}'", param_hint="PROJECT_DIR")
+    try:
+        server = PreviewServer(project_dir, target, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}. "
+                                   "Try another --port (0 picks a free one).") from None
+    server.start()
+    click.echo(f"Previewing {project_dir.resolve()} ({target}) at {server.url}")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        while True:
+            import time
+
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.stop()
+
+
+@cli.command()
 @click.option("--endpoint", required=True, help="The LRS's xAPI endpoint, e.g. "
               "https://lrs.example.org/xAPI/.")
 @click.option("--user", required=True, help="LRS user name (key).")

@@ -46,4 +46,4 @@ def project(minimal: Path):
         return write(minimal, files or {})
 
     return make
-pytest_plugins = ["tests.support.fixtures"]  # browser, scorm12_player
+pytest_plugins = ["tests.support.fixtures", "tests.support.lrs_fixtures"]  # browser, LMS, LRS

@@ -203,11 +203,10 @@
       self.failures += 1;
       self.sending = false;
       self.report(false);
-      if (!keepalive) {
-        var wait = Math.min(30000, 1000 * Math.pow(2, self.failures - 1));
-        clearTimeout(self.retry);
-        self.retry = setTimeout(function () { self.flush(); }, wait);
-      }
+      /* retry while the page lives; if it is closing, the next launch sends the outbox */
+      var wait = Math.min(30000, 1000 * Math.pow(2, self.failures - 1));
+      clearTimeout(self.retry);
+      self.retry = setTimeout(function () { self.flush(); }, wait);
       return false;
     });
     if (!keepalive) this.sending = sent;

@@ -13,8 +13,10 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from tincan import RemoteLRS
+from tincan.http_request import HTTPRequest
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 DURATION_RE = re.compile(
@@ -26,26 +28,46 @@ class ReportError(Exception):
 
 
 def fetch(endpoint: str, user: str, password: str, limit: int = 500) -> list[dict]:
-    """Every statement the LRS gives these credentials, oldest first."""
+    """Every statement the LRS gives these credentials, oldest first.
+
+    The requests go through tincan's RemoteLRS; its statement parsing is skipped, since
+    it raises on statements that LRSs accept (an odd timestamp, say) and one bad statement
+    must not hide every other learner's data.
+    """
     lrs = RemoteLRS(endpoint=endpoint.rstrip("/") + "/", username=user, password=password,
                     version="1.0.3")
-    response = lrs.query_statements({"limit": limit, "ascending": True})
+    request = HTTPRequest(method="GET", resource="statements")
+    request.query_params = {"limit": limit}
     out: list[dict] = []
     while True:
+        response = lrs._send_request(request)  # noqa: SLF001 - the raw body, see above
         if not response.success:
             status = getattr(response.response, "status", "?")
             raise ReportError(f"the LRS answered {status}: {str(response.data)[:200]}")
-        body = json.loads(response.data)
-        out += body.get("statements", [])
+        try:
+            body = json.loads(response.data)
+        except ValueError:
+            raise ReportError("the LRS did not answer with JSON") from None
+        out += [s for s in body.get("statements", []) if isinstance(s, dict)]
         more = body.get("more")
         if not more:
             break
-        response = lrs.more_statements(more)
-    return out
+        request = HTTPRequest(method="GET", resource=lrs.get_endpoint_server_root() + more)
+    return sorted(out, key=_when)  # LRSs differ in their default order
+
+
+def _when(statement: dict) -> datetime:
+    for key in ("stored", "timestamp"):
+        try:
+            when = datetime.fromisoformat(str(statement.get(key, "")))
+        except ValueError:
+            continue
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return datetime.min.replace(tzinfo=UTC)
 
 
 def seconds(value: str) -> float:
-    m = DURATION_RE.match(value or "")
+    m = DURATION_RE.match(value) if isinstance(value, str) else None
     if not m:
         return 0.0
     parts = {k: float(v) for k, v in m.groupdict().items() if v}
@@ -54,27 +76,39 @@ def seconds(value: str) -> float:
 
 
 def learner(actor: dict) -> str:
-    if "account" in actor:
+    if isinstance(actor.get("account"), dict):
         return f"{actor['account'].get('name')}@{actor['account'].get('homePage')}"
     for key in ("mbox", "openid", "mbox_sha1sum"):
         if key in actor:
             return str(actor[key]).removeprefix("mailto:")
-    return actor.get("name", "?")
+    return str(actor.get("name", "?"))
+
+
+def _activities(statement: dict, kind: str | None = None) -> list[str]:
+    """Ids of the context activities (all, or of one kind such as "grouping")."""
+    context = statement.get("context")
+    found = context.get("contextActivities") if isinstance(context, dict) else None
+    if not isinstance(found, dict):
+        return []
+    ids = []
+    for name, items in found.items():
+        if kind and name != kind:
+            continue
+        for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                ids.append(item["id"])
+    return ids
 
 
 def related(statement: dict, course: str) -> bool:
-    ids = [statement.get("object", {}).get("id", "")]
-    for items in statement.get("context", {}).get("contextActivities", {}).values():
-        ids += [i.get("id", "") for i in (items if isinstance(items, list) else [items])]
+    ids = [str(statement["object"].get("id", "")), *_activities(statement)]
     return any(i == course or i.startswith(course + "/") for i in ids)
 
 
 def course_of(statement: dict) -> str:
     """The course a statement belongs to: its grouping, else its object."""
-    grouping = statement.get("context", {}).get("contextActivities", {}).get("grouping", [])
-    for item in grouping if isinstance(grouping, list) else [grouping]:
-        return item.get("id", "")
-    return statement.get("object", {}).get("id", "")
+    grouping = _activities(statement, "grouping")
+    return grouping[0] if grouping else str(statement["object"].get("id", ""))
 
 
 @dataclass
@@ -91,21 +125,23 @@ class Row:
 def summarise(statements: list[dict], course_id: str | None = None) -> list[Row]:
     rows: dict[tuple[str, str], Row] = {}
     for s in statements:
+        if not all(isinstance(s.get(k), dict) for k in ("actor", "verb", "object")):
+            continue  # not a statement we can read
         if course_id and not related(s, course_id):
             continue
         course = course_id or course_of(s)
         who = learner(s.get("actor", {}))
         row = rows.setdefault((who, course), Row(who, course))
         verb = s.get("verb", {}).get("id", "")
-        result = s.get("result", {})
+        result = s.get("result") if isinstance(s.get("result"), dict) else {}
         if verb == VERB + "completed":
             row.completed = True
         elif verb in (VERB + "passed", VERB + "failed"):
             row.success = "passed" if verb.endswith("passed") else "failed"
-            score = result.get("score", {})
-            if "scaled" in score:
+            score = result.get("score") if isinstance(result.get("score"), dict) else {}
+            if isinstance(score.get("scaled"), int | float):
                 row.score = f"{score['scaled'] * 100:g}"
-            elif "raw" in score:
+            elif isinstance(score.get("raw"), int | float):
                 row.score = f"{score['raw']:g}"
         elif verb == VERB + "terminated":
             row.time += seconds(result.get("duration", ""))

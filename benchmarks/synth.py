@@ -247,7 +247,7 @@ def make_course(dest: Path, modules: int, pages_per_module: int, questions: int,
     if sizes:
         (dest / "scenarios").mkdir()
     k = 0
-    for qi, (quiz_id, n) in enumerate(zip(quiz_ids, sizes)):
+    for qi, (quiz_id, n) in enumerate(zip(quiz_ids, sizes, strict=True)):
         qs = []
         for _ in range(n):
             qs.append(_question(t, f"q-{k + 1}", k, mix, objectives[k % n_obj]))

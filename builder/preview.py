@@ -167,7 +167,8 @@ def make_handler(preview: Preview, stop: threading.Event):
                 if data is None:
                     self.send(404, b"not in the package")
                 else:
-                    self.send(200, data, mimetypes.guess_type(name)[0] or "application/octet-stream")
+                    ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                    self.send(200, data, ctype)
             elif path.startswith("/__lrs/"):
                 self.lrs_get(path[len("/__lrs/"):], urllib.parse.parse_qs(url.query))
             else:

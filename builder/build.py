@@ -12,7 +12,7 @@ from pathlib import Path
 from builder import runtime
 from builder.archive import write_folder, write_zip
 from builder.errors import BuildAborted, Problem
-from builder.loaders import load_course
+from builder.loaders import Loader
 from builder.model import Course
 from builder.packagers import packagers
 from builder.render import make_env, render_site, template_dirs, theme_dir
@@ -30,8 +30,9 @@ class BuildResult:
 
 def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Problem]]:
     """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings."""
-    course, problems = load_course(root)
-    problems += validate(course, targets)
+    loader = Loader(root)
+    course = loader.load()
+    problems = loader.problems + validate(course, targets, complete=not loader.unusable)
     if any(p.level == "error" for p in problems):
         raise BuildAborted(problems)
     return course, problems

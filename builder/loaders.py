@@ -11,13 +11,23 @@ import re
 from pathlib import Path
 
 from builder.errors import BuildAborted, Problem, did_you_mean
-from builder.markdown import Links, MarkdownRenderer, QuestionBlock, slugify, split_pages
+from builder.markdown import (
+    IMAGE_SUFFIXES,
+    MAX_IMAGE,
+    Links,
+    MarkdownRenderer,
+    QuestionBlock,
+    slugify,
+    split_pages,
+)
 from builder.model import (
     COMPLETION_RULES,
     QUESTION_TYPES,
     TARGETS,
     Assessment,
+    Asset,
     Choice,
+    Colours,
     Course,
     GlossaryEntry,
     Html,
@@ -28,9 +38,12 @@ from builder.model import (
     Question,
     Reference,
     Source,
+    Theme,
     Tracking,
 )
-from builder.yamlfile import ID_HINT, ID_RE, Fields, LList, parse_yaml
+from builder.render import messages, template_dirs
+from builder.theme import FONT_RE, GENERIC_FONTS, HEX_RE, normalise
+from builder.yamlfile import ID_HINT, ID_RE, Fields, LDict, LList, parse_yaml
 
 MAX_TEXT_FILE = 2 * 1024 * 1024  # bytes; a course text file larger than this is a mistake
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")
@@ -47,6 +60,9 @@ class Loader:
         self.problems: list[Problem] = []
         self.texts: list[Html] = []
         self.renderer: MarkdownRenderer | None = None
+        #: files (or outline entries) that could not be loaded at all. Rules across files
+        #: would only repeat what is missing because of them (see validate(complete=...)).
+        self.unusable: list[str] = []
 
     # -- files ---------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -61,13 +77,14 @@ class Loader:
         rel = (path.relative_to(self.root).as_posix() if path.is_relative_to(self.root)
                else str(path))
         real = path.resolve()
+        self.unusable.append(rel)  # until it has been read
         if not real.is_relative_to(self.root):
             self.problems.append(Problem(rel, 0, "", "this file is a link to a place outside "
                                          "the project folder", "copy the file into the "
                                          "project instead of linking to it"))
             return None
         try:
-            size = real.stat().st_size
+            size = real.stat().st_size  # before reading: a huge file is never loaded
             if size > MAX_TEXT_FILE:
                 self.problems.append(Problem(rel, 0, "", f"file is too large ({size:,} bytes; "
                                              f"the limit is {MAX_TEXT_FILE:,})",
@@ -77,6 +94,17 @@ class Loader:
         except OSError as exc:
             self.problems.append(Problem(rel, 0, "", f"cannot read the file: {exc.strerror}"))
             return None
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            self.problems.append(Problem(rel, 1, "", "the file is UTF-16 text, not UTF-8",
+                                         "save it as UTF-8 in your editor"))
+            return None
+        if b"\0" in data:
+            line = data[: data.index(b"\0")].count(b"\n") + 1
+            self.problems.append(Problem(rel, line, "", "this is a binary file, not text "
+                                         "(it holds NUL bytes)", "modules are Markdown and "
+                                         "scenarios YAML, both plain text; was another file "
+                                         "saved under this name?"))
+            return None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -85,17 +113,25 @@ class Loader:
                                          f"(byte {exc.start})", "save it as UTF-8 in your "
                                          "editor"))
             return None
+        self.unusable.remove(rel)
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
     def read_yaml(self, path: Path):
         text = self.read_text(path)
         if text is None:
             return None
+        rel = self.rel(path)
         if not text.strip():
-            self.problems.append(Problem(self.rel(path), 1, "", "the file is empty"))
+            self.problems.append(Problem(rel, 1, "", "the file is empty"))
+            self.unusable.append(rel)
             return None
-        data, problems = parse_yaml(text, self.rel(path))
+        data, problems = parse_yaml(text, rel)
         self.problems.extend(problems)
+        if data is None:
+            if not problems:  # only comments, or a lone `---` or `null`
+                self.problems.append(Problem(rel, 1, "", "the file is empty (it holds no "
+                                             "values, only comments)"))
+            self.unusable.append(rel)
         return data
 
     def markdown(self, text: str, file: str, line: int, scope: str, *,
@@ -142,6 +178,9 @@ class Loader:
         objectives = self.objectives(f)
         outline_ids = f.get_list("outline", str, required=True)
         outline_line = f.line_of("outline")
+        raw_outline = f.data.get("outline")
+        outline_lines = ([raw_outline.line_of(i) for i, v in enumerate(raw_outline)
+                          if isinstance(v, str)] if isinstance(raw_outline, LList) else [])
         tracking = self.tracking(f)
         targets = f.get_list("targets", str)
         activity_id = f.get("activity_id", str, default=f"urn:coursepack:{course_id}",
@@ -152,13 +191,18 @@ class Loader:
             if t not in TARGETS:
                 f.error("targets", f"unknown target '{t}' (targets[{i}])",
                         did_you_mean(t, TARGETS) or "available: " + ", ".join(TARGETS))
+        theme = self.theme(f)
         f.done()
 
         references = self.references()
         glossary_raw = self.glossary_raw()
+        t = messages(template_dirs(self.root), language)
         links = Links(
             references={r.id: r.short for r in references},
             terms={},
+            labels={"source": t.get("source", "Source"),
+                    "glossary_link": t.get("glossary_link", "Glossary"),
+                    "table": t.get("table", "Table")},
         )
         for entry in glossary_raw:
             for name in (entry["id"], entry["term"], *entry["aliases"]):
@@ -172,13 +216,14 @@ class Loader:
                                           html, entry["source"], entry["src"]))
         description_html = self.markdown(description, "course.yaml",
                                          f.line_of("description") + 1, "course")
-        units = self.units(outline_ids, outline_line)
+        units = self.units(outline_ids, outline_line, outline_lines)
         return Course(
             id=course_id or "course", title=title, version=str(version), language=language,
             description_html=description_html, audience=tuple(audience),
             objectives=tuple(objectives), outline=tuple(units), tracking=tracking,
             references=tuple(references), glossary=tuple(glossary), root=self.root,
             targets=tuple(dict.fromkeys(t for t in targets if t in TARGETS)) or TARGETS,
+            theme=theme,
             activity_id=activity_id.rstrip("/"),
             texts=tuple(self.texts),
         )
@@ -213,6 +258,84 @@ class Loader:
         return Tracking(completion, None if mastery is None else round(mastery),
                         assessment, Source("course.yaml", t.line))
 
+    # -- theme -------------------------------------------------------------------------
+    def theme(self, f: Fields) -> Theme | None:
+        raw = f.get("theme", dict, default=None)
+        if raw is None:
+            return None
+        t = Fields(raw, "course.yaml", "theme", self.problems, f.line_of("theme"))
+        lines: dict[str, int] = {}
+        light = self.colours(t, "", lines)
+        dark = None
+        raw_dark = t.get("dark", dict, default=None)
+        if raw_dark is not None:
+            d = Fields(raw_dark, "course.yaml", "theme.dark", self.problems, t.line_of("dark"))
+            dark = self.colours(d, "dark.", lines)
+            d.done()
+        logo = self.logo(t)
+        logo_alt = t.get("logo_alt", str, default="")
+        font = self.font(t)
+        t.done()
+        return Theme(light, dark, logo, logo_alt.strip(), font,
+                     Source("course.yaml", f.line_of("theme")), tuple(lines.items()))
+
+    def colours(self, f: Fields, prefix: str, lines: dict[str, int]) -> Colours:
+        def colour(name: str) -> str | None:
+            lines[prefix + name] = f.line_of(name)
+            if name in f.data and f.data[name] is None:
+                f.known.append(name)
+                f.error(name, f"'{name}' is empty: in YAML, '#' starts a comment",
+                        f"quote the colour: {name}: '#1d4f91'")
+                return None
+            value = f.get(name, str, default=None, check=lambda v: "" if HEX_RE.match(v) else
+                          f"'{v}' is not a colour: write it as '#rrggbb' or '#rgb'")
+            return normalise(value) if value else None
+
+        return Colours(**{name: colour(name) for name in
+                          ("brand", "brand_text", "text", "background", "link")})
+
+    def logo(self, f: Fields) -> Asset | None:
+        value = f.get("logo", str, default=None)
+        if not value:
+            return None
+        line = f.line_of("logo")
+        path = (self.root / value).resolve()
+        folder = next((d for d in ("assets", "modules") if path.is_relative_to(self.root / d)),
+                      None)
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", value, re.I) or folder is None:
+            f.error("logo", f"the logo '{value}' is not a file in assets/ or modules/",
+                    "packages must work offline: save the logo as assets/logo.svg and write "
+                    "logo: assets/logo.svg")
+            return None
+        if not path.is_file():
+            f.error("logo", f"logo file '{value}' not found",
+                    f"expected it at {path.relative_to(self.root).as_posix()}")
+            return None
+        size = path.stat().st_size  # before it is read into the package
+        if size > MAX_IMAGE:
+            f.error("logo", f"the logo '{value}' is too large ({size:,} bytes; the limit is "
+                    f"{MAX_IMAGE:,})", "scale it down or compress it")
+            return None
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            f.error("logo", f"'{value}' is not an image type browsers show",
+                    "use " + ", ".join(sorted(IMAGE_SUFFIXES)))
+            return None
+        inside = path.relative_to(self.root / folder).as_posix()
+        package_path = f"media/{inside}" if folder == "modules" else f"assets/{inside}"
+        return Asset(path, package_path, Source("course.yaml", line))
+
+    def font(self, f: Fields) -> tuple[str, ...]:
+        value = f.get("font", str, default="")
+        families = [v.strip().strip("'\"").strip() for v in value.split(",")] if value else []
+        for name in families:
+            if not FONT_RE.match(name):
+                f.error("font", f"'{name}' is not a font family name",
+                        "list fonts installed on learners' devices, separated by commas "
+                        "(e.g. font: Atkinson Hyperlegible, Verdana); coursepack does not "
+                        "load web fonts, and the system fonts always follow")
+                return ()
+        return tuple(n if n.lower() not in GENERIC_FONTS else n.lower() for n in families)
+
     # -- references and glossary ---------------------------------------------------------
     def _list_file(self, name: str) -> list[tuple[Fields, int]]:
         path = self.root / name
@@ -224,6 +347,7 @@ class Loader:
         if not isinstance(data, list):
             self.problems.append(Problem(name, getattr(data, "line", 1), "",
                                          "expected a list of entries (each starting with '- ')"))
+            self.unusable.append(name)
             return []
         return [(Fields(item, name, f"[{i}]", self.problems, data.line_of(i)), i)
                 for i, item in enumerate(data)]
@@ -277,36 +401,44 @@ class Loader:
             out[uid] = path
         return out
 
-    def units(self, outline: list[str], outline_line: int) -> list[Module | Assessment]:
+    def units(self, outline: list[str], outline_line: int,
+              lines: list[int] | None = None) -> list[Module | Assessment]:
+        """The units of the outline; ``lines`` holds the line of each entry."""
         modules = self._files("modules", (".md",))
         scenarios = self._files("scenarios", (".yaml", ".yml"))
         units: list[Module | Assessment] = []
         seen: set[str] = set()
-        for uid in outline:
+        for n, uid in enumerate(outline):
+            line = lines[n] if lines and n < len(lines) else outline_line
             if uid in seen:
-                self.problems.append(Problem("course.yaml", outline_line, "outline",
+                self.problems.append(Problem("course.yaml", line, "outline",
                                              f"'{uid}' appears twice in the outline",
                                              "list each module or assessment once"))
                 continue
             seen.add(uid)
             if uid in modules and uid in scenarios:
                 self.problems.append(Problem(
-                    "course.yaml", outline_line, "outline", f"'{uid}' names both "
+                    "course.yaml", line, "outline", f"'{uid}' names both "
                     f"modules/{modules[uid].name} and scenarios/{scenarios[uid].name}",
                     "rename one of the files"))
             elif uid in modules:
                 unit = self.module(modules[uid], uid)
                 if unit:
                     units.append(unit)
+                else:
+                    self.unusable.append(self.rel(modules[uid]))
             elif uid in scenarios:
                 unit = self.assessment(scenarios[uid], uid)
                 if unit:
                     units.append(unit)
+                else:
+                    self.unusable.append(self.rel(scenarios[uid]))
             else:
                 hint = did_you_mean(uid, [*modules, *scenarios]) or (
                     f"create modules/{uid}.md or scenarios/{uid}.yaml")
-                self.problems.append(Problem("course.yaml", outline_line, "outline",
+                self.problems.append(Problem("course.yaml", line, "outline",
                                              f"no module or scenario file for '{uid}'", hint))
+                self.unusable.append(f"course.yaml: outline '{uid}'")
         for uid, path in {**modules, **scenarios}.items():
             if uid not in seen:
                 self.problems.append(Problem(self.rel(path), 0, "", f"'{uid}' is not in the "
@@ -323,6 +455,11 @@ class Loader:
         if text is None:
             return None
         rel = self.rel(path)
+        if not text.strip():
+            self.problems.append(Problem(rel, 1, "", "the file is empty",
+                                         "a module is front matter (title, objectives) "
+                                         "between '---' lines, then pages: # Page title"))
+            return None
         if not text.startswith("---\n"):
             self.problems.append(Problem(rel, 1, "", "a module starts with YAML front matter "
                                          "between two '---' lines", "add:\n---\ntitle: "
@@ -336,10 +473,12 @@ class Loader:
                                          "line"))
             return None
         meta, _ = parse_yaml(text[4:end + 1], rel, first_line=2)
-        if meta is None:
-            self.problems.extend(_)
-            return None
         self.problems.extend(_)
+        if meta is None and _:
+            return None
+        if meta is None:  # empty front matter: report what it lacks
+            meta = LDict()
+            meta.line, meta.key_lines = 1, {}
         f = Fields(meta, rel, "", self.problems, 2)
         mid = f.get_id("id", required=False, default=uid)
         title = f.get("title", str, required=True, default=uid)
@@ -354,13 +493,14 @@ class Loader:
                                          "id", level="error"))
         body_line = text[: end + 5].count("\n") + 1
         preamble, page_sources = split_pages(text[end + 5:], body_line)
-        if preamble.strip():
+        if preamble.strip() and page_sources:
             self.problems.append(Problem(rel, body_line, "", "text before the first page "
                                          "heading", "start each page with a level-1 heading: "
                                          "# Page title"))
         if not page_sources:
             self.problems.append(Problem(rel, body_line, "", "the module has no pages",
                                          "start each page with a level-1 heading: # Page title"))
+            self.unusable.append(rel)
         pages: list[Page] = []
         page_ids: dict[str, int] = {}
         for ps in page_sources:
@@ -508,6 +648,9 @@ class Loader:
         tolerance = f.get("tolerance", (int, float), default=0,
                           check=lambda v: "" if v >= 0 else "tolerance is 0 or more")
         bounds = f.get_list("range", (int, float))
+        given = f.data.get("range")
+        if isinstance(given, list) and len(given) != len(bounds):
+            return []  # items that are not numbers: reported by get_list
         if answer is None and not bounds:
             f.error("answer", "a numeric question needs 'answer' (with an optional "
                     "'tolerance') or 'range: [min, max]'")
@@ -571,6 +714,8 @@ class Loader:
                               if isinstance(raw_questions, LList) else 0)
             if q:
                 questions.append(q)
+            else:
+                self.unusable.append(f"{rel}: questions[{i}]")
         if raw_questions is not None and not raw_questions:
             f.error("questions", "the quiz has no questions")
         if raw_questions is not None and objectives:
@@ -584,6 +729,10 @@ class Loader:
                                  if isinstance(raw_nodes, LList) else 0)
                 if node:
                     nodes.append(node)
+            ids = [n.id for n in nodes]
+            if start and start not in ids:
+                f.error("start", f"start node '{start}' does not exist",
+                        did_you_mean(start, ids) or "name the id of one of the nodes")
         return Assessment(aid, title, self.markdown(intro, rel, f.line_of("intro") + 1, aid)
                           if intro else "", attempts, tuple(questions), start, tuple(nodes),
                           tuple(objectives), Source(rel, 1), draw=draw, shuffle=shuffle,

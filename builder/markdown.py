@@ -6,11 +6,14 @@
   caller turns into a :class:`~builder.model.Question`.
 
 Images are checked (alt text, file exists inside the project) and rewritten to their path
-inside the package. Raw HTML is off: course text is Markdown, and the theme owns markup.
+inside the package. An image whose title is ``decorative`` (``![](border.svg "decorative")``)
+has no alt text on purpose: it is rendered with ``alt=""`` and ``role="presentation"``.
+Raw HTML is off: course text is Markdown, and the theme owns markup.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -27,6 +30,8 @@ from builder.model import Asset, Citation, Source, TermUse
 CITE_RE = re.compile(r"\[@([A-Za-z0-9][A-Za-z0-9_.:-]*)\]")
 TERM_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]|\n]+?))?\]\]")
 IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
+MAX_IMAGE = 20 * 1024 * 1024  #: bytes; checked before the file is read
+DECORATIVE = "decorative"  #: the image title that marks a picture as decoration
 
 
 def _cite_rule(state: StateInline, silent: bool) -> bool:
@@ -80,6 +85,9 @@ class Links:
     references: dict[str, str] = field(default_factory=dict)  #: id -> short citation
     terms: dict[str, str] = field(default_factory=dict)  #: lowercased term/alias/id -> entry id
     definitions: dict[str, str] = field(default_factory=dict)  #: entry id -> inline HTML
+    #: interface words inside rendered Markdown, from the message catalogue
+    labels: dict[str, str] = field(default_factory=lambda: {
+        "source": "Source", "glossary_link": "Glossary", "table": "Table"})
 
 
 @dataclass
@@ -105,6 +113,11 @@ class MarkdownRenderer:
         # markdown-it binds render rules to its renderer: adapt our bound methods.
         self.md.add_render_rule("citation", lambda _r, *args: self._render_cite(*args))
         self.md.add_render_rule("glossary_term", lambda _r, *args: self._render_term(*args))
+        # a wide table scrolls inside its own box (reachable by keyboard), not the page
+        self.md.add_render_rule("table_open", lambda *_: (
+            '<div class="cp-table" role="region" tabindex="0" aria-label="'
+            f'{_esc(self.links.labels["table"])}">\n<table>\n'))
+        self.md.add_render_rule("table_close", lambda *_: "</table>\n</div>\n")
         self._term_count = 0
 
     # -- rendering of our tokens -------------------------------------------------------
@@ -112,7 +125,8 @@ class MarkdownRenderer:
         ref = tokens[idx].meta["ref"]
         short = self.links.references.get(ref, ref)
         return (f'<a class="cite" href="#ref-{_esc(ref)}">'
-                f'<span class="visually-hidden">Source: </span>({_esc(short)})</a>')
+                f'<span class="visually-hidden">{_esc(self.links.labels["source"])}: </span>'
+                f'({_esc(short)})</a>')
 
     def _render_term(self, tokens, idx, options, env) -> str:
         meta = tokens[idx].meta
@@ -125,7 +139,8 @@ class MarkdownRenderer:
         return (f'<span class="term"><button type="button" class="term-button" '
                 f'aria-expanded="false" aria-controls="{def_id}">{_esc(meta["shown"])}</button>'
                 f'<span class="term-def" id="{def_id}" role="note" hidden>{definition} '
-                f'<a href="#gloss-{_esc(entry)}" class="term-more">Glossary</a></span></span>')
+                f'<a href="#gloss-{_esc(entry)}" class="term-more">'
+                f'{_esc(self.links.labels["glossary_link"])}</a></span></span>')
 
     # -- the public entry point --------------------------------------------------------
     def render(self, text: str, *, file: str, first_line: int, scope: str,
@@ -185,10 +200,20 @@ class MarkdownRenderer:
                problems: list[Problem]) -> Asset | None:
         src = token.attrGet("src") or ""
         alt = token.content.strip()
-        if not alt:
+        decorative = (token.attrGet("title") or "").strip().lower() == DECORATIVE
+        if decorative:
+            token.attrs.pop("title", None)
+            token.attrSet("role", "presentation")
+            if alt:
+                problems.append(Problem(file, line, "", f"image '{src}' is marked decorative "
+                                        "but has alt text", "remove the alt text, or the "
+                                        "\"decorative\" title if the picture teaches something"))
+        elif not alt:
             problems.append(Problem(file, line, "", f"image '{src}' has no alt text",
                                     "write what the picture shows between the brackets: "
-                                    "![The three roles of the triad](triad.svg)"))
+                                    "![The three roles of the triad](triad.svg); a picture "
+                                    "that is only decoration is marked "
+                                    "![](border.svg \"decorative\")"))
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
             problems.append(Problem(file, line, "", f"image '{src}' is not a file in the "
                                     "project", "packages must work offline: save the image "
@@ -198,16 +223,30 @@ class MarkdownRenderer:
             problems.append(Problem(file, line, "", f"image '{src}' is not allowed here",
                                     "images belong in module pages"))
             return None
-        path = (base_dir / src).resolve()
         root = self.root.resolve()
-        if not path.is_relative_to(root / "modules"):
-            problems.append(Problem(file, line, "", f"image '{src}' is outside the "
-                                    "modules/ folder", "keep images inside modules/ "
-                                    "and link them with a relative path"))
+        try:
+            path = (base_dir / src).resolve()
+            if not path.is_relative_to(root / "modules"):
+                inside = Path(os.path.normpath(base_dir / src)).is_relative_to(root / "modules")
+                problems.append(Problem(file, line, "", f"image '{src}' is " + (
+                    "a link to a place outside the modules/ folder" if inside else
+                    "outside the modules/ folder"), "keep images inside modules/ and link "
+                    "them with a relative path" + (" (copy the file, do not link to it)"
+                                                   if inside else "")))
+                return None
+            if not path.is_file():
+                problems.append(Problem(file, line, "", f"image file '{src}' not found",
+                                        f"expected it at {path.relative_to(root).as_posix()}"))
+                return None
+            size = path.stat().st_size
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte, a link loop
+            problems.append(Problem(file, line, "", f"image '{src}' cannot be read: "
+                                    f"{getattr(exc, 'strerror', None) or exc}"))
             return None
-        if not path.is_file():
-            problems.append(Problem(file, line, "", f"image file '{src}' not found",
-                                    f"expected it at {path.relative_to(root).as_posix()}"))
+        if size > MAX_IMAGE:
+            problems.append(Problem(file, line, "", f"image '{src}' is too large ({size:,} "
+                                    f"bytes; the limit is {MAX_IMAGE:,})", "scale it down or "
+                                    "compress it: learners download every image"))
             return None
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             problems.append(Problem(file, line, "", f"'{src}' is not an image type browsers "
@@ -223,7 +262,7 @@ def _esc(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-HEADING_RE = re.compile(r"^#(?!#)\s+(.*?)(?:\s+\{#([^}\s]*)\})?\s*#*\s*$")
+HEADING_RE = re.compile(r"^#[ \t]")  #: a level-1 ATX heading; parsed by parse_heading
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
@@ -234,6 +273,27 @@ class PageSource:
     body: str
     line: int  #: line of the heading
     body_line: int  #: line where the body starts
+
+
+def parse_heading(line: str) -> tuple[str, str | None] | None:
+    """(title, id or None) of a level-1 heading line ``# Title {#id}``, else None.
+
+    String operations, not one regular expression: the expression this replaces
+    backtracked for minutes on a heading with a long run of spaces.
+    """
+    if not HEADING_RE.match(line):
+        return None
+    text = line[1:].strip()
+    bare = text.rstrip("#")  # an optional closing sequence: "# Title ##"
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip()
+    pid = None
+    start = text.rfind("{#")
+    if text.endswith("}") and start > 0 and text[start - 1] in " \t":
+        candidate = text[start + 2:-1]
+        if not any(c.isspace() or c == "}" for c in candidate):
+            pid, text = candidate, text[:start].rstrip()
+    return text, pid
 
 
 def split_pages(text: str, first_line: int) -> tuple[str, list[PageSource]]:
@@ -253,9 +313,9 @@ def split_pages(text: str, first_line: int) -> tuple[str, list[PageSource]]:
                 fence = marker[0] * len(marker)
             elif marker.startswith(fence) and raw.strip() == marker:
                 fence = None
-        heading = HEADING_RE.match(raw) if fence is None else None
+        heading = parse_heading(raw) if fence is None else None
         if heading:
-            pages.append((heading.group(2), heading.group(1).strip(), first_line + n, []))
+            pages.append((heading[1], heading[0], first_line + n, []))
         elif pages:
             pages[-1][3].append(raw)
         else:

@@ -204,6 +204,40 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True)
+class Colours:
+    """The colours a theme sets for one colour scheme, as ``#rrggbb``; None keeps the
+    default theme's colour (see :mod:`builder.theme` for how the rest is derived)."""
+
+    brand: str | None = None  #: header, buttons, progress bar
+    brand_text: str | None = None  #: text on the brand colour
+    text: str | None = None
+    background: str | None = None
+    link: str | None = None  #: default: the brand colour
+
+    def given(self) -> bool:
+        return any(v is not None for v in (self.brand, self.brand_text, self.text,
+                                            self.background, self.link))
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The ``theme:`` of course.yaml: colours, logo and fonts, rendered as CSS custom
+    properties. ``dark`` holds the colours for learners whose device prefers a dark colour
+    scheme (None: the default dark colours)."""
+
+    light: Colours
+    dark: Colours | None
+    logo: Asset | None  #: an image in assets/ or modules/
+    logo_alt: str  #: "" when the logo is decorative (the course title stands next to it)
+    font: tuple[str, ...]  #: font families, tried before the system fonts
+    source: Source  #: where ``theme:`` starts
+    key_lines: tuple[tuple[str, int], ...] = ()  #: ``dark.text`` -> line, for problems
+
+    def line_of(self, key: str) -> int:
+        return dict(self.key_lines).get(key, self.source.line)
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -220,6 +254,7 @@ class Course:
     targets: tuple[str, ...] = ("scorm12",)  #: what `coursepack build` makes by default
     activity_id: str = ""  #: the course's xAPI activity IRI (sub-activities extend it)
     texts: tuple[Html, ...] = ()  #: every rendered Markdown text, for cross-checks
+    theme: Theme | None = None  #: None: the default theme's look
 
     @property
     def modules(self) -> tuple[Module, ...]:

@@ -17,6 +17,7 @@ import yaml
 from markupsafe import Markup
 
 from builder import runtime
+from builder import theme as looks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
 
@@ -172,6 +173,9 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "short_refs": {r.id: r.short for r in course.references},
         "has_glossary": bool(course.glossary),
         "has_references": bool(course.references),
+        "theme_css": Markup(looks.css(course.theme)) if course.theme else "",
+        "logo": {"src": course.theme.logo.package_path, "alt": course.theme.logo_alt}
+        if course.theme and course.theme.logo else None,
     }
 
 
@@ -211,6 +215,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     for text in course.texts:
         for asset in text.assets:
             files[asset.package_path] = asset.project_path.read_bytes()
+    if course.theme and course.theme.logo:
+        files[course.theme.logo.package_path] = course.theme.logo.project_path.read_bytes()
     return files
 
 

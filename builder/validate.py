@@ -3,7 +3,7 @@
 The loader has checked the shape of each file; here we check that the pieces fit:
 ids are unique and every reference resolves, every question can be answered, every
 branching scenario ends, every objective is taught and assessed, and the resume state
-fits the standard's limits.
+fits the standard's limits, and the theme's colours are readable.
 """
 
 from __future__ import annotations
@@ -11,16 +11,22 @@ from __future__ import annotations
 from collections import Counter
 
 from builder import runtime
+from builder import theme as looks
 from builder.errors import Problem, did_you_mean
 from builder.model import Assessment, Course, Module, Question
 
 MAX_CHOICES = len(runtime.CHOICE_CHARS)
 
 
-def validate(course: Course, targets: tuple[str, ...] = ()) -> list[Problem]:
+def validate(course: Course, targets: tuple[str, ...] = (), *,
+             complete: bool = True) -> list[Problem]:
+    """Every rule's problems. ``complete`` is False when some source files could not be
+    loaded: the rules across files then stay quiet, since they would only report what is
+    missing because of those files (an objective "not taught" by the module that failed)."""
     problems: list[Problem] = []
-    for rule in (unique_ids, tracking, questions, branching, objectives, citations,
-                 glossary):
+    rules = ((unique_ids, tracking, questions, branching, objectives, citations, glossary,
+              theme) if complete else (unique_ids, questions, branching, theme))
+    for rule in rules:
         rule(course, problems)
     limits(course, targets or course.targets, problems)
     return problems
@@ -154,9 +160,7 @@ def branching(course: Course, problems: list[Problem]) -> None:
                                         "twice"))
             nodes[n.id] = n
         if a.start and a.start not in nodes:
-            problems.append(Problem(file, 0, "start", f"start node '{a.start}' does not exist",
-                                    did_you_mean(a.start, nodes)))
-            continue
+            continue  # the loader reported it, with the line of 'start'
         broken = False
         for n in a.nodes:
             if n.ending and n.choices:
@@ -202,26 +206,29 @@ def branching(course: Course, problems: list[Problem]) -> None:
 
 
 def _find_cycle(nodes: dict, start: str) -> list[str] | None:
-    state: dict[str, int] = {}
-    path: list[str] = []
+    """The first loop found on a walk from ``start``, as node ids, or None.
 
-    def visit(nid: str) -> list[str] | None:
-        state[nid] = 1
-        path.append(nid)
-        for c in nodes[nid].choices:
-            if not c.next or c.next not in nodes:
-                continue
-            if state.get(c.next) == 1:
-                return path[path.index(c.next):] + [c.next]
-            if c.next not in state:
-                found = visit(c.next)
-                if found:
-                    return found
-        path.pop()
-        state[nid] = 2
-        return None
-
-    return visit(start)
+    Depth first without recursion, so a scenario of any length cannot overflow the stack.
+    """
+    done: set[str] = set()
+    path: list[str] = [start]
+    on_path = {start}
+    todo = [iter(nodes[start].choices)]
+    while todo:
+        c = next(todo[-1], None)
+        if c is None:
+            todo.pop()
+            done.add(path[-1])
+            on_path.discard(path.pop())
+            continue
+        if not c.next or c.next not in nodes or c.next in done:
+            continue
+        if c.next in on_path:
+            return path[path.index(c.next):] + [c.next]
+        path.append(c.next)
+        on_path.add(c.next)
+        todo.append(iter(nodes[c.next].choices))
+    return None
 
 
 def objectives(course: Course, problems: list[Problem]) -> None:
@@ -315,6 +322,32 @@ def glossary(course: Course, problems: list[Problem]) -> None:
                                         f"[[{t.term}]] is not in glossary.yaml",
                                         did_you_mean(t.term.lower(), names) or
                                         "add it to glossary.yaml (id, term or alias)"))
+
+
+def theme(course: Course, problems: list[Problem]) -> None:
+    """The theme's text, brand text and link colours need a contrast of 4.5:1 (WCAG 2.1 AA)
+    on their backgrounds, in each colour scheme the theme sets."""
+    th = course.theme
+    if th is None:
+        return
+    for prefix, colours, scheme in (("", th.light, "light"), ("dark.", th.dark, "dark")):
+        if colours is None or not colours.given():
+            continue  # the default theme's colours
+        values = looks.effective(colours, scheme)
+        for fg, bg, ratio in looks.low_contrast(values):
+            own = {k for k in (fg, bg) if getattr(colours, k) is not None}
+            key = fg if fg in own or bg not in own else bg
+            label = looks.LABELS
+            message = (f"{label[fg]} {values[fg]} on {label[bg]} {values[bg]} has a contrast "
+                       f"ratio of {looks.ratio_text(ratio)}; WCAG 2.1 AA needs at least "
+                       f"{looks.MIN_CONTRAST}:1")
+            if fg == "link" and colours.link is None:
+                message += " (the link colour defaults to the brand colour)"
+            hint = (f"for example {prefix}{fg}: '{looks.suggest(values[fg], values[bg])}', or "
+                    f"another {label[bg]}; check pairs at https://webaim.org/resources/"
+                    "contrastchecker/")
+            problems.append(Problem("course.yaml", th.line_of(prefix + key),
+                                    f"theme.{prefix}{key}", message, hint))
 
 
 def limits(course: Course, targets: tuple[str, ...], problems: list[Problem]) -> None:

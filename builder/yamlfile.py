@@ -8,6 +8,8 @@ YAML silently keeps the last one).
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +20,13 @@ from builder.errors import Problem, did_you_mean
 
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 ID_HINT = "use lowercase letters, digits and hyphens, starting with a letter (e.g. 'define-sro')"
+#: deeper nesting than this is a mistake (course files need a handful of levels), and the
+#: constructor is recursive: very deep documents would overflow Python's stack
+MAX_DEPTH = 50
+#: values a document may hold once aliases are expanded: more is a "billion laughs" bomb
+MAX_VALUES = 1_000_000
+#: numbers beyond this lose precision in the browser (Number.MAX_SAFE_INTEGER)
+MAX_NUMBER = 2**53 - 1
 
 
 class LDict(dict):
@@ -86,22 +95,31 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, list[Pro
     offset = first_line - 1
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        too_big = _check_size(node) if node is not None else None
+        if too_big:
+            return None, [Problem(file, too_big[0] + offset, "", too_big[1], too_big[2])]
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
         what = exc.problem or str(exc)
+        tag = re.match(r"could not determine a constructor for the tag '(.*)'", what)
+        if tag:  # the safe loader builds no Python objects: `!!python/...` and the like
+            name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            return None, [Problem(file, line, "", f"YAML error: the tag '{name}' is not "
+                                  "allowed", "course files hold only text, numbers, lists "
+                                  "and mappings: remove the tag")]
         if exc.context:
             context = exc.context
             if exc.context_mark and exc.problem_mark and \
                     exc.context_mark.line != exc.problem_mark.line:
                 context += f" (from line {exc.context_mark.line + 1 + offset})"
             what = f"{context}, {what}"
-        return None, [
-            Problem(file, line, "", f"YAML syntax error: {what}",
-                    "check the indentation and quote values that contain ': ' or start "
-                    "with a special character such as '*', '&', '!', '[', '{' or '@'")
-        ]
+        hint = ("indent with spaces: YAML does not allow tabs there" if "tab" in what else
+                "check the indentation and quote values that contain ': ' or start "
+                "with a special character such as '*', '&', '!', '[', '{' or '@'")
+        return None, [Problem(file, line, "", f"YAML syntax error: {what}", hint)]
     except yaml.YAMLError as exc:
         return None, [Problem(file, first_line, "", f"YAML error: {exc}")]
     finally:
@@ -116,21 +134,103 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, list[Pro
     return data, problems
 
 
+def _check_size(root: yaml.Node) -> tuple[int, str, str] | None:
+    """(line, message, hint) when the composed document nests too deeply, refers to
+    itself, or expands (through aliases) to too many values; else None.
+
+    Runs on the node graph before anything is constructed, without recursion: an alias
+    is a shared node, so sizes are memoised per node and a bomb costs what its text does.
+    """
+    done: dict[int, tuple[int, int]] = {}  # id(node) -> (values when expanded, depth)
+    open_: set[int] = set()  # the nodes on the path being walked
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        if id(node) in done:
+            continue
+        children = _children(node)
+        line = node.start_mark.line + 1
+        if not closing:
+            open_.add(id(node))
+            stack.append((node, True))
+            for child, where in zip(children, _child_lines(node), strict=True):
+                if id(child) in open_:
+                    return (where, "YAML error: an alias refers to the "
+                            "mapping or list that contains it (a structure without end)",
+                            "replace the alias (*name) with the values it stands for")
+                if id(child) not in done:
+                    stack.append((child, False))
+            if len(open_) > MAX_DEPTH:
+                return (line, f"YAML error: values are nested more than {MAX_DEPTH} "
+                        "levels deep", "flatten the structure: course files need only a "
+                        "few levels")
+            continue
+        open_.discard(id(node))
+        size = 1 + sum(done[id(c)][0] for c in children)
+        depth = 1 + max((done[id(c)][1] for c in children), default=0)
+        if size > MAX_VALUES:
+            return (line, f"YAML error: aliases expand this to more than {MAX_VALUES:,} "
+                    "values", "write the values out instead of nesting aliases (*name) of "
+                    "aliases")
+        done[id(node)] = (size, depth)
+    return None
+
+
+def _child_lines(node: yaml.Node) -> list[int]:
+    """For each child of ``node``, the line that names it: a mapping value's key line (an
+    alias has no position of its own in the node graph), else the child's own line."""
+    if isinstance(node, yaml.MappingNode):
+        return [k.start_mark.line + 1 for k, _ in node.value for _ in range(2)]
+    return [n.start_mark.line + 1 for n in _children(node)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
 def _shift(data: Any, offset: int) -> None:
-    if isinstance(data, LDict):
-        data.line += offset
-        data.key_lines = {k: v + offset for k, v in data.key_lines.items()}
-        for v in data.values():
-            _shift(v, offset)
-    elif isinstance(data, LList):
-        data.line += offset
-        data.item_lines = [v + offset for v in data.item_lines]
-        for v in data:
-            _shift(v, offset)
+    """Move every line of ``data`` by ``offset``, once per object (aliases share them)."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, LDict | LList) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        item.line += offset
+        if isinstance(item, LDict):
+            item.key_lines = {k: v + offset for k, v in item.key_lines.items()}
+            stack.extend(item.values())
+        else:
+            item.item_lines = [v + offset for v in item.item_lines]
+            stack.extend(item)
 
 
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false",
                list: "a list", dict: "a mapping (key: value pairs)", float: "a number"}
+
+
+def _wanted(kinds: tuple[type, ...]) -> str:
+    """The types in words: "a string or a list"; int beside float is just "a number"."""
+    if float in kinds:
+        kinds = tuple(k for k in kinds if k is not int)
+    return " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+
+
+def number_problem(value: Any) -> str:
+    """What is wrong with a number a browser cannot use (infinite, not a number, or too
+    large to count exactly), or ""."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, not {value}"
+    if abs(value) > MAX_NUMBER:
+        return f"is too large (the limit is {MAX_NUMBER:,})"
+    return ""
 
 
 def type_name(value: Any) -> str:
@@ -157,6 +257,7 @@ class Fields:
         self.path = path
         self.problems = problems
         self.known: list[str] = []
+        self.missing: dict[str, Problem] = {}  #: required keys not found, and their problem
         self.ok = isinstance(data, dict)
         self.data: LDict = data if self.ok else LDict()
         if not hasattr(self.data, "key_lines"):
@@ -182,9 +283,10 @@ class Fields:
         self.known.append(name)
         if name not in self.data or self.data[name] is None:
             if required and self.ok:
-                self.problems.append(Problem(
+                self.missing[name] = Problem(
                     self.file, self.line, self.key(name), f"missing required key '{name}'",
-                    f"add '{name}: ...' here"))
+                    f"add '{name}: ...' here")
+                self.problems.append(self.missing[name])
             return default
         value = self.data[name]
         kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -198,9 +300,13 @@ class Fields:
         if bad:
             if str in kinds and isinstance(value, int | float) and not isinstance(value, bool):
                 return str(value)  # `version: 1.0` is a float in YAML; take it as text
-            want = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+            want = _wanted(kinds)
             self.error(name, f"'{name}' must be {want}, got {type_name(value)}",
                        "quote the value if it is text" if str in kinds else "")
+            return default
+        message = number_problem(value)
+        if message:
+            self.error(name, f"'{name}' {message}")
             return default
         if check:
             message = check(value)
@@ -219,14 +325,21 @@ class Fields:
         """A list whose items all have type ``item``; bad items are reported and dropped."""
         value = self.get(name, list, required=required, default=[])
         out = []
+        items = item if isinstance(item, tuple) else (item,)
         for i, v in enumerate(value):
-            if isinstance(v, item) and not (isinstance(v, bool) and item is not bool):
-                out.append(v)
+            line = value.line_of(i) if isinstance(value, LList) else self.line_of(name)
+            if isinstance(v, items) and not (isinstance(v, bool) and bool not in items):
+                message = number_problem(v)
+                if message:
+                    self.problems.append(Problem(self.file, line, f"{self.key(name)}[{i}]",
+                                                 f"the value {message}"))
+                else:
+                    out.append(v)
             else:
-                line = value.line_of(i) if isinstance(value, LList) else self.line_of(name)
+                want = _wanted(items)
                 self.problems.append(Problem(
                     self.file, line, f"{self.key(name)}[{i}]",
-                    f"expected {_TYPE_NAMES.get(item, item.__name__)}, got {type_name(v)}"))
+                    f"expected {want}, got {type_name(v)}"))
         return out
 
     def done(self) -> None:
@@ -235,3 +348,7 @@ class Fields:
                 hint = did_you_mean(name, self.known) or (
                     "allowed keys here: " + ", ".join(self.known))
                 self.error(str(name), f"unknown key '{name}'", hint)
+                # a misspelt required key: "did you mean" says it all, once
+                for close in difflib.get_close_matches(str(name), self.known, n=1, cutoff=0.6):
+                    if close in self.missing and self.missing[close] in self.problems:
+                        self.problems.remove(self.missing.pop(close))

@@ -156,6 +156,12 @@
   var startedAt = Date.now();
   var finished = false;
   var reported = "";
+  /* A save the SCORM LMS refused is tried again after these delays (ms), the last one
+     repeating, until one succeeds; any save in between (a page turn, an answer) is a try
+     too. Every save carries the whole state, so one success makes up for all failures. */
+  var RETRY_DELAYS = [1000, 2000, 5000, 10000, 30000];
+  var retries = 0;
+  var retryTimer = null;
 
   function notice(text) {
     var box = $(".cp-notice");
@@ -165,7 +171,7 @@
   function reviewing() { return info.mode === "review" || info.mode === "browse"; }
 
   function persist() {
-    if (finished) return;
+    if (finished) return true;
     var r = evaluate();
     var status = r.status;
     /* a passed or completed course never moves backwards (failed may become incomplete
@@ -177,6 +183,17 @@
                         judgement: reviewing() ? null : judgement() });
     if (status) reported = status;
     if (lms.name !== "standalone") notice(ok ? "" : t.save_failed);
+    if (/^scorm/.test(lms.name)) retryLater(ok);
+    outcome();
+    return ok;
+  }
+
+  function retryLater(ok) {
+    window.clearTimeout(retryTimer);
+    retryTimer = null;
+    if (ok) { retries = 0; return; }
+    var delay = RETRY_DELAYS[Math.min(retries++, RETRY_DELAYS.length - 1)];
+    retryTimer = window.setTimeout(function () { retryTimer = null; persist(); }, delay);
   }
 
   /* The tracked assessment's latest result, for adapters that report pass/fail. */
@@ -189,11 +206,21 @@
              final: !isPass(ti, a.score) && attemptsLeft(ti) === 0 };
   }
 
+  /* End the session, once: save, then the adapter's finish. Resolves to false when the
+     LMS did not take the last state or the finish (so the learner can be told). */
   function finish() {
-    if (finished || !lms || !info) return Promise.resolve();
-    persist();
+    if (finished || !lms || !info) return Promise.resolve(true);
+    var saved = persist();
     finished = true;
-    return Promise.resolve(lms.finish(evaluate().done ? "" : "suspend", (Date.now() - startedAt) / 1000));
+    window.clearTimeout(retryTimer);
+    var done;
+    try {
+      done = lms.finish(evaluate().done ? "" : "suspend", (Date.now() - startedAt) / 1000);
+    } catch (e) { done = false; }
+    return Promise.resolve(done).then(function (ok) {
+      /* SCORM's finish persists what was set even when the last commit failed */
+      return ok !== false && (saved !== false || /^scorm/.test(lms.name));
+    }, function () { return false; });
   }
 
   /* One interaction record for the LMS (question-level reporting). */
@@ -249,7 +276,7 @@
   /* ---------------------------------------------------------------- pages ------- */
 
   var sections = $$("section.page[data-page]").sort(function (a, b) { return a.dataset.page - b.dataset.page; });
-  var menuItems = $$(".cp-menu li");
+  var menuItems = $$(".cp-menu li[data-unit]");
   var current = null;
   var shownAt = Date.now();
 
@@ -273,7 +300,8 @@
     updateChrome();
     if (lms.page && !finished) lms.page(index, Math.round(100 * visitedCount() / P));
     persist();
-    if (focus) announce(fmt(t.page_x_of_y, { n: index + 1, total: P }));
+    if (focus) announce(fmt(t.page_x_of_y, { n: index + 1, total: P }) + ". " +
+                        fmt(t.progress_text, { percent: Math.round(100 * visitedCount() / P) }));
   }
 
   function updateChrome() {
@@ -292,12 +320,75 @@
       var u = data.units[i];
       var seen = 0;
       for (var p = u.first; p < u.first + u.count; p++) if (S.visited[p]) seen++;
+      var complete = seen === u.count && unitDone(i);
       var link = $("a", li);
-      var state = i === unit ? t.current : seen === u.count ? t.completed : seen ? t.visited : t.not_visited;
-      li.className = (seen === u.count ? "is-complete " : seen ? "is-visited " : "") + (i === unit ? "is-current" : "");
+      var state = i === unit && !aux ? t.current : complete ? t.completed : seen ? t.visited : t.not_visited;
+      li.className = (complete ? "is-complete " : seen ? "is-visited " : "") + (i === unit && !aux ? "is-current" : "");
       if (i === unit && !aux) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
       $(".cp-unit-status", li).textContent = " (" + state + ")";
     });
+    $$(".cp-tools a").forEach(function (a) {
+      if (a.getAttribute("href") === "#" + current.id) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+  }
+
+  /* An assessment counts as completed once it has been passed, or its attempts are used up. */
+  function unitDone(u) {
+    for (var i = 0; i < data.assessments.length; i++) {
+      if (data.assessments[i].unit !== u) continue;
+      var a = S.asmt[i];
+      return a.n > 0 && a.score !== null ? isPass(i, a.score) || attemptsLeft(i) === 0 : a.n > 0;
+    }
+    return true;
+  }
+
+  /* The result screen (#cp-complete): the tracking rules applied to the current state. */
+  function outcome() {
+    var box = document.getElementById("cp-complete");
+    if (!box) return "";
+    var r = evaluate();
+    var status = RANK[reported] >= RANK.completed && RANK[reported] > RANK[r.status] ? reported : r.status;
+    var ti = data.tracking.assessment;
+    var a = ti === null ? null : S.asmt[ti];
+    var seen = visitedCount();
+    var done = status === "passed" || status === "completed" || r.done;
+    $(".cp-outcome", box).setAttribute("data-status", status);
+    $(".cp-outcome-status", box).textContent = t["outcome_" + status];
+    $(".cp-outcome-summary", box).textContent = status === "failed" ?
+      (attemptsLeft(ti) === 0 ? t.no_attempts_left : t.course_retry) :
+      done ? t.course_complete : t.course_incomplete;
+    $(".cp-fact-status", box).textContent = t["course_status_" + status];
+    var score = $(".cp-outcome-score", box);
+    score.hidden = !(a && a.n > 0 && a.score !== null);
+    if (!score.hidden) {
+      var mastery = data.assessments[ti].mastery;
+      score.textContent = fmt(t.your_score, { score: a.score }) +
+        (mastery === null ? "" : " " + fmt(t.pass_mark, { mastery: mastery }));
+    }
+    $(".cp-fact-pages", box).textContent = fmt(t.pages_seen, { n: seen, total: P });
+    /* what to do next: retake a failed assessment, see a page not seen yet, or take the
+       assessment */
+    var next = null, label = t.go_assessment;
+    var retake = ti !== null && (!a.n || (!isPass(ti, a.score) && attemptsLeft(ti) > 0));
+    var assessment = ti === null ? null : data.units[data.assessments[ti].unit].first;
+    if (!done && status === "failed" && retake) next = assessment;
+    else if (!done) {
+      for (var p = 0; p < P && next === null; p++) if (!S.visited[p]) { next = p; label = t.go_unseen; }
+      if (next === null && retake) next = assessment;
+    }
+    var line = $(".cp-outcome-next", box);
+    line.hidden = next === null;
+    if (next !== null) {
+      var link = $("a", line);
+      link.setAttribute("href", "#" + sections[next].id);
+      link.textContent = fmt(label, { title: $("h1", sections[next]).textContent });
+    }
+    $$(".cp-to-result").forEach(function (el) {
+      el.hidden = !(ti !== null && +el.closest("section").dataset.unit === data.assessments[ti].unit && a.n > 0);
+    });
+    return [$(".cp-outcome-status", box).textContent + ".", $(".cp-outcome-summary", box).textContent,
+            score.hidden ? "" : score.textContent].filter(Boolean).join(" ");
   }
 
   function announce(text) {
@@ -313,7 +404,11 @@
     var section = target.closest("section.page");
     if (!section) return false;
     if (section.dataset.page !== undefined) show(+section.dataset.page, target === section);
-    else { showSection(section, target === section); updateChrome(); }
+    else {
+      showSection(section, target === section);
+      updateChrome();
+      if (section.id === "cp-complete") announce(outcome());
+    }
     if (target !== section) {
       if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
       target.focus();
@@ -324,6 +419,12 @@
 
   document.addEventListener("click", function (ev) {
     var link = ev.target.closest && ev.target.closest("a[href^='#']");
+    if (link && link.getAttribute("href") === "#main") {   /* the skip link */
+      ev.preventDefault();
+      var h = $("h1", current);
+      if (h) h.focus();
+      return;
+    }
     if (link && follow(link.getAttribute("href").slice(1))) {
       ev.preventDefault();
       closeMenu();
@@ -336,6 +437,36 @@
       term.setAttribute("aria-expanded", open ? "false" : "true");
       def.hidden = open;
     }
+  });
+
+  /* Escape closes what is open: a glossary definition (focus back on its term) or the
+     menu on small screens (focus back on the menu button). */
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" && ev.key !== "Esc") return;
+    var term = ev.target.closest && ev.target.closest(".term");
+    var button = term && $(".term-button", term);
+    if (button && button.getAttribute("aria-expanded") === "true") {
+      button.setAttribute("aria-expanded", "false");
+      document.getElementById(button.getAttribute("aria-controls")).hidden = true;
+      button.focus();
+    } else if (toggle.getAttribute("aria-expanded") === "true") {
+      closeMenu();
+      toggle.focus();
+    }
+  });
+
+  /* Print the whole module of the current page (Ctrl+P prints the page on its own). */
+  var printButton = $(".cp-print");   /* absent from older template overrides */
+  if (printButton) printButton.addEventListener("click", function () {
+    var unit = current.dataset.unit;
+    $$("section.page").forEach(function (el) {
+      el.classList.toggle("cp-print-all", unit !== undefined && el.dataset.unit === unit);
+    });
+    closeMenu();
+    window.print();
+  });
+  window.addEventListener("afterprint", function () {
+    $$(".cp-print-all").forEach(function (el) { el.classList.remove("cp-print-all"); });
   });
 
   $(".cp-next").addEventListener("click", function () {
@@ -355,11 +486,13 @@
     document.body.classList.toggle("menu-open", open);
   });
   $(".cp-exit").addEventListener("click", function () {
-    finish().then(function () {
-      if (info && info.returnURL) window.location.assign(info.returnURL);
+    var first = !finished;
+    finish().then(function (ok) {
+      if (!first) return;
+      notice(ok ? t.finished : t.save_failed);
+      announce(ok ? t.finished : t.save_failed);
+      if (ok && info && info.returnURL) window.location.assign(info.returnURL);
     });
-    notice(t.finished);
-    announce(t.finished);
   });
 
   /* ---------------------------------------------------------------- questions --- */
@@ -466,7 +599,7 @@
         form.insertBefore(fs, error);
         var num = $(".cp-qnum", fs);
         num.hidden = false;
-        num.textContent = (n + 1) + "/" + order.length;
+        num.textContent = fmt(t.question_n, { n: n + 1, total: order.length });
         if (q.type === "sequencing") Q.arrange(fs, q, scramble(q.n, random(a.seed, q.id + "/order")));
         else if (def.shuffle) Q.arrange(fs, q, Q.permutation(q.n, random(a.seed, q.id)));
       });
@@ -571,10 +704,13 @@
       } else fb.hidden = true;
       var nodeEl = $(".cp-node[data-node='" + w.node + "']", box);
       $$("input", nodeEl).forEach(function (el) { el.checked = false; });
-      if (a.sub) showResult(box, i, focus);
-      else {
+      var said = fb.hidden ? "" : fb.textContent.replace(/\s+/g, " ").trim();
+      if (a.sub) {
+        showResult(box, i, false);
+        if (focus) { $(".cp-result", box).focus(); announce((said ? said + " " : "") + resultText(i)); }
+      } else {
         $(".cp-result", box).hidden = true;
-        if (focus) (fb.hidden ? nodeEl : fb).focus();
+        if (focus) { (fb.hidden ? nodeEl : fb).focus(); if (said) announce(said); }
       }
     }
     $$(".cp-choose", box).forEach(function (button) {
@@ -646,8 +782,11 @@
     restoreKcs();
     $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
     show(index, false);
-    window.addEventListener("pagehide", finish);
-    window.addEventListener("unload", finish);
+    /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
+    window.addEventListener("pagehide", function () { finish(); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && retryTimer !== null) persist();
+    });
     document.documentElement.setAttribute("data-cp-ready", lms.name);
   }
 
@@ -664,11 +803,17 @@
                           finish: finish, show: show, shown: shown,
                           get lms() { return lms; } };
     if (lms.name === "standalone") { standalone(lms.quiet ? "" : t.standalone); return; }
-    var started;
-    try { started = lms.start(); } catch (e) { started = null; }
-    Promise.resolve(started).then(function (result) {
-      if (result) begin(result); else standalone(t.save_failed);
-    }, function () { standalone(t.save_failed); });
+    var tries = 0;
+    (function attempt() {
+      var started;
+      try { started = lms.start(); } catch (e) { started = null; }
+      Promise.resolve(started).then(function (result) {
+        if (result) begin(result);
+        /* an LMS may not be ready at once: two more tries before going on without it */
+        else if (/^scorm/.test(lms.name) && ++tries < 3) window.setTimeout(attempt, 500);
+        else standalone(t.save_failed);
+      }, function () { standalone(t.save_failed); });
+    })();
   }
 
   start();

@@ -61,6 +61,8 @@
     this.api = api;
     this.fn = fn;
     this.sent = {};
+    this.failed = {};       /* element -> value the LMS refused, until it takes one */
+    this.tried = {};        /* elements set since the last commit */
     this.ok = true;
     this.objectiveIndex = {};
   }
@@ -75,6 +77,16 @@
   Scorm.prototype.lastError = function () {
     try { return String(this.api[this.fn.error]()); } catch (e) { return "101"; }
   };
+  /* A value the course will write back (bookmark, state, status): null when the LMS
+     answers with an error, so that what it holds is never overwritten by a blank start.
+     ``absent`` lists the error codes that only mean "no value yet". */
+  Scorm.prototype.read = function (element, absent) {
+    var value;
+    try { value = this.api[this.fn.get](element); } catch (e) { return null; }
+    var error = this.lastError();
+    if (!(parseInt(error, 10) > 0)) return value === null || value === undefined ? "" : String(value);
+    return absent && absent.indexOf(error) >= 0 ? "" : null;
+  };
   /* A count element the LMS supports: its value, or -1 when it answers with an error. */
   Scorm.prototype.count = function (element) {
     var value = this.get(element);
@@ -84,8 +96,21 @@
   Scorm.prototype.set = function (element, value) {
     value = String(value);
     if (this.sent[element] === value) return true;
+    this.tried[element] = true;
     var ok = this.call("set", element, value);
-    if (ok) this.sent[element] = value; else this.ok = false;
+    if (ok) {
+      this.sent[element] = value;
+      delete this.failed[element];
+    } else {
+      this.ok = false;
+      this.failed[element] = value;
+    }
+    return ok;
+  };
+  /* The last call of a session: true when the LMS finished and holds every value set. */
+  Scorm.prototype.end = function () {
+    var ok = this.call("finish", "");
+    for (var element in this.failed) if (Object.prototype.hasOwnProperty.call(this.failed, element)) return false;
     return ok;
   };
   /* Write-once records (interactions): append at the index _count gives. */
@@ -97,7 +122,15 @@
       if (f[1] !== null && !self.call("set", base + "." + n + "." + f[0], String(f[1]))) self.ok = false;
     });
   };
+  /* Commit, after setting again what the LMS refused before and no save has set since
+     (an objective, the first status): then one commit stores everything. */
   Scorm.prototype.commit = function () {
+    for (var element in this.failed) {
+      if (Object.prototype.hasOwnProperty.call(this.failed, element) && !this.tried[element]) {
+        this.set(element, this.failed[element]);
+      }
+    }
+    this.tried = {};
     if (!this.call("commit", "")) this.ok = false;
     return this.ok;
   };
@@ -128,12 +161,19 @@
   Scorm12.prototype = Object.create(Scorm.prototype);
   Scorm12.prototype.name = "scorm12";
   Scorm12.prototype.start = function () {
-    if (!this.call("init", "")) return null;
+    if (!this.initialized) {
+      if (!this.call("init", "")) return null;
+      this.initialized = true;
+    }
+    var location = this.read("cmi.core.lesson_location");
+    var suspend = this.read("cmi.suspend_data");
+    var status = this.read("cmi.core.lesson_status");
+    if (location === null || suspend === null || status === null) return null;  /* try again */
     var info = {
       entry: this.get("cmi.core.entry"),
-      location: this.get("cmi.core.lesson_location"),
-      suspend: this.get("cmi.suspend_data"),
-      status: this.get("cmi.core.lesson_status"),
+      location: location,
+      suspend: suspend,
+      status: status,
       mode: this.get("cmi.core.lesson_mode") || "normal"
     };
     this.sent["cmi.core.lesson_location"] = info.location;
@@ -180,7 +220,7 @@
     this.set("cmi.core.exit", exit);
     this.set("cmi.core.session_time", timespan(seconds));
     this.call("commit", "");       /* some LMSs refuse a commit while unloading: go on */
-    return this.call("finish", "");
+    return this.end();             /* LMSFinish persists what was set */
   };
 
   /* SCORM 2004 4th Edition: completion and success are reported separately. */
@@ -191,15 +231,21 @@
   Scorm2004.prototype = Object.create(Scorm.prototype);
   Scorm2004.prototype.name = "scorm2004";
   Scorm2004.prototype.start = function () {
-    if (!this.call("init", "")) return null;
-    var completion = this.get("cmi.completion_status");
-    var success = this.get("cmi.success_status");
+    if (!this.initialized) {
+      if (!this.call("init", "")) return null;
+      this.initialized = true;
+    }
+    var completion = this.read("cmi.completion_status");
+    var success = this.read("cmi.success_status");
     var entry = this.get("cmi.entry");
     var resume = entry === "resume";   /* else location and suspend_data are not set (403) */
+    var location = resume ? this.read("cmi.location", ["403"]) : "";
+    var suspend = resume ? this.read("cmi.suspend_data", ["403"]) : "";
+    if ([completion, success, location, suspend].indexOf(null) >= 0) return null;  /* try again */
     var info = {
       entry: entry,
-      location: resume ? this.get("cmi.location") : "",
-      suspend: resume ? this.get("cmi.suspend_data") : "",
+      location: location,
+      suspend: suspend,
       status: success === "passed" || success === "failed" ? success :
         completion === "completed" ? "completed" : completion === "incomplete" ? "incomplete" : "",
       mode: this.get("cmi.mode") || "normal"
@@ -260,7 +306,7 @@
     this.set("cmi.exit", exit === "suspend" ? "suspend" : "normal");
     this.set("cmi.session_time", duration(seconds));
     this.call("commit", "");
-    return this.call("finish", "");
+    return this.end();
   };
 
   /* No LMS: keep progress in this browser. */

@@ -195,6 +195,7 @@ class Scorm12Player:
         self.package_dir = self._tmp / "pkg"
         self._context: Any = None
         self.page: Any = None
+        self.popup: Any = None  #: the SCO's own window when it runs in a pop-up
         self._final: dict = {"calls": [], "log": [], "stored": None}
         self._page_errors: list[str] = []
         try:
@@ -210,12 +211,14 @@ class Scorm12Player:
             shutil.rmtree(self._tmp, ignore_errors=True)
             raise
 
-    def open(self, preload: dict | None = None) -> Any:
+    def open(self, preload: dict | None = None, faults: dict | None = None) -> Any:
         """Start a new session (fresh browser context); return the page once the SCO loaded.
 
         ``preload`` is CMI data loaded before the SCO starts, e.g.
         ``{"core": {"student_id": "s1", "entry": "resume"}, "suspend_data": "..."}``
-        (a ``{"cmi": {...}}`` wrapper is accepted too).
+        (a ``{"cmi": {...}}`` wrapper is accepted too). ``faults`` makes the LMS misbehave
+        (``window.__faults`` of player/scorm12.html), e.g.
+        ``{"commit": {"times": 2, "mode": "false"}}`` or ``{"apiInOpener": True}``.
         """
         self.close_page()
         self._final = {"calls": [], "log": [], "stored": None}
@@ -225,13 +228,22 @@ class Scorm12Player:
         if preload is not None:
             self._context.add_init_script(
                 f"if (window === window.top) window.__preload = {json.dumps(preload)};")
+        if faults is not None:
+            self._context.add_init_script(
+                f"if (window === window.top) window.__faults = {json.dumps(faults)};")
         self.page = self._context.new_page()
         self.page.on("pageerror", lambda error: self._page_errors.append(str(error)))
         self.page.on("dialog", self._on_dialog)
+        self._context.on("page", self._on_popup)
         query = urllib.parse.urlencode({"launch": "/pkg/" + self.launch.lstrip("/")})
         self.page.goto(f"{self.base_url}/player/{self.player_page}?{query}")
         self.page.wait_for_function("window.__scoLoaded === true")
         return self.page
+
+    def _on_popup(self, page: Any) -> None:
+        self.popup = page
+        page.on("pageerror", lambda error: self._page_errors.append(str(error)))
+        page.on("dialog", self._on_dialog)
 
     def _on_dialog(self, dialog: Any) -> None:
         """Let beforeunload through; note and dismiss alerts, confirms and prompts."""
@@ -246,6 +258,8 @@ class Scorm12Player:
         """The content (SCO) frame of the open page."""
         if self.page is None:
             raise RuntimeError("no page is open")
+        if self.popup is not None:
+            return self.popup.main_frame
         return self.page.locator("#sco").element_handle().content_frame()
 
     def _state(self) -> dict:
@@ -300,8 +314,31 @@ class Scorm12Player:
             self.page.evaluate(_UNLOAD_SCO, self.timeout_ms)
             self._final = self._state()
         finally:
-            page, context, self.page, self._context = self.page, self._context, None, None
+            self._drop_page()
+
+    def crash(self) -> None:
+        """End the session as a browser crash does, as far as the LMS can tell: from this
+        instant nothing the SCO does reaches it, so what it stored is exactly what the
+        SCO had committed (no LMSFinish, no last save from a pagehide handler).
+
+        The API freezes (``window.__frozen``: every later call fails unrecorded), then the
+        page is closed. (Chromium's Page.crash would be closer, but playwright waits
+        forever for its answer.)
+        """
+        if self.page is None:
+            return
+        try:
+            self.page.evaluate("window.__frozen = true")
+            self._final = self._state()
+        finally:
+            self._drop_page()
+
+    def _drop_page(self) -> None:
+        page, context, self.page, self._context = self.page, self._context, None, None
+        self.popup = None
+        try:
             page.close()
+        finally:
             context.close()
 
     def resume_preload(self) -> dict:

@@ -1,0 +1,631 @@
+"""What the learner gets, checked in Chromium: axe-core (WCAG 2.1 A/AA) on every page type
+at desktop and phone widths and in both colour schemes, no horizontal scrolling down to
+320 px, a keyboard-only run through a whole course, screenshots for people to look at,
+and no request that leaves the package.
+
+The real SRO course gives the content pages; tests/fixtures/alltypes gives every question
+type and a branching scenario. Each package is built once and played in one Chromium.
+Screenshots go to test-artifacts/screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from builder.build import build, check
+from builder.errors import BuildAborted
+from tests.conftest import FIXTURES, REPO
+from tests.support.lms import AXE_JS, WCAG_TAGS, Scorm12Player, axe_violations
+
+SHOTS = REPO / "test-artifacts" / "screenshots"
+DESKTOP, TABLET, PHONE, NARROW = 1280, 768, 375, 320
+HEIGHT = 900
+LEARNER = {"core": {"student_id": "a11y-1", "student_name": "Reader, Kim"}}
+
+
+# -- building: decorative images (no browser needed) ----------------------------------------
+
+def test_decorative_image_renders_with_empty_alt(project):
+    root = project()
+    page = root / "modules/02-basics.md"
+    page.write_text(page.read_text() + '\n![](diagram.svg "decorative")\n')
+    course, _ = check(root)
+    html = "".join(b for b in course.unit("basics").pages[-1].blocks if isinstance(b, str))
+    assert '<img src="media/diagram.svg" alt="" role="presentation" />' in html
+    assert "decorative" not in html
+
+
+def test_image_without_alt_is_still_an_error(project):
+    root = project()
+    page = root / "modules/02-basics.md"
+    page.write_text(page.read_text() + '\n![](diagram.svg "A title")\n')
+    with pytest.raises(BuildAborted) as info:
+        check(root)
+    message = info.value.format_message()
+    assert "image 'diagram.svg' has no alt text" in message
+    assert '![](border.svg "decorative")' in message
+
+
+def test_decorative_image_with_alt_text_is_an_error(project):
+    root = project()
+    page = root / "modules/02-basics.md"
+    page.write_text(page.read_text() + '\n![A square](diagram.svg "decorative")\n')
+    with pytest.raises(BuildAborted) as info:
+        check(root)
+    assert "image 'diagram.svg' is marked decorative but has alt text" in (
+        info.value.format_message())
+
+
+# -- the browser tour ------------------------------------------------------------------------
+
+def page_with(course, needle: str) -> str:
+    """The DOM id of the first module page whose HTML contains ``needle``."""
+    for m in course.modules:
+        for p in m.pages:
+            if needle in "".join(b for b in p.blocks if isinstance(b, str)):
+                return f"pg-{m.id}--{p.id}"
+    raise AssertionError(f"no page contains {needle!r}")
+
+
+def kc_page(course) -> tuple[str, str]:
+    for m in course.modules:
+        for p in m.pages:
+            if p.questions:
+                return f"pg-{m.id}--{p.id}", p.questions[0].id
+    raise AssertionError("no knowledge check")
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("a11y")
+    return {"sro": build(REPO, ("scorm12",), out / "sro").written[0],
+            "alltypes": build(FIXTURES / "alltypes", ("scorm12",), out / "all").written[0],
+            "minimal": build(FIXTURES / "minimal", ("scorm12",), out / "min").written[0]}
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
+    return SHOTS
+
+
+#: controls that must be at least 44 x 44 px to touch (links inside sentences are exempt)
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    "button:not(.term-button), select, input[type=text], .cp-units a, .cp-tools a, " +
+    ".cp-choice label, .cp-to-result, .cp-outcome-next a, .skip-link:focus")]
+  .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
+  .map(el => [el, el.getBoundingClientRect()])
+  .filter(([el, r]) => r.height < 44 || r.width < 44)
+  .map(([el, r]) => el.outerHTML.slice(0, 60) + " " + Math.round(r.width) + "x" + Math.round(r.height))"""
+
+
+class Tour:
+    """One package open in the SCORM player; puts the course into a state, then checks it
+    at several widths."""
+
+    def __init__(self, player: Scorm12Player, name: str, shots: Path):
+        self.player = player
+        self.name = name
+        self.shots = shots
+        self.page = player.open(LEARNER)
+        self.frame = player.frame
+        self.frame.wait_for_selector("html[data-cp-ready]")
+        self.requests: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.results: dict[str, list] = {}
+        self.scheme = "light"
+
+    def colour_scheme(self, scheme: str) -> None:
+        self.page.emulate_media(color_scheme=scheme)
+        self.scheme = scheme
+
+    def goto(self, dom_id: str) -> None:
+        """Show the page (or glossary, references, result) with this id, as a link does."""
+        self.frame.evaluate("""id => {
+            const section = document.getElementById(id);
+            if (section.dataset.page !== undefined) window.coursepack.show(+section.dataset.page, true);
+            else {
+              const a = document.createElement("a");
+              a.href = "#" + id;
+              document.body.appendChild(a);
+              a.click();
+              a.remove();
+            }
+        }""", dom_id)
+        self.frame.wait_for_selector(f"#{dom_id}:not([hidden])")
+
+    def width(self, px: int) -> None:
+        self.page.set_viewport_size({"width": px, "height": HEIGHT})
+
+    def scroll_overflow(self) -> int:
+        """How far the page scrolls sideways (0 is right)."""
+        return self.frame.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth")
+
+    def check(self, state: str, widths=(DESKTOP, TABLET, PHONE, NARROW),
+              axe_at=(DESKTOP, PHONE), shoot_at=(DESKTOP, TABLET, PHONE),
+              dark: bool = False) -> None:
+        """No sideways scrolling at each width; axe at ``axe_at``; screenshots. ``dark``
+        checks the state once more in the dark colour scheme."""
+        if dark:
+            self.check(state, widths, axe_at, shoot_at)
+            self.colour_scheme("dark")
+            try:
+                self.check(state, (DESKTOP, PHONE), (DESKTOP,), (DESKTOP, PHONE))
+            finally:
+                self.colour_scheme("light")
+            return
+        for px in widths:
+            self.width(px)
+            overflow = self.scroll_overflow()
+            assert overflow <= 0, f"{self.name}/{state} scrolls sideways by {overflow}px at {px}px"
+            if px == PHONE:
+                small = self.frame.evaluate(SMALL_TARGETS)
+                assert small == [], f"{self.name}/{state}: touch targets under 44 px: {small}"
+            if px in shoot_at:
+                suffix = "" if self.scheme == "light" else f"-{self.scheme}"
+                self.page.screenshot(path=self.shots / f"{self.name}-{state}-{px}{suffix}.png",
+                                     full_page=False)
+            if px in axe_at:
+                found = axe_violations(self.frame) if not self.results else axe_shown(self.frame)
+                self.results[f"{self.scheme}:{state}@{px}"] = summary(found)
+
+    def violations(self) -> dict[str, list]:
+        """Every run's violations (also written to test-artifacts/axe-<course>.json)."""
+        (self.shots.parent / f"axe-{self.name}.json").write_text(
+            json.dumps(self.results, indent=1, sort_keys=True))
+        return {k: v for k, v in self.results.items() if v}
+
+
+def axe_shown(frame) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations in what the learner sees: the hidden pages of
+    the course (display: none, outside the accessibility tree) are left out, which halves
+    the time of a run. One run per course covers the whole document."""
+    if not frame.evaluate("typeof window.axe !== 'undefined'"):
+        frame.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    return frame.evaluate("""tags => axe.run({exclude: [["section.page[hidden]"]]},
+        {runOnly: {type: "tag", values: tags}}).then(r => r.violations)""", list(WCAG_TAGS))
+
+
+def summary(violations: list[dict]) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:3]) for v in violations]
+
+
+@pytest.fixture(scope="module")
+def tour(browser, packages, shots) -> Iterator[Callable[[str], Tour]]:
+    players: list[Scorm12Player] = []
+
+    def open_tour(name: str) -> Tour:
+        player = Scorm12Player(browser, packages[name])
+        players.append(player)
+        return Tour(player, name, shots)
+
+    yield open_tour
+    for player in players:
+        player.close()
+
+
+@pytest.mark.browser
+def test_sro_course_page_types(tour):
+    course, _ = check(REPO)
+    t = tour("sro")
+    frame = t.frame
+    assert frame.locator("section.page:not([hidden]) ul").count()
+    t.check("start")                                     # course description, objectives, lists
+    t.width(PHONE)
+    frame.locator(".cp-menu-toggle").click()              # the menu, folded on phones
+    assert frame.locator("#cp-menu").is_visible()
+    t.check("menu", widths=(NARROW, PHONE), axe_at=(PHONE,), shoot_at=(PHONE,))  # 768: a sidebar
+    t.page.keyboard.press("Escape")                      # Escape folds it again
+    assert not frame.locator("#cp-menu").is_visible()
+    t.width(DESKTOP)
+    frame.locator("section.page:not([hidden]) .term-button").first.click()
+    assert frame.locator("section.page:not([hidden]) .term-def:not([hidden])").count() == 1
+    t.check("glossary-term-open", dark=True)
+    t.goto(page_with(course, "<img"))
+    frame.locator("section.page:not([hidden]) img").first.scroll_into_view_if_needed()
+    t.check("content-image", dark=True)
+    t.goto(page_with(course, "<table"))
+    frame.locator("section.page:not([hidden]) table").first.scroll_into_view_if_needed()
+    t.check("content-table")
+    page_id, qid = kc_page(course)
+    t.goto(page_id)
+    kc = frame.locator(f".cp-question[data-q='{qid}']")
+    kc.locator("input").first.check()
+    kc.locator(".cp-check").click()
+    assert kc.locator(".cp-feedback").is_visible()
+    kc.scroll_into_view_if_needed()
+    t.check("knowledge-check-feedback")
+    scenario = next(a for a in course.assessments if a.branching)
+    t.goto(f"pg-{scenario.id}")
+    t.check("scenario-node")
+    node = frame.locator(f"#pg-{scenario.id} .cp-node:not([hidden])")
+    node.locator("input").first.check()
+    node.locator(".cp-choose").click()
+    assert frame.locator(f"#pg-{scenario.id} .cp-last-feedback").is_visible()
+    t.check("scenario-feedback")
+    final = course.unit(course.tracking.assessment)
+    t.goto(f"pg-{final.id}")
+    t.check("final-assessment", axe_at=(DESKTOP,))
+    t.goto("gloss")
+    t.check("glossary")
+    t.goto("refs")
+    t.check("references")
+    t.goto("cp-complete")
+    assert frame.locator(".cp-outcome").get_attribute("data-status") == "incomplete"
+    t.check("result-in-progress", dark=True)
+    assert t.violations() == {}
+    assert [u for u in t.requests if not u.startswith(t.player.base_url)] == []
+    assert t.player.errors() == []
+
+
+def answer_alltypes_quiz(frame) -> None:
+    """Right answers except the single-choice question: 8 of 9 points, a pass at 75%."""
+    quiz = frame.locator("form.cp-quiz")
+
+    def q(qid):
+        return quiz.locator(f".cp-question[data-q='{qid}']")
+
+    q("q-choice").locator("input[value='0']").check()          # wrong (B is right)
+    q("q-multiple").locator("input[value='0']").check()
+    q("q-multiple").locator("input[value='2']").check()
+    q("q-tf").locator("input[value='1']").check()
+    for i in range(3):
+        q("q-match").locator(f"select[data-i='{i}']").select_option(str(i))
+    for i in range(4):
+        q("q-seq").locator(f"select[data-i='{i}']").select_option(str(i + 1))
+    q("q-fill").locator("input").fill("officer")
+    q("q-num").locator("input").fill("42")
+    q("q-range").locator("input").fill("15")
+    q("q-likert").locator("input[value='3']").check()
+
+
+@pytest.mark.browser
+def test_alltypes_question_types_and_results(tour):
+    t = tour("alltypes")
+    frame = t.frame
+    t.check("lesson-knowledge-checks")
+    frame.locator("#kc-kc-boil-answer").fill("99")
+    frame.locator(".cp-question[data-q='kc-boil'] .cp-check").click()
+    for i in range(3):
+        frame.locator(f".cp-question[data-q='kc-order'] select[data-i='{i}']").select_option(
+            str(i + 1))
+    frame.locator(".cp-question[data-q='kc-order'] .cp-check").click()
+    assert frame.locator(".cp-question[data-q='kc-order'] .cp-feedback.is-correct").is_visible()
+    t.check("lesson-feedback", widths=(DESKTOP, PHONE, NARROW))
+    t.goto("pg-quiz")
+    t.check("quiz-every-type")
+    answer_alltypes_quiz(frame)
+    frame.locator(".cp-submit").click()
+    assert "You passed." in frame.locator("#pg-quiz .cp-result-text").inner_text()
+    t.check("quiz-feedback", dark=True)
+    frame.locator("#pg-quiz .cp-question[data-q='q-choice']").scroll_into_view_if_needed()
+    t.check("quiz-feedback-answer-key", widths=(DESKTOP, PHONE), axe_at=())
+    t.goto("pg-scenario")
+    t.check("scenario-start")
+    frame.locator("#pg-scenario .cp-node:not([hidden]) input[value='1']").check()
+    frame.locator("#pg-scenario .cp-node:not([hidden]) .cp-choose").click()
+    assert frame.locator("#pg-scenario .cp-result").is_visible()
+    t.check("scenario-ending")
+    frame.locator("#pg-quiz .cp-to-result").dispatch_event("click")
+    assert frame.locator("#cp-complete").is_visible()
+    assert frame.locator(".cp-outcome").get_attribute("data-status") == "passed"
+    assert "89%" in frame.locator(".cp-outcome-score").inner_text()
+    t.check("result-passed", dark=True)
+    assert t.violations() == {}
+    assert t.player.cmi()["core"]["lesson_status"] == "passed"
+    assert [u for u in t.requests if not u.startswith(t.player.base_url)] == []
+    assert t.player.errors() == []
+
+
+# -- keyboard only ---------------------------------------------------------------------------
+
+POINTER_SPY = """() => {
+    window.__pointer = [];
+    for (const type of ["pointerdown", "pointerup", "mousedown", "mouseup", "touchstart",
+                        "click", "contextmenu", "wheel"]) {
+        window.addEventListener(type, e => {
+            /* a click that Enter or Space makes has detail 0 and no pointer type */
+            if (type === "click" && e.detail === 0 && !e.pointerType) return;
+            window.__pointer.push(type + " on " + (e.target && e.target.tagName));
+        }, true);
+    }
+}"""
+FOCUSED = """() => { const e = document.activeElement; return e ? e.outerHTML.slice(0, 120) : ""; }"""
+
+
+class Keyboard:
+    """Drives the content frame with the keyboard alone: Tab / Shift+Tab to a control,
+    then Enter, Space, arrow keys or typing."""
+
+    def __init__(self, page, frame):
+        self.page, self.frame = page, frame
+        self.keys = page.keyboard
+
+    def at(self, selector: str) -> bool:
+        return self.frame.evaluate(
+            "sel => !!document.activeElement && document.activeElement.matches(sel)", selector)
+
+    def tab_to(self, selector: str, back: bool = False, limit: int = 80) -> None:
+        """Tab until ``selector`` has focus; it must show a visible focus indicator."""
+        seen = []
+        for _ in range(limit):
+            if self.at(selector):
+                style = self.frame.evaluate("""() => {
+                    const s = getComputedStyle(document.activeElement);
+                    return [s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+                assert style[0] != "none" and style[1] >= 2, (selector, style)
+                return
+            self.keys.press("Shift+Tab" if back else "Tab")
+            seen.append(self.frame.evaluate(FOCUSED))
+        raise AssertionError(f"Tab never reached {selector}; focus went: {seen[-10:]}")
+
+    def press(self, key: str) -> None:
+        self.keys.press(key)
+
+    def heading_has_focus(self) -> str:
+        """The text of the visible page's h1, which must have focus."""
+        assert self.at("section.page:not([hidden]) h1"), self.frame.evaluate(FOCUSED)
+        return self.frame.evaluate("() => document.activeElement.textContent")
+
+    def next_page(self) -> str:
+        self.tab_to("button.cp-next")
+        self.press("Enter")
+        return self.heading_has_focus()
+
+    def choose(self, fieldset: str, value: str) -> None:
+        """Pick the radio with ``value`` in a group: Tab in, then arrow keys."""
+        self.tab_to(f"{fieldset} input[type=radio]")
+        for _ in range(12):
+            if self.at(f"{fieldset} input[value='{value}']"):
+                break
+            self.press("ArrowDown")
+        if not self.frame.locator(f"{fieldset} input[value='{value}']").is_checked():
+            self.press("Space")
+        assert self.frame.locator(f"{fieldset} input[value='{value}']").is_checked()
+
+    def tick(self, fieldset: str, values: list[str]) -> None:
+        for value in values:
+            self.tab_to(f"{fieldset} input[value='{value}']")
+            self.press("Space")
+
+    def select(self, selector: str, value: str) -> None:
+        """Set a closed <select> with the arrow keys."""
+        self.tab_to(selector)
+        options = self.frame.evaluate(
+            "sel => [...document.querySelector(sel).options].map(o => o.value)", selector)
+        current = self.frame.locator(selector).input_value()
+        key = "ArrowDown" if options.index(value) > options.index(current) else "ArrowUp"
+        for _ in range(len(options)):
+            if self.frame.locator(selector).input_value() == value:
+                return
+            self.press(key)
+        assert self.frame.locator(selector).input_value() == value
+
+    def type_into(self, selector: str, text: str) -> None:
+        self.tab_to(selector)
+        self.keys.type(text)
+
+
+@pytest.mark.browser
+def test_keyboard_only_run_through_the_alltypes_course(browser, packages):
+    """Every page, every question type and the scenario with the keyboard alone; the
+    learner passes, and not one pointer event fires."""
+    player = Scorm12Player(browser, packages["alltypes"])
+    try:
+        page = player.open(LEARNER)
+        frame = player.frame
+        frame.wait_for_selector("html[data-cp-ready]")
+        page.evaluate(POINTER_SPY)
+        frame.evaluate(POINTER_SPY)
+        k = Keyboard(page, frame)
+
+        # the skip link comes first and moves focus to the page heading
+        k.tab_to("a.skip-link")
+        k.press("Enter")
+        assert k.heading_has_focus() == "Facts"
+
+        # knowledge checks: numeric and sequencing
+        kc = ".cp-question[data-q='kc-boil']"
+        k.type_into(f"{kc} input", "100")
+        k.tab_to(f"{kc} .cp-check")
+        k.press("Enter")
+        assert frame.locator(f"{kc} .cp-feedback.is-correct").is_visible()
+        frame.wait_for_function(
+            "() => document.getElementById('cp-announce').textContent.includes('Correct.')")
+        kc = ".cp-question[data-q='kc-order']"
+        for i in range(3):
+            k.select(f"{kc} select[data-i='{i}']", str(i + 1))
+        k.tab_to(f"{kc} .cp-check")
+        k.press("Space")
+        assert frame.locator(f"{kc} .cp-feedback.is-correct").is_visible()
+
+        # the quiz: every question type, then submit
+        assert k.next_page() == "Quiz"
+        frame.wait_for_function(   # progress is announced (the live region refills after 50 ms)
+            "() => document.getElementById('cp-announce').textContent === "
+            "'Page 2 of 3. 67% complete'")
+        quiz = "form.cp-quiz .cp-question"
+        k.choose(f"{quiz}[data-q='q-choice']", "1")
+        k.tick(f"{quiz}[data-q='q-multiple']", ["0", "2"])
+        k.choose(f"{quiz}[data-q='q-tf']", "1")
+        for i in range(3):
+            k.select(f"{quiz}[data-q='q-match'] select[data-i='{i}']", str(i))
+        for i in range(4):
+            k.select(f"{quiz}[data-q='q-seq'] select[data-i='{i}']", str(i + 1))
+        k.type_into(f"{quiz}[data-q='q-fill'] input", "resource officer")
+        k.type_into(f"{quiz}[data-q='q-num'] input", "42")
+        k.type_into(f"{quiz}[data-q='q-range'] input", "12,5")
+        k.choose(f"{quiz}[data-q='q-likert']", "4")
+        k.tab_to("button.cp-submit")
+        k.press("Enter")
+        assert k.at("#pg-quiz .cp-result")
+        assert "Your score: 100%." in frame.locator("#pg-quiz .cp-result-text").inner_text()
+        frame.wait_for_function(
+            "() => document.getElementById('cp-announce').textContent.includes('You passed.')")
+
+        # the branching scenario
+        assert k.next_page() == "A Decision"
+        node = "#pg-scenario .cp-node[data-node='start']"
+        k.choose(node, "0")
+        k.tab_to(f"{node} .cp-choose")
+        k.press("Enter")
+        assert k.at("#pg-scenario .cp-result")
+        frame.wait_for_function(
+            "() => document.getElementById('cp-announce').textContent.includes('Good.')")
+
+        # the course result, from the menu, back with Shift+Tab
+        k.tab_to(".cp-tools a[href='#cp-complete']", back=True)
+        k.press("Enter")
+        assert k.heading_has_focus() == "Your result"
+        assert frame.locator(".cp-outcome").get_attribute("data-status") == "passed"
+        frame.wait_for_function(
+            "() => document.getElementById('cp-announce').textContent.includes('Passed.')")
+
+        # nothing traps focus: from the skip link, Tab reaches the page buttons at the end
+        k.tab_to("a.skip-link", back=True)
+        k.tab_to("button.cp-next")
+
+        assert player.cmi()["core"]["lesson_status"] == "passed"
+        assert player.cmi()["core"]["score"]["raw"] == "100"
+        assert frame.evaluate("window.__pointer") == []
+        assert page.evaluate("window.__pointer") == []
+        assert player.errors() == []
+    finally:
+        player.close()
+
+
+@pytest.mark.browser
+def test_keyboard_glossary_term_menu_and_escape(browser, packages, shots):
+    """A glossary term opens and closes in place; on a phone the menu opens, and Escape
+    closes it with focus back on its button."""
+    player = Scorm12Player(browser, packages["sro"])
+    try:
+        page = player.open(LEARNER)
+        page.set_viewport_size({"width": PHONE, "height": HEIGHT})
+        frame = player.frame
+        frame.wait_for_selector("html[data-cp-ready]")
+        frame.evaluate(POINTER_SPY)
+        k = Keyboard(page, frame)
+        k.tab_to("section.page:not([hidden]) .term-button")
+        k.press("Enter")
+        term = frame.locator("section.page:not([hidden]) .term-button").first
+        assert term.get_attribute("aria-expanded") == "true"
+        definition = frame.locator("#" + term.get_attribute("aria-controls"))
+        assert definition.is_visible()
+        k.press("Escape")
+        assert term.get_attribute("aria-expanded") == "false" and definition.is_hidden()
+        assert k.at("section.page:not([hidden]) .term-button")
+        k.tab_to("button.cp-menu-toggle", back=True)
+        k.press("Enter")
+        assert frame.locator("#cp-menu").is_visible()
+        k.tab_to(".cp-units li:nth-child(2) a")
+        k.press("Escape")
+        assert frame.locator("#cp-menu").is_hidden() and k.at("button.cp-menu-toggle")
+        k.press("Enter")
+        k.tab_to(".cp-units li:nth-child(2) a")
+        k.press("Enter")                              # a menu link opens its module's page
+        assert frame.locator("#cp-menu").is_hidden()
+        assert k.heading_has_focus() == frame.locator(
+            "section.page:not([hidden]) h1").inner_text()
+        assert frame.evaluate("window.__pointer") == []
+        assert player.errors() == []
+    finally:
+        player.close()
+
+
+@pytest.mark.browser
+def test_print_reduced_motion_and_large_text(browser, packages, shots):
+    """Print shows the page (or the whole module) without the course's controls; reduced
+    motion turns transitions off; text at 200% needs no sideways scrolling."""
+    player = Scorm12Player(browser, packages["sro"])
+    try:
+        page = player.open(LEARNER)
+        frame = player.frame
+        frame.wait_for_selector("html[data-cp-ready]")
+        shown = "() => [...document.querySelectorAll('section.page')]" \
+                ".filter(s => getComputedStyle(s).display !== 'none').map(s => s.id)"
+        page.emulate_media(media="print")
+        assert frame.evaluate(shown) == ["pg-about--welcome"]
+        for chrome in (".cp-header", ".cp-menu", ".cp-footer", ".cp-next"):
+            assert frame.locator(chrome).is_hidden(), chrome
+        assert frame.locator("#pg-about--welcome .term-button").first.is_visible()  # terms stay
+        page.emulate_media(media="screen")
+        frame.evaluate("window.print = () => { window.__printed = true; }")
+        frame.locator(".cp-print").click()
+        assert frame.evaluate("window.__printed")
+        page.emulate_media(media="print")
+        module = frame.evaluate(shown)
+        assert module[0] == "pg-about--welcome" and len(module) > 1
+        assert all(id.startswith("pg-about--") for id in module)
+        page.screenshot(path=shots / "sro-print-module.png", full_page=True)
+        frame.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        assert frame.evaluate(shown) == ["pg-about--welcome"]
+        page.emulate_media(media="screen")
+
+        bar = "() => getComputedStyle(document.querySelector('.cp-bar span')).transitionDuration"
+        assert frame.evaluate(bar) == "0.3s"
+        page.emulate_media(reduced_motion="reduce")
+        assert frame.evaluate(bar) == "0s"
+
+        frame.evaluate("document.documentElement.style.fontSize = '200%'")
+        for px in (DESKTOP, DESKTOP // 2):          # 200% of 1280 px is 640 px of room
+            page.set_viewport_size({"width": px, "height": HEIGHT})
+            for dom_id in ("pg-about--welcome", "pg-what-is-an-sro--sro-vs-guard", "cp-complete"):
+                frame.evaluate("""id => {
+                    const s = document.getElementById(id);
+                    if (s.dataset.page !== undefined) window.coursepack.show(+s.dataset.page, true);
+                    else document.querySelector(".cp-tools a[href='#" + id + "']").click();
+                }""", dom_id)
+                overflow = frame.evaluate(
+                    "() => document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, (px, dom_id, overflow)
+        page.screenshot(path=shots / "sro-text-200-percent-640.png")
+        assert player.errors() == []
+    finally:
+        player.close()
+
+
+@pytest.mark.browser
+def test_result_screen_states_a_failed_course(tour):
+    """The minimal course (2 attempts): a failed attempt sends the learner back to the quiz;
+    when the attempts are used up, the result says so."""
+    t = tour("minimal")
+    frame = t.frame
+    t.goto("pg-quiz")
+
+    def fail() -> None:
+        frame.locator("input[name='quiz-q-first'][value='1']").check()
+        frame.locator("input[name='quiz-q-both'][value='2']").check()
+        frame.locator("input[name='quiz-q-true'][value='1']").check()
+        frame.locator(".cp-submit").click()
+
+    fail()
+    frame.locator("#pg-quiz .cp-to-result").click()
+    outcome = frame.locator(".cp-outcome")
+    assert outcome.get_attribute("data-status") == "failed"
+    assert [line for line in outcome.inner_text().split("\n") if line] == [
+        "Not passed", "You can take the assessment again.",
+        "Your score: 0%. The pass mark is 80%."]
+    assert frame.locator(".cp-fact-status").inner_text() == "Course status: not passed yet."
+    frame.wait_for_function("() => document.getElementById('cp-announce').textContent === "
+                            "'Not passed. You can take the assessment again. Your score: 0%. "
+                            "The pass mark is 80%.'")
+    t.check("result-failed", widths=(DESKTOP, PHONE))
+    frame.locator(".cp-outcome-next a", has_text="Go to the assessment: Final Quiz").click()
+    frame.locator("#pg-quiz .cp-retry").click()
+    fail()
+    t.goto("cp-complete")
+    assert frame.locator(".cp-outcome-summary").inner_text() == "You have used all your attempts."
+    assert frame.locator(".cp-outcome-next").is_hidden()
+    assert t.violations() == {}
+    assert t.player.cmi()["core"]["lesson_status"] == "failed"
+    assert t.player.errors() == []

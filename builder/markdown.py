@@ -124,7 +124,9 @@ class MarkdownRenderer:
     def _render_cite(self, tokens, idx, options, env) -> str:
         ref = tokens[idx].meta["ref"]
         short = self.links.references.get(ref, ref)
-        return (f'<a class="cite" href="#ref-{_esc(ref)}">'
+        # [@a][@b] written together still read as two citations
+        space = " " if idx and tokens[idx - 1].type == "citation" else ""
+        return (f'{space}<a class="cite" href="#ref-{_esc(ref)}">'
                 f'<span class="visually-hidden">{_esc(self.links.labels["source"])}: </span>'
                 f'({_esc(short)})</a>')
 

@@ -2,10 +2,14 @@
  * logic (coursepack.js) does not know which standard it runs under:
  *
  *   start() -> {entry, location, suspend, status, mode} (or a Promise of it), or null
+ *              (null: the LMS did not start, or could not hand over what it holds; the
+ *              course tries again twice, then goes on without it)
  *   save({location, suspend, status, score, viewed, progress, judgement}) -> true when stored
+ *              (SCORM: what the LMS refused is set again at the next save)
  *   interaction({id, type, objectives, pattern, response, result, weighting, latency, q, answer})
  *   objective(id, score, status)
- *   finish(exit, seconds)
+ *   finish(exit, seconds) -> false when the LMS did not finish or lacks a value (or a
+ *              Promise of that)
  *
  * SCORM 1.2 talks to the LMS's `API`, SCORM 2004 to `API_1484_11`; Standalone keeps
  * progress in localStorage (no LMS found, or the plain web package). xAPI and cmi5 are in
@@ -95,7 +99,10 @@
   /* Set a value unless the LMS already has it; failures are retried by the next save. */
   Scorm.prototype.set = function (element, value) {
     value = String(value);
-    if (this.sent[element] === value) return true;
+    if (this.sent[element] === value) {
+      delete this.failed[element];   /* back to what the LMS has: nothing to retry */
+      return true;
+    }
     this.tried[element] = true;
     var ok = this.call("set", element, value);
     if (ok) {

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from builder import runtime
 from builder import theme as looks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
+from builder.yamlfile import parse_yaml
 
 
 def theme_dir() -> Path:
@@ -53,12 +53,25 @@ def messages(dirs: list[Path], language: str) -> dict[str, str]:
     each key taken from the first folder on the search path that has it."""
     tags = [language, language.split("-")[0], "en"]
     out: dict[str, str] = {}
+    problems: list[Problem] = []
     for tag in reversed(list(dict.fromkeys(tags))):
         for d in reversed(dirs):
             path = d / "i18n" / f"{tag}.yaml"
-            if path.is_file():
-                data = yaml.safe_load(path.read_text("utf-8")) or {}
+            if not path.is_file():
+                continue
+            name = _template_name(str(path), dirs, dirs[0].parent)
+            try:
+                data, found = parse_yaml(path.read_text("utf-8"), name)
+            except UnicodeDecodeError:
+                data, found = None, [Problem(name, 0, "", "the file is not valid UTF-8 text")]
+            problems += found
+            if data is not None and not isinstance(data, dict):
+                problems.append(Problem(name, 1, "", "a message catalogue is a mapping of "
+                                        "keys to texts", "write one 'key: text' per line"))
+            elif data:
                 out.update({str(k): str(v) for k, v in data.items()})
+    if problems:
+        raise BuildAborted(problems)
     return out
 
 
@@ -186,7 +199,8 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
         base = d / "static"
         if base.is_dir():
             for path in sorted(base.rglob("*")):
-                if path.is_file():
+                # only real files inside the folder: a link out of it is not shipped
+                if path.is_file() and path.resolve().is_relative_to(base.resolve()):
                     out["static/" + path.relative_to(base).as_posix()] = path
     return out
 
@@ -205,7 +219,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
                                     exc.lineno or 0, "", f"template syntax error: {exc.message}")]
                            ) from None
     except jinja2.UndefinedError as exc:
-        raise BuildAborted([Problem("templates", 0, "", f"template error: {exc.message}",
+        file, line = _template_frame(exc, dirs, course.root)
+        raise BuildAborted([Problem(file, line, "", f"template error: {exc.message}",
                                     "check the names used in your template overrides")]) from None
     files = {"index.html": html.encode("utf-8")}
     for name, path in static_files(dirs).items():
@@ -218,6 +233,19 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     if course.theme and course.theme.logo:
         files[course.theme.logo.package_path] = course.theme.logo.project_path.read_bytes()
     return files
+
+
+def _template_frame(exc: Exception, dirs: list[Path], root: Path) -> tuple[str, int]:
+    """The template file and line an error was raised in, from Jinja's traceback frames
+    (compiled templates carry their file name and map lines back to the source)."""
+    tb = exc.__traceback__
+    found = ("templates", 0)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml")) and Path(filename).is_file():
+            found = (_template_name(filename, dirs, root), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def _template_name(filename: str | None, dirs: list[Path], root: Path) -> str:

@@ -109,25 +109,36 @@ def answer_length(q: Question) -> int:
 def longest_path(a: Assessment) -> tuple[int, int]:
     """(most decisions on any path, most points on any path) from the start node.
 
-    The validator rejects loops and dangling links; should one slip through, a node
-    already on the current path counts as an ending, so this always terminates.
+    Iterative (scenarios can be long chains). The validator rejects loops and dangling
+    links; should one slip through, a node already on the current path counts as an
+    ending, so this always terminates.
     """
     nodes = {n.id: n for n in a.nodes}
     memo: dict[str, tuple[int, int]] = {}
-    on_path: set[str] = set()
 
-    def walk(nid: str | None) -> tuple[int, int]:
+    def leaf(nid: str | None) -> bool:
         node = nodes.get(nid or "")
-        if node is None or node.ending or not node.choices or nid in on_path:
-            return 0, 0
-        if nid not in memo:
-            on_path.add(nid)
-            results = [(walk(c.next), c.score) for c in node.choices]
-            on_path.discard(nid)
-            memo[nid] = (1 + max(r[0] for r, _ in results), max(r[1] + s for r, s in results))
-        return memo[nid]
+        return node is None or node.ending or not node.choices
 
-    return walk(a.start)
+    if a.start is None or leaf(a.start):
+        return 0, 0
+    on_path = {a.start}
+    stack = [a.start]
+    while stack:
+        nid = stack[-1]
+        pending = [c.next for c in nodes[nid].choices
+                   if not leaf(c.next) and c.next not in memo and c.next not in on_path]
+        if pending:
+            on_path.add(pending[0])
+            stack.append(pending[0])
+            continue
+        best = [memo.get(c.next, (0, 0)) if not leaf(c.next) and c.next not in on_path
+                else (0, 0) for c in nodes[nid].choices]
+        memo[nid] = (1 + max(b[0] for b in best),
+                     max(b[1] + c.score for b, c in zip(best, nodes[nid].choices, strict=True)))
+        on_path.discard(nid)
+        stack.pop()
+    return memo[a.start]
 
 
 def assessment_length(a: Assessment) -> int:

@@ -8,17 +8,21 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 chromium="${COURSEPACK_CHROMIUM:-/usr/bin/chromium}"
 
-if [[ -x "$chromium" ]]; then
-    echo "chromium: present ($chromium)"
+# Debian packages: Chromium (+ a font) for the browser tests, faketime for a build-clock test
+missing=()
+[[ -x "$chromium" ]] || missing+=(chromium fonts-dejavu-core)
+command -v faketime >/dev/null || missing+=(faketime)
+if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "debian packages: present (chromium at $chromium, faketime)"
 elif [[ "$(id -u)" -eq 0 ]]; then
-    echo "chromium: installing chromium fonts-dejavu-core with apt-get"
+    echo "debian packages: installing ${missing[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
     [[ -x "$chromium" ]] || { echo "chromium: still missing at $chromium after apt-get" >&2; exit 1; }
 else
-    echo "chromium: missing at $chromium; as root run: apt-get update && apt-get install -y chromium fonts-dejavu-core" >&2
-    exit 1
+    echo "debian packages missing: ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}" >&2
+    [[ -x "$chromium" ]] || exit 1
 fi
 
 js="$root/tests/js"

@@ -116,3 +116,30 @@ def test_worst_case_counts_every_part():
     # "1|" + hash 8 + "|" + 1 visited char + "|" + kc (20 + "," + 3) + "|"
     # + quiz (head 10 + seed 5 + answers 353 + 8 commas) + ";" + scenario (head 10 + 1 step)
     assert worst_case_suspend(course) == 2 + 8 + 1 + 1 + 1 + 24 + 1 + 376 + 1 + 11
+
+
+def test_longest_path_of_a_very_long_scenario():
+    """Iterative: a 2,000-node chain does not hit Python's recursion limit."""
+    from builder.model import Assessment, Choice, Node, Source
+    from builder.runtime import longest_path
+
+    n = 2000
+    nodes = tuple(Node(f"n{i}", "", i == n - 1, () if i == n - 1 else
+                       (Choice("a", "", False, "", 1, f"n{i + 1}"),
+                        Choice("b", "", False, "", 0, f"n{n - 1}")), Source(""))
+                  for i in range(n))
+    scenario = Assessment("s", "", "", 0, (), "n0", nodes, (), Source(""))
+    assert longest_path(scenario) == (n - 1, n - 1)
+
+
+def test_broken_message_catalogue_is_a_problem(minimal):
+    import pytest
+
+    from builder.build import build
+    from builder.errors import BuildAborted
+
+    (minimal / "templates/i18n").mkdir(parents=True)
+    (minimal / "templates/i18n/en.yaml").write_text("next: [Weiter\n")
+    with pytest.raises(BuildAborted) as info:
+        build(minimal, ("scorm12",))
+    assert "templates/i18n/en.yaml:2: YAML syntax error" in info.value.format_message()

@@ -39,6 +39,11 @@ class Tracking:
     assessment: str | None  #: id of the assessment whose score is reported
     source: Source
 
+    @property
+    def graded(self) -> bool:
+        """Is pass/fail judged by score (so manifests carry the pass mark)?"""
+        return self.completion in ("passed", "both") and self.mastery_score is not None
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -1,22 +1,23 @@
-"""SCORM 1.2: one SCO (the whole course) described by ``imsmanifest.xml``."""
+"""SCORM 1.2: one SCO (the whole course) described by ``imsmanifest.xml``.
+
+:class:`ScormPackager` holds what SCORM 1.2 and 2004 share: one SCO whose files are the
+site, the official schemas beside the manifest, identifiers in one ID space.
+"""
 
 from __future__ import annotations
 
 from builder.model import Course
 from builder.packagers import Packager
 
-SCHEMA_FILES = ("adlcp_rootv1p2.xsd", "ims_xml.xsd", "imscp_rootv1p1p2.xsd",
-                "imsmd_rootv1p2p1.xsd")
 
+class ScormPackager(Packager):
+    """One SCO per package; subclasses name their schemas and manifest template."""
 
-class Scorm12Packager(Packager):
-    name = "scorm12"
-    summary = "SCORM 1.2 package (imsmanifest.xml, one SCO)"
+    schema_dir = ""
+    schema_files: tuple[str, ...] = ()
 
     def manifest_context(self, course: Course, site_files: list[str]) -> dict:
-        """Values for ``scorm12/imsmanifest.xml``. Identifiers share one ID space."""
-        t = course.tracking
-        graded = t.completion in ("passed", "both") and t.mastery_score is not None
+        """Values for the manifest template. Identifiers share one ID space."""
         return {
             "identifier": f"MANIFEST-{course.id}",
             "version": course.version[:20],
@@ -25,17 +26,29 @@ class Scorm12Packager(Packager):
             "sco": f"SCO-{course.id}",
             "schemas": f"SCHEMAS-{course.id}",
             "title": course.title[:200],
-            "mastery_score": t.mastery_score if graded else None,
             "launch": "index.html",
             "sco_files": sorted(site_files),
-            "schema_files": list(SCHEMA_FILES),
+            "schema_files": list(self.schema_files),
         }
 
     def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
         files = dict(site)
-        for name in SCHEMA_FILES:
-            files[name] = (self.theme / "schemas" / "scorm12" / name).read_bytes()
+        for name in self.schema_files:
+            files[name] = (self.theme / "schemas" / self.schema_dir / name).read_bytes()
         context = self.manifest_context(course, list(site))
-        manifest = self.env.get_template("scorm12/imsmanifest.xml").render(m=context)
+        manifest = self.env.get_template(f"{self.name}/imsmanifest.xml").render(m=context)
         files["imsmanifest.xml"] = manifest.encode("utf-8")
         return files
+
+
+class Scorm12Packager(ScormPackager):
+    name = "scorm12"
+    summary = "SCORM 1.2 package (imsmanifest.xml, one SCO)"
+    schema_dir = "scorm12"
+    schema_files = ("adlcp_rootv1p2.xsd", "ims_xml.xsd", "imscp_rootv1p1p2.xsd",
+                    "imsmd_rootv1p2p1.xsd")
+
+    def manifest_context(self, course: Course, site_files: list[str]) -> dict:
+        m = super().manifest_context(course, site_files)
+        m["mastery_score"] = course.tracking.mastery_score if course.tracking.graded else None
+        return m

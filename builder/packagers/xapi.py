@@ -41,13 +41,12 @@ class Cmi5Packager(Packager):
 
     def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
         t = course.tracking
-        graded = t.completion in ("passed", "both") and t.mastery_score is not None
         m = _common(course)
         m.update(
             au_id=f"{course.activity_id}/au",
             move_on=MOVE_ON[t.completion],
             mastery_score=f"{t.mastery_score / 100:.4f}".rstrip("0").rstrip(".")
-            if graded else None,
+            if t.graded else None,
             objectives=[{"id": f"{course.activity_id}/objectives/{o.id}", "title": o.text}
                         for o in course.objectives])
         manifest = self.env.get_template("cmi5/cmi5.xml").render(m=m)

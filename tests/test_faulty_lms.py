@@ -1,6 +1,6 @@
 """The runtime against an LMS that misbehaves, in Chromium with scorm-again as the LMS.
 
-player/scorm12.html wraps scorm-again so that chosen calls fail (``window.__faults``):
+player/scorm.html wraps scorm-again so that chosen calls fail (``window.__faults``):
 LMSSetValue and LMSCommit answering "false" or throwing, LMSInitialize failing, no API at
 all, the API only in ``window.opener``. The learner must lose at most the answer that
 could not be saved, be told when progress is not being saved, and the session must end

@@ -1,7 +1,7 @@
 """A SCORM 1.2 test LMS for browser tests: a static server, Chromium, and a player.
 
 The LMS side is scorm-again (npm, installed in tests/js) running in
-``player/scorm12.html``; this module serves that page, the package under test
+``player/scorm.html``; this module serves that page, the package under test
 and scorm-again from one local HTTP server and drives Debian's Chromium through
 playwright. The player page records every SCORM API call with its result and
 error code; Scorm12Player reads those records, the data model and what the LMS
@@ -169,8 +169,8 @@ _UNLOAD_SCO = """ms => Promise.race([
 
 
 class Scorm12Player:
-    #: the LMS page in tests/support/player that hosts the SCO
-    player_page = "scorm12.html"
+    #: the standard the player page (tests/support/player/scorm.html) plays
+    standard = "12"
 
     """Plays one SCORM 1.2 package zip in Chromium with scorm-again as the LMS.
 
@@ -217,7 +217,7 @@ class Scorm12Player:
         ``preload`` is CMI data loaded before the SCO starts, e.g.
         ``{"core": {"student_id": "s1", "entry": "resume"}, "suspend_data": "..."}``
         (a ``{"cmi": {...}}`` wrapper is accepted too). ``faults`` makes the LMS misbehave
-        (``window.__faults`` of player/scorm12.html), e.g.
+        (``window.__faults`` of player/scorm.html), e.g.
         ``{"commit": {"times": 2, "mode": "false"}}`` or ``{"apiInOpener": True}``.
         """
         self.close_page()
@@ -235,8 +235,9 @@ class Scorm12Player:
         self.page.on("pageerror", lambda error: self._page_errors.append(str(error)))
         self.page.on("dialog", self._on_dialog)
         self._context.on("page", self._on_popup)
-        query = urllib.parse.urlencode({"launch": "/pkg/" + self.launch.lstrip("/")})
-        self.page.goto(f"{self.base_url}/player/{self.player_page}?{query}")
+        query = urllib.parse.urlencode({"launch": "/pkg/" + self.launch.lstrip("/"),
+                                        "standard": self.standard})
+        self.page.goto(f"{self.base_url}/player/scorm.html?{query}")
         self.page.wait_for_function("window.__scoLoaded === true")
         return self.page
 
@@ -384,9 +385,9 @@ class Scorm12Player:
 
 class Scorm2004Player(Scorm12Player):
     """The same, for SCORM 2004 4th Edition packages: scorm-again's Scorm2004API as
-    ``window.API_1484_11`` (``player/scorm2004.html``)."""
+    ``window.API_1484_11`` (``player/scorm.html?standard=2004``)."""
 
-    player_page = "scorm2004.html"
+    standard = "2004"
 
     def resume_preload(self) -> dict:
         """What a 2004 LMS hands the next launch: entry 'resume' after exit 'suspend'."""

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from builder import runtime
+from builder import __version__, runtime
 from builder import theme as looks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
@@ -128,12 +128,24 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
 
 
-#: the runtime's scripts, in load order, for each target
-RUNTIME = ("static/cp-questions.js", "static/cp-lms.js", "static/cp-xapi.js",
-           "static/coursepack.js")
-SCORM_SCRIPTS = ("static/cp-questions.js", "static/cp-lms.js", "static/coursepack.js")
-SCRIPTS = {"scorm12": SCORM_SCRIPTS, "scorm2004": SCORM_SCRIPTS, "web": SCORM_SCRIPTS,
-           "xapi": RUNTIME, "cmi5": RUNTIME}
+#: each standard's adapter scripts (cp-lms.js has the registry and the standalone mode)
+ADAPTERS = {"scorm12": ("static/cp-scorm.js", "static/cp-scorm12.js"),
+            "scorm2004": ("static/cp-scorm.js", "static/cp-scorm2004.js"),
+            "xapi": ("static/cp-xapi.js",),
+            "cmi5": ("static/cp-xapi.js", "static/cp-cmi5.js"),
+            "web": ()}
+#: optional parts of the runtime, shipped only to courses that use them
+FEATURES = {"scenario": "static/cp-scenario.js"}
+#: every file of the runtime: a package carries only the ones its ``scripts`` lists
+RUNTIME = frozenset(["static/cp-questions.js", "static/cp-lms.js", "static/coursepack.js",
+                     *FEATURES.values(), *(s for a in ADAPTERS.values() for s in a)])
+
+
+def scripts(course: Course, target: str) -> tuple[str, ...]:
+    """The runtime's scripts for ``course`` built for ``target``, in load order."""
+    features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
+    return ("static/cp-questions.js", "static/cp-lms.js", *ADAPTERS[target], *features,
+            "static/coursepack.js")
 
 
 def page_dom_id(location: str) -> str:
@@ -178,7 +190,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         units.append(entry)
     return {
         "units": units,
-        "scripts": SCRIPTS[target],
+        "scripts": scripts(course, target),
         "data": runtime.course_data(course, target),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
@@ -205,6 +217,40 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     return out
 
 
+def without_comments(text: str, name: str) -> str:
+    """The default theme's script or style sheet as packages carry it: whole-line comments
+    left out (about a tenth of the bytes), every line of code kept as written.
+
+    Only lines that are nothing but a comment go: a ``//`` line, or a ``/* ... */`` block
+    that starts a line (a line where code follows the block keeps the code). Comments after
+    code stay. The first line says where the commented source is. Course overrides are
+    shipped as they are: this is safe for coursepack's own files, which have no template
+    literals (a backtick string could hold a line that looks like a comment).
+    """
+    out = [f"/* coursepack {__version__}: the commented source is templates/{name} */\n"]
+    in_block = False
+    for line in text.splitlines(keepends=True):
+        code = line.strip()
+        if in_block:
+            if "*/" in code:
+                in_block = False
+                rest = code.split("*/", 1)[1].strip()
+                if rest:
+                    out.append(line[:len(line) - len(line.lstrip())] + rest + "\n")
+            continue
+        if code.startswith("//"):
+            continue
+        if code.startswith("/*"):
+            end = code.find("*/", 2)
+            if end < 0:
+                in_block = True
+            elif code[end + 2:].strip():
+                out.append(line)
+            continue
+        out.append(line)
+    return "".join(out)
+
+
 def render_site(course: Course, target: str, dirs: list[Path] | None = None,
                 env: jinja2.Environment | None = None) -> dict[str, bytes]:
     """The course as web files: ``index.html``, theme ``static/`` files and media."""
@@ -223,10 +269,15 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
         raise BuildAborted([Problem(file, line, "", f"template error: {exc.message}",
                                     "check the names used in your template overrides")]) from None
     files = {"index.html": html.encode("utf-8")}
+    shipped = scripts(course, target)
+    theme = theme_dir()
     for name, path in static_files(dirs).items():
-        if name in RUNTIME and name not in SCRIPTS[target]:
-            continue  # another standard's adapter
-        files[name] = path.read_bytes()
+        if name in RUNTIME and name not in shipped:
+            continue  # another standard's adapter, or a feature the course does not use
+        if path.suffix in (".js", ".css") and path.is_relative_to(theme):
+            files[name] = without_comments(path.read_text("utf-8"), name).encode("utf-8")
+        else:
+            files[name] = path.read_bytes()
     for text in course.texts:
         for asset in text.assets:
             files[asset.package_path] = asset.project_path.read_bytes()

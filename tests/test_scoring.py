@@ -11,7 +11,9 @@ from builder.build import check
 from builder.runtime import answer_length, pattern12, worst_case_suspend
 from tests.conftest import FIXTURES
 
-SCRIPT = Path(__file__).parent.parent / "templates/static/cp-questions.js"
+STATIC = Path(__file__).parent.parent / "templates/static"
+#: the question types, and the SCORM 1.2 adapter with what it needs (it formats student_response)
+SCRIPTS = ["cp-questions.js", "cp-lms.js", "cp-scorm.js", "cp-scorm12.js"]
 
 CHOICE = {"type": "choice", "n": 3, "correct": [1]}
 MULTIPLE = {"type": "multiple", "n": 4, "correct": [0, 2]}
@@ -66,7 +68,8 @@ def page(browser):
     context = browser.new_context()
     page = context.new_page()
     page.set_content("<!doctype html><title>scoring</title><body></body>")
-    page.add_script_tag(content=SCRIPT.read_text())
+    for name in SCRIPTS:
+        page.add_script_tag(content=(STATIC / name).read_text())
     yield page
     context.close()
 
@@ -75,7 +78,7 @@ def page(browser):
 @pytest.mark.parametrize(("question", "answer", "correct", "response"), CASES)
 def test_javascript_scoring(page, question, answer, correct, response):
     got = page.evaluate("([q, a]) => [CoursepackQuestions.isCorrect(q, a), "
-                        "CoursepackQuestions.response12(q, a)]", [question, answer])
+                        "CoursepackLMS.response12(q, a)]", [question, answer])
     assert got == [correct, response]
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from builder import __version__
 from builder.build import build
 from builder.model import TARGETS
 from builder.validator.inspect import inspect_package
 from builder.xsd import validate_cmi5, validate_scorm2004
+from tests.conftest import REPO
+from tests.test_loaders import BRANCHING
 
 NS = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
       "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
@@ -90,11 +96,55 @@ def test_no_credentials_in_xapi_packages(minimal):
         assert b"password" not in blob and b"authorization: basic" not in blob
 
 
+def scripts_in(package: Path) -> list[str]:
+    """The runtime files a package carries, in the order index.html loads them."""
+    html = read(package, "index.html").decode()
+    return re.findall(r'<script src="(static/[^"]+)"></script>', html)
+
+
 def test_packages_carry_only_their_runtime(minimal):
-    names = {t: set(zipfile.ZipFile(built(minimal, t)).namelist()) for t in TARGETS}
-    assert "static/cp-xapi.js" in names["xapi"] and "static/cp-xapi.js" in names["cmi5"]
-    for t in ("scorm12", "scorm2004", "web"):
-        assert "static/cp-xapi.js" not in names[t]
+    common = ["static/cp-questions.js", "static/cp-lms.js"]
+    adapters = {"scorm12": ["static/cp-scorm.js", "static/cp-scorm12.js"],
+                "scorm2004": ["static/cp-scorm.js", "static/cp-scorm2004.js"],
+                "xapi": ["static/cp-xapi.js"],
+                "cmi5": ["static/cp-xapi.js", "static/cp-cmi5.js"], "web": []}
+    for target in TARGETS:
+        package = built(minimal, target)
+        expected = [*common, *adapters[target], "static/coursepack.js"]
+        assert scripts_in(package) == expected, target
+        with zipfile.ZipFile(package) as zf:  # and no other script: one standard's code
+            assert sorted(n for n in zf.namelist() if n.endswith(".js")) == sorted(expected)
+
+
+def test_scenario_code_ships_only_with_a_scenario(minimal, tmp_path):
+    assert "static/cp-scenario.js" not in scripts_in(built(minimal, "scorm12"))
+    (minimal / "scenarios/quiz.yaml").write_text(
+        BRANCHING.replace("start: one", "objectives: [obj-one, obj-two]\nstart: one"))
+    assert "static/cp-scenario.js" in scripts_in(built(minimal, "scorm12", tmp_path / "out"))
+
+
+def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
+    """Packages leave out the runtime's whole-line comments and nothing else: every line
+    of code arrives in order, and the scripts still parse."""
+    with zipfile.ZipFile(built(minimal, "cmi5")) as zf:
+        shipped = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith((".js", ".css"))}
+    for name, text in shipped.items():
+        source = (REPO / "templates" / name).read_text().splitlines()
+        first, *lines = text.splitlines()
+        assert first == f"/* coursepack {__version__}: the commented source is templates/{name} */"
+        it = iter(source)
+        assert all(line in it for line in lines), f"{name}: a line was changed or reordered"
+        dropped = len(source) - len(lines)
+        assert dropped > 0 and not any(line.strip().startswith(("//", "/*")) for line in lines)
+    node = shutil.which("node")
+    if node:
+        for name, text in shipped.items():
+            if name.endswith(".js"):
+                script = minimal / "check.js"
+                script.write_text(text)
+                result = subprocess.run([node, "--check", str(script)], capture_output=True,
+                                        text=True)
+                assert result.returncode == 0, f"{name}: {result.stderr}"
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -229,7 +229,7 @@
     var ok = Q.isCorrect(q, answer);
     lms.interaction({
       id: q.iid, type: q.itype, objectives: q.objectives, pattern: q.pattern,
-      response: Q.response12(q, answer), result: ok === null ? "neutral" : ok ? "correct" : "wrong",
+      result: ok === null ? "neutral" : ok ? "correct" : "wrong",
       weighting: weighting, latency: (Date.now() - since) / 1000,
       q: q, answer: answer, parent: data.xapi ? data.xapi.units[unit].id : null
     });
@@ -675,94 +675,21 @@
     form._render = render;
   });
 
-  /* Branching scenarios: walk the graph one decision at a time. */
-  $$(".cp-scenario").forEach(function (box) {
-    var i = +box.dataset.assessment;
-    var def = data.assessments[i];
+  /* ---------------------------------------------------------------- features ---- */
 
-    function walk(path) {
-      var node = def.start, points = 0, last = null;
-      for (var k = 0; k < path.length; k++) {
-        var index = CHARS.indexOf(path.charAt(k));
-        var choice = def.nodes[node] && def.nodes[node].choices[index];
-        if (!choice) return null;
-        points += choice.score;
-        last = { node: node, index: index };
-        node = choice.next;
-      }
-      return { node: node, points: points, last: last };
-    }
-    function render(focus) {
-      var a = S.asmt[i];
-      var w = walk(a.path) || walk(a.path = "");
-      $$(".cp-node", box).forEach(function (el) { el.hidden = el.dataset.node !== w.node; });
-      var fb = $(".cp-last-feedback", box);
-      if (w.last) {
-        var tpl = $(".cp-node[data-node='" + w.last.node + "'] template[data-feedback='" + w.last.index + "']", box);
-        fb.innerHTML = tpl ? tpl.innerHTML : "";
-        fb.hidden = !fb.innerHTML.trim();
-      } else fb.hidden = true;
-      var nodeEl = $(".cp-node[data-node='" + w.node + "']", box);
-      $$("input", nodeEl).forEach(function (el) { el.checked = false; });
-      var said = fb.hidden ? "" : fb.textContent.replace(/\s+/g, " ").trim();
-      if (a.sub) {
-        showResult(box, i, false);
-        if (focus) { $(".cp-result", box).focus(); announce((said ? said + " " : "") + resultText(i)); }
-      } else {
-        $(".cp-result", box).hidden = true;
-        if (focus) { (fb.hidden ? nodeEl : fb).focus(); if (said) announce(said); }
-      }
-    }
-    $$(".cp-choose", box).forEach(function (button) {
-      button.addEventListener("click", function () {
-        var a = S.asmt[i];
-        var fs = button.closest("fieldset");
-        var answer = Q.read(fs, { type: "choice" });
-        if (!answer) { announce(t.answer_all); return; }
-        if (a.sub) return;
-        var node = walk(a.path).node;
-        var choices = def.nodes[node].choices;
-        var best = Math.max.apply(null, choices.map(function (c) { return c.score; }));
-        var chosen = choices[CHARS.indexOf(answer)];
-        if (!reviewing()) {
-          lms.interaction({
-            id: def.nodes[node].iid, type: "choice", objectives: def.objectives,
-            pattern: CHARS.charAt(choices.map(function (c) { return c.score; }).indexOf(best)),
-            response: answer, result: chosen.score === best ? "correct" : "wrong",
-            weighting: best, latency: (Date.now() - shownAt) / 1000, answer: answer,
-            q: { type: "choice", activity: def.nodes[node].activity,
-                 ids: choices.map(function (c) { return c.id; }),
-                 patterns: choices.filter(function (c) { return c.score === best; })
-                   .map(function (c) { return c.id; }),
-                 description: def.nodes[node].description },
-            parent: data.xapi ? data.xapi.units[def.unit].id : null
-          });
-        }
-        shownAt = Date.now();
-        a.path += answer;
-        var w = walk(a.path);
-        if (def.nodes[w.node].ending) {
-          a.n += 1;
-          a.sub = true;
-          a.score = def.maxPoints ? Math.round(100 * w.points / def.maxPoints) : 100;
-          reportObjectives();
-          assessed(i);
-        }
-        persist();
-        render(true);
-      });
-    });
-    $(".cp-retry", box).addEventListener("click", function () {
-      var a = S.asmt[i];
-      if (isPass(i, a.score) || attemptsLeft(i) === 0) return;
-      a.sub = false;
-      a.path = "";
-      persist();
-      render(true);
-    });
-    $$(".cp-node", box).forEach(function (el) { el.setAttribute("tabindex", "-1"); });
-    box._render = render;
-  });
+  /* Optional parts of the runtime (cp-scenario.js) register a function that gets the
+     course logic and wires up its own markup. A package carries only the parts its
+     course uses. */
+  var core = {
+    data: data, t: t, state: S, $: $, $$: $$,
+    announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed,
+    isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
+    reviewing: reviewing,
+    lms: function () { return lms; },
+    since: function () { return shownAt; },          /* when the current question showed */
+    restart: function () { shownAt = Date.now(); }
+  };
+  (window.CoursepackFeatures || []).forEach(function (feature) { feature(core); });
 
   /* ---------------------------------------------------------------- start ------- */
 
@@ -797,7 +724,7 @@
   }
 
   function start() {
-    lms = (window.CoursepackXAPI && window.CoursepackXAPI.connect(data)) || LMS.connect(data);
+    lms = LMS.connect(data);
     lms.onstatus = function (ok) { notice(ok ? "" : t.save_failed); };
     window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,
                           finish: finish, show: show, shown: shown,

@@ -106,19 +106,6 @@
     }
   }
 
-  /* cmi.interactions.n.student_response in the SCORM 1.2 format of the type. */
-  function response12(q, answer) {
-    switch (q.type) {
-      case "true-false": return answer === "0" ? "t" : answer === "1" ? "f" : "";
-      case "matching":
-        return answer.split("").map(function (c, i) { return c === "-" ? null : ch(i) + "." + c; })
-          .filter(Boolean).join(",");
-      case "fill-in": return answer.slice(0, 255);
-      case "numeric": return String(number(answer));
-      default: return answer.split("").join(",");
-    }
-  }
-
   /* The answer in the SCORM 2004 formats (also xAPI's result.response): component ids
      joined with [,], matching pairs as source[.]target. */
   function response2004(q, answer) {
@@ -182,7 +169,7 @@
 
   root.CoursepackQuestions = {
     CHARS: CHARS, read: read, restore: restore, setDisabled: setDisabled, isCorrect: isCorrect,
-    response12: response12, response2004: response2004, escape: escape, unescape: unescape, rng: rng, hash: hash,
+    number: number, response2004: response2004, escape: escape, unescape: unescape, rng: rng, hash: hash,
     permutation: permutation, arrange: arrange
   };
 })(window);

@@ -1,4 +1,5 @@
-/* coursepack xAPI adapters: Tin Can launch and cmi5. Same interface as cp-lms.js.
+/* coursepack xAPI adapter: the Tin Can launch (cp-cmi5.js builds cmi5 on it). Same
+ * interface as cp-lms.js.
  *
  * Statements get their ids when they are made and go into a persistent outbox
  * (localStorage), which is sent in batches and retried with backoff while the LRS is
@@ -10,11 +11,7 @@
   "use strict";
 
   var VERB = "http://adlnet.gov/expapi/verbs/";
-  var CMI5 = "https://w3id.org/xapi/cmi5/";
-  var CAT_CMI5 = { id: CMI5 + "context/categories/cmi5" };
-  var CAT_MOVEON = { id: CMI5 + "context/categories/moveon" };
-  var EXT_MASTERY = CMI5 + "context/extensions/masteryscore";
-  var EXT_PROGRESS = CMI5 + "result/extensions/progress";
+  var EXT_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress";
   var STATE_ID = "coursepack-state";
   var VERSION = "1.0.3";
 
@@ -51,27 +48,27 @@
     return out;
   }
 
-  function Xapi(data, launch, cmi5) {
+  /* ``objectId``: the activity the session's statements are about (cmi5: the AU). */
+  function Xapi(data, launch, objectId) {
     this.data = data;
     this.launch = launch;
-    this.cmi5 = cmi5;
-    this.name = cmi5 ? "cmi5" : "xapi";
     this.endpoint = launch.endpoint.replace(/\/?$/, "/");
     this.actor = normalizeActor(JSON.parse(launch.actor));
     this.registration = launch.registration || null;
-    this.courseId = cmi5 ? data.xapi.course.id : (launch.activity_id || data.xapi.course.id);
-    this.objectId = cmi5 ? launch.activityId : this.courseId;
+    this.courseId = objectId ? data.xapi.course.id : (launch.activity_id || data.xapi.course.id);
+    this.objectId = objectId || this.courseId;
     this.ok = true;
     this.failures = 0;
     this.sending = false;
     this.key = "coursepack-outbox:" + (this.registration || "") + ":" + this.objectId;
     this.started = Date.now();
-    this.template = {};
+    this.template = null;      /* cmi5's contextTemplate */
     this.memory = {};          /* what this registration has already been sent (state doc) */
     this.pendingFail = null;
     this.onstatus = function () {};
   }
 
+  Xapi.prototype.name = "xapi";
   Xapi.prototype.headers = function (json) {
     var h = { "X-Experience-API-Version": VERSION, Authorization: this.auth };
     if (json) h["Content-Type"] = "application/json";
@@ -85,24 +82,14 @@
     return this.endpoint + "activities/state?" + q;
   };
 
-  /* cmi5: the auth token comes once from the fetch URL; keep it for reloads. */
+  /* The launch's credentials (cmi5 fetches them). */
   Xapi.prototype.token = function () {
-    var self = this;
-    if (!this.cmi5) {
-      var auth = this.launch.auth || "";
-      this.auth = /^\w+ /.test(auth) ? auth : "Basic " + auth;
-      return Promise.resolve();
-    }
-    var key = "coursepack-token:" + this.launch.fetch;
-    var saved = null;
-    try { saved = root.sessionStorage.getItem(key); } catch (e) { saved = null; }
-    if (saved) { this.auth = "Basic " + saved; return Promise.resolve(); }
-    return fetch(this.launch.fetch, { method: "POST" }).then(function (r) { return r.json(); }).then(function (body) {
-      if (!body["auth-token"]) throw new Error("cmi5 fetch: " + (body["error-text"] || "no token"));
-      try { root.sessionStorage.setItem(key, body["auth-token"]); } catch (e) { /* private mode */ }
-      self.auth = "Basic " + body["auth-token"];
-    });
+    var auth = this.launch.auth || "";
+    this.auth = /^\w+ /.test(auth) ? auth : "Basic " + auth;
+    return Promise.resolve();
   };
+  /* What the LMS says about this launch (cmi5's LMS.LaunchData), or null. */
+  Xapi.prototype.launchData = function () { return Promise.resolve(null); };
 
   Xapi.prototype.getState = function (stateId, activityId) {
     return fetch(this.stateUrl(stateId, activityId), { headers: this.headers(false) }).then(function (r) {
@@ -116,14 +103,13 @@
     var self = this;
     return this.token().then(function () {
       return Promise.all([
-        self.cmi5 ? self.getState("LMS.LaunchData") : Promise.resolve(null),
+        self.launchData(),
         self.getState(STATE_ID, self.courseId).catch(function () { return null; })
       ]);
     }).then(function (docs) {
       var launchData = docs[0] || {};
       var saved = docs[1] || {};
-      self.template = launchData.contextTemplate || {};
-      self.launchData = launchData;
+      self.template = launchData.contextTemplate || null;
       self.memory = saved.sent || {};
       self.saved = saved;
       var mode = (launchData.launchMode || "Normal").toLowerCase();
@@ -143,20 +129,14 @@
   /* Make a statement and put it in the outbox. `o.cmi5` marks a cmi5-defined statement. */
   Xapi.prototype.statement = function (verb, object, o) {
     o = o || {};
-    var context = this.cmi5 ? copy(this.template) : {};
+    var context = this.template ? copy(this.template) : {};
     if (this.registration) context.registration = this.registration;
     var ca = context.contextActivities = context.contextActivities || {};
     function add(kind, item) { ca[kind] = (ca[kind] || []).concat([item]); }
     if (o.parent) add("parent", { id: o.parent });
-    if (object !== this.courseId || this.cmi5) add("grouping", { id: this.courseId });
-    if (this.cmi5 && o.cmi5) {
-      add("category", CAT_CMI5);
-      if (o.moveon) add("category", CAT_MOVEON);
-    }
-    if (o.mastery !== undefined) {
-      context.extensions = context.extensions || {};
-      context.extensions[EXT_MASTERY] = o.mastery;
-    }
+    /* the course groups every statement about something else (cmi5: every statement) */
+    if (object !== this.courseId || this.name === "cmi5") add("grouping", { id: this.courseId });
+    this.extend(context, o, add);
     var s = {
       id: uuid(), timestamp: new Date().toISOString(), actor: this.actor,
       verb: { id: (verb.indexOf(":") > 0 ? verb : VERB + verb), display: { "en-US": verb.split("/").pop() } },
@@ -171,6 +151,8 @@
     this.store(box);
     return s;
   };
+  /* More context for a statement (cmi5's categories and extensions). */
+  Xapi.prototype.extend = function () {};
   Xapi.prototype.outbox = function () {
     try { return JSON.parse(root.localStorage.getItem(this.key) || "[]"); } catch (e) { return this.memoryBox || []; }
   };
@@ -320,14 +302,10 @@
   };
 
   /* The adapter for an xAPI launch, or null when the page was not launched that way. */
-  function connect(data) {
+  root.CoursepackLMS.connectors.push(function (data) {
     var p = params();
-    if (data.target === "cmi5" && p.endpoint && p.fetch && p.actor && p.activityId && p.registration) {
-      return new Xapi(data, p, true);
-    }
-    if (data.target === "xapi" && p.endpoint && p.actor) return new Xapi(data, p, false);
-    return null;
-  }
+    return data.target === "xapi" && p.endpoint && p.actor ? new Xapi(data, p) : null;
+  });
 
-  root.CoursepackXAPI = { connect: connect, Xapi: Xapi, normalizeActor: normalizeActor, uuid: uuid };
+  root.CoursepackXAPI = { Xapi: Xapi, params: params, normalizeActor: normalizeActor, uuid: uuid };
 })(window);

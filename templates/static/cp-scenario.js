@@ -1,0 +1,101 @@
+/* coursepack branching scenarios: walk the graph one decision at a time. A feature of
+ * the runtime (coursepack.js gives it the course logic); packages carry it only when
+ * the course has a scenario.
+ */
+(window.CoursepackFeatures = window.CoursepackFeatures || []).push(function (core) {
+  "use strict";
+
+  var Q = window.CoursepackQuestions;
+  var data = core.data, S = core.state, t = core.t, $ = core.$, $$ = core.$$, CHARS = Q.CHARS;
+  var announce = core.announce, persist = core.persist, showResult = core.showResult,
+      resultText = core.resultText, isPass = core.isPass, attemptsLeft = core.attemptsLeft,
+      reportObjectives = core.reportObjectives, assessed = core.assessed, reviewing = core.reviewing;
+
+  $$(".cp-scenario").forEach(function (box) {
+    var i = +box.dataset.assessment;
+    var def = data.assessments[i];
+
+    function walk(path) {
+      var node = def.start, points = 0, last = null;
+      for (var k = 0; k < path.length; k++) {
+        var index = CHARS.indexOf(path.charAt(k));
+        var choice = def.nodes[node] && def.nodes[node].choices[index];
+        if (!choice) return null;
+        points += choice.score;
+        last = { node: node, index: index };
+        node = choice.next;
+      }
+      return { node: node, points: points, last: last };
+    }
+    function render(focus) {
+      var a = S.asmt[i];
+      var w = walk(a.path) || walk(a.path = "");
+      $$(".cp-node", box).forEach(function (el) { el.hidden = el.dataset.node !== w.node; });
+      var fb = $(".cp-last-feedback", box);
+      if (w.last) {
+        var tpl = $(".cp-node[data-node='" + w.last.node + "'] template[data-feedback='" + w.last.index + "']", box);
+        fb.innerHTML = tpl ? tpl.innerHTML : "";
+        fb.hidden = !fb.innerHTML.trim();
+      } else fb.hidden = true;
+      var nodeEl = $(".cp-node[data-node='" + w.node + "']", box);
+      $$("input", nodeEl).forEach(function (el) { el.checked = false; });
+      var said = fb.hidden ? "" : fb.textContent.replace(/\s+/g, " ").trim();
+      if (a.sub) {
+        showResult(box, i, false);
+        if (focus) { $(".cp-result", box).focus(); announce((said ? said + " " : "") + resultText(i)); }
+      } else {
+        $(".cp-result", box).hidden = true;
+        if (focus) { (fb.hidden ? nodeEl : fb).focus(); if (said) announce(said); }
+      }
+    }
+    $$(".cp-choose", box).forEach(function (button) {
+      button.addEventListener("click", function () {
+        var a = S.asmt[i];
+        var fs = button.closest("fieldset");
+        var answer = Q.read(fs, { type: "choice" });
+        if (!answer) { announce(t.answer_all); return; }
+        if (a.sub) return;
+        var node = walk(a.path).node;
+        var choices = def.nodes[node].choices;
+        var best = Math.max.apply(null, choices.map(function (c) { return c.score; }));
+        var chosen = choices[CHARS.indexOf(answer)];
+        if (!reviewing()) {
+          core.lms().interaction({
+            id: def.nodes[node].iid, type: "choice", objectives: def.objectives,
+            pattern: CHARS.charAt(choices.map(function (c) { return c.score; }).indexOf(best)),
+            response: answer, result: chosen.score === best ? "correct" : "wrong",
+            weighting: best, latency: (Date.now() - core.since()) / 1000, answer: answer,
+            q: { type: "choice", activity: def.nodes[node].activity,
+                 ids: choices.map(function (c) { return c.id; }),
+                 patterns: choices.filter(function (c) { return c.score === best; })
+                   .map(function (c) { return c.id; }),
+                 description: def.nodes[node].description },
+            parent: data.xapi ? data.xapi.units[def.unit].id : null
+          });
+        }
+        core.restart();
+        a.path += answer;
+        var w = walk(a.path);
+        if (def.nodes[w.node].ending) {
+          a.n += 1;
+          a.sub = true;
+          a.score = def.maxPoints ? Math.round(100 * w.points / def.maxPoints) : 100;
+          reportObjectives();
+          assessed(i);
+        }
+        persist();
+        render(true);
+      });
+    });
+    $(".cp-retry", box).addEventListener("click", function () {
+      var a = S.asmt[i];
+      if (isPass(i, a.score) || attemptsLeft(i) === 0) return;
+      a.sub = false;
+      a.path = "";
+      persist();
+      render(true);
+    });
+    $$(".cp-node", box).forEach(function (el) { el.setAttribute("tabindex", "-1"); });
+    box._render = render;
+  });
+});

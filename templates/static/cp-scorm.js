@@ -1,0 +1,128 @@
+/* coursepack SCORM adapters, the part SCORM 1.2 and 2004 share (cp-scorm12.js and
+ * cp-scorm2004.js build on it): finding the API, calling it, and re-sending what the LMS
+ * refused. The adapter interface is described in cp-lms.js.
+ */
+(function (root) {
+  "use strict";
+
+  /* Find an LMS API object by name: up the parent chain, then the opener's chain, then
+     top.opener's. Every cross-window access may throw (cross-origin frames): skip it. */
+  function findAPI(win, name, probe) {
+    function climb(w) {
+      for (var hops = 0; w && hops < 500; hops++) {
+        try { if (w[name] && typeof w[name][probe] !== "undefined") return w[name]; } catch (e) { /* cross-origin */ }
+        var parent = null;
+        try { parent = w.parent; } catch (e) { parent = null; }
+        if (!parent || parent === w) break;
+        w = parent;
+      }
+      return null;
+    }
+    var api = climb(win);
+    try { if (!api && win.opener) api = climb(win.opener); } catch (e) { /* cross-origin */ }
+    try { if (!api && win.top && win.top.opener) api = climb(win.top.opener); } catch (e) { /* cross-origin */ }
+    return api;
+  }
+
+  /* What SCORM 1.2 and 2004 share: calling the API, caching what the LMS already has. */
+  function Scorm(api, fn) {
+    this.api = api;
+    this.fn = fn;
+    this.sent = {};
+    this.failed = {};       /* element -> value the LMS refused, until it takes one */
+    this.tried = {};        /* elements set since the last commit */
+    this.ok = true;
+    this.objectiveIndex = {};
+  }
+  Scorm.prototype.call = function (name, a, b) {
+    var result;
+    try { result = b === undefined ? this.api[this.fn[name]](a) : this.api[this.fn[name]](a, b); } catch (e) { result = false; }
+    return String(result) === "true";
+  };
+  Scorm.prototype.get = function (element) {
+    try { return String(this.api[this.fn.get](element) || ""); } catch (e) { return ""; }
+  };
+  Scorm.prototype.lastError = function () {
+    try { return String(this.api[this.fn.error]()); } catch (e) { return "101"; }
+  };
+  /* A value the course will write back (bookmark, state, status): null when the LMS
+     answers with an error, so that what it holds is never overwritten by a blank start.
+     ``absent`` lists the error codes that only mean "no value yet". */
+  Scorm.prototype.read = function (element, absent) {
+    var value;
+    try { value = this.api[this.fn.get](element); } catch (e) { return null; }
+    var error = this.lastError();
+    if (!(parseInt(error, 10) > 0)) return value === null || value === undefined ? "" : String(value);
+    return absent && absent.indexOf(error) >= 0 ? "" : null;
+  };
+  /* A count element the LMS supports: its value, or -1 when it answers with an error. */
+  Scorm.prototype.count = function (element) {
+    var value = this.get(element);
+    return this.lastError() === "0" && /^\d+$/.test(value) ? +value : -1;
+  };
+  /* Set a value unless the LMS already has it; failures are retried by the next save. */
+  Scorm.prototype.set = function (element, value) {
+    value = String(value);
+    if (this.sent[element] === value) {
+      delete this.failed[element];   /* back to what the LMS has: nothing to retry */
+      return true;
+    }
+    this.tried[element] = true;
+    var ok = this.call("set", element, value);
+    if (ok) {
+      this.sent[element] = value;
+      delete this.failed[element];
+    } else {
+      this.ok = false;
+      this.failed[element] = value;
+    }
+    return ok;
+  };
+  /* The last call of a session: true when the LMS finished and holds every value set. */
+  Scorm.prototype.end = function () {
+    var ok = this.call("finish", "");
+    for (var element in this.failed) if (Object.prototype.hasOwnProperty.call(this.failed, element)) return false;
+    return ok;
+  };
+  /* Write-once records (interactions): append at the index _count gives. */
+  Scorm.prototype.append = function (base, fields) {
+    var n = this.count(base + "._count");
+    if (n < 0) return;
+    var self = this;
+    fields.forEach(function (f) {
+      if (f[1] !== null && !self.call("set", base + "." + n + "." + f[0], String(f[1]))) self.ok = false;
+    });
+  };
+  /* Commit, after setting again what the LMS refused before and no save has set since
+     (an objective, the first status): then one commit stores everything. */
+  Scorm.prototype.commit = function () {
+    for (var element in this.failed) {
+      if (Object.prototype.hasOwnProperty.call(this.failed, element) && !this.tried[element]) {
+        this.set(element, this.failed[element]);
+      }
+    }
+    this.tried = {};
+    if (!this.call("commit", "")) this.ok = false;
+    return this.ok;
+  };
+  Scorm.prototype.supports = function () {
+    this.interactions = this.count("cmi.interactions._count") >= 0;
+    var objectives = this.count("cmi.objectives._count");
+    this.objectives = objectives >= 0;
+    for (var n = 0; n < objectives; n++) this.objectiveIndex[this.get("cmi.objectives." + n + ".id")] = n;
+  };
+  /* The objective's index, adding it (id first) when the LMS does not have it yet. */
+  Scorm.prototype.objectiveAt = function (id) {
+    if (!this.objectives) return -1;
+    var n = this.objectiveIndex[id];
+    if (n === undefined) {
+      n = this.count("cmi.objectives._count");
+      if (n < 0) return -1;
+      this.objectiveIndex[id] = n;
+      this.set("cmi.objectives." + n + ".id", id);
+    }
+    return n;
+  };
+
+  root.CoursepackSCORM = { Scorm: Scorm, findAPI: findAPI };
+})(window);

@@ -8,6 +8,7 @@ and HTML fragment computed here), so templates only loop and print.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,46 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
+        bytecode_cache=_TemplateCache.open(),
     )
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates, kept between runs as Python keeps ``__pycache__``: compiling
+    the theme takes longer than rendering a small course.
+
+    A template is recompiled whenever its text changes (Jinja compares a checksum of the
+    source), so the cache never changes what a build writes. It lives in
+    ``$COURSEPACK_CACHE``, else ``$XDG_CACHE_HOME/coursepack`` or ``~/.cache/coursepack``,
+    in a folder per coursepack and Jinja version; ``COURSEPACK_CACHE=off`` turns it off.
+    A cache that cannot be read or written is skipped: builds never fail because of it.
+    """
+
+    @classmethod
+    def open(cls) -> _TemplateCache | None:
+        setting = os.environ.get("COURSEPACK_CACHE", "")
+        if setting.lower() == "off":
+            return None
+        base = Path(setting) if setting else Path(
+            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
+        folder = base / f"templates-{__version__}-jinja{jinja2.__version__}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return cls(str(folder))
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unreadable or damaged (cut short: pickle errors)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def messages(dirs: list[Path], language: str) -> dict[str, str]:

@@ -13,6 +13,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory) -> Path:
+    """Compiled templates go to a folder of this test session, not the user's ~/.cache
+    (builds run in subprocesses inherit the setting)."""
+    import os
+
+    folder = tmp_path_factory.mktemp("template-cache")
+    os.environ["COURSEPACK_CACHE"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

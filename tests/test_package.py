@@ -167,6 +167,51 @@ def test_template_syntax_error_names_the_file(minimal):
     assert "templates/partials/about.html:2: template syntax error" in info.value.format_message()
 
 
+def test_compiled_templates_are_cached_and_change_nothing(minimal, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COURSEPACK_CACHE", str(cache))
+    first = built(minimal, tmp_path / "a").read_bytes()       # compiles, fills the cache
+    assert len(list(cache.rglob("*.cache"))) >= 5
+    second = built(minimal, tmp_path / "b").read_bytes()      # from the cache
+    monkeypatch.setenv("COURSEPACK_CACHE", "off")
+    third = built(minimal, tmp_path / "c").read_bytes()       # no cache at all
+    assert first == second == third
+
+
+def test_an_edited_template_is_compiled_again(minimal, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSEPACK_CACHE", str(tmp_path / "cache"))
+    about = minimal / "templates/partials/about.html"
+    about.parent.mkdir(parents=True)
+    for text in ("<p>First version</p>", "<p>Second version</p>"):
+        about.write_text(text)
+        with zipfile.ZipFile(built(minimal, tmp_path / text[3:9])) as zf:
+            assert text in zf.read("index.html").decode()
+
+
+def test_template_errors_name_the_line_when_compiled_code_is_cached(minimal, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.setenv("COURSEPACK_CACHE", str(tmp_path / "cache"))
+    (minimal / "templates/partials").mkdir(parents=True)
+    (minimal / "templates/partials/about.html").write_text("<p>\n{{ view.descripton_html }}")
+    for _ in range(2):  # compiled, then loaded from the cache
+        with pytest.raises(BuildAborted) as info:
+            build(minimal)
+        assert "templates/partials/about.html:2: template error" in info.value.format_message()
+
+
+def test_a_cache_that_cannot_be_used_is_skipped(minimal, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COURSEPACK_CACHE", str(blocker / "cache"))
+    good = built(minimal, tmp_path / "a").read_bytes()
+    cache = tmp_path / "cache"                 # a damaged cache: every file cut short
+    monkeypatch.setenv("COURSEPACK_CACHE", str(cache))
+    built(minimal, tmp_path / "b")
+    for path in cache.rglob("*.cache"):
+        path.write_bytes(path.read_bytes()[:40])
+    assert built(minimal, tmp_path / "c").read_bytes() == good
+
+
 def test_page_escapes_course_text(project):
     root = project()
     text = (root / "course.yaml").read_text().replace("title: A Minimal Course",

@@ -66,6 +66,8 @@ ADAPT = {"cold_s": 10.6, "warm_s": 7.2, "peak_mb": 494, "zip_mb": 2.5, "zip_no_v
 # Targets of the issue.
 SRO_WALL_S, SRO_RSS_MB = 0.5, 80
 ADAPT_SPEEDUP, ADAPT_ZIP_KB, ADAPT_CODE_KB, ADAPT_VISIBLE_MS = 50, 90, 60, 300
+#: the package Adapt's figures describe, so the one the Adapt targets judge
+ADAPT_TARGET = "scorm12"
 BIG_WALL_S, BIG_RSS_MB = 10.0, 500
 LINEAR_TOLERANCE = 1.5  # per-page cost of the 100->1,000 step vs the 10->100 step
 
@@ -490,23 +492,29 @@ def verdicts(results: list[Result], targets: list[str], probe: dict | None) -> l
             add(f"SRO course [{t}] builds", False, r.error[:80], "builds")
         r = by.get(("adapt", t))
         if r and r.wall_median_s:
+            # Adapt's figures are those of its SCORM 1.2 package: that is the like-for-like
+            # verdict. Other targets are held to the same goals and shown as findings (an
+            # xAPI or cmi5 package carries an LRS client that a SCORM package leaves to the
+            # LMS, and Adapt's figure has none).
+            kind = "target" if t == ADAPT_TARGET else "finding"
             speedup = ADAPT["cold_s"] / r.wall_median_s
             add(f"Adapt-sized [{t}] build speed", speedup >= ADAPT_SPEEDUP,
                 f"{r.wall_median_s:.3f} s median = {speedup:.0f}x faster than 10.6 s"
                 + (f" (first run, no compiled templates: {r.first_run_s:.3f} s = "
                    f"{ADAPT['cold_s'] / r.first_run_s:.0f}x)" if r.first_run_s else ""),
-                f">= {ADAPT_SPEEDUP}x (<= {ADAPT['cold_s'] / ADAPT_SPEEDUP * 1000:.0f} ms)")
+                f">= {ADAPT_SPEEDUP}x (<= {ADAPT['cold_s'] / ADAPT_SPEEDUP * 1000:.0f} ms)",
+                kind)
             kb = r.package["zip_bytes"] / 1024
             add(f"Adapt-sized [{t}] zip size", kb < ADAPT_ZIP_KB, f"{kb:.1f} KB",
-                f"< {ADAPT_ZIP_KB} KB (a tenth of 0.9 MB)")
+                f"< {ADAPT_ZIP_KB} KB (a tenth of 0.9 MB)", kind)
             kb = r.package["code_bytes"] / 1024
             add(f"Adapt-sized [{t}] JS+CSS raw", kb < ADAPT_CODE_KB,
                 f"{kb:.1f} KB ({r.package['code_gzip'] / 1024:.1f} KB gzip)",
-                f"< {ADAPT_CODE_KB} KB")
+                f"< {ADAPT_CODE_KB} KB", kind)
             if r.first_visible:
                 ms = r.first_visible["median_ms"]
                 add(f"Adapt-sized [{t}] first content visible", ms < ADAPT_VISIBLE_MS,
-                    f"{ms:.0f} ms median", f"< {ADAPT_VISIBLE_MS} ms")
+                    f"{ms:.0f} ms median", f"< {ADAPT_VISIBLE_MS} ms", kind)
             else:
                 add(f"Adapt-sized [{t}] first content visible", False, "not measured",
                     f"< {ADAPT_VISIBLE_MS} ms", kind="skipped")

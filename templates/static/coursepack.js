@@ -156,12 +156,6 @@
   var startedAt = Date.now();
   var finished = false;
   var reported = "";
-  /* A save the SCORM LMS refused is tried again after these delays (ms), the last one
-     repeating, until one succeeds; any save in between (a page turn, an answer) is a try
-     too. Every save carries the whole state, so one success makes up for all failures. */
-  var RETRY_DELAYS = [1000, 2000, 5000, 10000, 30000];
-  var retries = 0;
-  var retryTimer = null;
 
   function notice(text) {
     var box = $(".cp-notice");
@@ -183,17 +177,8 @@
                         judgement: reviewing() ? null : judgement() });
     if (status) reported = status;
     if (lms.name !== "standalone") notice(ok ? "" : t.save_failed);
-    if (/^scorm/.test(lms.name)) retryLater(ok);
     outcome();
     return ok;
-  }
-
-  function retryLater(ok) {
-    window.clearTimeout(retryTimer);
-    retryTimer = null;
-    if (ok) { retries = 0; return; }
-    var delay = RETRY_DELAYS[Math.min(retries++, RETRY_DELAYS.length - 1)];
-    retryTimer = window.setTimeout(function () { retryTimer = null; persist(); }, delay);
   }
 
   /* The tracked assessment's latest result, for adapters that report pass/fail. */
@@ -212,14 +197,12 @@
     if (finished || !lms || !info) return Promise.resolve(true);
     var saved = persist();
     finished = true;
-    window.clearTimeout(retryTimer);
     var done;
     try {
       done = lms.finish(evaluate().done ? "" : "suspend", (Date.now() - startedAt) / 1000);
     } catch (e) { done = false; }
     return Promise.resolve(done).then(function (ok) {
-      /* SCORM's finish persists what was set even when the last commit failed */
-      return ok !== false && (saved !== false || /^scorm/.test(lms.name));
+      return ok !== false && (saved !== false || !!lms.finishSaves);
     }, function () { return false; });
   }
 
@@ -711,9 +694,6 @@
     show(index, false);
     /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
     window.addEventListener("pagehide", function () { finish(); });
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden" && retryTimer !== null) persist();
-    });
     document.documentElement.setAttribute("data-cp-ready", lms.name);
   }
 
@@ -726,6 +706,7 @@
   function start() {
     lms = LMS.connect(data);
     lms.onstatus = function (ok) { notice(ok ? "" : t.save_failed); };
+    lms.resave = persist;      /* adapters that retry a refused save call it */
     window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,
                           finish: finish, show: show, shown: shown,
                           get lms() { return lms; } };
@@ -736,8 +717,8 @@
       try { started = lms.start(); } catch (e) { started = null; }
       Promise.resolve(started).then(function (result) {
         if (result) begin(result);
-        /* an LMS may not be ready at once: two more tries before going on without it */
-        else if (/^scorm/.test(lms.name) && ++tries < 3) window.setTimeout(attempt, 500);
+        /* an LMS may not be ready at once: the adapter says how often to try */
+        else if (++tries < (lms.tries || 1)) window.setTimeout(attempt, 500);
         else standalone(t.save_failed);
       }, function () { standalone(t.save_failed); });
     })();

@@ -24,8 +24,14 @@
     return api;
   }
 
+  /* A save the LMS refused is tried again after these delays (ms), the last one
+     repeating, until one succeeds; any save in between (a page turn, an answer) is a try
+     too. Every save carries the whole state, so one success makes up for all failures. */
+  var RETRY_DELAYS = [1000, 2000, 5000, 10000, 30000];
+
   /* What SCORM 1.2 and 2004 share: calling the API, caching what the LMS already has. */
   function Scorm(api, fn) {
+    var self = this;
     this.api = api;
     this.fn = fn;
     this.sent = {};
@@ -33,7 +39,16 @@
     this.tried = {};        /* elements set since the last commit */
     this.ok = true;
     this.objectiveIndex = {};
+    this.retries = 0;
+    this.timer = null;
+    /* leaving the tab with a save pending: try it now, the page may not come back */
+    root.document.addEventListener("visibilitychange", function () {
+      if (root.document.visibilityState === "hidden" && self.timer !== null && self.resave) self.resave();
+    });
   }
+  Scorm.prototype.tries = 3;           /* an LMS may not be ready at once: start() 3 times */
+  Scorm.prototype.finishSaves = true;  /* the finish persists what was set, even when the
+                                          last commit failed */
   Scorm.prototype.call = function (name, a, b) {
     var result;
     try { result = b === undefined ? this.api[this.fn[name]](a) : this.api[this.fn[name]](a, b); } catch (e) { result = false; }
@@ -80,6 +95,8 @@
   };
   /* The last call of a session: true when the LMS finished and holds every value set. */
   Scorm.prototype.end = function () {
+    this.finished = true;
+    root.clearTimeout(this.timer);
     var ok = this.call("finish", "");
     for (var element in this.failed) if (Object.prototype.hasOwnProperty.call(this.failed, element)) return false;
     return ok;
@@ -103,7 +120,17 @@
     }
     this.tried = {};
     if (!this.call("commit", "")) this.ok = false;
+    this.retryLater();
     return this.ok;
+  };
+  /* After a save: schedule the next try when it failed (the course's ``resave``). */
+  Scorm.prototype.retryLater = function () {
+    var self = this;
+    root.clearTimeout(this.timer);
+    this.timer = null;
+    if (this.ok || this.finished) { this.retries = 0; return; }
+    var delay = RETRY_DELAYS[Math.min(this.retries++, RETRY_DELAYS.length - 1)];
+    this.timer = root.setTimeout(function () { self.timer = null; if (self.resave) self.resave(); }, delay);
   };
   Scorm.prototype.supports = function () {
     this.interactions = this.count("cmi.interactions._count") >= 0;

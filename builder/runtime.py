@@ -236,9 +236,7 @@ def _question(q: Question, scope: str, course: Course, target: str) -> dict:
         out.update(ids=ids, targetIds=targets, patterns=pattern2004(q) or [],
                    description=plain_text(q.prompt_html)[:250])
     if target in XAPI_TARGETS:  # the activity with its interaction definition
-        from builder import xapi  # tincan is imported only for xAPI packages
-
-        out["activity"] = xapi.question_activity(course, scope, q)
+        out["activity"] = _xapi().question_activity(course, scope, q)
     return out
 
 
@@ -267,7 +265,7 @@ def course_data(course: Course, target: str) -> dict:
             item["maxPoints"] = longest_path(a)[1]
             item["nodes"] = {n.id: {"ending": n.ending, "iid": interaction_id(a.id, n.id),
                                     "description": plain_text(n.html)[:250],
-                                    **({"activity": _node_activity(course, a, n)}
+                                    **({"activity": _xapi().node_activity(course, a, n)}
                                        if xapi_course else {}),
                                     "choices": [{"id": c.id, "score": c.score, "next": c.next}
                                                 for c in n.choices]} for n in a.nodes}
@@ -293,20 +291,16 @@ def course_data(course: Course, target: str) -> dict:
         "objectives": [o.id for o in course.objectives],
         "assessments": assessments,
         "limits": {"suspend": SUSPEND_LIMITS.get(target), "worst": worst_case_suspend(course)},
-        **({"xapi": _course_activities(course)} if xapi_course else {}),
+        **({"xapi": _xapi().course_activities(course)} if xapi_course else {}),
     }
 
 
 XAPI_TARGETS = ("xapi", "cmi5")
 
 
-def _node_activity(course: Course, a: Assessment, node) -> dict:
+def _xapi():
+    """:mod:`builder.xapi`, imported on first use: it imports tincan (about 25 ms), which
+    only xAPI and cmi5 packages need, and it imports this module."""
     from builder import xapi
 
-    return xapi.node_activity(course, a, node)
-
-
-def _course_activities(course: Course) -> dict:
-    from builder import xapi
-
-    return xapi.course_activities(course)
+    return xapi

@@ -151,27 +151,45 @@ def child_env(work: Path, templates: str = "templates") -> dict[str, str]:
 ENV: dict[str, str] | None = None
 
 
-def run_build(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run one build in a new process; return wall time and the child's peak RSS.
+# A small launcher between this process and the build: it forks the build, waits for it
+# with wait4 and writes the build's wall time and rusage to the file named first.
+LAUNCHER = r"""
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as f:
+    json.dump({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+               "maxrss_kb": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status)}, f)
+"""
 
-    Peak memory: ``os.wait4(pid)`` returns the rusage of exactly that child, whose
-    ``ru_maxrss`` (KiB on Linux) is the kernel's high-water mark of its resident set,
-    interpreter and libraries included. ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` would be
-    the maximum over *all* children waited for so far, so a "delta" of it cannot see a
-    build smaller than an earlier one; polling /proc would miss short peaks. The build
-    runs the venv's python directly (no wrapper process), so the child is the build.
+
+def run_build(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run one build in a new process; return its wall time, CPU time and peak RSS.
+
+    Peak memory is the build process's ``ru_maxrss`` from ``wait4``: the kernel's
+    high-water mark of its resident set, interpreter and libraries included. A process
+    starts as a fork of its parent and Linux keeps the high-water mark across ``exec``, so a
+    build forked from this process (with Chromium's driver loaded, about 40 MB) could never
+    report less than this process's size. The build is therefore forked by a small
+    launcher (``LAUNCHER``, about 10 MB) that reports the figures; its own start-up is not
+    in the wall time. ``getrusage(RUSAGE_CHILDREN)`` would be a maximum over all children
+    so far, and polling /proc misses short peaks.
     """
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                env=env or ENV)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as report:
+        proc = subprocess.run([sys.executable, "-c", LAUNCHER, report.name, *cmd], cwd=cwd,
+                              stdout=out, stderr=subprocess.STDOUT, env=env or ENV,
+                              check=False)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode,
-               text)
+        try:
+            r = json.load(report)
+        except ValueError:  # the launcher itself failed
+            return Run(0.0, 0.0, 0.0, proc.returncode or 1, text)
+    return Run(r["wall"], r["cpu"], r["maxrss_kb"] / 1024, r["code"], text)
 
 
 def build_cmd(project: Path, target: str, out: Path) -> list[str]:

@@ -297,9 +297,10 @@ class Fields:
             bad = False
         else:
             bad = not isinstance(value, kinds)
+        if bad and str in kinds and isinstance(value, int | float) \
+                and not isinstance(value, bool):
+            value, bad = str(value), False  # `version: 1.0` is a float in YAML; take it as text
         if bad:
-            if str in kinds and isinstance(value, int | float) and not isinstance(value, bool):
-                return str(value)  # `version: 1.0` is a float in YAML; take it as text
             want = _wanted(kinds)
             self.error(name, f"'{name}' must be {want}, got {type_name(value)}",
                        "quote the value if it is text" if str in kinds else "")

@@ -165,6 +165,26 @@ def new(directory: Path, course_id: str | None) -> None:
 
 
 @cli.command()
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("schemas"), show_default=True,
+              help="Folder for the schema files; created when missing.")
+def schema(out: Path) -> None:
+    """Write the JSON Schemas of course.yaml, module front matter, questions, assessments,
+    glossary.yaml and references.yaml, for editors that complete and check YAML as you
+    type. See "Editor support" in docs/authoring.md.
+    """
+    from builder.schemas import write_schemas
+
+    try:
+        paths = write_schemas(out)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the schemas into '{out}': "
+                                   f"{exc.strerror}") from None
+    for path in paths:
+        click.echo(f"Wrote {_rel(path)}")
+
+
+@cli.command()
 @click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-p", "--port", default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")

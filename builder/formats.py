@@ -27,7 +27,7 @@ ID_HINT = "use lowercase letters, digits and hyphens, starting with a letter (e.
 REFERENCE_ID = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 VERSION = r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-IRI = r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$"
+IRI = r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$'
 WEB_ADDRESS = r"^https?://\S+$"
 COLOUR = r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"
 

@@ -441,14 +441,13 @@ class Loader:
                                          "between two '---' lines", "add:\n---\ntitle: "
                                          "Module title\n---"))
             return None
-        end = text.find("\n---\n", 3)
-        if end < 0 and text.endswith("\n---"):
-            end = len(text) - 4
-        if end < 0:
+        parts = split_module(text)
+        if parts is None:
             self.problems.append(Problem(rel, 1, "", "the front matter has no closing '---' "
                                          "line"))
             return None
-        meta, _ = parse_yaml(text[4:end + 1], rel, first_line=2)
+        front_matter, body, body_line = parts
+        meta, _ = parse_yaml(front_matter, rel, first_line=2)
         self.problems.extend(_)
         if meta is None and _:
             return None
@@ -466,8 +465,7 @@ class Loader:
                                          f"from the file name's '{uid}'", "the outline refers "
                                          "to modules by file name: rename the file or drop the "
                                          "id", level="error"))
-        body_line = text[: end + 5].count("\n") + 1
-        preamble, page_sources = split_pages(text[end + 5:], body_line)
+        preamble, page_sources = split_pages(body, body_line)
         if preamble.strip() and page_sources:
             self.problems.append(Problem(rel, body_line, "", "text before the first page "
                                          "heading", "start each page with a level-1 heading: "
@@ -722,6 +720,19 @@ class Loader:
                                   score, nxt, Source(rel, c.line)))
         return Node(nid or "node", self.markdown(text, rel, f.line_of("text") + 1, nid or "n"),
                     ending, tuple(choices), Source(rel, f.line))
+
+
+def split_module(text: str) -> tuple[str, str, int] | None:
+    """A module's front matter (the YAML between its first two '---' lines), its body and
+    the line where the body starts; None when the text does not start with both lines."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 3)
+    if end < 0 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end < 0:
+        return None
+    return text[4:end + 1], text[end + 5:], text[: end + 5].count("\n") + 1
 
 
 def load_course(root: Path) -> tuple[Course, list[Problem]]:

@@ -153,8 +153,9 @@ def validate_command(ctx: click.Context, package: Path, fmt: str, strict: bool) 
 @click.option("--id", "course_id", default=None,
               help="The course id (default: made from the folder name).")
 def new(directory: Path, course_id: str | None) -> None:
-    """Create a new course project in DIRECTORY: course.yaml, one module, one assessment
-    and a README. It builds and validates as it is, so you start from something that works.
+    """Create a new course project in DIRECTORY: course.yaml, one module, one assessment,
+    a README and schemas/ for editors. It builds and validates as it is, so you start from
+    something that works.
     """
     from builder.new import create
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from jsonschema import Draft7Validator
 
+from builder.build import build, check
 from builder.cli import cli
+from builder.errors import BuildAborted
 from builder.formats import DOCUMENTS
+from builder.loaders import Loader, split_module
+from builder.markdown import QuestionBlock
 from builder.schemas import dumps, schemas
+from builder.validator import inspect_package
+from builder.yamlfile import parse_yaml
+from tests.conftest import FIXTURES, REPO
 
 NAMES = ["course.schema.json", "module.schema.json", "question.schema.json",
          "assessment.schema.json", "glossary.schema.json", "references.schema.json"]
@@ -99,3 +111,143 @@ def test_help_lists_the_command(runner):
     assert "schema" in result.output
     result = runner.invoke(cli, ["schema", "--help"])
     assert "--out" in result.output and "Editor support" in result.output
+
+
+# -- the schemas this repository ships, and the files that point to them ------------------
+
+DOCS_SCHEMAS = REPO / "docs" / "schemas"
+MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
+REGENERATE = "regenerate them: coursepack schema --out docs/schemas"
+
+
+def test_committed_schemas_are_what_the_generator_makes():
+    made = {name: dumps(schema) for name, schema in schemas().items()}
+    committed = {p.name: p.read_text("utf-8") for p in sorted(DOCS_SCHEMAS.iterdir())}
+    assert sorted(committed) == sorted(made), f"docs/schemas holds other files; {REGENERATE}"
+    for name, text in made.items():
+        assert committed[name] == text, f"docs/schemas/{name} is out of date; {REGENERATE}"
+
+
+def modeline_target(path: Path) -> Path | None:
+    """The schema file a source file's first line points to, or None."""
+    m = MODELINE.match(path.read_text("utf-8"))
+    return (path.parent / m.group(1)).resolve() if m else None
+
+
+def test_the_repository_files_point_to_their_schemas():
+    expected = {"course.yaml": "course", "glossary.yaml": "glossary",
+                "references.yaml": "references"}
+    expected.update({p.relative_to(REPO).as_posix(): "assessment"
+                     for p in (REPO / "scenarios").glob("*.yaml")})
+    for rel, name in expected.items():
+        target = modeline_target(REPO / rel)
+        assert target == (DOCS_SCHEMAS / f"{name}.schema.json").resolve(), rel
+        assert target.is_file()
+
+
+def test_a_modeline_changes_no_line_number(project):
+    """The modeline is a YAML comment: the loader skips it and counts it as a line."""
+    root = project()
+    path = root / "course.yaml"
+    path.write_text("# yaml-language-server: $schema=schemas/course.schema.json\n"
+                    + path.read_text("utf-8").replace("language: en", "langauge: en"), "utf-8")
+    with pytest.raises(BuildAborted) as info:
+        check(root)
+    assert "course.yaml:5: [langauge] unknown key 'langauge'" in info.value.format_message()
+
+
+def test_new_project_has_the_schemas_its_files_point_to(runner, tmp_path):
+    dest = tmp_path / "Safety Basics"
+    result = runner.invoke(cli, ["new", str(dest)])
+    assert result.exit_code == 0, result.output
+    assert "schemas/course.schema.json" in result.output
+    for name, schema in schemas().items():
+        assert (dest / "schemas" / name).read_text("utf-8") == dumps(schema)
+    pointed = {p.relative_to(dest).as_posix(): modeline_target(p)
+               for p in sorted(dest.rglob("*.yaml"))}
+    assert pointed == {
+        "course.yaml": (dest / "schemas/course.schema.json").resolve(),
+        "scenarios/check.yaml": (dest / "schemas/assessment.schema.json").resolve(),
+    }
+    text = (dest / "course.yaml").read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=schemas/course.schema.json\n")
+    assert "\nid: safety-basics\n" in text
+    assert_sources_valid(dest)
+    built = build(dest)
+    assert built.warnings == []
+    for path in built.written:
+        if not path.name.endswith("-web.zip"):
+            assert inspect_package(path).problems == [], path.name
+
+
+# -- every valid source file is valid against its schema ----------------------------------
+
+VALIDATORS = {name: Draft7Validator(schema) for name, schema in schemas().items()}
+
+
+def sources(root: Path) -> Iterator[tuple[str, object, str]]:
+    """(schema file, data, where) for every YAML mapping or list of a course, read the way
+    the loader reads it: whole files, each module's front matter, each ```question block."""
+    for name, schema in (("course.yaml", "course"), ("glossary.yaml", "glossary"),
+                         ("references.yaml", "references")):
+        if (root / name).is_file():
+            yield f"{schema}.schema.json", load(root / name), name
+    for path in sorted((root / "scenarios").glob("*.y*ml")):
+        yield "assessment.schema.json", load(path), f"scenarios/{path.name}"
+    for path in sorted((root / "modules").glob("*.md")):
+        parts = split_module(path.read_text("utf-8"))
+        assert parts is not None, path
+        data, problems = parse_yaml(parts[0], path.name, first_line=2)
+        assert not problems, problems
+        yield "module.schema.json", data, f"modules/{path.name} (front matter)"
+    blocks: list[tuple[str, QuestionBlock]] = []
+
+    class Recorder(Loader):
+        def inline_question(self, block, rel):
+            blocks.append((rel, block))
+            return super().inline_question(block, rel)
+
+    Recorder(root).load()
+    for rel, block in blocks:
+        data, problems = parse_yaml(block.text, rel, first_line=block.line)
+        assert not problems, problems
+        yield "question.schema.json", data, f"{rel}:{block.line}"
+
+
+def load(path: Path):
+    data, problems = parse_yaml(path.read_text("utf-8"), path.name)
+    assert not problems, problems
+    return data
+
+
+def errors(schema: str, data) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in VALIDATORS[schema].iter_errors(data)]
+
+
+def assert_sources_valid(root: Path) -> dict[str, int]:
+    count: dict[str, int] = {}
+    for schema, data, where in sources(root):
+        assert errors(schema, data) == [], where
+        count[schema] = count.get(schema, 0) + 1
+    course, _ = check(root)  # and coursepack agrees: the course is fine
+    return count
+
+
+def synthetic(dest: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("synth", REPO / "benchmarks" / "synth.py")
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    return synth.make_course(dest, 4, 3, 12, kc_per_module=2)
+
+
+@pytest.mark.parametrize("name", ["repository", "minimal", "alltypes", "synthetic"])
+def test_every_valid_source_file_is_valid_against_its_schema(name, tmp_path):
+    root = {"repository": REPO, "minimal": FIXTURES / "minimal",
+            "alltypes": FIXTURES / "alltypes"}.get(name) or synthetic(tmp_path / "synth")
+    count = assert_sources_valid(root)
+    assert count["course.schema.json"] == 1
+    assert count["module.schema.json"] >= 1 and count["assessment.schema.json"] >= 1
+    if name in ("repository", "synthetic"):
+        assert count["question.schema.json"] >= 8  # the knowledge checks
+        assert count["glossary.schema.json"] == count["references.schema.json"] == 1

@@ -142,7 +142,9 @@ class Document:
     description: str
     root: Mapping
     is_list: bool = False  #: the file is a list of ``root`` mappings
-    files: tuple[str, ...] = ()  #: glob patterns of the files, relative to the course folder
+    #: glob patterns of the YAML files it is for, relative to the course folder; none for
+    #: YAML inside Markdown (front matter, question blocks), which editors do not map
+    files: tuple[str, ...] = ()
 
     @property
     def schema_file(self) -> str:
@@ -398,8 +400,7 @@ REFERENCE = Mapping("Reference", "A source that pages cite as [@id].", (
 DOCUMENTS = (
     Document("course", "coursepack course.yaml", COURSE.description, COURSE,
              files=("course.yaml",)),
-    Document("module", "coursepack module front matter", MODULE.description, MODULE,
-             files=("modules/*.md",)),
+    Document("module", "coursepack module front matter", MODULE.description, MODULE),
     Document("question", "coursepack knowledge check", KNOWLEDGE_CHECK.description,
              KNOWLEDGE_CHECK),
     Document("assessment", "coursepack assessment", ASSESSMENT.description, ASSESSMENT,

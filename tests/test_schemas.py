@@ -252,3 +252,59 @@ def test_every_valid_source_file_is_valid_against_its_schema(name, tmp_path):
         assert count["question.schema.json"] >= 8  # the knowledge checks
         assert count["glossary.schema.json"] == count["references.schema.json"] == 1
 
+
+# -- the authoring guide ----------------------------------------------------------------
+
+GUIDE = (REPO / "docs" / "authoring.md").read_text("utf-8")
+#: where each file's keys are documented: the guide's sections (knowledge checks have the
+#: keys of questions, which the assessments section shows)
+SECTIONS = {"course": ["course.yaml"], "module": ["modules/*.md"],
+            "question": ["modules/*.md", "scenarios/*.yaml: assessments"],
+            "assessment": ["scenarios/*.yaml: assessments"],
+            "glossary": ["glossary.yaml"], "references": ["references.yaml"]}
+
+
+def section(title: str) -> str:
+    m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", GUIDE, re.S | re.M)
+    assert m, title
+    return m.group(1)
+
+
+def examples(text: str) -> str:
+    """The contents of the fenced code blocks of ``text``."""
+    return "\n".join(m.group(2) for m in re.finditer(r"^(`{3,})[^\n`]*\n(.*?)^\1$", text,
+                                                     re.S | re.M))
+
+
+def keys_of(node) -> set[str]:
+    """Every key name a schema allows, at any depth."""
+    out: set[str] = set()
+    if isinstance(node, dict):
+        for name, value in node.get("properties", {}).items():
+            if value is not False:
+                out.add(name)
+        for value in node.values():
+            out |= keys_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            out |= keys_of(value)
+    return out
+
+
+@pytest.mark.parametrize("name", list(SECTIONS))
+def test_every_key_is_in_an_example_of_the_guide(name):
+    text = "\n".join(examples(section(title)) for title in SECTIONS[name])
+    missing = [key for key in sorted(keys_of(schemas()[f"{name}.schema.json"]))
+               if not re.search(rf"(^|[\s{{,]){re.escape(key)}:", text, re.M)]
+    assert missing == [], f"docs/authoring.md shows no example of {missing} ({name})"
+
+
+def test_the_guide_maps_each_schema_to_its_files():
+    block = re.search(r"```json\n(\{\n  \"yaml.schemas\".*?)```", GUIDE, re.S).group(1)
+    mapped = json.loads(block)["yaml.schemas"]
+    expected = {f"./schemas/{d.schema_file}": (list(d.files) if len(d.files) > 1
+                                               else d.files[0])
+                for d in DOCUMENTS if d.files}
+    assert mapped == expected
+    for doc in DOCUMENTS:
+        assert f"`{doc.schema_file}`" in GUIDE

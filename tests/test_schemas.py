@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from jsonschema import Draft7Validator
 
 from builder.build import build, check
@@ -308,3 +310,40 @@ def test_the_guide_maps_each_schema_to_its_files():
     assert mapped == expected
     for doc in DOCUMENTS:
         assert f"`{doc.schema_file}`" in GUIDE
+
+
+def yaml_examples(title: str) -> list:
+    """The YAML of the guide's examples in a section, parsed (a module example gives its
+    front matter and its question blocks)."""
+    out = []
+    for m in re.finditer(r"^(`{3,})(\w*)\n(.*?)^\1$", section(title), re.S | re.M):
+        lang, text = m.group(2), m.group(3)
+        if lang == "markdown":
+            parts = split_module(text)
+            if parts:
+                out.append(yaml.safe_load(parts[0]))
+            out += [yaml.safe_load(block) for block in
+                    re.findall(r"^```question\n(.*?)^```$", text, re.S | re.M)]
+        elif lang == "yaml":
+            out.append(yaml.safe_load(textwrap.dedent(text)))
+    return out
+
+
+def test_the_guide_examples_are_valid():
+    made = schemas()
+    quiz_question = made["assessment.schema.json"]["properties"]["questions"]["items"]
+    theme = made["course.schema.json"]["properties"]["theme"]
+    course, theme_example = yaml_examples("course.yaml")[:2]
+    checked = [(made["course.schema.json"], course), (theme, theme_example["theme"])]
+    front_matter, knowledge_check = yaml_examples("modules/*.md")
+    checked += [(made["module.schema.json"], front_matter),
+                (made["question.schema.json"], knowledge_check)]
+    quiz, more_questions, branching = yaml_examples("scenarios/*.yaml: assessments")
+    checked += [(made["assessment.schema.json"], quiz),
+                (made["assessment.schema.json"], branching)]
+    checked += [(quiz_question, q) for q in more_questions]
+    checked += [(made[f"{name}.schema.json"], yaml_examples(f"{name}.yaml")[0])
+                for name in ("references", "glossary")]
+    assert len(more_questions) == 8
+    for schema, example in checked:
+        assert list(Draft7Validator(schema).iter_errors(example)) == [], example

@@ -383,6 +383,7 @@ class Fields:
                 for i, item in enumerate(raw)]
 
     def done(self) -> None:
+        assert self.spec.variants is None or self.case is not None, self.spec.title
         known = [k.name for k in self.spec.allowed(self.case)]
         unread = [name for name in known if name not in self.read]
         assert not unread, f"{self.spec.title}: the loader never reads {unread}"

@@ -98,7 +98,7 @@ def _key(key: Key) -> dict:
 
 
 def _value(kind: type | tuple[type, ...], key: Key | None = None) -> dict:
-    """Type and constraints of a value of ``kind`` (``key`` adds the declared ones)."""
+    """Type and constraints of a value of ``kind``; ``key`` adds what it declares."""
     kinds = kind if isinstance(kind, tuple) else (kind,)
     out: dict[str, Any] = {}
     if float in kinds:
@@ -108,20 +108,20 @@ def _value(kind: type | tuple[type, ...], key: Key | None = None) -> dict:
         out["type"] = ["string", "number"]
     else:
         out["type"] = _JSON_TYPES[kinds[0]]
-    if key is None:
-        key = Key("", kind, "")
-    if key.enum:
+    if key is not None and key.enum:
         out["enum"] = list(key.enum)
-    if key.pattern:
+    if key is not None and key.pattern:
         out["pattern"] = key.pattern
         if "number" in out["type"] and not matches(key.pattern, "-1"):
             out["minimum"] = 0  # "-1" breaks the pattern
     if out["type"] in ("integer", "number"):  # the loader refuses what a browser cannot count
-        if key.above is not None:
-            out["exclusiveMinimum"] = key.above
+        minimum, maximum, above = (key.minimum, key.maximum, key.above) if key else (
+            None, None, None)
+        if above is not None:
+            out["exclusiveMinimum"] = above
         else:
-            out["minimum"] = key.minimum if key.minimum is not None else -MAX_NUMBER
-        out["maximum"] = key.maximum if key.maximum is not None else MAX_NUMBER
+            out["minimum"] = minimum if minimum is not None else -MAX_NUMBER
+        out["maximum"] = maximum if maximum is not None else MAX_NUMBER
     return out
 
 

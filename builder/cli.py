@@ -153,8 +153,9 @@ def validate_command(ctx: click.Context, package: Path, fmt: str, strict: bool) 
 @click.option("--id", "course_id", default=None,
               help="The course id (default: made from the folder name).")
 def new(directory: Path, course_id: str | None) -> None:
-    """Create a new course project in DIRECTORY: course.yaml, one module, one assessment
-    and a README. It builds and validates as it is, so you start from something that works.
+    """Create a new course project in DIRECTORY: course.yaml, one module, one assessment,
+    a README and schemas/ for editors. It builds and validates as it is, so you start from
+    something that works.
     """
     from builder.new import create
 
@@ -162,6 +163,26 @@ def new(directory: Path, course_id: str | None) -> None:
     for path in files:
         click.echo(f"Created {_rel(path)}")
     click.echo(f"Next: cd {directory} && coursepack preview")
+
+
+@cli.command()
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("schemas"), show_default=True,
+              help="Folder for the schema files; created when missing.")
+def schema(out: Path) -> None:
+    """Write the JSON Schemas of course.yaml, module front matter, questions, assessments,
+    glossary.yaml and references.yaml, for editors that complete and check YAML as you
+    type. See "Editor support" in docs/authoring.md.
+    """
+    from builder.schemas import write_schemas
+
+    try:
+        paths = write_schemas(out)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the schemas into '{out}': "
+                                   f"{exc.strerror}") from None
+    for path in paths:
+        click.echo(f"Wrote {_rel(path)}")
 
 
 @cli.command()

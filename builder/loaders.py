@@ -1,8 +1,10 @@
 """Read a course folder into the typed model (:mod:`builder.model`).
 
-This is the only module that sees raw YAML. Shape problems (wrong types, missing or
-unknown keys, YAML syntax) are collected with file and line; cross-file rules live in
-:mod:`builder.validate`.
+This module and :mod:`builder.assessments` (questions, quizzes, branching scenarios) are
+the only ones that see raw YAML. Each mapping is read through its declaration in
+:mod:`builder.formats`, which decides the keys, their types and allowed values; shape
+problems (wrong types, missing or unknown keys, YAML syntax) are collected with file and
+line. Rules across keys stay here, and rules across files live in :mod:`builder.validate`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from builder.assessments import AssessmentReader
 from builder.errors import BuildAborted, Problem, did_you_mean
+from builder.formats import (
+    COURSE,
+    GLOSSARY_ENTRY,
+    ID,
+    ID_HINT,
+    MODULE,
+    REFERENCE,
+    Mapping,
+    matches,
+)
 from builder.markdown import (
     IMAGE_SUFFIXES,
     MAX_IMAGE,
@@ -21,18 +34,14 @@ from builder.markdown import (
     split_pages,
 )
 from builder.model import (
-    COMPLETION_RULES,
-    QUESTION_TYPES,
     TARGETS,
     Assessment,
     Asset,
-    Choice,
     Colours,
     Course,
     GlossaryEntry,
     Html,
     Module,
-    Node,
     Objective,
     Page,
     Question,
@@ -42,17 +51,13 @@ from builder.model import (
     Tracking,
 )
 from builder.render import messages, template_dirs
-from builder.theme import FONT_RE, GENERIC_FONTS, HEX_RE, normalise
-from builder.yamlfile import ID_HINT, ID_RE, Fields, LDict, LList, parse_yaml
+from builder.theme import FONT_RE, GENERIC_FONTS, normalise
+from builder.yamlfile import Fields, LDict, LList, parse_yaml
 
 MAX_TEXT_FILE = 2 * 1024 * 1024  # bytes; a course text file larger than this is a mistake
-VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-REF_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
-class Loader:
+class Loader(AssessmentReader):
     """Loads one project. ``problems`` collects everything found along the way."""
 
     def __init__(self, root: Path):
@@ -161,36 +166,24 @@ class Loader:
         data = self.read_yaml(path)
         if data is None:
             raise BuildAborted(self.problems)
-        f = Fields(data, "course.yaml", "", self.problems)
+        f = Fields(data, COURSE, "course.yaml", "", self.problems)
         if not f.ok:
             raise BuildAborted(self.problems)
-        course_id = f.get_id("id")
-        title = f.get("title", str, required=True, default="")
-        version = f.get("version", str, required=True, default="0",
-                        check=lambda v: "" if VERSION_RE.match(v) else
-                        f"version '{v}' must be letters, digits, '.', '-', '+' or '_' "
-                        "(it becomes part of the package file name)")
-        language = f.get("language", str, default="en",
-                         check=lambda v: "" if LANG_RE.match(v) else
-                         f"'{v}' is not a language tag (examples: en, en-US, es)")
-        description = f.get("description", str, default="")
-        audience = f.get_list("audience", str)
+        course_id = f.get("id")
+        title = f.get("title", default="")
+        version = f.get("version", default="0")
+        language = f.get("language")
+        description = f.get("description")
+        audience = f.get_list("audience")
         objectives = self.objectives(f)
-        outline_ids = f.get_list("outline", str, required=True)
+        outline_ids = f.get_list("outline")
         outline_line = f.line_of("outline")
         raw_outline = f.data.get("outline")
         outline_lines = ([raw_outline.line_of(i) for i, v in enumerate(raw_outline)
                           if isinstance(v, str)] if isinstance(raw_outline, LList) else [])
         tracking = self.tracking(f)
-        targets = f.get_list("targets", str)
-        activity_id = f.get("activity_id", str, default=f"urn:coursepack:{course_id}",
-                            check=lambda v: "" if IRI_RE.match(v) else
-                            f"'{v}' is not an IRI (for example https://example.org/courses/sro "
-                            "or urn:example:sro)")
-        for i, t in enumerate(targets):
-            if t not in TARGETS:
-                f.error("targets", f"unknown target '{t}' (targets[{i}])",
-                        did_you_mean(t, TARGETS) or "available: " + ", ".join(TARGETS))
+        targets = f.get_list("targets")
+        activity_id = f.get("activity_id", default=f"urn:coursepack:{course_id}")
         theme = self.theme(f)
         f.done()
 
@@ -222,7 +215,7 @@ class Loader:
             description_html=description_html, audience=tuple(audience),
             objectives=tuple(objectives), outline=tuple(units), tracking=tracking,
             references=tuple(references), glossary=tuple(glossary), root=self.root,
-            targets=tuple(dict.fromkeys(t for t in targets if t in TARGETS)) or TARGETS,
+            targets=tuple(dict.fromkeys(targets)) or TARGETS,
             theme=theme,
             activity_id=activity_id.rstrip("/"),
             texts=tuple(self.texts),
@@ -230,50 +223,39 @@ class Loader:
 
     def objectives(self, f: Fields) -> list[Objective]:
         out = []
-        raw = f.get("objectives", list, default=[])
-        for i, item in enumerate(raw):
-            o = Fields(item, "course.yaml", f"objectives[{i}]", self.problems,
-                       raw.line_of(i) if isinstance(raw, LList) else 0)
-            oid = o.get_id("id")
-            text = o.get("text", str, required=True, default="")
+        for o in f.each("objectives"):
+            oid = o.get("id")
+            text = o.get("text", default="")
             o.done()
             if oid:
                 out.append(Objective(oid, text, Source("course.yaml", o.line)))
         return out
 
     def tracking(self, f: Fields) -> Tracking:
-        raw = f.get("tracking", dict, default=None)
-        line = f.line_of("tracking")
-        if raw is None:
-            return Tracking("viewed", None, None, Source("course.yaml", line))
-        t = Fields(raw, "course.yaml", "tracking", self.problems)
-        completion = t.get("completion", str, default="viewed",
-                           check=lambda v: "" if v in COMPLETION_RULES else
-                           f"completion must be one of {', '.join(COMPLETION_RULES)}, not '{v}'")
-        mastery = t.get("mastery_score", (int, float), default=None,
-                        check=lambda v: "" if 0 <= v <= 100 else
-                        f"mastery_score is a percentage from 0 to 100, not {v}")
-        assessment = t.get_id("assessment", required=False)
+        t = f.fields("tracking")
+        if t is None:
+            return Tracking("viewed", None, None, Source("course.yaml", f.line_of("tracking")))
+        completion = t.get("completion")
+        mastery = t.get("mastery_score")
+        assessment = t.get("assessment")
         t.done()
         return Tracking(completion, None if mastery is None else round(mastery),
                         assessment, Source("course.yaml", t.line))
 
     # -- theme -------------------------------------------------------------------------
     def theme(self, f: Fields) -> Theme | None:
-        raw = f.get("theme", dict, default=None)
-        if raw is None:
+        t = f.fields("theme")
+        if t is None:
             return None
-        t = Fields(raw, "course.yaml", "theme", self.problems, f.line_of("theme"))
         lines: dict[str, int] = {}
         light = self.colours(t, "", lines)
         dark = None
-        raw_dark = t.get("dark", dict, default=None)
-        if raw_dark is not None:
-            d = Fields(raw_dark, "course.yaml", "theme.dark", self.problems, t.line_of("dark"))
+        d = t.fields("dark")
+        if d is not None:
             dark = self.colours(d, "dark.", lines)
             d.done()
         logo = self.logo(t)
-        logo_alt = t.get("logo_alt", str, default="")
+        logo_alt = t.get("logo_alt")
         font = self.font(t)
         t.done()
         return Theme(light, dark, logo, logo_alt.strip(), font,
@@ -282,20 +264,14 @@ class Loader:
     def colours(self, f: Fields, prefix: str, lines: dict[str, int]) -> Colours:
         def colour(name: str) -> str | None:
             lines[prefix + name] = f.line_of(name)
-            if name in f.data and f.data[name] is None:
-                f.known.append(name)
-                f.error(name, f"'{name}' is empty: in YAML, '#' starts a comment",
-                        f"quote the colour: {name}: '#1d4f91'")
-                return None
-            value = f.get(name, str, default=None, check=lambda v: "" if HEX_RE.match(v) else
-                          f"'{v}' is not a colour: write it as '#rrggbb' or '#rgb'")
+            value = f.get(name)
             return normalise(value) if value else None
 
         return Colours(**{name: colour(name) for name in
                           ("brand", "brand_text", "text", "background", "link")})
 
     def logo(self, f: Fields) -> Asset | None:
-        value = f.get("logo", str, default=None)
+        value = f.get("logo")
         if not value:
             return None
         line = f.line_of("logo")
@@ -325,7 +301,7 @@ class Loader:
         return Asset(path, package_path, Source("course.yaml", line))
 
     def font(self, f: Fields) -> tuple[str, ...]:
-        value = f.get("font", str, default="")
+        value = f.get("font")
         families = [v.strip().strip("'\"").strip() for v in value.split(",")] if value else []
         for name in families:
             if not FONT_RE.match(name):
@@ -337,7 +313,7 @@ class Loader:
         return tuple(n if n.lower() not in GENERIC_FONTS else n.lower() for n in families)
 
     # -- references and glossary ---------------------------------------------------------
-    def _list_file(self, name: str) -> list[tuple[Fields, int]]:
+    def _list_file(self, name: str, spec: Mapping) -> list[Fields]:
         path = self.root / name
         if not path.exists():
             return []
@@ -349,19 +325,16 @@ class Loader:
                                          "expected a list of entries (each starting with '- ')"))
             self.unusable.append(name)
             return []
-        return [(Fields(item, name, f"[{i}]", self.problems, data.line_of(i)), i)
+        return [Fields(item, spec, name, f"[{i}]", self.problems, data.line_of(i))
                 for i, item in enumerate(data)]
 
     def references(self) -> list[Reference]:
         out = []
-        for f, _ in self._list_file("references.yaml"):
-            rid = f.get("id", str, required=True, check=lambda v: "" if REF_ID_RE.match(v)
-                        else f"'{v}' is not a valid reference id (letters, digits, '.', '_', "
-                        "'-', starting with a letter)")
-            short = f.get("short", str, required=True, default="")
-            text = f.get("text", str, required=True, default="")
-            url = f.get("url", str, default="", check=lambda v: "" if re.match(
-                r"^https?://\S+$", v) else f"'{v}' is not a web address (http:// or https://)")
+        for f in self._list_file("references.yaml", REFERENCE):
+            rid = f.get("id")
+            short = f.get("short", default="")
+            text = f.get("text", default="")
+            url = f.get("url")
             f.done()
             if rid:
                 out.append(Reference(rid, short, text, url, Source("references.yaml", f.line)))
@@ -369,12 +342,12 @@ class Loader:
 
     def glossary_raw(self) -> list[dict]:
         out = []
-        for f, _ in self._list_file("glossary.yaml"):
-            gid = f.get_id("id")
-            term = f.get("term", str, required=True, default="")
-            aliases = f.get_list("aliases", str)
-            definition = f.get("definition", str, required=True, default="")
-            source = f.get("source", str)
+        for f in self._list_file("glossary.yaml", GLOSSARY_ENTRY):
+            gid = f.get("id")
+            term = f.get("term", default="")
+            aliases = f.get_list("aliases")
+            definition = f.get("definition", default="")
+            source = f.get("source")
             f.done()
             if gid:
                 out.append({"id": gid, "term": term, "aliases": aliases,
@@ -465,34 +438,31 @@ class Loader:
                                          "between two '---' lines", "add:\n---\ntitle: "
                                          "Module title\n---"))
             return None
-        end = text.find("\n---\n", 3)
-        if end < 0 and text.endswith("\n---"):
-            end = len(text) - 4
-        if end < 0:
+        parts = split_module(text)
+        if parts is None:
             self.problems.append(Problem(rel, 1, "", "the front matter has no closing '---' "
                                          "line"))
             return None
-        meta, _ = parse_yaml(text[4:end + 1], rel, first_line=2)
+        front_matter, body, body_line = parts
+        meta, _ = parse_yaml(front_matter, rel, first_line=2)
         self.problems.extend(_)
         if meta is None and _:
             return None
         if meta is None:  # empty front matter: report what it lacks
             meta = LDict()
             meta.line, meta.key_lines = 1, {}
-        f = Fields(meta, rel, "", self.problems, 2)
-        mid = f.get_id("id", required=False, default=uid)
-        title = f.get("title", str, required=True, default=uid)
-        duration = f.get("duration", int, check=lambda v: "" if v > 0 else
-                         "duration is the estimated number of minutes, a whole number above 0")
-        objectives = f.get_list("objectives", str)
+        f = Fields(meta, MODULE, rel, "", self.problems, 2)
+        mid = f.get("id", default=uid)
+        title = f.get("title", default=uid)
+        duration = f.get("duration")
+        objectives = f.get_list("objectives")
         f.done()
         if mid != uid:
             self.problems.append(Problem(rel, f.line_of("id"), "id", f"the id '{mid}' differs "
                                          f"from the file name's '{uid}'", "the outline refers "
                                          "to modules by file name: rename the file or drop the "
                                          "id", level="error"))
-        body_line = text[: end + 5].count("\n") + 1
-        preamble, page_sources = split_pages(text[end + 5:], body_line)
+        preamble, page_sources = split_pages(body, body_line)
         if preamble.strip() and page_sources:
             self.problems.append(Problem(rel, body_line, "", "text before the first page "
                                          "heading", "start each page with a level-1 heading: "
@@ -505,7 +475,7 @@ class Loader:
         page_ids: dict[str, int] = {}
         for ps in page_sources:
             pid = ps.id if ps.id is not None else slugify(ps.title)
-            if not ID_RE.match(pid):
+            if not matches(ID, pid):
                 self.problems.append(Problem(rel, ps.line, "", f"page id '{pid}' is not valid",
                                              ID_HINT))
             if pid in page_ids:
@@ -530,243 +500,18 @@ class Loader:
             pages.append(Page(pid, ps.title, tuple(blocks), Source(rel, ps.line)))
         return Module(mid, title, duration, tuple(objectives), tuple(pages), Source(rel, 1))
 
-    def inline_question(self, block: QuestionBlock, rel: str) -> Question | None:
-        data, problems = parse_yaml(block.text, rel, first_line=block.line)
-        self.problems.extend(problems)
-        if data is None:
-            return None
-        return self.question(data, rel, "question", block.line, inline=True)
 
-    def question(self, data, rel: str, key: str, line: int = 0, *,
-                 inline: bool = False) -> Question | None:
-        """One question of any type; ``inline`` for knowledge checks in modules."""
-        f = Fields(data, rel, key, self.problems, line)
-        if not f.ok:
-            return None
-        qid = f.get_id("id")
-        qtype = f.get("type", str, required=True, default="choice",
-                      check=lambda v: "" if v in QUESTION_TYPES else
-                      f"unknown question type '{v}'. " + (did_you_mean(v, QUESTION_TYPES) or
-                                                           "Types: " + ", ".join(QUESTION_TYPES)))
-        prompt = f.get("prompt", str, required=True, default="")
-        objectives = f.get_list("objectives", str)
-        weight = f.get("weight", (int, float), default=1,
-                       check=lambda v: "" if v > 0 else "weight must be above 0")
-        graded = f.get("graded", bool, default=False) if inline else True
-        extra: dict = {}
-        reader = getattr(self, "_" + qtype.replace("-", "_"), None)
-        choices: list[Choice] = reader(f, rel, qid, extra) if reader else []
-        fb = f.get("feedback", dict, default=None)
-        fb_correct = fb_incorrect = ""
-        if fb is not None:
-            ff = Fields(fb, rel, f.key("feedback"), self.problems)
-            fb_correct = ff.get("correct", str, default="")
-            fb_incorrect = ff.get("incorrect", str, default="")
-            ff.done()
-            fb_correct = self.markdown(fb_correct, rel, ff.line_of("correct"), f"{qid}-ok")
-            fb_incorrect = self.markdown(fb_incorrect, rel, ff.line_of("incorrect"), f"{qid}-no")
-        f.done()
-        return Question(qid or "question", qtype,
-                        self.markdown(prompt, rel, f.line_of("prompt"), f"{qid}-prompt",
-                                      inline=True),
-                        tuple(choices), tuple(objectives), float(weight), fb_correct,
-                        fb_incorrect, Source(rel, f.line), graded=graded, **extra)
-
-    def _options(self, f: Fields, rel: str, qid: str, key: str, *, with_correct: bool,
-                 text_key: str = "text", required: bool = True) -> list[Choice]:
-        """A list of ``{id, text, ...}`` mappings under ``key`` as choices."""
-        raw = f.get(key, list, required=required, default=[])
-        out = []
-        for i, item in enumerate(raw):
-            c = Fields(item, rel, f"{f.key(key)}[{i}]", self.problems,
-                       raw.line_of(i) if isinstance(raw, LList) else 0)
-            cid = c.get_id("id")
-            text = c.get(text_key, str, required=True, default="")
-            correct = c.get("correct", bool, default=False) if with_correct else False
-            feedback = c.get("feedback", str, default="") if with_correct else ""
-            c.done()
-            out.append(Choice(
-                cid or f"choice-{i}",
-                self.markdown(text, rel, c.line_of(text_key), f"{qid}-{cid}-text", inline=True),
-                correct, self.markdown(feedback, rel, c.line_of("feedback"), f"{qid}-{cid}")
-                if feedback else "", source=Source(rel, c.line)))
-        return out
-
-    def _choice(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        return self._options(f, rel, qid, "choices", with_correct=True)
-
-    _multiple = _choice
-
-    def _true_false(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        answer = f.get("answer", bool, required=True, default=True)
-        return [Choice("true", "", answer is True, source=Source(rel, f.line)),
-                Choice("false", "", answer is False, source=Source(rel, f.line))]
-
-    def _matching(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        raw = f.get("pairs", list, required=True, default=[])
-        sources, targets = [], []
-        for i, item in enumerate(raw):
-            c = Fields(item, rel, f"{f.key('pairs')}[{i}]", self.problems,
-                       raw.line_of(i) if isinstance(raw, LList) else 0)
-            cid = c.get_id("id") or f"pair-{i}"
-            source = c.get("source", str, required=True, default="")
-            target = c.get("target", str, required=True, default="")
-            c.done()
-            sources.append(Choice(cid, self.markdown(source, rel, c.line_of("source"),
-                                                     f"{qid}-{cid}-s", inline=True),
-                                  True, source=Source(rel, c.line)))
-            targets.append(Choice(cid, self.markdown(target, rel, c.line_of("target"),
-                                                     f"{qid}-{cid}-t", inline=True),
-                                  True, source=Source(rel, c.line)))
-        extra["targets"] = tuple(targets)
-        return sources
-
-    def _sequencing(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        return self._options(f, rel, qid, "items", with_correct=False)
-
-    def _likert(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        scale = self._options(f, rel, qid, "scale", with_correct=False, required=False)
-        if not scale:  # the theme's five-point agreement scale (labels from i18n)
-            scale = [Choice(f"likert-{n}", "", source=Source(rel, f.line)) for n in range(1, 6)]
-        return scale
-
-    def _fill_in(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        accepted = f.get_list("answers", str, required=True)
-        extra["accepted"] = tuple(a.strip() for a in accepted)
-        extra["case_sensitive"] = f.get("case_sensitive", bool, default=False)
-        extra["max_length"] = f.get(
-            "max_length", int, default=100,
-            check=lambda v: "" if 1 <= v <= 250 else "max_length is 1 to 250 characters")
-        for a in accepted:
-            if len(a.strip()) > extra["max_length"]:
-                f.error("answers", f"the accepted answer '{a}' is longer than max_length "
-                        f"({extra['max_length']})")
-        return []
-
-    def _numeric(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        answer = f.get("answer", (int, float), default=None)
-        tolerance = f.get("tolerance", (int, float), default=0,
-                          check=lambda v: "" if v >= 0 else "tolerance is 0 or more")
-        bounds = f.get_list("range", (int, float))
-        given = f.data.get("range")
-        if isinstance(given, list) and len(given) != len(bounds):
-            return []  # items that are not numbers: reported by get_list
-        if answer is None and not bounds:
-            f.error("answer", "a numeric question needs 'answer' (with an optional "
-                    "'tolerance') or 'range: [min, max]'")
-        elif answer is not None and bounds:
-            f.error("range", "give either 'answer' or 'range', not both")
-        elif bounds and (len(bounds) != 2 or bounds[0] > bounds[1]):
-            f.error("range", "range is [min, max] with min <= max")
-        elif answer is not None:
-            extra["numeric_min"] = float(answer - tolerance)
-            extra["numeric_max"] = float(answer + tolerance)
-        else:
-            extra["numeric_min"], extra["numeric_max"] = float(bounds[0]), float(bounds[1])
-        extra["max_length"] = 20
-        return []
-
-    def assessment(self, path: Path, uid: str) -> Assessment | None:
-        data = self.read_yaml(path)
-        if data is None:
-            return None
-        rel = self.rel(path)
-        f = Fields(data, rel, "", self.problems)
-        if not f.ok:
-            return None
-        aid = f.get_id("id", required=False, default=uid)
-        if aid != uid:
-            f.error("id", f"the id '{aid}' differs from the file name's '{uid}'",
-                    "the outline refers to scenarios by file name: rename the file or drop "
-                    "the id")
-        title = f.get("title", str, required=True, default=uid)
-        intro = f.get("intro", str, default="")
-        attempts = f.get("attempts", int, default=0, check=lambda v: "" if v >= 0 else
-                         "attempts is 0 (unlimited) or more")
-        objectives = f.get_list("objectives", str)
-        raw_questions = f.get("questions", list, default=None)
-        draw = f.get("draw", int, default=0, check=lambda v: "" if v >= 0 else
-                     "draw is the number of questions per attempt (0 = all)")
-        shuffle = f.get("shuffle", bool, default=False)
-        show_correct = f.get("show_correct", bool, default=False)
-        mastery = f.get("mastery_score", (int, float), default=None,
-                        check=lambda v: "" if 0 <= v <= 100 else
-                        f"mastery_score is a percentage from 0 to 100, not {v}")
-        start = f.get_id("start", required=False)
-        raw_nodes = f.get("nodes", list, default=None)
-        f.done()
-        if raw_questions is not None and draw > len(raw_questions):
-            f.error("draw", f"draw {draw} is more than the {len(raw_questions)} questions",
-                    "lower it, or add questions")
-        if raw_nodes is not None:
-            for name, value in (("draw", draw), ("shuffle", shuffle),
-                                ("show_correct", show_correct)):
-                if value:
-                    f.error(name, f"'{name}' applies to quizzes, not branching scenarios")
-        questions: list[Question] = []
-        nodes: list[Node] = []
-        if (raw_questions is None) == (raw_nodes is None):
-            self.problems.append(Problem(rel, f.line, "", "an assessment has either "
-                                         "'questions' (a quiz) or 'nodes' (a branching "
-                                         "scenario)", "see docs/authoring.md"))
-        for i, item in enumerate(raw_questions or []):
-            q = self.question(item, rel, f"questions[{i}]", raw_questions.line_of(i)
-                              if isinstance(raw_questions, LList) else 0)
-            if q:
-                questions.append(q)
-            else:
-                self.unusable.append(f"{rel}: questions[{i}]")
-        if raw_questions is not None and not raw_questions:
-            f.error("questions", "the quiz has no questions")
-        if raw_questions is not None and objectives:
-            f.error("objectives", "a quiz lists objectives on each question",
-                    "move them to the questions")
-        if raw_nodes is not None:
-            if not start:
-                f.error("start", "a branching scenario needs 'start': the id of its first node")
-            for i, item in enumerate(raw_nodes):
-                node = self.node(item, rel, f"nodes[{i}]", raw_nodes.line_of(i)
-                                 if isinstance(raw_nodes, LList) else 0)
-                if node:
-                    nodes.append(node)
-            ids = [n.id for n in nodes]
-            if start and start not in ids:
-                f.error("start", f"start node '{start}' does not exist",
-                        did_you_mean(start, ids) or "name the id of one of the nodes")
-        return Assessment(aid, title, self.markdown(intro, rel, f.line_of("intro") + 1, aid)
-                          if intro else "", attempts, tuple(questions), start, tuple(nodes),
-                          tuple(objectives), Source(rel, 1), draw=draw, shuffle=shuffle,
-                          show_correct=show_correct,
-                          mastery_score=None if mastery is None else round(mastery))
-
-    def node(self, data, rel: str, key: str, line: int) -> Node | None:
-        f = Fields(data, rel, key, self.problems, line)
-        if not f.ok:
-            return None
-        nid = f.get_id("id")
-        text = f.get("text", str, required=True, default="")
-        ending = f.get("ending", bool, default=False)
-        raw_choices = f.get("choices", list, default=[])
-        f.done()
-        choices = []
-        for i, item in enumerate(raw_choices):
-            c = Fields(item, rel, f"{f.key('choices')}[{i}]", self.problems,
-                       raw_choices.line_of(i) if isinstance(raw_choices, LList) else 0)
-            cid = c.get_id("id")
-            ctext = c.get("text", str, required=True, default="")
-            score = c.get("score", int, default=0, check=lambda v: "" if v >= 0 else
-                          "score is 0 or more points")
-            feedback = c.get("feedback", str, default="")
-            nxt = c.get_id("next", required=True)
-            c.done()
-            choices.append(Choice(cid or f"choice-{i}",
-                                  self.markdown(ctext, rel, c.line_of("text"), f"{nid}-{cid}-t",
-                                                inline=True), False,
-                                  self.markdown(feedback, rel, c.line_of("feedback") + 1,
-                                                f"{nid}-{cid}") if feedback else "",
-                                  score, nxt, Source(rel, c.line)))
-        return Node(nid or "node", self.markdown(text, rel, f.line_of("text") + 1, nid or "n"),
-                    ending, tuple(choices), Source(rel, f.line))
+def split_module(text: str) -> tuple[str, str, int] | None:
+    """A module's front matter (the YAML between its first two '---' lines), its body and
+    the line where the body starts; None when the text does not start with both lines."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 3)
+    if end < 0 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end < 0:
+        return None
+    return text[4:end + 1], text[end + 5:], text[: end + 5].count("\n") + 1
 
 
 def load_course(root: Path) -> tuple[Course, list[Problem]]:

@@ -14,7 +14,6 @@ import re
 from builder.model import Colours, Theme
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text (1.4.3)
-HEX_RE = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 FONT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
 GENERIC_FONTS = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui",
                  "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded")

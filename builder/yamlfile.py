@@ -1,4 +1,5 @@
-"""Safe YAML that remembers line numbers, and a reader that checks shapes.
+"""Safe YAML that remembers line numbers, and a reader that checks mappings against
+their declarations in :mod:`builder.formats`.
 
 PyYAML's safe loader builds plain dicts and lists and forgets where they came from. The
 loader here builds :class:`LDict`/:class:`LList`, which remember the line of every key
@@ -8,18 +9,17 @@ YAML silently keeps the last one).
 
 from __future__ import annotations
 
+import copy
 import difflib
 import math
 import re
-from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from builder.errors import Problem, did_you_mean
+from builder.formats import Key, Mapping, matches
 
-ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-ID_HINT = "use lowercase letters, digits and hyphens, starting with a letter (e.g. 'define-sro')"
 #: deeper nesting than this is a mistake (course files need a handful of levels), and the
 #: constructor is recursive: very deep documents would overflow Python's stack
 MAX_DEPTH = 50
@@ -210,6 +210,8 @@ def _shift(data: Any, offset: int) -> None:
             stack.extend(item)
 
 
+_DECLARED = object()  #: get(): no default given, take the declared one
+
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false",
                list: "a list", dict: "a mapping (key: value pairs)", float: "a number"}
 
@@ -244,19 +246,24 @@ def type_name(value: Any) -> str:
 
 
 class Fields:
-    """Reads the keys of one YAML mapping, collecting every problem it finds.
+    """Reads the keys of one YAML mapping as its declaration (:class:`Mapping`) says,
+    collecting every problem it finds.
 
-    ``get`` checks presence and type; ``done`` reports keys nobody asked for, with a
-    "did you mean" among the known ones. Unknown keys are errors: a misspelt key that is
-    silently ignored is a bug the author cannot see.
+    ``get`` checks presence, type and the declared constraints; ``done`` reports keys the
+    declaration does not allow, with a "did you mean" among the allowed ones. Unknown keys
+    are errors: a misspelt key that is silently ignored is a bug the author cannot see.
+    Asking for a key the declaration lacks, or never asking for one it has, is a bug in
+    coursepack (an assertion).
     """
 
-    def __init__(self, data: Any, file: str, path: str, problems: list[Problem],
-                 line: int = 0):
+    def __init__(self, data: Any, spec: Mapping, file: str, path: str,
+                 problems: list[Problem], line: int = 0):
+        self.spec = spec
+        self.case: str | None = None  #: the chosen variant (a question's type)
         self.file = file
         self.path = path
         self.problems = problems
-        self.known: list[str] = []
+        self.read: set[str] = set()  #: the keys asked for
         self.missing: dict[str, Problem] = {}  #: required keys not found, and their problem
         self.ok = isinstance(data, dict)
         self.data: LDict = data if self.ok else LDict()
@@ -268,6 +275,17 @@ class Fields:
                 file, self.line, path, f"expected a mapping (key: value pairs), got "
                 f"{type_name(data)}", "write one 'key: value' per line"))
 
+    def select(self, case: str) -> None:
+        """Choose the variant whose keys are allowed (a question's type)."""
+        variants = self.spec.variants
+        assert variants is not None and case in variants.cases, (self.spec.title, case)
+        self.case = case
+
+    def spec_of(self, name: str) -> Key:
+        key = next((k for k in self.spec.allowed(self.case) if k.name == name), None)
+        assert key is not None, f"{self.spec.title} declares no key '{name}' ({self.case})"
+        return key
+
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
@@ -277,19 +295,24 @@ class Fields:
     def error(self, name: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.file, self.line_of(name), self.key(name), message, hint))
 
-    def get(self, name: str, kind: type | tuple[type, ...], *, required: bool = False,
-            default: Any = None, check: Callable[[Any], str] | None = None) -> Any:
-        """The value of ``name`` if it has the right type, else ``default`` (problem noted)."""
-        self.known.append(name)
+    def get(self, name: str, default: Any = _DECLARED) -> Any:
+        """The value of ``name`` if it is what the declaration allows, else ``default``
+        (the declared default unless one is given here), with the problem noted."""
+        key = self.spec_of(name)
+        self.read.add(name)
+        if default is _DECLARED:
+            default = copy.copy(key.default)
         if name not in self.data or self.data[name] is None:
-            if required and self.ok:
+            if name in self.data and key.empty and self.ok:
+                self.error(name, *key.empty)
+            elif key.required and self.ok:
                 self.missing[name] = Problem(
                     self.file, self.line, self.key(name), f"missing required key '{name}'",
                     f"add '{name}: ...' here")
                 self.problems.append(self.missing[name])
             return default
         value = self.data[name]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
+        kinds = key.type if isinstance(key.type, tuple) else (key.type,)
         # YAML reads `yes`/`no`/`1` as bool/int; bool is an int in Python, keep them apart.
         if isinstance(value, bool) and bool not in kinds:
             bad = True
@@ -297,9 +320,10 @@ class Fields:
             bad = False
         else:
             bad = not isinstance(value, kinds)
+        if bad and str in kinds and isinstance(value, int | float) \
+                and not isinstance(value, bool):
+            value, bad = str(value), False  # `version: 1.0` is a float in YAML; take it as text
         if bad:
-            if str in kinds and isinstance(value, int | float) and not isinstance(value, bool):
-                return str(value)  # `version: 1.0` is a float in YAML; take it as text
             want = _wanted(kinds)
             self.error(name, f"'{name}' must be {want}, got {type_name(value)}",
                        "quote the value if it is text" if str in kinds else "")
@@ -308,24 +332,18 @@ class Fields:
         if message:
             self.error(name, f"'{name}' {message}")
             return default
-        if check:
-            message = check(value)
-            if message:
-                self.error(name, message)
-                return default
+        if not allowed(key, value):
+            self.error(name, *key.problem(value))
+            return default
         return value
 
-    def get_id(self, name: str, *, required: bool = True, default: str | None = None):
-        def valid(value: str) -> str:
-            return "" if ID_RE.match(value) else f"'{value}' is not a valid id: {ID_HINT}"
-
-        return self.get(name, str, required=required, default=default, check=valid)
-
-    def get_list(self, name: str, item: type, *, required: bool = False) -> list:
-        """A list whose items all have type ``item``; bad items are reported and dropped."""
-        value = self.get(name, list, required=required, default=[])
+    def get_list(self, name: str) -> list:
+        """A list of plain values (text, numbers); bad items are reported and dropped."""
+        key = self.spec_of(name)
+        assert not isinstance(key.items, Mapping), name
+        value = self.get(name, default=[])
         out = []
-        items = item if isinstance(item, tuple) else (item,)
+        items = key.items if isinstance(key.items, tuple) else (key.items,)
         for i, v in enumerate(value):
             line = value.line_of(i) if isinstance(value, LList) else self.line_of(name)
             if isinstance(v, items) and not (isinstance(v, bool) and bool not in items):
@@ -333,6 +351,8 @@ class Fields:
                 if message:
                     self.problems.append(Problem(self.file, line, f"{self.key(name)}[{i}]",
                                                  f"the value {message}"))
+                elif key.item_enum and v not in key.item_enum:
+                    self.error(name, *key.problem(v, i))  # said of the list, with the index
                 else:
                     out.append(v)
             else:
@@ -342,13 +362,53 @@ class Fields:
                     f"expected {want}, got {type_name(v)}"))
         return out
 
+    def fields(self, name: str) -> Fields | None:
+        """The mapping under ``name``, to read with its own declaration; None when the key
+        is left out (or is not a mapping: reported)."""
+        key = self.spec_of(name)
+        assert key.mapping is not None, name
+        raw = self.get(name)
+        if raw is None:
+            return None
+        return Fields(raw, key.mapping, self.file, self.key(name), self.problems,
+                      self.line_of(name))
+
+    def each(self, name: str) -> list[Fields]:
+        """The mappings of the list under ``name``, each to read with its declaration."""
+        key = self.spec_of(name)
+        assert isinstance(key.items, Mapping), name
+        raw = self.get(name, default=[])
+        return [Fields(item, key.items, self.file, f"{self.key(name)}[{i}]", self.problems,
+                       raw.line_of(i) if isinstance(raw, LList) else 0)
+                for i, item in enumerate(raw)]
+
     def done(self) -> None:
+        assert self.spec.variants is None or self.case is not None, self.spec.title
+        known = [k.name for k in self.spec.allowed(self.case)]
+        unread = [name for name in known if name not in self.read]
+        assert not unread, f"{self.spec.title}: the loader never reads {unread}"
         for name in self.data:
-            if name not in self.known:
-                hint = did_you_mean(name, self.known) or (
-                    "allowed keys here: " + ", ".join(self.known))
+            if name not in known:
+                hint = did_you_mean(name, known) or (
+                    "allowed keys here: " + ", ".join(known))
                 self.error(str(name), f"unknown key '{name}'", hint)
                 # a misspelt required key: "did you mean" says it all, once
-                for close in difflib.get_close_matches(str(name), self.known, n=1, cutoff=0.6):
+                for close in difflib.get_close_matches(str(name), known, n=1, cutoff=0.6):
                     if close in self.missing and self.missing[close] in self.problems:
                         self.problems.remove(self.missing.pop(close))
+
+
+def allowed(key: Key, value: Any) -> bool:
+    """Does ``value`` (of the right type) keep within ``key``'s declared constraints?"""
+    if key.enum and value not in key.enum:
+        return False
+    if key.pattern and isinstance(value, str) and not matches(key.pattern, value):
+        return False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if key.minimum is not None and value < key.minimum:
+            return False
+        if key.maximum is not None and value > key.maximum:
+            return False
+        if key.above is not None and value <= key.above:
+            return False
+    return True

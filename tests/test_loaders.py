@@ -382,3 +382,22 @@ def test_two_thousand_questions_do_not_fit(project):
     # 15 characters of header and knowledge check, then 10 + 2100 answers + 2099 commas
     assert "the resume state can grow to 4224 characters, more than SCORM 1.2's 4096" in (
         problems(root))
+
+
+def test_a_number_given_as_text_is_checked_like_text(project):
+    """`text: 2.5` is read as the text '2.5', and text must still pass its key's check
+    (it once skipped the check and crashed the contrast rule)."""
+    root = project()
+    path = root / "course.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: minimal-course", "id: 5")
+                    + "theme:\n  text: 2.5\n", "utf-8")
+    msg = problems(root)
+    assert "course.yaml:1: [id] '5' is not a valid id" in msg
+    assert "course.yaml:23: [theme.text] '2.5' is not a colour" in msg
+    assert "Traceback" not in msg
+
+
+def test_a_number_as_version_is_text(project):
+    root = replace(project(), "course.yaml", "version: 1.0.0", "version: 1.0")
+    course, _ = check(root)
+    assert course.version == "1.0"

@@ -1,0 +1,249 @@
+"""Questions and assessments: the part of the loader that reads the ```question blocks
+of modules and the quizzes and branching scenarios of scenarios/*.yaml.
+
+:class:`AssessmentReader` is a base of :class:`builder.loaders.Loader` and works with the
+loader's state: ``problems`` and ``unusable`` (see there), ``markdown()`` to render text,
+``read_yaml()`` to read a file and ``rel()`` to name it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from builder.errors import Problem, did_you_mean
+from builder.formats import ASSESSMENT, KNOWLEDGE_CHECK, NODE, QUESTION
+from builder.markdown import QuestionBlock
+from builder.model import Assessment, Choice, Node, Question, Source
+from builder.yamlfile import Fields, LList, parse_yaml
+
+
+class AssessmentReader:
+    """Reads questions, quizzes and branching scenarios into the model."""
+
+    problems: list[Problem]
+    unusable: list[str]
+
+    if TYPE_CHECKING:  # provided by the Loader
+        def markdown(self, text: str, file: str, line: int, scope: str, *,
+                     inline: bool = False) -> str: ...
+        def read_yaml(self, path: Path) -> Any: ...
+        def rel(self, path: Path) -> str: ...
+
+    def inline_question(self, block: QuestionBlock, rel: str) -> Question | None:
+        data, problems = parse_yaml(block.text, rel, first_line=block.line)
+        self.problems.extend(problems)
+        if data is None:
+            return None
+        return self.question(data, rel, "question", block.line, inline=True)
+
+    def question(self, data, rel: str, key: str, line: int = 0, *,
+                 inline: bool = False) -> Question | None:
+        """One question of any type; ``inline`` for knowledge checks in modules."""
+        f = Fields(data, KNOWLEDGE_CHECK if inline else QUESTION, rel, key, self.problems, line)
+        if not f.ok:
+            return None
+        qid = f.get("id")
+        qtype = f.get("type", default="choice")
+        f.select(qtype)
+        prompt = f.get("prompt", default="")
+        objectives = f.get_list("objectives")
+        weight = f.get("weight")
+        graded = f.get("graded") if inline else True
+        extra: dict = {}
+        reader = getattr(self, "_" + qtype.replace("-", "_"))
+        choices: list[Choice] = reader(f, rel, qid, extra)
+        ff = f.fields("feedback")
+        fb_correct = fb_incorrect = ""
+        if ff is not None:
+            fb_correct = ff.get("correct")
+            fb_incorrect = ff.get("incorrect")
+            ff.done()
+            fb_correct = self.markdown(fb_correct, rel, ff.line_of("correct"), f"{qid}-ok")
+            fb_incorrect = self.markdown(fb_incorrect, rel, ff.line_of("incorrect"), f"{qid}-no")
+        f.done()
+        return Question(qid or "question", qtype,
+                        self.markdown(prompt, rel, f.line_of("prompt"), f"{qid}-prompt",
+                                      inline=True),
+                        tuple(choices), tuple(objectives), float(weight), fb_correct,
+                        fb_incorrect, Source(rel, f.line), graded=graded, **extra)
+
+    def _options(self, f: Fields, rel: str, qid: str, key: str, *,
+                 with_correct: bool) -> list[Choice]:
+        """A list of ``{id, text, ...}`` mappings under ``key`` as choices."""
+        out = []
+        for i, c in enumerate(f.each(key)):
+            cid = c.get("id")
+            text = c.get("text", default="")
+            correct = c.get("correct") if with_correct else False
+            feedback = c.get("feedback") if with_correct else ""
+            c.done()
+            out.append(Choice(
+                cid or f"choice-{i}",
+                self.markdown(text, rel, c.line_of("text"), f"{qid}-{cid}-text", inline=True),
+                correct, self.markdown(feedback, rel, c.line_of("feedback"), f"{qid}-{cid}")
+                if feedback else "", source=Source(rel, c.line)))
+        return out
+
+    def _choice(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        return self._options(f, rel, qid, "choices", with_correct=True)
+
+    _multiple = _choice
+
+    def _true_false(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        answer = f.get("answer", default=True)
+        return [Choice("true", "", answer is True, source=Source(rel, f.line)),
+                Choice("false", "", answer is False, source=Source(rel, f.line))]
+
+    def _matching(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        sources, targets = [], []
+        for i, c in enumerate(f.each("pairs")):
+            cid = c.get("id") or f"pair-{i}"
+            source = c.get("source", default="")
+            target = c.get("target", default="")
+            c.done()
+            sources.append(Choice(cid, self.markdown(source, rel, c.line_of("source"),
+                                                     f"{qid}-{cid}-s", inline=True),
+                                  True, source=Source(rel, c.line)))
+            targets.append(Choice(cid, self.markdown(target, rel, c.line_of("target"),
+                                                     f"{qid}-{cid}-t", inline=True),
+                                  True, source=Source(rel, c.line)))
+        extra["targets"] = tuple(targets)
+        return sources
+
+    def _sequencing(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        return self._options(f, rel, qid, "items", with_correct=False)
+
+    def _likert(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        scale = self._options(f, rel, qid, "scale", with_correct=False)
+        if not scale:  # the theme's five-point agreement scale (labels from i18n)
+            scale = [Choice(f"likert-{n}", "", source=Source(rel, f.line)) for n in range(1, 6)]
+        return scale
+
+    def _fill_in(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        accepted = f.get_list("answers")
+        extra["accepted"] = tuple(a.strip() for a in accepted)
+        extra["case_sensitive"] = f.get("case_sensitive")
+        extra["max_length"] = f.get("max_length")
+        for a in accepted:
+            if len(a.strip()) > extra["max_length"]:
+                f.error("answers", f"the accepted answer '{a}' is longer than max_length "
+                        f"({extra['max_length']})")
+        return []
+
+    def _numeric(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
+        answer = f.get("answer")
+        tolerance = f.get("tolerance")
+        bounds = f.get_list("range")
+        given = f.data.get("range")
+        if isinstance(given, list) and len(given) != len(bounds):
+            return []  # items that are not numbers: reported by get_list
+        if answer is None and not bounds:
+            f.error("answer", "a numeric question needs 'answer' (with an optional "
+                    "'tolerance') or 'range: [min, max]'")
+        elif answer is not None and bounds:
+            f.error("range", "give either 'answer' or 'range', not both")
+        elif bounds and (len(bounds) != 2 or bounds[0] > bounds[1]):
+            f.error("range", "range is [min, max] with min <= max")
+        elif answer is not None:
+            extra["numeric_min"] = float(answer - tolerance)
+            extra["numeric_max"] = float(answer + tolerance)
+        else:
+            extra["numeric_min"], extra["numeric_max"] = float(bounds[0]), float(bounds[1])
+        extra["max_length"] = 20
+        return []
+
+    def assessment(self, path: Path, uid: str) -> Assessment | None:
+        data = self.read_yaml(path)
+        if data is None:
+            return None
+        rel = self.rel(path)
+        f = Fields(data, ASSESSMENT, rel, "", self.problems)
+        if not f.ok:
+            return None
+        aid = f.get("id", default=uid)
+        if aid != uid:
+            f.error("id", f"the id '{aid}' differs from the file name's '{uid}'",
+                    "the outline refers to scenarios by file name: rename the file or drop "
+                    "the id")
+        title = f.get("title", default=uid)
+        intro = f.get("intro")
+        attempts = f.get("attempts")
+        objectives = f.get_list("objectives")
+        raw_questions = f.get("questions")
+        draw = f.get("draw")
+        shuffle = f.get("shuffle")
+        show_correct = f.get("show_correct")
+        mastery = f.get("mastery_score")
+        start = f.get("start")
+        raw_nodes = f.get("nodes")
+        f.done()
+        if raw_questions is not None and draw > len(raw_questions):
+            f.error("draw", f"draw {draw} is more than the {len(raw_questions)} questions",
+                    "lower it, or add questions")
+        if raw_nodes is not None:
+            for name, value in (("draw", draw), ("shuffle", shuffle),
+                                ("show_correct", show_correct)):
+                if value:
+                    f.error(name, f"'{name}' applies to quizzes, not branching scenarios")
+        questions: list[Question] = []
+        nodes: list[Node] = []
+        if (raw_questions is None) == (raw_nodes is None):
+            self.problems.append(Problem(rel, f.line, "", "an assessment has either "
+                                         "'questions' (a quiz) or 'nodes' (a branching "
+                                         "scenario)", "see docs/authoring.md"))
+        for i, item in enumerate(raw_questions or []):
+            q = self.question(item, rel, f"questions[{i}]", raw_questions.line_of(i)
+                              if isinstance(raw_questions, LList) else 0)
+            if q:
+                questions.append(q)
+            else:
+                self.unusable.append(f"{rel}: questions[{i}]")
+        if raw_questions is not None and not raw_questions:
+            f.error("questions", "the quiz has no questions")
+        if raw_questions is not None and objectives:
+            f.error("objectives", "a quiz lists objectives on each question",
+                    "move them to the questions")
+        if raw_nodes is not None:
+            if not start:
+                f.error("start", "a branching scenario needs 'start': the id of its first node")
+            for i, item in enumerate(raw_nodes):
+                node = self.node(item, rel, f"nodes[{i}]", raw_nodes.line_of(i)
+                                 if isinstance(raw_nodes, LList) else 0)
+                if node:
+                    nodes.append(node)
+            ids = [n.id for n in nodes]
+            if start and start not in ids:
+                f.error("start", f"start node '{start}' does not exist",
+                        did_you_mean(start, ids) or "name the id of one of the nodes")
+        return Assessment(aid, title, self.markdown(intro, rel, f.line_of("intro") + 1, aid)
+                          if intro else "", attempts, tuple(questions), start, tuple(nodes),
+                          tuple(objectives), Source(rel, 1), draw=draw, shuffle=shuffle,
+                          show_correct=show_correct,
+                          mastery_score=None if mastery is None else round(mastery))
+
+    def node(self, data, rel: str, key: str, line: int) -> Node | None:
+        f = Fields(data, NODE, rel, key, self.problems, line)
+        if not f.ok:
+            return None
+        nid = f.get("id")
+        text = f.get("text", default="")
+        ending = f.get("ending")
+        raw_choices = f.each("choices")
+        f.done()
+        choices = []
+        for i, c in enumerate(raw_choices):
+            cid = c.get("id")
+            ctext = c.get("text", default="")
+            score = c.get("score")
+            feedback = c.get("feedback")
+            nxt = c.get("next")
+            c.done()
+            choices.append(Choice(cid or f"choice-{i}",
+                                  self.markdown(ctext, rel, c.line_of("text"), f"{nid}-{cid}-t",
+                                                inline=True), False,
+                                  self.markdown(feedback, rel, c.line_of("feedback") + 1,
+                                                f"{nid}-{cid}") if feedback else "",
+                                  score, nxt, Source(rel, c.line)))
+        return Node(nid or "node", self.markdown(text, rel, f.line_of("text") + 1, nid or "n"),
+                    ending, tuple(choices), Source(rel, f.line))

@@ -1,0 +1,418 @@
+"""The source formats, declared once: every key of every mapping a course is written in.
+
+The loader reads each mapping through its declaration here (:class:`builder.yamlfile.Fields`
+takes type, required-ness, allowed values and the allowed keys from it), and
+:mod:`builder.schemas` turns the same declarations into the JSON Schemas that editors use.
+A key is therefore named, typed and described in this module only.
+
+What a declaration cannot say stays in :mod:`builder.loaders` and :mod:`builder.validate`:
+rules across keys (a quiz has questions, a branching scenario nodes and a start), across
+files (objectives, references and glossary terms resolve) and about the files themselves
+(images and the logo exist inside the project).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from builder.errors import did_you_mean
+from builder.model import COMPLETION_RULES, QUESTION_TYPES, TARGETS
+
+#: the whole value must match these (they read the same in Python and in JSON Schema)
+ID = r"^[a-z][a-z0-9-]*$"
+ID_HINT = "use lowercase letters, digits and hyphens, starting with a letter (e.g. 'define-sro')"
+REFERENCE_ID = r"^[A-Za-z][A-Za-z0-9_.-]*$"
+VERSION = r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"
+LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+IRI = r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$'
+WEB_ADDRESS = r"^https?://\S+$"
+COLOUR = r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"
+
+TEXT = str
+WHOLE = int
+NUMBER = (int, float)
+FLAG = bool
+LIST = list
+MAPPING = dict
+
+Message = str | Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a mapping.
+
+    ``message`` (and ``hint``) is what the author reads when the value breaks ``enum``,
+    ``pattern``, ``minimum``, ``maximum`` or ``above``: a template with ``{name}``,
+    ``{value}`` (and ``{index}`` for an item of a list), or a function of the value.
+    """
+
+    name: str
+    type: type | tuple[type, ...]
+    description: str  #: one line, for editors (hover) and the key reference
+    required: bool = False
+    #: the value when the key is left out (or empty); None when that means "nothing"
+    #: or something the description explains (such as an id made from the file name)
+    default: Any = None
+    enum: tuple = ()
+    pattern: str = ""  #: the whole text must match
+    minimum: float | None = None
+    maximum: float | None = None
+    above: float | None = None  #: the value must be greater than this
+    #: lists: the type of each item, or the mapping each item is
+    items: type | tuple[type, ...] | Mapping | None = None
+    item_enum: tuple = ()  #: lists: the values an item may take
+    mapping: Mapping | None = None  #: mappings: the keys inside
+    message: Message = ""
+    hint: Message = ""
+    #: when set, an empty value (``key:`` with nothing after it) is this problem
+    #: (message, hint); otherwise an empty value counts as leaving the key out
+    empty: tuple[str, str] | None = None
+
+    def __post_init__(self):
+        assert (self.type is list) == (self.items is not None), self.name
+        assert (self.type is dict) == (self.mapping is not None), self.name
+
+    @property
+    def nullable(self) -> bool:
+        """May the key be present with an empty value?"""
+        return not self.required and self.empty is None
+
+    def problem(self, value: Any, index: int | None = None) -> tuple[str, str]:
+        """(message, hint) for a value that breaks this key's constraints."""
+        return (_say(self.message, self, value, index) or self._default_message(value),
+                _say(self.hint, self, value, index))
+
+    def _default_message(self, value: Any) -> str:
+        if self.enum or self.item_enum:
+            allowed = ", ".join(self.enum or self.item_enum)
+            return f"{self.name} must be one of {allowed}, not '{value}'"
+        if self.pattern:
+            return f"'{value}' is not a valid {self.name}"
+        return f"{self.name} is out of range: {value}"
+
+
+def _say(message: Message, key: Key, value: Any, index: int | None) -> str:
+    if callable(message):
+        return message(value)
+    return message.format(name=key.name, value=value, index=index)
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Keys that depend on the value of another key: a question's ``type`` decides which
+    keys it has."""
+
+    on: str
+    cases: dict[str, tuple[Key, ...]] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """The keys of one kind of YAML mapping, in the order they are documented."""
+
+    title: str
+    description: str
+    keys: tuple[Key | Variants, ...]
+
+    @property
+    def variants(self) -> Variants | None:
+        return next((k for k in self.keys if isinstance(k, Variants)), None)
+
+    def allowed(self, case: str | None = None) -> list[Key]:
+        """The keys allowed in this mapping; with variants, those of ``case``."""
+        out: list[Key] = []
+        for k in self.keys:
+            if isinstance(k, Key):
+                out.append(k)
+            elif case is not None:
+                out.extend(k.cases[case])
+        return out
+
+
+@dataclass(frozen=True)
+class Document:
+    """One kind of source file and the schema file that describes it."""
+
+    name: str  #: the schema file is ``<name>.schema.json``
+    title: str
+    description: str
+    root: Mapping
+    is_list: bool = False  #: the file is a list of ``root`` mappings
+    #: glob patterns of the YAML files it is for, relative to the course folder; none for
+    #: YAML inside Markdown (front matter, question blocks), which editors do not map
+    files: tuple[str, ...] = ()
+
+    @property
+    def schema_file(self) -> str:
+        return f"{self.name}.schema.json"
+
+
+def _id(name: str, description: str, *, required: bool = True) -> Key:
+    return Key(name, TEXT, description, required=required, pattern=ID,
+               message="'{value}' is not a valid id: " + ID_HINT)
+
+
+def _percent(description: str) -> Key:
+    return Key("mastery_score", NUMBER, description, minimum=0, maximum=100,
+               message="mastery_score is a percentage from 0 to 100, not {value}")
+
+
+def _colour(name: str, description: str) -> Key:
+    return Key(name, TEXT, description, pattern=COLOUR,
+               message="'{value}' is not a colour: write it as '#rrggbb' or '#rgb'",
+               empty=(f"'{name}' is empty: in YAML, '#' starts a comment",
+                      f"quote the colour: {name}: '#1d4f91'"))
+
+
+def _objectives(description: str) -> Key:
+    return Key("objectives", LIST, description, default=[], items=TEXT)
+
+
+# -- course.yaml -------------------------------------------------------------------------
+
+OBJECTIVE = Mapping("Learning objective", "A learning objective of the course.", (
+    _id("id", "Stable id of the objective; modules and questions name it."),
+    Key("text", TEXT, "What the learner will be able to do.", required=True),
+))
+
+TRACKING = Mapping("Tracking", "How the LMS learns that the course is completed or passed.", (
+    Key("completion", TEXT, "viewed: every page seen; passed: the assessment passed; both: "
+        "both of them.", default="viewed", enum=COMPLETION_RULES),
+    _percent("The pass mark in percent (0-100); needed with completion passed or both."),
+    _id("assessment", "The id of the assessment whose score is reported to the LMS.",
+        required=False),
+))
+
+COLOURS = (
+    _colour("brand", "Header, buttons, progress bar and selected answers, as '#rrggbb' or "
+            "'#rgb' in quotes."),
+    _colour("brand_text", "Text on the brand colour (default: white or the text colour, "
+            "whichever reads better)."),
+    _colour("text", "Body text colour."),
+    _colour("background", "Page background colour."),
+    _colour("link", "Links and outlined buttons (default: the brand colour)."),
+)
+
+DARK = Mapping("Dark colours", "The colour keys for learners whose device prefers a dark "
+               "colour scheme; what is left out keeps the default dark colours.", COLOURS)
+
+THEME = Mapping("Theme", "Colours (checked for a WCAG contrast of 4.5:1), logo and fonts.", (
+    *COLOURS,
+    Key("dark", MAPPING, "The same colour keys for the dark colour scheme.", mapping=DARK),
+    Key("logo", TEXT, "Path of an image in assets/ or modules/, shown before the course "
+        "title."),
+    Key("logo_alt", TEXT, "Text alternative of the logo; without it the logo is decorative.",
+        default=""),
+    Key("font", TEXT, "Font families installed on learners' devices, separated by commas; "
+        "the system fonts always follow.", default=""),
+))
+
+COURSE = Mapping("Course", "course.yaml: what the course is, its objectives, its outline and "
+                 "its tracking rules.", (
+    _id("id", "The course id: package file names and tracking ids start from it."),
+    Key("title", TEXT, "The course title.", required=True),
+    Key("version", TEXT, "The version; it goes into the package file name.", required=True,
+        pattern=VERSION, message="version '{value}' must be letters, digits, '.', '-', '+' "
+        "or '_' (it becomes part of the package file name)"),
+    Key("language", TEXT, "BCP 47 language tag (en, en-US, es); picks the interface strings.",
+        default="en", pattern=LANGUAGE,
+        message="'{value}' is not a language tag (examples: en, en-US, es)"),
+    Key("description", TEXT, "Markdown shown on the course's first screen.", default=""),
+    Key("audience", LIST, "Who the course is for, as a list of plain strings.", default=[],
+        items=TEXT),
+    Key("objectives", LIST, "The learning objectives, each with a stable id.", default=[],
+        items=OBJECTIVE),
+    Key("outline", LIST, "The order of units: ids of modules (modules/*.md) and assessments "
+        "(scenarios/*.yaml).", required=True, items=TEXT),
+    Key("tracking", MAPPING, "How completion and success are judged (default: completed when "
+        "every page is seen).", mapping=TRACKING),
+    Key("targets", LIST, "The packages coursepack build makes (default: all of them).",
+        default=list(TARGETS), items=TEXT, item_enum=TARGETS,
+        message="unknown target '{value}' (targets[{index}])",
+        hint=lambda v: did_you_mean(v, TARGETS) or "available: " + ", ".join(TARGETS)),
+    Key("activity_id", TEXT, "xAPI and cmi5 activity IRI of the course (default: "
+        "urn:coursepack:<id>).", pattern=IRI, message="'{value}' is not an IRI (for example "
+        "https://example.org/courses/sro or urn:example:sro)"),
+    Key("theme", MAPPING, "Colours, logo and fonts (default: the built-in theme).",
+        mapping=THEME),
+))
+
+# -- modules/*.md front matter ---------------------------------------------------------
+
+MODULE = Mapping("Module front matter", "The YAML between the two '---' lines at the top of "
+                 "a module (modules/*.md).", (
+    _id("id", "The module id (default: the file name without its NN- prefix); it must match "
+        "the file name.", required=False),
+    Key("title", TEXT, "The module title, shown in the course menu.", required=True),
+    Key("duration", WHOLE, "Estimated learner minutes.", minimum=1,
+        message="duration is the estimated number of minutes, a whole number above 0"),
+    _objectives("Ids of the objectives this module teaches."),
+))
+
+# -- questions ---------------------------------------------------------------------------
+
+CHOICE = Mapping("Choice", "One option of a choice or multiple question.", (
+    _id("id", "Stable id of the choice, unique in its question."),
+    Key("text", TEXT, "The option as the learner sees it (Markdown).", required=True),
+    Key("correct", FLAG, "true for a right answer.", default=False),
+    Key("feedback", TEXT, "Shown when the learner picks this choice.", default=""),
+))
+
+OPTION = Mapping("Item", "One item of a sequencing question or one point of a likert "
+                 "scale.", (
+    _id("id", "Stable id of the item, unique in its question."),
+    Key("text", TEXT, "The item as the learner sees it (Markdown).", required=True),
+))
+
+PAIR = Mapping("Pair", "One pair of a matching question.", (
+    _id("id", "Stable id of the pair, unique in its question."),
+    Key("source", TEXT, "What the learner matches (Markdown).", required=True),
+    Key("target", TEXT, "What it matches with (Markdown); targets are shown shuffled.",
+        required=True),
+))
+
+FEEDBACK = Mapping("Feedback", "What the learner reads after answering.", (
+    Key("correct", TEXT, "After a right answer (Markdown).", default=""),
+    Key("incorrect", TEXT, "After a wrong answer (Markdown).", default=""),
+))
+
+CHOICES = Key("choices", LIST, "The options; mark the right one (choice) or ones (multiple) "
+              "with correct: true.", required=True, items=CHOICE)
+
+QUESTION_KEYS = Variants("type", {
+    "choice": (CHOICES,),
+    "multiple": (CHOICES,),
+    "true-false": (Key("answer", FLAG, "The right answer: true or false.", required=True),),
+    "matching": (Key("pairs", LIST, "The pairs to match, each a source with its target.",
+                     required=True, items=PAIR),),
+    "sequencing": (Key("items", LIST, "The items in the right order; they are shown "
+                       "scrambled.", required=True, items=OPTION),),
+    "fill-in": (
+        Key("answers", LIST, "The accepted answers (compared after trimming and folding "
+            "white space).", required=True, items=TEXT),
+        Key("case_sensitive", FLAG, "true when case counts.", default=False),
+        Key("max_length", WHOLE, "The longest answer a learner may type (1-250).",
+            default=100, minimum=1, maximum=250,
+            message="max_length is 1 to 250 characters"),
+    ),
+    "numeric": (
+        Key("answer", NUMBER, "The right number (or give range instead)."),
+        Key("tolerance", NUMBER, "Answers within answer ± tolerance are right.", default=0,
+            minimum=0, message="tolerance is 0 or more"),
+        Key("range", LIST, "[min, max]: any number from min to max is right (instead of "
+            "answer).", items=NUMBER),
+    ),
+    "likert": (Key("scale", LIST, "The points of the scale (default: five points from "
+                   "Strongly disagree to Strongly agree).", items=OPTION),),
+})
+assert tuple(QUESTION_KEYS.cases) == QUESTION_TYPES
+
+
+def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping:
+    graded = (Key("graded", FLAG, "true to count this knowledge check towards its objectives' "
+                  "scores.", default=False),) if knowledge_check else ()
+    return Mapping(title, description, (
+        _id("id", "Stable id of the question, unique across the course."),
+        Key("type", TEXT, "The kind of question; it decides the other keys.", required=True,
+            enum=QUESTION_TYPES, message=lambda v: f"unknown question type '{v}'. " + (
+                did_you_mean(v, QUESTION_TYPES) or "Types: " + ", ".join(QUESTION_TYPES))),
+        Key("prompt", TEXT, "The question as the learner sees it (Markdown).", required=True),
+        _objectives("Ids of the learning objectives this question assesses."),
+        Key("weight", NUMBER, "How much the question counts in the score.", default=1,
+            above=0, message="weight must be above 0"),
+        *graded,
+        QUESTION_KEYS,
+        Key("feedback", MAPPING, "Feedback after a right and a wrong answer (required for "
+            "every scored question).", mapping=FEEDBACK),
+    ))
+
+
+QUESTION = _question("Question", "One question of a quiz (scenarios/*.yaml).",
+                     knowledge_check=False)
+KNOWLEDGE_CHECK = _question("Knowledge check", "The YAML inside a ```question block of a "
+                            "module: one ungraded question.", knowledge_check=True)
+
+# -- scenarios/*.yaml --------------------------------------------------------------------
+
+NODE_CHOICE = Mapping("Scenario choice", "A decision the learner can take at a node.", (
+    _id("id", "Stable id of the choice, unique in its node."),
+    Key("text", TEXT, "The decision as the learner sees it (Markdown).", required=True),
+    Key("score", WHOLE, "Points for taking this choice.", default=0, minimum=0,
+        message="score is 0 or more points"),
+    Key("feedback", TEXT, "What happens and why (Markdown); required.", default=""),
+    _id("next", "The id of the node this choice leads to."),
+))
+
+NODE = Mapping("Node", "A situation of a branching scenario, or an ending.", (
+    _id("id", "Stable id of the node, unique in the scenario."),
+    Key("text", TEXT, "The situation (Markdown); for an ending, the debrief.", required=True),
+    Key("ending", FLAG, "true for an ending: the scenario stops here.", default=False),
+    Key("choices", LIST, "The decisions the learner can take here.", default=[],
+        items=NODE_CHOICE),
+))
+
+ASSESSMENT = Mapping("Assessment", "scenarios/*.yaml: a quiz (questions) or a branching "
+                     "scenario (start and nodes).", (
+    _id("id", "The assessment id (default: the file name); it must match the file name.",
+        required=False),
+    Key("title", TEXT, "The title, shown in the course menu.", required=True),
+    Key("intro", TEXT, "Markdown shown before the first question or situation.", default=""),
+    Key("attempts", WHOLE, "How many attempts a learner has; 0 = unlimited.", default=0,
+        minimum=0, message="attempts is 0 (unlimited) or more"),
+    _objectives("Branching scenarios: the objectives the scenario assesses (quizzes list "
+                "them on each question)."),
+    Key("questions", LIST, "A quiz: its questions.", items=QUESTION),
+    Key("draw", WHOLE, "Quizzes: questions drawn at random per attempt; 0 = all, in order.",
+        default=0, minimum=0, message="draw is the number of questions per attempt (0 = all)"),
+    Key("shuffle", FLAG, "Quizzes: shuffle the choices of each question per attempt.",
+        default=False),
+    Key("show_correct", FLAG, "Quizzes: after submitting, show the right answers of wrong "
+        "ones.", default=False),
+    _percent("This assessment's pass mark in percent (default: the course's)."),
+    _id("start", "Branching scenarios: the id of the first node.", required=False),
+    Key("nodes", LIST, "A branching scenario: its situations and endings.", items=NODE),
+))
+
+# -- glossary.yaml and references.yaml ---------------------------------------------------
+
+GLOSSARY_ENTRY = Mapping("Glossary entry", "A term learners can look up in place.", (
+    _id("id", "Stable id of the entry; [[shown text|id]] links it."),
+    Key("term", TEXT, "The term as shown in the glossary.", required=True),
+    Key("aliases", LIST, "Other spellings that [[...]] also finds.", default=[], items=TEXT),
+    Key("definition", TEXT, "The definition (Markdown, one paragraph).", required=True),
+    Key("source", TEXT, "The id of the reference the definition comes from."),
+))
+
+REFERENCE = Mapping("Reference", "A source that pages cite as [@id].", (
+    Key("id", TEXT, "The id that citations use: [@id].", required=True, pattern=REFERENCE_ID,
+        message="'{value}' is not a valid reference id (letters, digits, '.', '_', '-', "
+        "starting with a letter)"),
+    Key("short", TEXT, "The short citation shown on the page.", required=True),
+    Key("text", TEXT, "The full reference on the references page.", required=True),
+    Key("url", TEXT, "A web address for the source (http:// or https://).", default="",
+        pattern=WEB_ADDRESS, message="'{value}' is not a web address (http:// or https://)"),
+))
+
+DOCUMENTS = (
+    Document("course", "coursepack course.yaml", COURSE.description, COURSE,
+             files=("course.yaml",)),
+    Document("module", "coursepack module front matter", MODULE.description, MODULE),
+    Document("question", "coursepack knowledge check", KNOWLEDGE_CHECK.description,
+             KNOWLEDGE_CHECK),
+    Document("assessment", "coursepack assessment", ASSESSMENT.description, ASSESSMENT,
+             files=("scenarios/*.yaml", "scenarios/*.yml")),
+    Document("glossary", "coursepack glossary.yaml", "glossary.yaml: the terms learners can "
+             "look up in place, as a list.", GLOSSARY_ENTRY, is_list=True,
+             files=("glossary.yaml",)),
+    Document("references", "coursepack references.yaml", "references.yaml: the sources that "
+             "pages cite, as a list.", REFERENCE, is_list=True, files=("references.yaml",)),
+)
+
+
+def matches(pattern: str, text: str) -> bool:
+    """Does the whole of ``text`` match ``pattern``, as JSON Schema reads it?"""
+    return re.fullmatch(pattern, text) is not None

@@ -66,12 +66,12 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
         setting = os.environ.get("COURSEPACK_CACHE", "")
         if setting.lower() == "off":
             return None
-        base = Path(setting) if setting else Path(
-            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
-        folder = base / f"templates-{__version__}-jinja{jinja2.__version__}"
         try:
+            base = Path(setting) if setting else Path(
+                os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
+            folder = base / f"templates-{__version__}-jinja{jinja2.__version__}"
             folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
             return None
         return cls(str(folder))
 

@@ -46,9 +46,10 @@
       if (root.document.visibilityState === "hidden" && self.timer !== null && self.resave) self.resave();
     });
   }
-  Scorm.prototype.tries = 3;           /* an LMS may not be ready at once: start() 3 times */
-  Scorm.prototype.finishSaves = true;  /* the finish persists what was set, even when the
-                                          last commit failed */
+  /* An LMS may not be ready at once: start() is tried 3 times. */
+  Scorm.prototype.tries = 3;
+  /* The finish persists what was set, even when the last commit failed. */
+  Scorm.prototype.finishSaves = true;
   Scorm.prototype.call = function (name, a, b) {
     var result;
     try { result = b === undefined ? this.api[this.fn[name]](a) : this.api[this.fn[name]](a, b); } catch (e) { result = false; }

@@ -63,7 +63,7 @@
           core.lms().interaction({
             id: def.nodes[node].iid, type: "choice", objectives: def.objectives,
             pattern: CHARS.charAt(choices.map(function (c) { return c.score; }).indexOf(best)),
-            response: answer, result: chosen.score === best ? "correct" : "wrong",
+            result: chosen.score === best ? "correct" : "wrong",
             weighting: best, latency: (Date.now() - core.since()) / 1000, answer: answer,
             q: { type: "choice", activity: def.nodes[node].activity,
                  ids: choices.map(function (c) { return c.id; }),

@@ -176,16 +176,19 @@ ADAPTERS = {"scorm12": ("static/cp-scorm.js", "static/cp-scorm12.js"),
             "web": ()}
 #: optional parts of the runtime, shipped only to courses that use them
 FEATURES = {"scenario": "static/cp-scenario.js"}
+#: what every package carries: first the question types and the adapter registry, last
+#: the course logic (adapters and features register with them in between)
+FIRST = ("static/cp-questions.js", "static/cp-lms.js")
+LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists
-RUNTIME = frozenset(["static/cp-questions.js", "static/cp-lms.js", "static/coursepack.js",
-                     *FEATURES.values(), *(s for a in ADAPTERS.values() for s in a)])
+RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
+                     *(s for a in ADAPTERS.values() for s in a)])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
-    return ("static/cp-questions.js", "static/cp-lms.js", *ADAPTERS[target], *features,
-            "static/coursepack.js")
+    return (*FIRST, *ADAPTERS[target], *features, LAST)
 
 
 def page_dom_id(location: str) -> str:
@@ -297,9 +300,10 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     dirs = dirs or template_dirs(course.root)
     env = env or make_env(dirs)
     t = messages(dirs, course.language)
+    the_view = view(course, target, t)
     try:
         html = env.get_template("index.html").render(
-            course=course, view=view(course, target, t), t=t, target=target)
+            course=course, view=the_view, t=t, target=target)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildAborted([Problem(_template_name(exc.filename, dirs, course.root),
                                     exc.lineno or 0, "", f"template syntax error: {exc.message}")]
@@ -309,7 +313,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
         raise BuildAborted([Problem(file, line, "", f"template error: {exc.message}",
                                     "check the names used in your template overrides")]) from None
     files = {"index.html": html.encode("utf-8")}
-    shipped = scripts(course, target)
+    shipped = the_view["scripts"]
     theme = theme_dir()
     for name, path in static_files(dirs).items():
         if name in RUNTIME and name not in shipped:

@@ -37,6 +37,7 @@ from builder.formats import (
 from builder.loaders import split_module
 from tests.conftest import FIXTURES
 from tests.test_broken_corpus import CASES, make_case
+from tests.test_properties import BRANCHING as PLAIN_BRANCHING
 from tests.test_schemas import errors, sources
 
 # -- the broken corpus ------------------------------------------------------------------
@@ -102,19 +103,10 @@ def all_types_quiz() -> dict:
     return quiz
 
 
-BRANCHING = {
-    "id": "quiz", "title": "A scenario", "intro": "Decide.", "attempts": 1,
-    "objectives": ["obj-one", "obj-two"], "mastery_score": 50, "start": "one",
-    "nodes": [
-        {"id": "one", "text": "First.", "choices": [
-            {"id": "a", "text": "Good", "score": 2, "feedback": "Yes.", "next": "two"},
-            {"id": "b", "text": "Bad", "feedback": "No.", "next": "bad-end"}]},
-        {"id": "two", "text": "Second.", "choices": [
-            {"id": "a", "text": "Finish", "score": 1, "feedback": "Done.", "next": "good-end"}]},
-        {"id": "good-end", "ending": True, "text": "Well done."},
-        {"id": "bad-end", "ending": True, "text": "Debrief."},
-    ],
-}
+#: the property tests' scenario, with every optional key of an assessment
+BRANCHING = {"id": "quiz", **PLAIN_BRANCHING, "intro": "Decide.", "attempts": 1,
+             "mastery_score": 50}
+
 THEME = {"brand": "#7a1f5c", "brand_text": "#ffffff", "text": "#222222",
          "background": "#fffdf8", "link": "#005a8c", "logo": "modules/diagram.svg",
          "logo_alt": "Example Academy", "font": "Atkinson Hyperlegible, Verdana",

@@ -30,6 +30,16 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
+def require(missing: list[str], what: str, fix: str) -> None:
+    """Skip the test when a test tool is ``missing`` (fail in CI, where the project
+    installs its tools itself and a missing one is a broken set-up)."""
+    if missing:
+        reason = f"{what}: " + ", ".join(missing) + f"; {fix}"
+        if _in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
 def missing_browser_tools() -> list[str]:
     """What the browser tests need and this machine lacks."""
     missing = []
@@ -45,13 +55,8 @@ def missing_browser_tools() -> list[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the whole session (skipped or failed if tools are missing)."""
-    missing = missing_browser_tools()
-    if missing:
-        reason = ("browser test tools missing: " + ", ".join(missing)
-                  + "; run scripts/install-test-tools.sh")
-        if _in_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(missing_browser_tools(), "browser test tools missing",
+            "run scripts/install-test-tools.sh")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -13,30 +13,20 @@ Load with ``pytest_plugins = ["tests.support.lrs_fixtures"]``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
+from tests.support.fixtures import require
 from tests.support.lrs import Cmi5Launcher, LrsProxy, Ralph, missing_ralph
 
 __all__ = ["cmi5_launcher", "lrs_proxy", "ralph"]
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="session")
 def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ralph]:
     """Ralph (real LRS) on 127.0.0.1 for the whole session."""
-    missing = missing_ralph()
-    if missing:
-        reason = ("Ralph LRS not installed: " + ", ".join(missing)
-                  + "; pip install -e '.[test]'")
-        if _in_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(missing_ralph(), "Ralph LRS not installed", "pip install -e '.[test]'")
     server = Ralph(tmp_path_factory.mktemp("ralph"))
     try:
         server.start()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from builder.errors import Problem, did_you_mean
 from builder.formats import ASSESSMENT, KNOWLEDGE_CHECK, NODE, QUESTION
 from builder.markdown import QuestionBlock
-from builder.model import Assessment, Choice, Node, Question, Source
+from builder.model import QUALITY_RULES, Assessment, Choice, Node, Question, Source
 from builder.yamlfile import Fields, LList, parse_yaml
 
 
@@ -29,6 +29,15 @@ class AssessmentReader:
                      inline: bool = False) -> str: ...
         def read_yaml(self, path: Path) -> Any: ...
         def rel(self, path: Path) -> str: ...
+
+    def quality_off(self, f: Fields) -> tuple[tuple[str, str], ...]:
+        """The ``quality_off`` mapping of ``f``: (rule, reason) pairs."""
+        off = f.fields("quality_off")
+        if off is None:
+            return ()
+        pairs = [(rule, off.get(rule)) for rule in QUALITY_RULES]
+        off.done()
+        return tuple((rule, reason) for rule, reason in pairs if reason)
 
     def inline_question(self, block: QuestionBlock, rel: str) -> Question | None:
         data, problems = parse_yaml(block.text, rel, first_line=block.line)
@@ -61,12 +70,14 @@ class AssessmentReader:
             ff.done()
             fb_correct = self.markdown(fb_correct, rel, ff.line_of("correct"), f"{qid}-ok")
             fb_incorrect = self.markdown(fb_incorrect, rel, ff.line_of("incorrect"), f"{qid}-no")
+        quality_off = self.quality_off(f)
         f.done()
         return Question(qid or "question", qtype,
                         self.markdown(prompt, rel, f.line_of("prompt"), f"{qid}-prompt",
                                       inline=True),
                         tuple(choices), tuple(objectives), float(weight), fb_correct,
-                        fb_incorrect, Source(rel, f.line), graded=graded, **extra)
+                        fb_incorrect, Source(rel, f.line), graded=graded,
+                        quality_off=quality_off, **extra)
 
     def _options(self, f: Fields, rel: str, qid: str, key: str, *,
                  with_correct: bool) -> list[Choice]:
@@ -177,6 +188,7 @@ class AssessmentReader:
         mastery = f.get("mastery_score")
         start = f.get("start")
         raw_nodes = f.get("nodes")
+        quality_off = self.quality_off(f)
         f.done()
         if raw_questions is not None and draw > len(raw_questions):
             f.error("draw", f"draw {draw} is more than the {len(raw_questions)} questions",
@@ -220,7 +232,9 @@ class AssessmentReader:
                           if intro else "", attempts, tuple(questions), start, tuple(nodes),
                           tuple(objectives), Source(rel, 1), draw=draw, shuffle=shuffle,
                           show_correct=show_correct,
-                          mastery_score=None if mastery is None else round(mastery))
+                          mastery_score=None if mastery is None else round(mastery),
+                          key_lines=tuple(f.data.key_lines.items()),
+                          quality_off=quality_off)
 
     def node(self, data, rel: str, key: str, line: int) -> Node | None:
         f = Fields(data, NODE, rel, key, self.problems, line)

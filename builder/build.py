@@ -6,10 +6,10 @@ problem anywhere leaves the output folder exactly as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import runtime
+from builder import quality, runtime
 from builder.archive import write_folder, write_zip
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
@@ -29,13 +29,22 @@ class BuildResult:
 
 
 def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Problem]]:
-    """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings."""
+    """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings,
+    the item-quality and reading-level findings (:mod:`builder.quality`) among them."""
     loader = Loader(root)
     course = loader.load()
-    problems = loader.problems + validate(course, targets, complete=not loader.unusable)
+    complete = not loader.unusable
+    problems = loader.problems + validate(course, targets, complete=complete)
+    if complete:
+        problems += quality.check(course)
     if any(p.level == "error" for p in problems):
         raise BuildAborted(problems)
     return course, problems
+
+
+def as_errors(warnings: list[Problem]) -> list[Problem]:
+    """``--strict``: the warnings, as errors."""
+    return [replace(w, level="error") for w in warnings]
 
 
 def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
@@ -44,7 +53,7 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     root = root.resolve()
     course, warnings = check(root, targets)
     if strict and warnings:
-        raise BuildAborted([Problem(w.file, w.line, w.key, w.message, w.hint) for w in warnings])
+        raise BuildAborted(as_errors(warnings))
     targets = targets or course.targets
     out = (out or root / "dist").resolve()
     dirs = template_dirs(root)

@@ -31,20 +31,49 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
-def check(project_dir: Path) -> None:
-    """Check the course in PROJECT_DIR without building it, and print which module
-    teaches and which questions assess each learning objective.
+@click.option("--strict", is_flag=True, help="Treat warnings (item quality among them) as "
+              "errors: exit code 1 when there are any.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints every problem, the reading figures and "
+              "the objective coverage as one document, for CI and editors.")
+@click.pass_context
+def check(ctx: click.Context, project_dir: Path, strict: bool, fmt: str) -> None:
+    """Check the course in PROJECT_DIR without building it: every problem, the item-quality
+    findings (biased answer keys, cued items; see "Item quality" in docs/authoring.md),
+    the reading level of each module, and which module teaches and which questions assess
+    each learning objective.
 
-    Exits with code 1 (and lists every problem) when the sources have errors.
+    Exits with code 1 (and lists every problem) when the sources have errors, or with
+    --strict any warnings.
     """
+    import json
+
+    from builder.build import as_errors
     from builder.build import check as run_check
+    from builder.errors import BuildAborted
+    from builder.quality import as_json, reading_lines
     from builder.validate import coverage
 
     if not project_dir.is_dir():
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
-    course, warnings = run_check(project_dir)
+    try:
+        course, warnings = run_check(project_dir)
+    except BuildAborted as exc:
+        if fmt != "json":
+            raise
+        click.echo(json.dumps(as_json(None, exc.problems, strict=strict), indent=2))
+        ctx.exit(1)
+    if fmt == "json":
+        found = as_errors(warnings) if strict else warnings
+        click.echo(json.dumps(as_json(course, found, strict=strict,
+                                      coverage=coverage(course)), indent=2, ensure_ascii=False))
+        ctx.exit(1 if found and strict else 0)
+    if strict and warnings:
+        raise BuildAborted(as_errors(warnings))
     for w in warnings:
         click.echo("warning: " + w.format(), err=True)
+    for line in reading_lines(course, full=True):
+        click.echo(line)
     click.echo(f"Objective coverage of {course.title}:")
     for oid, taught, assessed in coverage(course):
         click.echo(f"  {oid}")
@@ -106,13 +135,20 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
 
     if not project_dir.is_dir():
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
+    from builder.quality import reading_lines, summary
+
     result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict)
+    # item-quality findings as one line (check lists them): the summary stays readable
     for w in result.warnings:
-        click.echo("warning: " + w.format(), err=True)
+        if not w.rule:
+            click.echo("warning: " + w.format(), err=True)
     course = result.course
     pages = sum(len(m.pages) for m in course.modules) + len(course.assessments)
     click.echo(f"{course.title} {course.version}: {len(course.outline)} units, {pages} pages, "
                f"{len(course.objectives)} objectives")
+    for line in reading_lines(course, full=False):
+        click.echo(line)
+    click.echo(summary([w for w in result.warnings if w.rule]))
     click.echo(f"Resume state: at most {result.worst_suspend} characters (SCORM 1.2 allows "
                "4096, SCORM 2004 64000)")
     for path in result.written:

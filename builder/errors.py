@@ -25,6 +25,12 @@ class Problem:
     message: str  #: what is wrong
     hint: str = ""  #: how to fix it
     level: str = "error"  #: "error" or "warning"
+    rule: str = ""  #: the item-quality rule that found it (builder/quality.py), or ""
+
+    def as_dict(self) -> dict:
+        """The problem as JSON-ready data (``coursepack check --format json``)."""
+        return {"file": self.file, "line": self.line, "key": self.key, "level": self.level,
+                "rule": self.rule, "message": self.message, "hint": self.hint}
 
     def format(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")

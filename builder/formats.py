@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from builder.errors import did_you_mean
-from builder.model import COMPLETION_RULES, QUESTION_TYPES, TARGETS
+from builder.model import COMPLETION_RULES, QUALITY_RULES, QUESTION_TYPES, TARGETS
 
 #: the whole value must match these (they read the same in Python and in JSON Schema)
 ID = r"^[a-z][a-z0-9-]*$"
@@ -172,6 +172,29 @@ def _objectives(description: str) -> Key:
     return Key("objectives", LIST, description, default=[], items=TEXT)
 
 
+def _quality_off(where: str) -> Key:
+    return Key("quality_off", MAPPING, f"Item-quality rules switched off for {where}, each "
+               "with the reason (see 'Item quality' in docs/authoring.md).", mapping=QUALITY_OFF)
+
+
+# -- item quality (builder/quality.py) ----------------------------------------------------
+
+QUALITY_OFF = Mapping("Rules switched off", "Item-quality rules that do not apply here: the "
+                      "rule's name, and why it does not apply.", tuple(
+    Key(rule, TEXT, f"Why this is not a problem here: {what}.",
+        empty=(f"switching off '{rule}' needs a reason",
+               f"say why it does not apply: {rule}: \"...\""))
+    for rule, what in QUALITY_RULES.items()))
+
+QUALITY = Mapping("Quality", "The item-quality and reading-level checks of coursepack check "
+                  "and build.", (
+    Key("reading_grade", NUMBER, "Warn when a module's Flesch-Kincaid grade is above this "
+        "(English courses).", minimum=0, maximum=20,
+        message="reading_grade is a school grade from 0 to 20, not {value}"),
+    Key("off", MAPPING, "Rules switched off for the whole course, each with the reason.",
+        mapping=QUALITY_OFF),
+))
+
 # -- course.yaml -------------------------------------------------------------------------
 
 OBJECTIVE = Mapping("Learning objective", "A learning objective of the course.", (
@@ -239,6 +262,8 @@ COURSE = Mapping("Course", "course.yaml: what the course is, its objectives, its
         "https://example.org/courses/sro or urn:example:sro)"),
     Key("theme", MAPPING, "Colours, logo and fonts (default: the built-in theme).",
         mapping=THEME),
+    Key("quality", MAPPING, "Item-quality and reading-level checks: the reading grade "
+        "wanted, and rules switched off.", mapping=QUALITY),
 ))
 
 # -- modules/*.md front matter ---------------------------------------------------------
@@ -251,6 +276,7 @@ MODULE = Mapping("Module front matter", "The YAML between the two '---' lines at
     Key("duration", WHOLE, "Estimated learner minutes.", minimum=1,
         message="duration is the estimated number of minutes, a whole number above 0"),
     _objectives("Ids of the objectives this module teaches."),
+    _quality_off("this module (its knowledge checks, duration and reading level)"),
 ))
 
 # -- questions ---------------------------------------------------------------------------
@@ -328,6 +354,7 @@ def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping
         QUESTION_KEYS,
         Key("feedback", MAPPING, "Feedback after a right and a wrong answer (required for "
             "every scored question).", mapping=FEEDBACK),
+        _quality_off("this question"),
     ))
 
 
@@ -375,6 +402,7 @@ ASSESSMENT = Mapping("Assessment", "scenarios/*.yaml: a quiz (questions) or a br
     _percent("This assessment's pass mark in percent (default: the course's)."),
     _id("start", "Branching scenarios: the id of the first node.", required=False),
     Key("nodes", LIST, "A branching scenario: its situations and endings.", items=NODE),
+    _quality_off("this assessment"),
 ))
 
 # -- glossary.yaml and references.yaml ---------------------------------------------------

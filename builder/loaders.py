@@ -34,6 +34,7 @@ from builder.markdown import (
     split_pages,
 )
 from builder.model import (
+    QUALITY_RULES,
     TARGETS,
     Assessment,
     Asset,
@@ -44,6 +45,7 @@ from builder.model import (
     Module,
     Objective,
     Page,
+    Quality,
     Question,
     Reference,
     Source,
@@ -185,6 +187,7 @@ class Loader(AssessmentReader):
         targets = f.get_list("targets")
         activity_id = f.get("activity_id", default=f"urn:coursepack:{course_id}")
         theme = self.theme(f)
+        quality = self.quality(f)
         f.done()
 
         references = self.references()
@@ -219,6 +222,7 @@ class Loader(AssessmentReader):
             theme=theme,
             activity_id=activity_id.rstrip("/"),
             texts=tuple(self.texts),
+            quality=quality,
         )
 
     def objectives(self, f: Fields) -> list[Objective]:
@@ -241,6 +245,20 @@ class Loader(AssessmentReader):
         t.done()
         return Tracking(completion, None if mastery is None else round(mastery),
                         assessment, Source("course.yaml", t.line))
+
+    def quality(self, f: Fields) -> Quality:
+        q = f.fields("quality")
+        if q is None:
+            return Quality()
+        grade = q.get("reading_grade")
+        off = q.fields("off")
+        pairs: tuple[tuple[str, str], ...] = ()
+        if off is not None:
+            pairs = tuple((rule, off.get(rule)) for rule in QUALITY_RULES)
+            off.done()
+        q.done()
+        return Quality(grade, tuple((r, why) for r, why in pairs if why),
+                       Source("course.yaml", q.line))
 
     # -- theme -------------------------------------------------------------------------
     def theme(self, f: Fields) -> Theme | None:
@@ -456,6 +474,7 @@ class Loader(AssessmentReader):
         title = f.get("title", default=uid)
         duration = f.get("duration")
         objectives = f.get_list("objectives")
+        quality_off = self.quality_off(f)
         f.done()
         if mid != uid:
             self.problems.append(Problem(rel, f.line_of("id"), "id", f"the id '{mid}' differs "
@@ -498,7 +517,9 @@ class Loader(AssessmentReader):
                 else:
                     blocks.append(block)
             pages.append(Page(pid, ps.title, tuple(blocks), Source(rel, ps.line)))
-        return Module(mid, title, duration, tuple(objectives), tuple(pages), Source(rel, 1))
+        return Module(mid, title, duration, tuple(objectives), tuple(pages), Source(rel, 1),
+                      key_lines=tuple(f.data.key_lines.items()),
+                      quality_off=quality_off)
 
 
 def split_module(text: str) -> tuple[str, str, int] | None:

@@ -11,6 +11,24 @@ COMPLETION_RULES = ("viewed", "passed", "both")
 TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
                   "numeric", "likert")
+#: the item-quality and reading-level rules of `coursepack check` (builder/quality.py), each
+#: with what it finds; a rule is switched off with ``quality_off: {rule: reason}``
+QUALITY_RULES = {
+    "key_position": "the right answers sit at one position (or true/false keys go one way, or "
+                    "select-all items always key the first options) far more often than "
+                    "chance gives",
+    "length_cue": "the right answer is the longest option in most items",
+    "giveaway": "an option such as 'all of the above', 'none of the above' or 'both a and b'",
+    "absolute_words": "absolute words (always, never, all, any, only...) in wrong options "
+                      "only",
+    "stem_cue": "a word of the right option repeats the question and no wrong option",
+    "duplicate_choices": "two options that say the same, or an option that repeats the "
+                         "question",
+    "objective_coverage": "a quiz that draws questions can leave out an objective",
+    "shuffle": "a graded quiz that does not shuffle its choices",
+    "duration": "a module's duration differs from what its content takes by more than 30%",
+    "reading_grade": "a module reads above the course's reading_grade",
+}
 #: the SCORM 1.2 / xAPI interaction type of each question type
 INTERACTION_TYPES = {"choice": "choice", "multiple": "choice", "true-false": "true-false",
                      "matching": "matching", "sequencing": "sequencing", "fill-in": "fill-in",
@@ -83,6 +101,8 @@ class Question:
     numeric_min: float | None = None
     numeric_max: float | None = None
     graded: bool = True  #: counts towards scores (a likert question never does)
+    #: item-quality rules switched off for this question: (rule, reason) pairs
+    quality_off: tuple[tuple[str, str], ...] = ()
 
     @property
     def correct_ids(self) -> tuple[str, ...]:
@@ -149,6 +169,12 @@ class Module:
     pages: tuple[Page, ...]
     source: Source
     kind: str = field(default="module", init=False)
+    key_lines: tuple[tuple[str, int], ...] = ()  #: front matter key -> line, for problems
+    #: item-quality rules switched off for this module: (rule, reason) pairs
+    quality_off: tuple[tuple[str, str], ...] = ()
+
+    def line_of(self, key: str) -> int:
+        return dict(self.key_lines).get(key, self.source.line)
 
 
 @dataclass(frozen=True)
@@ -180,10 +206,16 @@ class Assessment:
     show_correct: bool = False  #: quiz: mark the correct answers after submitting
     mastery_score: int | None = None  #: pass mark of this assessment (default: the course's)
     kind: str = field(default="assessment", init=False)
+    key_lines: tuple[tuple[str, int], ...] = ()  #: top-level key -> line, for problems
+    #: item-quality rules switched off for this assessment: (rule, reason) pairs
+    quality_off: tuple[tuple[str, str], ...] = ()
 
     @property
     def branching(self) -> bool:
         return bool(self.nodes)
+
+    def line_of(self, key: str) -> int:
+        return dict(self.key_lines).get(key, self.source.line)
 
 
 Unit = Module | Assessment
@@ -243,6 +275,15 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Quality:
+    """The ``quality:`` settings of course.yaml (see :mod:`builder.quality`)."""
+
+    reading_grade: float | None = None  #: the highest Flesch-Kincaid grade wanted
+    off: tuple[tuple[str, str], ...] = ()  #: rules switched off course-wide: (rule, reason)
+    source: Source = Source("course.yaml")
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -260,6 +301,7 @@ class Course:
     activity_id: str = ""  #: the course's xAPI activity IRI (sub-activities extend it)
     texts: tuple[Html, ...] = ()  #: every rendered Markdown text, for cross-checks
     theme: Theme | None = None  #: None: the default theme's look
+    quality: Quality = Quality()  #: item-quality and reading-level settings
 
     @property
     def modules(self) -> tuple[Module, ...]:

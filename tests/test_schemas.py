@@ -260,9 +260,9 @@ def test_every_valid_source_file_is_valid_against_its_schema(name, tmp_path):
 GUIDE = (REPO / "docs" / "authoring.md").read_text("utf-8")
 #: where each file's keys are documented: the guide's sections (knowledge checks have the
 #: keys of questions, which the assessments section shows)
-SECTIONS = {"course": ["course.yaml"], "module": ["modules/*.md"],
-            "question": ["modules/*.md", "scenarios/*.yaml: assessments"],
-            "assessment": ["scenarios/*.yaml: assessments"],
+SECTIONS = {"course": ["course.yaml", "Item quality"], "module": ["modules/*.md", "Item quality"],
+            "question": ["modules/*.md", "scenarios/*.yaml: assessments", "Item quality"],
+            "assessment": ["scenarios/*.yaml: assessments", "Item quality"],
             "glossary": ["glossary.yaml"], "references": ["references.yaml"]}
 
 

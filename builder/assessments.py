@@ -30,9 +30,9 @@ class AssessmentReader:
         def read_yaml(self, path: Path) -> Any: ...
         def rel(self, path: Path) -> str: ...
 
-    def quality_off(self, f: Fields) -> tuple[tuple[str, str], ...]:
-        """The ``quality_off`` mapping of ``f``: (rule, reason) pairs."""
-        off = f.fields("quality_off")
+    def quality_ignore(self, f: Fields) -> tuple[tuple[str, str], ...]:
+        """The ``quality_ignore`` mapping of ``f``: (rule, reason) pairs."""
+        off = f.fields("quality_ignore")
         if off is None:
             return ()
         pairs = [(rule, off.get(rule)) for rule in QUALITY_RULES]
@@ -70,14 +70,14 @@ class AssessmentReader:
             ff.done()
             fb_correct = self.markdown(fb_correct, rel, ff.line_of("correct"), f"{qid}-ok")
             fb_incorrect = self.markdown(fb_incorrect, rel, ff.line_of("incorrect"), f"{qid}-no")
-        quality_off = self.quality_off(f)
+        quality_ignore = self.quality_ignore(f)
         f.done()
         return Question(qid or "question", qtype,
                         self.markdown(prompt, rel, f.line_of("prompt"), f"{qid}-prompt",
                                       inline=True),
                         tuple(choices), tuple(objectives), float(weight), fb_correct,
                         fb_incorrect, Source(rel, f.line), graded=graded,
-                        quality_off=quality_off, **extra)
+                        quality_ignore=quality_ignore, **extra)
 
     def _options(self, f: Fields, rel: str, qid: str, key: str, *,
                  with_correct: bool) -> list[Choice]:
@@ -188,7 +188,7 @@ class AssessmentReader:
         mastery = f.get("mastery_score")
         start = f.get("start")
         raw_nodes = f.get("nodes")
-        quality_off = self.quality_off(f)
+        quality_ignore = self.quality_ignore(f)
         f.done()
         if raw_questions is not None and draw > len(raw_questions):
             f.error("draw", f"draw {draw} is more than the {len(raw_questions)} questions",
@@ -234,7 +234,7 @@ class AssessmentReader:
                           show_correct=show_correct,
                           mastery_score=None if mastery is None else round(mastery),
                           key_lines=tuple(f.data.key_lines.items()),
-                          quality_off=quality_off)
+                          quality_ignore=quality_ignore)
 
     def node(self, data, rel: str, key: str, line: int) -> Node | None:
         f = Fields(data, NODE, rel, key, self.problems, line)

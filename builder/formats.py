@@ -172,14 +172,14 @@ def _objectives(description: str) -> Key:
     return Key("objectives", LIST, description, default=[], items=TEXT)
 
 
-def _quality_off(where: str) -> Key:
-    return Key("quality_off", MAPPING, f"Item-quality rules switched off for {where}, each "
-               "with the reason (see 'Item quality' in docs/authoring.md).", mapping=QUALITY_OFF)
+def _quality_ignore(where: str) -> Key:
+    return Key("quality_ignore", MAPPING, f"Item-quality rules switched off for {where}, each "
+               "with the reason (see 'Item quality' in docs/authoring.md).", mapping=QUALITY_IGNORE)
 
 
 # -- item quality (builder/quality.py) ----------------------------------------------------
 
-QUALITY_OFF = Mapping("Rules switched off", "Item-quality rules that do not apply here: the "
+QUALITY_IGNORE = Mapping("Rules switched off", "Item-quality rules that do not apply here: the "
                       "rule's name, and why it does not apply.", tuple(
     Key(rule, TEXT, f"Why this is not a problem here: {what}.",
         empty=(f"switching off '{rule}' needs a reason",
@@ -191,8 +191,8 @@ QUALITY = Mapping("Quality", "The item-quality and reading-level checks of cours
     Key("reading_grade", NUMBER, "Warn when a module's Flesch-Kincaid grade is above this "
         "(English courses).", minimum=0, maximum=20,
         message="reading_grade is a school grade from 0 to 20, not {value}"),
-    Key("off", MAPPING, "Rules switched off for the whole course, each with the reason.",
-        mapping=QUALITY_OFF),
+    Key("ignore", MAPPING, "Rules switched off for the whole course, each with the reason.",
+        mapping=QUALITY_IGNORE),
 ))
 
 # -- course.yaml -------------------------------------------------------------------------
@@ -276,7 +276,7 @@ MODULE = Mapping("Module front matter", "The YAML between the two '---' lines at
     Key("duration", WHOLE, "Estimated learner minutes.", minimum=1,
         message="duration is the estimated number of minutes, a whole number above 0"),
     _objectives("Ids of the objectives this module teaches."),
-    _quality_off("this module (its knowledge checks, duration and reading level)"),
+    _quality_ignore("this module (its knowledge checks, duration and reading level)"),
 ))
 
 # -- questions ---------------------------------------------------------------------------
@@ -354,7 +354,7 @@ def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping
         QUESTION_KEYS,
         Key("feedback", MAPPING, "Feedback after a right and a wrong answer (required for "
             "every scored question).", mapping=FEEDBACK),
-        _quality_off("this question"),
+        _quality_ignore("this question"),
     ))
 
 
@@ -402,7 +402,7 @@ ASSESSMENT = Mapping("Assessment", "scenarios/*.yaml: a quiz (questions) or a br
     _percent("This assessment's pass mark in percent (default: the course's)."),
     _id("start", "Branching scenarios: the id of the first node.", required=False),
     Key("nodes", LIST, "A branching scenario: its situations and endings.", items=NODE),
-    _quality_off("this assessment"),
+    _quality_ignore("this assessment"),
 ))
 
 # -- glossary.yaml and references.yaml ---------------------------------------------------

@@ -251,7 +251,7 @@ class Loader(AssessmentReader):
         if q is None:
             return Quality()
         grade = q.get("reading_grade")
-        off = q.fields("off")
+        off = q.fields("ignore")
         pairs: tuple[tuple[str, str], ...] = ()
         if off is not None:
             pairs = tuple((rule, off.get(rule)) for rule in QUALITY_RULES)
@@ -474,7 +474,7 @@ class Loader(AssessmentReader):
         title = f.get("title", default=uid)
         duration = f.get("duration")
         objectives = f.get_list("objectives")
-        quality_off = self.quality_off(f)
+        quality_ignore = self.quality_ignore(f)
         f.done()
         if mid != uid:
             self.problems.append(Problem(rel, f.line_of("id"), "id", f"the id '{mid}' differs "
@@ -519,7 +519,7 @@ class Loader(AssessmentReader):
             pages.append(Page(pid, ps.title, tuple(blocks), Source(rel, ps.line)))
         return Module(mid, title, duration, tuple(objectives), tuple(pages), Source(rel, 1),
                       key_lines=tuple(f.data.key_lines.items()),
-                      quality_off=quality_off)
+                      quality_ignore=quality_ignore)
 
 
 def split_module(text: str) -> tuple[str, str, int] | None:

@@ -12,7 +12,7 @@ TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
                   "numeric", "likert")
 #: the item-quality and reading-level rules of `coursepack check` (builder/quality.py), each
-#: with what it finds; a rule is switched off with ``quality_off: {rule: reason}``
+#: with what it finds; a rule is switched off with ``quality_ignore: {rule: reason}``
 QUALITY_RULES = {
     "key_position": "the right answers sit at one position (or true/false keys go one way, or "
                     "select-all items always key the first options) far more often than "
@@ -102,7 +102,7 @@ class Question:
     numeric_max: float | None = None
     graded: bool = True  #: counts towards scores (a likert question never does)
     #: item-quality rules switched off for this question: (rule, reason) pairs
-    quality_off: tuple[tuple[str, str], ...] = ()
+    quality_ignore: tuple[tuple[str, str], ...] = ()
 
     @property
     def correct_ids(self) -> tuple[str, ...]:
@@ -171,7 +171,7 @@ class Module:
     kind: str = field(default="module", init=False)
     key_lines: tuple[tuple[str, int], ...] = ()  #: front matter key -> line, for problems
     #: item-quality rules switched off for this module: (rule, reason) pairs
-    quality_off: tuple[tuple[str, str], ...] = ()
+    quality_ignore: tuple[tuple[str, str], ...] = ()
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, self.source.line)
@@ -208,7 +208,7 @@ class Assessment:
     kind: str = field(default="assessment", init=False)
     key_lines: tuple[tuple[str, int], ...] = ()  #: top-level key -> line, for problems
     #: item-quality rules switched off for this assessment: (rule, reason) pairs
-    quality_off: tuple[tuple[str, str], ...] = ()
+    quality_ignore: tuple[tuple[str, str], ...] = ()
 
     @property
     def branching(self) -> bool:
@@ -279,7 +279,7 @@ class Quality:
     """The ``quality:`` settings of course.yaml (see :mod:`builder.quality`)."""
 
     reading_grade: float | None = None  #: the highest Flesch-Kincaid grade wanted
-    off: tuple[tuple[str, str], ...] = ()  #: rules switched off course-wide: (rule, reason)
+    ignore: tuple[tuple[str, str], ...] = ()  #: rules switched off course-wide: (rule, reason)
     source: Source = Source("course.yaml")
 
 

@@ -3,8 +3,8 @@
 Every rule gives warnings (``--strict`` makes them errors), each with file, line, the
 question and a hint. The rules, their ids (:data:`builder.model.QUALITY_RULES`) and the
 thresholds below are documented in docs/authoring.md ("Item quality"). A rule is switched
-off for the whole course (``quality: {off: {rule: reason}}`` in course.yaml), for one
-module or assessment, or for one question (``quality_off: {rule: reason}``); a question
+off for the whole course (``quality: {ignore: {rule: reason}}`` in course.yaml), for one
+module or assessment, or for one question (``quality_ignore: {rule: reason}``); a question
 switched off is left out of the rules over its group, too.
 
 Rules over a group of questions (an assessment's pool, a module's knowledge checks, and
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from math import comb
 
@@ -103,23 +104,62 @@ def reading(course: Course) -> tuple[list[Reading], Reading]:
 
 # -- the rules ---------------------------------------------------------------------------
 
+def check_group(questions: Iterable[Question], what: str = "the questions") -> list[Problem]:
+    """The findings of the rules over a group (key position, length cue) for
+    ``questions`` alone: for tests of a key, and for courses' own tests."""
+    checker = _Checker(None)
+    checker.group([(q, "") for q in questions], {}, what)
+    return checker.problems
+
+
+def profile(questions: Iterable[Question]) -> dict:
+    """The key of ``questions`` in figures, for tests with thresholds of their own:
+    right answers per position of single-choice items (A, B, ...), the true/false split,
+    how many single-choice items have the right answer as their longest option, and how
+    many select-all items key exactly their first options."""
+    qs = list(questions)
+    single = [q for q in qs if q.type == "choice" and len(q.correct_ids) == 1]
+    widest = max((len(q.choices) for q in single), default=0)
+    tf = [q for q in qs if q.type == "true-false"]
+    multi = [q for q in qs if q.type == "multiple" and q.correct_ids]
+    longest = 0
+    for q in single:
+        sizes = [len(readability.words(readability.plain_text(c.html))) for c in q.choices]
+        right = next(i for i, c in enumerate(q.choices) if c.correct)
+        longest += sizes[right] == max(sizes) and sizes.count(max(sizes)) == 1
+    return {
+        "single_choice": len(single),
+        "positions": {chr(ord("A") + i): sum(1 for q in single if q.choices[i:i + 1]
+                                             and q.choices[i].correct) for i in range(widest)},
+        "longest": longest,
+        "true": sum(1 for q in tf if q.correct_ids == ("true",)),
+        "false": sum(1 for q in tf if q.correct_ids == ("false",)),
+        "select_all": len(multi),
+        "select_all_first": sum(1 for q in multi
+                                if all(c.correct for c in q.choices[:len(q.correct_ids)])),
+        "select_all_counts": sorted(len(q.correct_ids) for q in multi),
+    }
+
+
 class _Checker:
-    def __init__(self, course: Course):
+    def __init__(self, course: Course | None):
         self.course = course
-        self.lang = course.language.split("-")[0].lower()
-        self.course_off = dict(course.quality.off)
+        language = course.language if course else "en"
+        self.lang = language.split("-")[0].lower()
+        self.course_off = dict(course.quality.ignore) if course else {}
         self.problems: list[Problem] = []
 
     def warn(self, rule: str, file: str, line: int, key: str, message: str, hint: str) -> None:
         self.problems.append(Problem(file, line, key, message, hint + f" (rule {rule}: "
-                                     f"switch it off with quality_off: {{{rule}: reason}})",
+                                     f"switch it off with quality_ignore: {{{rule}: reason}})",
                                      level="warning", rule=rule))
 
     def run(self) -> None:
+        assert self.course is not None
         flagged: set[str] = set()  #: group rules a module's knowledge checks already tripped
         checks: list[tuple[Question, str, dict]] = []  #: every knowledge check, with its off
         for unit in self.course.outline:
-            off = {**self.course_off, **dict(unit.quality_off)}
+            off = {**self.course_off, **dict(unit.quality_ignore)}
             if isinstance(unit, Module):
                 keyed = [(q, "question") for page in unit.pages for q in page.questions]
                 self.items(keyed, off)
@@ -147,7 +187,7 @@ class _Checker:
         for q, key in keyed:
             if q.type not in ("choice", "multiple") or len(q.choices) < 2:
                 continue
-            skip = {**off, **dict(q.quality_off)}
+            skip = {**off, **dict(q.quality_ignore)}
             texts = [_norm(readability.plain_text(c.html)) for c in q.choices]
             stem = _norm(readability.plain_text(q.prompt_html))
             where = (q.source.file, q.source.line, key)
@@ -226,7 +266,7 @@ class _Checker:
         for rule in ("key_position", "length_cue"):
             if rule in off or (only and rule != only):
                 continue
-            items = [(q, k) for q, k in keyed if rule not in dict(q.quality_off)]
+            items = [(q, k) for q, k in keyed if rule not in dict(q.quality_ignore)]
             if rule == "key_position":
                 self.positions(items, what)
                 self.true_false(items, what)
@@ -351,7 +391,7 @@ class _Checker:
         if "shuffle" in off or a.shuffle:
             return
         graded = [q for q in a.questions if q.scored and q.type in ("choice", "multiple")
-                  and "shuffle" not in dict(q.quality_off)]
+                  and "shuffle" not in dict(q.quality_ignore)]
         if not graded:
             return
         self.warn("shuffle", a.source.file, a.line_of("shuffle"), "shuffle",
@@ -361,6 +401,7 @@ class _Checker:
 
     # -- reading -----------------------------------------------------------------------
     def module_reading(self, m: Module, off: dict) -> None:
+        assert self.course is not None
         r = _module_reading(m, self.course.language)
         if "duration" not in off and m.duration and r.minutes:
             gap = abs(m.duration - r.minutes)

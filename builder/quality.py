@@ -443,21 +443,32 @@ def _module_reading(m: Module, language: str) -> Reading:
 
 
 def _assessment_minutes(a: Assessment, language: str) -> float:
+    """A quiz: a question's time for each question shown. A branching scenario: the
+    longest path from the start, reading each node plus a decision's time at each choice
+    (without recursion, and each node once: scenarios may be long or, when broken, loop)."""
     if not a.branching:
         return QUESTION_MINUTES * (a.draw or len(a.questions))
     nodes = {n.id: n for n in a.nodes}
-
-    def cost(nid: str, seen: frozenset) -> float:
+    best: dict[str, float] = {}
+    on_path: set[str] = set()
+    stack: list[tuple[str, bool]] = [(a.start or "", False)]
+    while stack:
+        nid, done = stack.pop()
         node = nodes.get(nid)
-        if node is None or nid in seen:
-            return 0.0
+        if node is None or (nid in best and not done):
+            continue
+        nexts = [c.next for c in node.choices if c.next in nodes and c.next not in on_path]
+        if not done:
+            on_path.add(nid)
+            stack.append((nid, True))
+            stack += [(n, False) for n in nexts if n not in best]
+            continue
+        on_path.discard(nid)
         here = readability.measure_html(node.html, language).minutes
-        if node.ending:
-            return here
-        return here + DECISION_MINUTES + max(
-            (cost(c.next, seen | {nid}) for c in node.choices if c.next), default=0.0)
-
-    return cost(a.start or "", frozenset())
+        if not node.ending:
+            here += DECISION_MINUTES + max((best.get(n, 0.0) for n in nexts), default=0.0)
+        best[nid] = here
+    return best.get(a.start or "", 0.0)
 
 
 def tail(probs: list[float], k: int) -> float:

@@ -148,6 +148,53 @@ questions:
     assert "cannot show every one of the pool's 2 objectives" in problem.message
 
 
+def problems_of(root: Path) -> list:
+    with pytest.raises(BuildAborted) as caught:
+        check(root)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize("change, key, message", [
+    ("  require: [scenaro]\n", "tracking.require[0]", "'scenaro' is not an assessment"),
+    ("  require: [scenario, scenario]\n", "tracking.require[1]", "counted twice"),
+    ("  require: [lesson]\n", "tracking.require[0]", "'lesson' is not an assessment"),
+])
+def test_tracking_require_names_other_assessments(tmp_path, change, key, message):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURES / "alltypes", root)
+    path = root / "course.yaml"
+    path.write_text(path.read_text() + change)
+    [problem] = [p for p in problems_of(root) if p.key == key]
+    assert message in problem.message
+
+
+def test_a_counted_scenario_keeps_the_course_pass_mark(tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURES / "alltypes", root)
+    (root / "course.yaml").write_text((root / "course.yaml").read_text()
+                                      + "  require: [scenario]\n")
+    check(root)  # the scenario has no pass mark of its own: fine
+    scenario = root / "scenarios/scenario.yaml"
+    scenario.write_text("mastery_score: 60\n" + scenario.read_text())
+    [problem] = [p for p in problems_of(root) if p.key == "mastery_score"]
+    assert "uses the course's pass mark (75), not 60" in problem.message
+
+
+def test_feedback_timing_and_node_objectives_are_checked(tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURES / "alltypes", root)
+    quiz = root / "scenarios/quiz.yaml"
+    quiz.write_text("feedback: immediate\n" + quiz.read_text())
+    scenario = root / "scenarios/scenario.yaml"
+    scenario.write_text(scenario.read_text().replace(
+        "    text: Something happens.\n", "    text: Something happens.\n    objectives: [jduge]\n"))
+    problems = problems_of(root)
+    assert any(p.key == "feedback" and "once the attempt is submitted" in p.message
+               for p in problems)
+    assert any(p.key == "objectives" and "unknown objective 'jduge'" in p.message
+               for p in problems)
+
+
 # -- in the browser, under scorm-again -------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -397,3 +444,48 @@ def test_every_objective_in_every_one_of_200_draws(scorm12_player, package, cour
     assert len({tuple(d) for d in draws}) == 200      # the seeds make different draws
     assert seen == set(range(len(a.questions)))     # every question gets drawn
     assert player.errors() == []
+
+
+@pytest.fixture(scope="module")
+def cmi5_site(tmp_path_factory) -> Path:
+    from tests.support.lms import safe_extract
+
+    [zip_path] = build(REPO, ("cmi5",), tmp_path_factory.mktemp("dist-cmi5")).written
+    site = zip_path.parent / "site"
+    safe_extract(zip_path, site)
+    return site
+
+
+@pytest.mark.browser
+def test_cmi5_fails_a_learner_who_fails_a_scenario(browser, cmi5_site, cmi5_launcher, ralph,
+                                                   course):
+    """cmi5: no "passed" while a counted scenario is failed, and the "failed" statement's
+    score is below the mastery score (cmi5 9.5.4.3 and 9.5.4.4)."""
+    import uuid
+
+    from tests.support.lms import serve
+    from tests.support.lrs import check_cmi5_session, new_actor
+    from tests.test_xapi_e2e import cmi5_url, open_course, outbox_empty, wait_for_statements
+
+    actor = new_actor()
+    registration = str(uuid.uuid4())
+    au = f"https://lms.example.org/au/{uuid.uuid4()}"
+    with serve({"/": cmi5_site}) as base:
+        url, session = cmi5_url(base, cmi5_launcher, actor, registration, au,
+                                mastery_score=0.8)
+        context, page, errors = open_course(browser, url)
+        answer_final(page, final(course), "right")
+        play(page, "best-practices-scenario", best_path(course.unit("best-practices-scenario")))
+        play(page, "roles-scenario", first_path(course.unit("roles-scenario")))
+        page.locator(".cp-exit").click()
+        outbox_empty(page)
+        context.close()
+    statements = wait_for_statements(ralph, actor, 30)
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in statements]
+    assert "passed" not in verbs
+    [failed] = [s for s in statements if s["verb"]["id"].endswith("/failed")]
+    assert failed["result"]["success"] is False
+    assert failed["result"]["score"]["scaled"] < 0.8
+    assert check_cmi5_session(statements, session_id=session, registration=registration,
+                              activity_id=au, actor=actor, mastery_score=0.8) == []
+    assert errors == []

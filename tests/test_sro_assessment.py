@@ -65,6 +65,26 @@ def test_final_assessment_is_a_stratified_shuffled_pool(course):
     assert course.tracking.require == SCENARIOS
 
 
+#: the pool's items that ask the learner to apply knowledge to a situation (reviewed by
+#: reading; the test checks the share and that each prompt sets out a situation first)
+APPLICATION = {
+    "q-retired-officer", "q-guard-parent", "q-triad-week", "q-role-threat-team",
+    "q-apply-rules", "q-relationships", "q-aclu-caveat", "q-guiding-principles",
+    "q-ferpa-overheard", "q-ferpa-purpose", "q-crime-or-discipline", "q-components-missing",
+    "q-mou-minimum", "q-national-requirement", "q-standards-evidence", "q-supervisor-course",
+}
+
+
+def test_at_least_30_percent_of_items_apply_knowledge_to_a_situation(course):
+    items = {q.id: q for q in final(course).questions}
+    assert APPLICATION <= set(items)
+    assert len(APPLICATION) >= 0.3 * len(items)
+    for qid in APPLICATION:
+        prompt = plain_text(items[qid].prompt_html).replace("Select all that apply.", "")
+        sentences = [x for x in prompt.replace("?", ".").split(". ") if x.strip(" .")]
+        assert len(sentences) >= 2, (qid, prompt)  # a situation, then the question
+
+
 def test_key_positions_spread_over_the_choices(course):
     keys = Counter()
     four = [q for q in final(course).questions if q.type == "choice" and len(q.choices) == 4]

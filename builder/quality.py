@@ -60,7 +60,10 @@ STOP_WORDS = {
         these they this those through to too under until up upon very was we were what
         when where whether which while who whom whose why will with within without would
         you your yours true false following best most likely example examples describe
-        describes described statement""".split()),
+        describes described statement time times keep keeps kept sets make makes made take
+        takes taken used need needs part parts kind ways thing things good well know knows
+        says said give gives given show shows help helps work works often each every others
+        same like case cases fact point right wrong""".split()),
     "es": set("""a al algo algún alguna alguno ante antes como con contra cual cuales cuando
         de del desde donde dos el ella ellas ellos en entre era es esa ese eso esta este
         esto fue ha han hasta hay la las le les lo los más me mi muy no nos o otra otro
@@ -370,22 +373,26 @@ class _Checker:
 
     # -- per assessment -----------------------------------------------------------------
     def coverage(self, a: Assessment, off: dict) -> None:
-        pool = [q for q in a.questions if q.scored]
+        """The runtime's draw is stratified by objective (``draw`` in cp-questions.js): it
+        first takes, in a random order, each question that assesses an objective not yet
+        covered, then fills the draw. A pool with no more objectives than its draw so
+        shows every objective in every attempt (with more, the build refuses the pool:
+        validate.questions). What a draw can still miss is an objective that only
+        unscored questions (likert) carry: it is drawn, but no attempt scores it."""
         if "objective_coverage" in off or not a.draw or a.draw >= len(a.questions):
             return
-        n, d = len(a.questions), a.draw
-        objectives = list(dict.fromkeys(o for q in pool for o in q.objectives))
-        for o in objectives:
-            with_o = sum(1 for q in pool if o in q.objectives)
-            if n - with_o < d:
-                continue  # every draw of d includes one
-            chance = comb(n - with_o, d) / comb(n, d)
+        pooled = list(dict.fromkeys(o for q in a.questions for o in q.objectives))
+        if len(pooled) > a.draw:
+            return  # refused by the build already
+        for o in pooled:
+            if any(o in q.objectives and q.scored for q in a.questions):
+                continue
+            ids = ", ".join(q.id for q in a.questions if o in q.objectives)
             self.warn("objective_coverage", a.source.file, a.line_of("draw"), "draw",
-                      f"the quiz '{a.id}' draws {d} of its {n} questions at random, and a "
-                      f"draw can leave out objective '{o}' (assessed by {with_o} question"
-                      f"{'s' if with_o != 1 else ''}; {chance:.1%} of attempts)",
-                      f"add questions on '{o}' (with {n - d + 1} of them every draw has one), "
-                      "or draw more")
+                      f"the quiz '{a.id}' draws {a.draw} of its {len(a.questions)} questions "
+                      f"so that each shows every objective, but objective '{o}' is only on "
+                      f"unscored questions ({ids}): no draw assesses it",
+                      f"add a scored question on '{o}', or take '{o}' off these questions")
 
     def shuffle(self, a: Assessment, off: dict) -> None:
         if "shuffle" in off or a.shuffle:

@@ -301,26 +301,27 @@ def test_duplicate_choices_near_miss(minimal):
 
 # -- per assessment ------------------------------------------------------------------------
 
-def test_objective_coverage_of_a_random_draw(minimal):
-    qs = [choice_q(f"c{i}", OPTIONS, i % 4) for i in range(8)]
-    qs[0] = qs[0].replace("objectives: [obj-one]", "objectives: [obj-two]")
-    root = with_quiz(minimal, qs, head="shuffle: true\ndraw: 4\n")
+LIKERT = "\n".join(["  - id: opinion", "    type: likert", "    prompt: I can explain the idea.",
+                    "    objectives: [obj-two]"])
+
+
+def test_objective_coverage_only_unscored_questions(minimal):
+    # the draw is stratified by objective: obj-two is drawn every time, but never scored
+    qs = [choice_q(f"c{i}", OPTIONS, i % 4) for i in range(4)] + [LIKERT]
+    root = with_quiz(minimal, qs, head="shuffle: true\ndraw: 3\n")
     [f] = findings(root, "objective_coverage")
     assert (f.file, f.line, f.key) == ("scenarios/extra.yaml", 3, "draw")
-    assert f.message == ("the quiz 'extra' draws 4 of its 8 questions at random, and a draw can "
-                         "leave out objective 'obj-two' (assessed by 1 question; 50.0% of "
-                         "attempts)")
-    assert f.hint.startswith("add questions on 'obj-two' (with 5 of them every draw has one)")
+    assert f.message == ("the quiz 'extra' draws 3 of its 5 questions so that each shows every "
+                         "objective, but objective 'obj-two' is only on unscored questions "
+                         "(opinion): no draw assesses it")
 
 
 def test_objective_coverage_near_miss(minimal):
-    qs = [choice_q(f"c{i}", OPTIONS, i % 4) for i in range(8)]
-    for i in range(5):
-        qs[i] = qs[i].replace("objectives: [obj-one]", "objectives: [obj-two]")
-    root = with_quiz(minimal, qs, head="shuffle: true\ndraw: 4\n")
-    # obj-one is on 3 questions: a draw of 4 from 8 can miss it; obj-two (5) never
-    assert [f.message.split("objective ")[1][:9] for f in findings(root, "objective_coverage")] \
-        == ["'obj-one'"]
+    # one scored question on obj-two of five, draw 2: the stratified draw shows it every time
+    qs = [choice_q(f"c{i}", OPTIONS, i % 4) for i in range(5)]
+    qs[0] = qs[0].replace("objectives: [obj-one]", "objectives: [obj-two]")
+    root = with_quiz(minimal, qs + [LIKERT], head="shuffle: true\ndraw: 2\n")
+    assert findings(root, "objective_coverage") == []
 
 
 def test_shuffle_off_on_a_graded_quiz(minimal):

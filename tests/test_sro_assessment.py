@@ -32,7 +32,8 @@ SCENARIO_OBJECTIVES = {"apply-roles", "apply-best-practices"}
 @pytest.fixture(scope="module")
 def course():
     course, warnings = check(REPO)
-    assert warnings == []
+    # item-quality findings (warnings with a rule) are judged in tests/test_quality.py
+    assert [w for w in warnings if not w.rule] == []
     return course
 
 

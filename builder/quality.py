@@ -302,8 +302,8 @@ class _Checker:
                   f"{len(items)} single-choice items; chance gives about {expected:.1f} "
                   f"(p = {p:.2g}): a learner who always picks {letter} scores "
                   f"{len(at) / len(items):.0%} on them (right answers: {spread})",
-                  "spread the right answers evenly over the positions; choices: shuffle "
-                  "hides the order from learners but not from reviewers and print-outs")
+                  "spread the right answers evenly over the positions (shuffle: true hides "
+                  "the written order from learners, not from reviewers or print-outs)")
 
     def true_false(self, keyed: list[tuple[Question, str]], what: str) -> None:
         items = [(q, k) for q, k in keyed if q.type == "true-false"]

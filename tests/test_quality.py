@@ -145,6 +145,21 @@ def test_key_position_over_a_modules_knowledge_checks(minimal):
                                 "is option B in 6 of 6 single-choice items")
 
 
+def test_key_position_over_all_the_knowledge_checks_of_the_course(minimal):
+    # three checks keyed A in each of two modules: no module shows it, the course does
+    for name, title in (("01-intro.md", "Introduction"), ("02-basics.md", "Basics")):
+        body = "".join(f"\n```question\n{choice_q(f'm{name[:2]}-{i}', OPTIONS, 0)[4:].replace(chr(10) + '    ', chr(10))}\n```\n"
+                       for i in range(3))
+        (minimal / "modules" / name).write_text(
+            f"---\ntitle: {title}\nobjectives: [obj-one, obj-two]\n---\n\n# Checks {{#checks}}\n"
+            "\nIt builds on the first [@ref-a][@ref-b] [[widget]].\n" + body, "utf-8")
+    [f] = findings(minimal, "key_position")
+    assert (f.file, f.line) == ("modules/01-intro.md", line_of(minimal, "modules/01-intro.md",
+                                                               "id: m01-0"))
+    assert f.message.startswith("in the knowledge checks of the course, the right answer is "
+                                "option A in 6 of 6 single-choice items")
+
+
 def test_key_position_question_switched_off_is_not_counted(minimal):
     off = "    quality_ignore: {key_position: The options follow the steps of the procedure.}"
     qs = [choice_q(f"k{i}", OPTIONS, 0, extra=off if i == 0 else "") for i in range(6)]

@@ -177,7 +177,11 @@ class AssessmentReader:
         mastery = f.get("mastery_score")
         start = f.get("start")
         raw_nodes = f.get("nodes")
+        feedback = f.get("feedback")
         f.done()
+        if raw_nodes is None and feedback == "immediate":
+            f.error("feedback", "a quiz shows its feedback once the attempt is submitted",
+                    "write 'feedback: after-submit', or leave it out")
         if raw_questions is not None and draw > len(raw_questions):
             f.error("draw", f"draw {draw} is more than the {len(raw_questions)} questions",
                     "lower it, or add questions")
@@ -220,7 +224,9 @@ class AssessmentReader:
                           if intro else "", attempts, tuple(questions), start, tuple(nodes),
                           tuple(objectives), Source(rel, 1), draw=draw, shuffle=shuffle,
                           show_correct=show_correct,
-                          mastery_score=None if mastery is None else round(mastery))
+                          mastery_score=None if mastery is None else round(mastery),
+                          feedback=feedback or ("immediate" if raw_nodes is not None
+                                                else "after-submit"))
 
     def node(self, data, rel: str, key: str, line: int) -> Node | None:
         f = Fields(data, NODE, rel, key, self.problems, line)
@@ -230,6 +236,7 @@ class AssessmentReader:
         text = f.get("text", default="")
         ending = f.get("ending")
         raw_choices = f.each("choices")
+        objectives = f.get_list("objectives")
         f.done()
         choices = []
         for i, c in enumerate(raw_choices):
@@ -246,4 +253,4 @@ class AssessmentReader:
                                                 f"{nid}-{cid}") if feedback else "",
                                   score, nxt, Source(rel, c.line)))
         return Node(nid or "node", self.markdown(text, rel, f.line_of("text") + 1, nid or "n"),
-                    ending, tuple(choices), Source(rel, f.line))
+                    ending, tuple(choices), Source(rel, f.line), tuple(objectives))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from builder.errors import did_you_mean
-from builder.model import COMPLETION_RULES, QUESTION_TYPES, TARGETS
+from builder.model import COMPLETION_RULES, FEEDBACK_TIMES, QUESTION_TYPES, TARGETS
 
 #: the whole value must match these (they read the same in Python and in JSON Schema)
 ID = r"^[a-z][a-z0-9-]*$"
@@ -185,6 +185,8 @@ TRACKING = Mapping("Tracking", "How the LMS learns that the course is completed 
     _percent("The pass mark in percent (0-100); needed with completion passed or both."),
     _id("assessment", "The id of the assessment whose score is reported to the LMS.",
         required=False),
+    Key("require", LIST, "Other assessments (graded scenarios) the learner must also pass; "
+        "the course score is then the lowest of their scores.", default=[], items=TEXT),
 ))
 
 COLOURS = (
@@ -353,6 +355,7 @@ NODE = Mapping("Node", "A situation of a branching scenario, or an ending.", (
     Key("ending", FLAG, "true for an ending: the scenario stops here.", default=False),
     Key("choices", LIST, "The decisions the learner can take here.", default=[],
         items=NODE_CHOICE),
+    _objectives("The objectives this node's decision assesses (default: the scenario's)."),
 ))
 
 ASSESSMENT = Mapping("Assessment", "scenarios/*.yaml: a quiz (questions) or a branching "
@@ -372,6 +375,9 @@ ASSESSMENT = Mapping("Assessment", "scenarios/*.yaml: a quiz (questions) or a br
         default=False),
     Key("show_correct", FLAG, "Quizzes: after submitting, show the right answers of wrong "
         "ones.", default=False),
+    Key("feedback", TEXT, "When feedback shows: immediate (scenarios: after each decision) or "
+        "after-submit (quizzes always; scenarios: every decision's feedback at the ending).",
+        enum=FEEDBACK_TIMES),
     _percent("This assessment's pass mark in percent (default: the course's)."),
     _id("start", "Branching scenarios: the id of the first node.", required=False),
     Key("nodes", LIST, "A branching scenario: its situations and endings.", items=NODE),

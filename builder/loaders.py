@@ -238,9 +238,10 @@ class Loader(AssessmentReader):
         completion = t.get("completion")
         mastery = t.get("mastery_score")
         assessment = t.get("assessment")
+        require = t.get_list("require")
         t.done()
         return Tracking(completion, None if mastery is None else round(mastery),
-                        assessment, Source("course.yaml", t.line))
+                        assessment, Source("course.yaml", t.line), tuple(require))
 
     # -- theme -------------------------------------------------------------------------
     def theme(self, f: Fields) -> Theme | None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COMPLETION_RULES = ("viewed", "passed", "both")
+#: when an assessment shows its feedback (``feedback:`` of scenarios/*.yaml)
+FEEDBACK_TIMES = ("immediate", "after-submit")
 #: the packages coursepack can build (``--target``), in the order ``make build`` builds them
 TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
@@ -38,6 +40,14 @@ class Tracking:
     mastery_score: int | None  #: percent 0-100; None when nothing is graded
     assessment: str | None  #: id of the assessment whose score is reported
     source: Source
+    #: other assessments the learner must also pass (graded scenarios); the course score is
+    #: then the lowest score of ``assessment`` and these
+    require: tuple[str, ...] = ()
+
+    @property
+    def counted(self) -> tuple[str, ...]:
+        """Every assessment that decides pass or fail: the tracked one, then ``require``."""
+        return ((self.assessment,) if self.assessment else ()) + self.require
 
     @property
     def graded(self) -> bool:
@@ -160,6 +170,7 @@ class Node:
     ending: bool
     choices: tuple[Choice, ...]
     source: Source
+    objectives: tuple[str, ...] = ()  #: what its decision assesses (empty: the scenario's)
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,9 @@ class Assessment:
     shuffle: bool = False  #: quiz: shuffle the choices of each question per attempt
     show_correct: bool = False  #: quiz: mark the correct answers after submitting
     mastery_score: int | None = None  #: pass mark of this assessment (default: the course's)
+    #: "immediate" (scenarios: after each decision) or "after-submit" (quizzes always;
+    #: scenarios: every decision's feedback at the ending)
+    feedback: str = "immediate"
     kind: str = field(default="assessment", init=False)
 
     @property

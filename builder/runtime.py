@@ -259,11 +259,12 @@ def course_data(course: Course, target: str) -> dict:
         item = {"id": a.id, "unit": course.outline.index(a), "attempts": a.attempts,
                 "branching": a.branching, "mastery": mastery, "draw": a.draw,
                 "shuffle": a.shuffle, "showCorrect": a.show_correct,
-                "objectives": list(a.objectives)}
+                "objectives": list(a.objectives), "feedback": a.feedback}
         if a.branching:
             item["start"] = a.start
             item["maxPoints"] = longest_path(a)[1]
             item["nodes"] = {n.id: {"ending": n.ending, "iid": interaction_id(a.id, n.id),
+                                    "objectives": list(n.objectives or a.objectives),
                                     "description": plain_text(n.html)[:250],
                                     **({"activity": _xapi().node_activity(course, a, n)}
                                        if xapi_course else {}),
@@ -283,7 +284,8 @@ def course_data(course: Course, target: str) -> dict:
         "hash": structure_hash(course),
         "tracking": {"completion": tracking.completion, "mastery": tracking.mastery_score,
                      "assessment": ids.index(tracking.assessment)
-                     if tracking.assessment in ids else None},
+                     if tracking.assessment in ids else None,
+                     "counted": [ids.index(c) for c in tracking.counted if c in ids]},
         "pages": [{"loc": p.location, "unit": p.unit_index} for p in page_list],
         "units": units,
         "kcs": [dict(_question(q, course.outline[page_list[page].unit_index].id, course, target),

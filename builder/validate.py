@@ -91,6 +91,27 @@ def tracking(course: Course, problems: list[Problem]) -> None:
             problems.append(Problem("course.yaml", line, "tracking.assessment",
                                     f"'{t.assessment}' is a module, not an assessment",
                                     "name a file from scenarios/"))
+    for i, rid in enumerate(t.require):
+        unit = course.unit(rid)
+        key = f"tracking.require[{i}]"
+        if not isinstance(unit, Assessment):
+            problems.append(Problem("course.yaml", line, key, f"'{rid}' is not an assessment "
+                                    "in the outline", did_you_mean(rid, [a.id for a in
+                                                                       course.assessments])
+                                    or "name a file from scenarios/ that the outline lists"))
+        elif rid == t.assessment or t.require.index(rid) != i:
+            problems.append(Problem("course.yaml", line, key, f"'{rid}' is counted twice",
+                                    "list each assessment once"))
+        elif unit.mastery_score is not None and unit.mastery_score != t.mastery_score:
+            problems.append(Problem(unit.source.file, 1, "mastery_score", f"'{rid}' counts "
+                                    "towards the course result, so it uses the course's pass "
+                                    f"mark ({t.mastery_score}), not {unit.mastery_score}",
+                                    "drop its mastery_score: the course score is the lowest "
+                                    "of the counted assessments' scores, judged by one pass "
+                                    "mark"))
+    if t.require and t.completion not in ("passed", "both"):
+        problems.append(Problem("course.yaml", line, "tracking.require", "'require' needs "
+                                "completion 'passed' or 'both'", "or drop 'require'"))
     if t.completion in ("passed", "both"):
         if t.assessment is None:
             problems.append(Problem("course.yaml", line, "tracking.assessment",
@@ -139,6 +160,16 @@ def questions(course: Course, problems: list[Problem]) -> None:
             problems.append(Problem(*where, "choices", f"question '{q.id}' is single choice "
                                     f"but marks {correct} choices correct",
                                     "use 'type: multiple', or mark only one choice correct"))
+    for a in course.assessments:
+        if not a.draw:
+            continue
+        pooled = sorted({o for q in a.questions for o in q.objectives})
+        if len(pooled) > a.draw:
+            problems.append(Problem(a.source.file, 1, "draw", f"draw {a.draw} cannot show "
+                                    f"every one of the pool's {len(pooled)} objectives in "
+                                    "every attempt", f"draw at least {len(pooled)} questions, "
+                                    "or assess fewer objectives in this pool (each drawn "
+                                    "question covers at least one objective not yet covered)"))
     tracked = course.unit(course.tracking.assessment or "")
     if isinstance(tracked, Assessment) and not tracked.branching and \
             not any(q.scored for q in tracked.questions):
@@ -250,6 +281,10 @@ def objectives(course: Course, problems: list[Problem]) -> None:
         else:
             check(unit.objectives, unit.source.file, 0, "objectives")
             assessed.update(unit.objectives)
+            for n in unit.nodes:
+                check(n.objectives, n.source.file, n.source.line, "objectives")
+                if n.choices:
+                    assessed.update(n.objectives)
             for q in unit.questions:
                 check(q.objectives, q.source.file, q.source.line, "objectives")
                 if q.scored:
@@ -277,7 +312,7 @@ def coverage(course: Course) -> list[tuple[str, list[str], list[str]]]:
         taught = [m.id for m in course.modules if o.id in m.objectives]
         assessed = []
         for a in course.assessments:
-            if o.id in a.objectives:
+            if o.id in a.objectives or any(o.id in n.objectives for n in a.nodes):
                 assessed.append(a.id)
             assessed += [f"{a.id}/{q.id}" for q in a.questions
                          if o.id in q.objectives and q.scored]

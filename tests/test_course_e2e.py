@@ -60,6 +60,8 @@ def answer_final(frame, a: Assessment, right: bool) -> None:
         return  # already submitted
     for q in a.questions:
         fieldset = frame.locator(f"form.cp-quiz .cp-question[data-q='{q.id}']")
+        if fieldset.is_hidden():
+            continue  # not drawn in this attempt
         wanted = [i for i, c in enumerate(q.choices) if c.correct == right]
         if q.type != "multiple" or not right:
             wanted = wanted[:1]

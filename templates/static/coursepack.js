@@ -53,7 +53,8 @@
       for (var k = 0; k < n; k++) all.push(k);
       return all;
     }
-    return Q.permutation(n, random(S.asmt[i].seed, def.id)).slice(0, def.draw);
+    return Q.draw(def.questions.map(function (q) { return q.objectives; }), def.draw,
+                  random(S.asmt[i].seed, def.id));
   }
 
   function encode() {
@@ -123,29 +124,44 @@
     return max === 0 ? Infinity : Math.max(0, max - S.asmt[i].n);
   }
 
+  /* The counted assessments (tracking.assessment, then tracking.require) judged as one:
+     null while none has failed and one is still unscored; otherwise the lowest of their
+     scores (all share one pass mark, so the score agrees with the verdict, as SCORM 2004's
+     scaled_passing_score and cmi5's masteryScore require), passed when every one passed,
+     final when a failed one has no attempts left. */
+  function combined() {
+    var scores = [], failed = false, final = false, pending = false;
+    data.tracking.counted.forEach(function (i) {
+      var a = S.asmt[i];
+      if (!a.n || a.score === null) { pending = true; return; }
+      scores.push(a.score);
+      if (!isPass(i, a.score)) { failed = true; if (attemptsLeft(i) === 0) final = true; }
+    });
+    if (!scores.length || (pending && !failed)) return null;
+    return { score: Math.min.apply(null, scores), passed: !failed, final: final };
+  }
+
   /* The tracking rules of course.yaml, applied to the current state. */
   function evaluate() {
     var allViewed = visitedCount() === P;
-    var ti = data.tracking.assessment;
-    var a = ti === null ? null : S.asmt[ti];
-    var scored = !!a && a.n > 0 && a.score !== null;
-    var passed = scored && isPass(ti, a.score);
-    var failed = scored && !passed;
+    var j = combined();
+    var passed = !!j && j.passed;
+    var failed = !!j && !j.passed;
     var rule = data.tracking.completion;
     var r = { status: "incomplete", score: null, done: false };
     if (rule === "viewed") {
       r.status = allViewed ? "completed" : "incomplete";
-      if (scored) r.score = a.score;
+      if (j) r.score = j.score;
     } else if (rule === "passed") {
       r.status = passed ? "passed" : failed ? "failed" : "incomplete";
-      if (scored) r.score = a.score;
+      if (j) r.score = j.score;
     } else if (failed) {
-      r.status = "failed"; r.score = a.score;
+      r.status = "failed"; r.score = j.score;
     } else if (passed && allViewed) {
-      r.status = "passed"; r.score = a.score;
+      r.status = "passed"; r.score = j.score;
     }
     r.done = r.status === "passed" || r.status === "completed" ||
-      (r.status === "failed" && attemptsLeft(ti) === 0);
+      (r.status === "failed" && j.final);
     return r;
   }
 
@@ -183,12 +199,11 @@
 
   /* The tracked assessment's latest result, for adapters that report pass/fail. */
   function judgement() {
-    var ti = data.tracking.assessment;
-    if (ti === null || !S.asmt[ti].n || S.asmt[ti].score === null) return null;
-    var a = S.asmt[ti];
-    var mastery = data.assessments[ti].mastery;
-    return { score: a.score, passed: mastery === null ? null : isPass(ti, a.score), mastery: mastery,
-             final: !isPass(ti, a.score) && attemptsLeft(ti) === 0 };
+    var j = combined();
+    if (!j) return null;
+    var mastery = data.assessments[data.tracking.counted[0]].mastery;
+    return { score: j.score, passed: mastery === null ? null : j.passed, mastery: mastery,
+             final: j.final };
   }
 
   /* End the session, once: save, then the adapter's finish. Resolves to false when the
@@ -224,8 +239,25 @@
     lms.assessed({ unit: data.assessments[i].unit, score: a.score, passed: isPass(i, a.score) });
   }
 
+  /* The decisions taken on a scenario path: per step its node's objectives, the points
+     taken and the most points the node offered. */
+  function walkPath(def, path) {
+    var node = def.start, out = [];
+    for (var k = 0; k < path.length; k++) {
+      var n = def.nodes[node];
+      var choice = n && n.choices[CHARS.indexOf(path.charAt(k))];
+      if (!choice) break;
+      out.push({ objectives: n.objectives, score: choice.score,
+                 best: Math.max.apply(null, n.choices.map(function (c) { return c.score; })) });
+      node = choice.next;
+    }
+    return out;
+  }
+
   /* Each learning objective's score: the weighted share of right answers among the
-     submitted assessment questions (and graded knowledge checks) that assess it. */
+     submitted assessment questions (and graded knowledge checks) that assess it; a
+     scenario decision counts as one question scored by its points over the node's best,
+     for its node's objectives (objectives no decision on the path assessed are left out). */
   function reportObjectives() {
     if (reviewing()) return;
     var acc = {};
@@ -239,7 +271,12 @@
     data.assessments.forEach(function (def, i) {
       var a = S.asmt[i];
       if (!a.sub) return;
-      if (def.branching) { add(def.objectives, 1, a.score / 100); return; }
+      if (def.branching) {   /* each decision counts once, for the objectives of its node */
+        walkPath(def, a.path).forEach(function (step) {
+          if (step.best > 0) add(step.objectives, 1, step.score / step.best);
+        });
+        return;
+      }
       shown(i).forEach(function (qi, n) {
         var q = def.questions[qi];
         if (q.scored) add(q.objectives, q.weight, Q.isCorrect(q, a.answers[n]) ? q.weight : 0);
@@ -332,29 +369,34 @@
     if (!box) return "";
     var r = evaluate();
     var status = RANK[reported] >= RANK.completed && RANK[reported] > RANK[r.status] ? reported : r.status;
-    var ti = data.tracking.assessment;
-    var a = ti === null ? null : S.asmt[ti];
+    var j = combined();
     var seen = visitedCount();
     var done = status === "passed" || status === "completed" || r.done;
     $(".cp-outcome", box).setAttribute("data-status", status);
     $(".cp-outcome-status", box).textContent = t["outcome_" + status];
     $(".cp-outcome-summary", box).textContent = status === "failed" ?
-      (attemptsLeft(ti) === 0 ? t.no_attempts_left : t.course_retry) :
+      (j && j.final ? t.no_attempts_left : t.course_retry) :
       done ? t.course_complete : t.course_incomplete;
     $(".cp-fact-status", box).textContent = t["course_status_" + status];
     var score = $(".cp-outcome-score", box);
-    score.hidden = !(a && a.n > 0 && a.score !== null);
+    score.hidden = !j;
     if (!score.hidden) {
-      var mastery = data.assessments[ti].mastery;
-      score.textContent = fmt(t.your_score, { score: a.score }) +
+      var mastery = data.assessments[data.tracking.counted[0]].mastery;
+      score.textContent = fmt(t.your_score, { score: j.score }) +
         (mastery === null ? "" : " " + fmt(t.pass_mark, { mastery: mastery }));
     }
     $(".cp-fact-pages", box).textContent = fmt(t.pages_seen, { n: seen, total: P });
     /* what to do next: retake a failed assessment, see a page not seen yet, or take the
        assessment */
     var next = null, label = t.go_assessment;
-    var retake = ti !== null && (!a.n || (!isPass(ti, a.score) && attemptsLeft(ti) > 0));
-    var assessment = ti === null ? null : data.units[data.assessments[ti].unit].first;
+    /* the first counted assessment not taken yet, or failed with attempts left */
+    var redo = null;
+    data.tracking.counted.forEach(function (i) {
+      var x = S.asmt[i];
+      if (redo === null && (!x.n || (!isPass(i, x.score) && attemptsLeft(i) > 0))) redo = i;
+    });
+    var retake = redo !== null;
+    var assessment = retake ? data.units[data.assessments[redo].unit].first : null;
     if (!done && status === "failed" && retake) next = assessment;
     else if (!done) {
       for (var p = 0; p < P && next === null; p++) if (!S.visited[p]) { next = p; label = t.go_unseen; }
@@ -368,7 +410,10 @@
       link.textContent = fmt(label, { title: $("h1", sections[next]).textContent });
     }
     $$(".cp-to-result").forEach(function (el) {
-      el.hidden = !(ti !== null && +el.closest("section").dataset.unit === data.assessments[ti].unit && a.n > 0);
+      var unit = +el.closest("section").dataset.unit;
+      el.hidden = !data.tracking.counted.some(function (i) {
+        return data.assessments[i].unit === unit && S.asmt[i].n > 0;
+      });
     });
     return [$(".cp-outcome-status", box).textContent + ".", $(".cp-outcome-summary", box).textContent,
             score.hidden ? "" : score.textContent].filter(Boolean).join(" ");
@@ -665,7 +710,7 @@
      course uses. */
   var core = {
     data: data, t: t, state: S, $: $, $$: $$,
-    announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed,
+    announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed, walkPath: walkPath,
     isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
     reviewing: reviewing,
     lms: function () { return lms; },
@@ -680,7 +725,7 @@
     info = result;
     if (info.mastery !== null && info.mastery !== undefined) {   /* cmi5 LaunchData */
       data.tracking.mastery = info.mastery;
-      if (data.tracking.assessment !== null) data.assessments[data.tracking.assessment].mastery = info.mastery;
+      data.tracking.counted.forEach(function (i) { data.assessments[i].mastery = info.mastery; });
     }
     reported = info.status;
     var index = 0;

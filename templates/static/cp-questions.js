@@ -153,6 +153,26 @@
     return p;
   }
 
+  /* The questions of a drawn attempt: ``n`` of them, their positions in the order shown.
+     ``objectives`` holds each question's objective ids. Walking a random permutation, a
+     question is taken when it assesses an objective not covered yet; the slots left are
+     filled in permutation order. Each question taken covers at least one new objective, so
+     when the pool has no more objectives than ``n`` (the build checks), every objective of
+     the pool is in every draw. */
+  function draw(objectives, n, random) {
+    var order = permutation(objectives.length, random);
+    var covered = {}, taken = [], count = 0;
+    order.forEach(function (qi) {
+      var fresh = objectives[qi].filter(function (o) { return !covered[o]; });
+      if (!fresh.length || count >= n) return;
+      fresh.forEach(function (o) { covered[o] = true; });
+      taken[qi] = true;
+      count++;
+    });
+    order.forEach(function (qi) { if (!taken[qi] && count < n) { taken[qi] = true; count++; } });
+    return order.filter(function (qi) { return taken[qi]; });
+  }
+
   /* Show the options of a question in the order ``order`` (authored positions). */
   function arrange(fieldset, q, order) {
     if (q.type === "matching") {
@@ -170,6 +190,6 @@
   root.CoursepackQuestions = {
     CHARS: CHARS, read: read, restore: restore, setDisabled: setDisabled, isCorrect: isCorrect,
     number: number, response2004: response2004, escape: escape, unescape: unescape, rng: rng, hash: hash,
-    permutation: permutation, arrange: arrange
+    permutation: permutation, draw: draw, arrange: arrange
   };
 })(window);

@@ -27,12 +27,30 @@
       }
       return { node: node, points: points, last: last };
     }
+    /* Every decision on the path: what the learner chose and its feedback. */
+    function review(path) {
+      var node = def.start, items = [];
+      for (var k = 0; k < path.length; k++) {
+        var index = CHARS.indexOf(path.charAt(k));
+        var el = $(".cp-node[data-node='" + node + "']", box);
+        var label = $$("label", el)[index];
+        var tpl = $("template[data-feedback='" + index + "']", el);
+        items.push("<li><p><strong>" + (label ? label.innerHTML : "") + "</strong></p>" +
+                   (tpl ? tpl.innerHTML : "") + "</li>");
+        node = def.nodes[node].choices[index].next;
+      }
+      return items.length ? "<ol class=\"cp-review\">" + items.join("") + "</ol>" : "";
+    }
     function render(focus) {
       var a = S.asmt[i];
       var w = walk(a.path) || walk(a.path = "");
       $$(".cp-node", box).forEach(function (el) { el.hidden = el.dataset.node !== w.node; });
       var fb = $(".cp-last-feedback", box);
-      if (w.last) {
+      if (def.feedback === "after-submit") {
+        /* held until the ending: then every decision taken, with why it worked or not */
+        fb.innerHTML = a.sub ? review(a.path) : "";
+        fb.hidden = !a.sub;
+      } else if (w.last) {
         var tpl = $(".cp-node[data-node='" + w.last.node + "'] template[data-feedback='" + w.last.index + "']", box);
         fb.innerHTML = tpl ? tpl.innerHTML : "";
         fb.hidden = !fb.innerHTML.trim();
@@ -61,7 +79,7 @@
         var chosen = choices[CHARS.indexOf(answer)];
         if (!reviewing()) {
           core.lms().interaction({
-            id: def.nodes[node].iid, type: "choice", objectives: def.objectives,
+            id: def.nodes[node].iid, type: "choice", objectives: def.nodes[node].objectives,
             pattern: CHARS.charAt(choices.map(function (c) { return c.score; }).indexOf(best)),
             result: chosen.score === best ? "correct" : "wrong",
             weighting: best, latency: (Date.now() - core.since()) / 1000, answer: answer,

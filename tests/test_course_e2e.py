@@ -96,7 +96,7 @@ def test_learner_completes_and_passes_the_sro_course(scorm12_player, package, co
     player.open(LEARNER)
     frame = player.frame
     pages = walk_course(frame, course, final_right=True)
-    assert pages == sum(len(m.pages) for m in course.modules) + len(course.assessments) == 52
+    assert pages == sum(len(m.pages) for m in course.modules) + len(course.assessments) == 56
     for a in course.assessments:
         text = frame.locator(f"#pg-{a.id} .cp-result-text").inner_text()
         assert "Your score: 100%." in text and "You passed." in text, (a.id, text)

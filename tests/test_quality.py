@@ -88,11 +88,11 @@ def test_the_minimal_fixture_passes_check_strict(runner, minimal):
     assert "No problems found (0 warnings)." in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: the SRO course 1.1 (branches course-content "
-                   "and course-assess) removes the biased key, cues and fixed order")
 def test_the_sro_course_passes_check_strict(runner):
+    # issue 14 (the course 1.1, branches course-content and course-assess, merged here)
     result = runner.invoke(cli, ["check", str(REPO), "--strict"])
     assert result.exit_code == 0, result.output
+    assert "No problems found (0 warnings)." in result.output
 
 
 # -- key position ------------------------------------------------------------------------

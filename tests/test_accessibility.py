@@ -247,10 +247,15 @@ def test_sro_course_page_types(tour):
     scenario = next(a for a in course.assessments if a.branching)
     t.goto(f"pg-{scenario.id}")
     t.check("scenario-node")
-    node = frame.locator(f"#pg-{scenario.id} .cp-node:not([hidden])")
-    node.locator("input").first.check()
-    node.locator(".cp-choose").click()
-    assert frame.locator(f"#pg-{scenario.id} .cp-last-feedback").is_visible()
+    # graded scenarios hold their feedback until the ending: play to an ending, where every
+    # decision is listed with its feedback
+    nodes = {n.id: n for n in scenario.nodes}
+    while frame.locator(f"#pg-{scenario.id} .cp-result").is_hidden():
+        node = frame.locator(f"#pg-{scenario.id} .cp-node:not([hidden])")
+        scores = [c.score for c in nodes[node.get_attribute("data-node")].choices]
+        node.locator(f"input[value='{scores.index(max(scores))}']").check()
+        node.locator(".cp-choose").click()
+    assert frame.locator(f"#pg-{scenario.id} .cp-last-feedback li").count() >= 3
     t.check("scenario-feedback")
     final = course.unit(course.tracking.assessment)
     t.goto(f"pg-{final.id}")

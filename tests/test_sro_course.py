@@ -129,3 +129,28 @@ def test_the_key_rule_catches_an_always_first_key(course):
                for q in knowledge_checks(course) if q.type == "true-false"]
     cues = key_cues(rigged)
     assert cues["top_position"] == 1.0 and cues["false"] == 1.0 and cues["longest"] == 1.0
+
+
+def numbered_modules(course) -> list:
+    """The modules learners know as "Module 1", "Module 2", ...: those that teach objectives,
+    in outline order (the About and resources pages are not numbered)."""
+    return [m for m in course.modules if m.objectives]
+
+
+def test_module_numbers_named_in_the_course_are_the_right_ones(course):
+    modules = numbered_modules(course)
+    assert len(modules) == 6
+    about = next(m for m in course.modules if m.id == "about")
+    about_html = "".join(b for p in about.pages for b in p.blocks if isinstance(b, str))
+    for n, m in enumerate(modules, 1):
+        assert f"Module {n}: {m.title}" in about_html, (n, m.title)
+    # "Review Module N" in an assessment's feedback names the module teaching the objective
+    teaches = {o: n for n, m in enumerate(modules, 1) for o in m.objectives}
+    checked = 0
+    for a in course.assessments:
+        for q in a.questions:
+            html = q.feedback_correct_html + q.feedback_incorrect_html + q.prompt_html
+            for named in map(int, re.findall(r"Module (\d)", html)):
+                assert named in {teaches[o] for o in q.objectives}, (a.id, q.id, named)
+                checked += 1
+    assert checked >= 20  # the final assessment's feedback points to the modules

@@ -15,7 +15,14 @@ from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
 from builder.model import Course
 from builder.packagers import packagers
-from builder.render import make_env, render_site, template_dirs, theme_dir
+from builder.render import (
+    make_env,
+    render_site,
+    template_dirs,
+    template_errors,
+    template_problems,
+    theme_dir,
+)
 from builder.validate import validate
 
 
@@ -32,7 +39,8 @@ def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Probl
     """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings."""
     loader = Loader(root)
     course = loader.load()
-    problems = loader.problems + validate(course, targets, complete=not loader.unusable)
+    problems = (loader.problems + template_problems(root)
+                + validate(course, targets, complete=not loader.unusable))
     if any(p.level == "error" for p in problems):
         raise BuildAborted(problems)
     return course, problems
@@ -54,7 +62,8 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     for target in targets:
         packager = available[target](env, theme_dir())
         site = render_site(course, target, dirs, env)
-        packages[out / packager.file_name(course)] = packager.package_files(course, site)
+        with template_errors(dirs, root):
+            packages[out / packager.file_name(course)] = packager.package_files(course, site)
     result = BuildResult(course, warnings=warnings,
                          worst_suspend=runtime.worst_case_suspend(course))
     for dest, files in packages.items():

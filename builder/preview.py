@@ -24,7 +24,7 @@ from pathlib import Path
 from builder.build import check
 from builder.errors import BuilderError
 from builder.packagers import packagers
-from builder.render import make_env, render_site, template_dirs, theme_dir
+from builder.render import make_env, render_site, template_dirs, template_errors, theme_dir
 
 PREVIEW_TARGETS = ("scorm12", "xapi", "cmi5")
 IGNORED = {"dist", ".git", ".venv", "node_modules", "__pycache__", "test-artifacts"}
@@ -65,7 +65,9 @@ class Preview:
             dirs = template_dirs(self.root)
             env = make_env(dirs)
             packager = packagers()[self.target](env, theme_dir())
-            files = packager.package_files(course, render_site(course, self.target, dirs, env))
+            site = render_site(course, self.target, dirs, env)
+            with template_errors(dirs, self.root):
+                files = packager.package_files(course, site)
             error = None
         except BuilderError as exc:
             files, error = None, exc.format_message()

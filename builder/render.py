@@ -9,11 +9,15 @@ and HTML fragment computed here), so templates only loop and print.
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup
 
 from builder import __version__, runtime
@@ -39,14 +43,66 @@ def template_dirs(root: Path) -> list[Path]:
     return [theme]
 
 
+def template_problems(root: Path) -> list[Problem]:
+    """The course's ``templates/`` folder follows the rule of modules and assets: every
+    file and folder in it (the folder itself too) lies inside the project, and only
+    regular files and folders are there (a link out of the project, a link loop, a FIFO
+    or a device is refused)."""
+    root = root.resolve()
+    own = root / "templates"
+    if not own.exists() and not own.is_symlink():
+        return []
+    try:
+        if own.resolve() == theme_dir().resolve():
+            return []  # coursepack's own source tree: the theme itself
+    except (OSError, RuntimeError):
+        pass
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+    stack = [own]
+    while stack:
+        path = stack.pop()
+        rel = path.relative_to(root).as_posix()
+        try:
+            real = path.resolve(strict=True)
+            mode = real.stat().st_mode
+        except (OSError, RuntimeError):  # RuntimeError: a link loop (Python 3.11)
+            problems.append(Problem(rel, 0, "", "this is a link that leads nowhere (a link "
+                                    "loop or a missing file)", "remove the link"))
+            continue
+        if not real.is_relative_to(root):
+            problems.append(Problem(rel, 0, "", "this is a link to a place outside the "
+                                    "project folder", "copy the files into the project "
+                                    "instead of linking to them"))
+        elif stat.S_ISDIR(mode):
+            if real not in seen:
+                seen.add(real)
+                try:
+                    stack.extend(sorted(path.iterdir(), reverse=True))
+                except OSError as exc:
+                    problems.append(Problem(rel, 0, "", f"cannot read the folder: "
+                                            f"{exc.strerror}"))
+        elif not stat.S_ISREG(mode):
+            problems.append(Problem(rel, 0, "", "this is not a regular file (a FIFO, socket "
+                                    "or device)", "templates are plain text files"))
+    return problems
+
+
 def make_env(dirs: list[Path]) -> jinja2.Environment:
-    return jinja2.Environment(
+    """The Jinja environment for ``dirs``. The theme shipped with coursepack is trusted;
+    as soon as a course brings templates of its own, everything renders in Jinja's
+    sandbox: a course's template can print and loop over what it is given, but cannot
+    reach Python (no underscore attributes, no unsafe methods, no changing the data)."""
+    trusted = [d.resolve() for d in dirs] == [theme_dir().resolve()]
+    cls = jinja2.Environment if trusted else jinja2.sandbox.ImmutableSandboxedEnvironment
+    return cls(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
-        bytecode_cache=_TemplateCache.open(),
+        # compiled code differs in the sandbox: never share a cache with the theme's
+        bytecode_cache=_TemplateCache.open("" if trusted else "-sandbox"),
     )
 
 
@@ -62,14 +118,14 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """
 
     @classmethod
-    def open(cls) -> _TemplateCache | None:
+    def open(cls, kind: str = "") -> _TemplateCache | None:
         setting = os.environ.get("COURSEPACK_CACHE", "")
         if setting.lower() == "off":
             return None
         try:
             base = Path(setting) if setting else Path(
                 os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
-            folder = base / f"templates-{__version__}-jinja{jinja2.__version__}"
+            folder = base / f"templates-{__version__}-jinja{jinja2.__version__}{kind}"
             folder.mkdir(parents=True, exist_ok=True)
         except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
             return None
@@ -301,17 +357,9 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     env = env or make_env(dirs)
     t = messages(dirs, course.language)
     the_view = view(course, target, t)
-    try:
+    with template_errors(dirs, course.root):
         html = env.get_template("index.html").render(
             course=course, view=the_view, t=t, target=target)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildAborted([Problem(_template_name(exc.filename, dirs, course.root),
-                                    exc.lineno or 0, "", f"template syntax error: {exc.message}")]
-                           ) from None
-    except jinja2.UndefinedError as exc:
-        file, line = _template_frame(exc, dirs, course.root)
-        raise BuildAborted([Problem(file, line, "", f"template error: {exc.message}",
-                                    "check the names used in your template overrides")]) from None
     files = {"index.html": html.encode("utf-8")}
     shipped = the_view["scripts"]
     theme = theme_dir()
@@ -328,6 +376,38 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     if course.theme and course.theme.logo:
         files[course.theme.logo.package_path] = course.theme.logo.project_path.read_bytes()
     return files
+
+
+@contextmanager
+def template_errors(dirs: list[Path], root: Path) -> Iterator[None]:
+    """Errors raised while rendering templates as problems (file, line, message). An
+    error inside a course's own template is the author's, whatever it is; elsewhere only
+    Jinja's own errors are (anything else is a bug in coursepack and keeps its traceback).
+    """
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildAborted([Problem(_template_name(exc.filename, dirs, root),
+                                    exc.lineno or 0, "", f"template syntax error: {exc.message}")]
+                           ) from None
+    except jinja2.sandbox.SecurityError as exc:
+        file, line = _template_frame(exc, dirs, root)
+        raise BuildAborted([Problem(file, line, "", "template error: "
+                                    f"{str(exc.message or exc).rstrip('.')} "
+                                    "(course templates run in a sandbox)",
+                                    "a template can print and loop over the course's data; "
+                                    "see 'Templates' in docs/authoring.md")]) from None
+    except jinja2.TemplateError as exc:
+        file, line = _template_frame(exc, dirs, root)
+        raise BuildAborted([Problem(file, line, "", f"template error: {exc.message}",
+                                    "check the names used in your template overrides")]) from None
+    except Exception as exc:
+        file, line = _template_frame(exc, dirs, root)
+        own = root.resolve() / "templates"
+        if len(dirs) < 2 or not (root.resolve() / file).is_relative_to(own):
+            raise
+        raise BuildAborted([Problem(file, line, "", f"template error: "
+                                    f"{type(exc).__name__}: {exc}"[:300])]) from None
 
 
 def _template_frame(exc: Exception, dirs: list[Path], root: Path) -> tuple[str, int]:

@@ -8,10 +8,12 @@ and someone's own file; the folder must come out byte-for-byte as it went in.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import resource
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -72,6 +74,10 @@ def make_case(name: str, tmp_path: Path) -> Path:
             path.write_bytes(text.encode("latin-1"))
         elif kind == "binary":
             path.write_bytes(PNG_START + bytes(200))
+        elif kind == "fifo":
+            path.unlink(missing_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.mkfifo(path)
         else:
             raise ValueError(f"{name}: unknown make step {kind!r}")
     return root
@@ -87,6 +93,22 @@ def no_huge_reads(monkeypatch):
         return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", guarded)
+
+
+@contextlib.contextmanager
+def deadline(seconds: int):
+    """Raise TimeoutError in the block after ``seconds`` (SIGALRM, main thread only)."""
+
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def peak_rss_mib() -> float:
@@ -115,7 +137,8 @@ def test_broken_course(name, tmp_path, runner, good_dist, no_huge_reads):
         (out / rel).write_bytes(data)
     rss_before, started = peak_rss_mib(), time.monotonic()
 
-    result = runner.invoke(cli, ["build", str(root), "--out", str(out)])
+    with deadline(20):  # a hang (a FIFO read, say) fails the case instead of the run
+        result = runner.invoke(cli, ["build", str(root), "--out", str(out)])
 
     assert time.monotonic() - started < 10, "the build took too long"
     assert peak_rss_mib() - rss_before < 200, "the build used too much memory"

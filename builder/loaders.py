@@ -10,6 +10,7 @@ line. Rules across keys stay here, and rules across files live in :mod:`builder.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 from builder.assessments import AssessmentReader
@@ -73,7 +74,7 @@ class Loader(AssessmentReader):
     def rel(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return path.as_posix()
 
     def read_text(self, path: Path) -> str | None:
@@ -81,15 +82,26 @@ class Loader(AssessmentReader):
         # the link's own path (not where it points), relative to the project
         rel = (path.relative_to(self.root).as_posix() if path.is_relative_to(self.root)
                else str(path))
-        real = path.resolve()
         self.unusable.append(rel)  # until it has been read
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a link loop (Python 3.11)
+            self.problems.append(Problem(rel, 0, "", "this file is a link that loops back "
+                                         "on itself", "replace the link by the file"))
+            return None
         if not real.is_relative_to(self.root):
             self.problems.append(Problem(rel, 0, "", "this file is a link to a place outside "
                                          "the project folder", "copy the file into the "
                                          "project instead of linking to it"))
             return None
         try:
-            size = real.stat().st_size  # before reading: a huge file is never loaded
+            info = real.stat()
+            if not stat.S_ISREG(info.st_mode):  # opening a FIFO would wait for a writer
+                self.problems.append(Problem(rel, 0, "", "this is not a regular file (a "
+                                             "FIFO, socket or device)", "save the text as an "
+                                             "ordinary file under this name"))
+                return None
+            size = info.st_size  # before reading: a huge file is never loaded
             if size > MAX_TEXT_FILE:
                 self.problems.append(Problem(rel, 0, "", f"file is too large ({size:,} bytes; "
                                              f"the limit is {MAX_TEXT_FILE:,})",
@@ -275,7 +287,12 @@ class Loader(AssessmentReader):
         if not value:
             return None
         line = f.line_of("logo")
-        path = (self.root / value).resolve()
+        try:
+            path = (self.root / value).resolve()
+        except (OSError, RuntimeError, ValueError):  # RuntimeError: a link loop (3.11)
+            f.error("logo", f"the logo '{value}' cannot be read: it is a link that loops back "
+                    "on itself", "replace the link by the image file")
+            return None
         folder = next((d for d in ("assets", "modules") if path.is_relative_to(self.root / d)),
                       None)
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", value, re.I) or folder is None:
@@ -363,7 +380,8 @@ class Loader(AssessmentReader):
         if not base.is_dir():
             return out
         for path in sorted(base.iterdir()):
-            if path.suffix.lower() not in suffixes or not path.is_file():
+            # not only regular files: read_text refuses a FIFO or a link loop by name
+            if path.suffix.lower() not in suffixes or path.is_dir():
                 continue
             uid = re.sub(r"^\d+[-_]", "", path.stem)
             if uid in out:

@@ -241,9 +241,10 @@ class MarkdownRenderer:
                                         f"expected it at {path.relative_to(root).as_posix()}"))
                 return None
             size = path.stat().st_size
-        except (OSError, ValueError) as exc:  # a name too long, a NUL byte, a link loop
+        except (OSError, ValueError, RuntimeError) as exc:  # a name too long, a NUL byte,
+            # a link loop (RuntimeError from Path.resolve on Python 3.11)
             problems.append(Problem(file, line, "", f"image '{src}' cannot be read: "
-                                    f"{getattr(exc, 'strerror', None) or exc}"))
+                                    f"{getattr(exc, 'strerror', None) or _loop(exc)}"))
             return None
         if size > MAX_IMAGE:
             problems.append(Problem(file, line, "", f"image '{src}' is too large ({size:,} "
@@ -341,3 +342,7 @@ def posix(path: Path, root: Path) -> str:
     except ValueError:
         return path.as_posix()
 
+
+
+def _loop(exc: Exception) -> str:
+    return "it is a link that loops back on itself" if isinstance(exc, RuntimeError) else str(exc)

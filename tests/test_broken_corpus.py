@@ -78,6 +78,10 @@ def make_case(name: str, tmp_path: Path) -> Path:
             path.unlink(missing_ok=True)
             path.parent.mkdir(parents=True, exist_ok=True)
             os.mkfifo(path)
+        elif kind == "loop":
+            path.unlink(missing_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.symlink_to(path.name)
         else:
             raise ValueError(f"{name}: unknown make step {kind!r}")
     return root

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder import runtime
-from builder.archive import write_folder, write_zip
+from builder.archive import write_all
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
 from builder.model import Course
@@ -66,11 +66,13 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             packages[out / packager.file_name(course)] = packager.package_files(course, site)
     result = BuildResult(course, warnings=warnings,
                          worst_suspend=runtime.worst_case_suspend(course))
+    outputs = []
     for dest, files in packages.items():
-        write_zip(files, dest)
+        outputs.append((dest, files, "zip"))
         result.written.append(dest)
         if dest.name.endswith("-web.zip"):  # the web site also as a folder, ready to open
             folder = dest.with_suffix("")
-            write_folder(files, folder)
+            outputs.append((folder, files, "folder"))
             result.folders.append(folder)
+    write_all(outputs)
     return result

@@ -7,16 +7,21 @@ with one mistake live in the broken-project corpus (tests/broken/EXPECTED.yaml).
 from __future__ import annotations
 
 import json
+import os
+import stat
 import urllib.error
 import urllib.request
 import zipfile
 
 import pytest
 
+import builder.archive as archive
 from builder.build import build
 from builder.cli import cli
-from builder.errors import BuildAborted
+from builder.errors import BuildAborted, BuilderError
+from builder.model import TARGETS
 from builder.preview import PreviewServer
+from tests.test_broken_corpus import snapshot
 
 # -- 1. course templates run in a sandbox -------------------------------------------------
 
@@ -139,3 +144,99 @@ def test_links_inside_the_project_are_fine(minimal):
     [path] = build(minimal, ("web",)).written
     with zipfile.ZipFile(path) as zf:
         assert "static/extra.css" in zf.namelist()
+
+
+# -- 6. and 10. the output folder ---------------------------------------------------------
+
+def test_dist_that_is_a_file(minimal, runner):
+    (minimal / "dist").write_text("not a folder")
+    result = runner.invoke(cli, ["build", str(minimal)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "it is a file, not a folder" in result.output
+    assert (minimal / "dist").read_text() == "not a folder"
+
+
+def test_an_unwritable_output_folder_replaces_nothing(minimal, monkeypatch):
+    """The third output cannot be written (a read-only folder, a full disk): the first
+    two are not replaced either (root ignores file modes, so the refusal is injected)."""
+    build(minimal, TARGETS)
+    out = minimal / "dist"
+    (out / "notes.txt").write_text("mine")
+    before = snapshot(out)
+    (minimal / "course.yaml").write_text(
+        (minimal / "course.yaml").read_text().replace("A Minimal Course", "Changed"))
+    real, calls = archive._stage_zip, []
+
+    def refuse_third(files, dest):
+        calls.append(dest)
+        if len(calls) == 3:
+            raise PermissionError(13, "Permission denied")
+        return real(files, dest)
+
+    monkeypatch.setattr(archive, "_stage_zip", refuse_third)
+    with pytest.raises(BuilderError, match="Permission denied; nothing was replaced"):
+        build(minimal, TARGETS)
+    assert snapshot(out) == before
+    assert sorted(os.listdir(out)) == sorted(p for p in os.listdir(out)
+                                             if not p.endswith(".tmp"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_output_folder(minimal, runner):
+    out = minimal / "dist"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        result = runner.invoke(cli, ["build", str(minimal)])
+    finally:
+        out.chmod(0o755)
+    assert result.exit_code == 1
+    assert "Permission denied; nothing was replaced" in result.output
+    assert os.listdir(out) == []
+
+
+def test_a_leftover_old_folder_that_is_a_link(minimal, tmp_path, runner):
+    build(minimal, TARGETS)
+    out = minimal / "dist"
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("keep me")
+    (out / ".minimal-course-1.0.0-web.old").symlink_to(victim)
+    result = runner.invoke(cli, ["build", str(minimal), "-t", "web", "-t", "scorm12"])
+    assert result.exit_code == 0, result.output
+    assert (victim / "precious.txt").read_text() == "keep me"
+    assert not (out / ".minimal-course-1.0.0-web.old").exists()
+    assert (out / "minimal-course-1.0.0-web/index.html").is_file()
+
+
+def test_source_date_epoch_beyond_2107(minimal, runner, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4354819200")  # 2108-01-01
+    result = runner.invoke(cli, ["build", str(minimal)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "SOURCE_DATE_EPOCH=4354819200 is after 2107-12-31" in result.output
+    assert not (minimal / "dist").exists()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4354819199")  # the last second is fine
+    assert runner.invoke(cli, ["build", str(minimal)]).exit_code == 0
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002])
+def test_web_folder_gets_the_umask_permissions(minimal, umask):
+    previous = os.umask(umask)
+    try:
+        build(minimal, ("web",))
+    finally:
+        os.umask(previous)
+    folder = minimal / "dist/minimal-course-1.0.0-web"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask
+    assert stat.S_IMODE((folder / "static").stat().st_mode) == 0o777 & ~umask
+    assert stat.S_IMODE((folder / "index.html").stat().st_mode) == 0o666 & ~umask
+
+
+def test_nothing_is_written_outside_the_output_folder(minimal, tmp_path):
+    before = snapshot(minimal)
+    out = tmp_path / "out"
+    build(minimal, TARGETS, out=out)
+    assert snapshot(minimal) == before
+    assert sorted(p for p in os.listdir(out) if p.startswith(".")) == []

@@ -117,7 +117,7 @@ def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
                 if dest.is_symlink() or dest.is_file():
                     dest.unlink()
     except BaseException as exc:
-        for tmp, _, kind in staged:
+        for tmp, _, _kind in staged:
             _remove(tmp)
         if isinstance(exc, OSError):
             raise BuilderError(f"cannot write into '{folder}': "

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import os
 import stat
+import struct
 import urllib.error
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +23,8 @@ from builder.cli import cli
 from builder.errors import BuildAborted, BuilderError
 from builder.model import TARGETS
 from builder.preview import PreviewServer
+from builder.validator.inspect import inspect_package
+from builder.validator.safezip import Limits
 from tests.test_broken_corpus import snapshot
 
 # -- 1. course templates run in a sandbox -------------------------------------------------
@@ -240,3 +244,40 @@ def test_nothing_is_written_outside_the_output_folder(minimal, tmp_path):
     build(minimal, TARGETS, out=out)
     assert snapshot(minimal) == before
     assert sorted(p for p in os.listdir(out) if p.startswith(".")) == []
+
+
+# -- 5. validate: the entry count is what the listing holds, not what it declares --------
+
+def _declare_entries(path: Path, count: int) -> None:
+    """Rewrite the end-of-central-directory record to declare ``count`` entries."""
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 8:at + 12] = struct.pack("<HH", count, count)
+    path.write_bytes(bytes(data))
+
+
+def test_a_small_declared_entry_count_does_not_hide_a_huge_listing(tmp_path, monkeypatch,
+                                                                   runner):
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("imsmanifest.xml", "<manifest/>")
+        for i in range(Limits().max_entries + 5):
+            zf.writestr(zipfile.ZipInfo(f"{i}"), b"")
+    _declare_entries(path, 2)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the listing must not be loaded")
+
+    monkeypatch.setattr(zipfile, "ZipFile", forbidden)
+    [p] = inspect_package(path).problems
+    assert p.rule == "entry-count"
+    assert f"at least {Limits().max_entries + 1} entries" in p.message
+
+
+def test_an_honest_small_zip_still_validates(tmp_path):
+    path = tmp_path / "few.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(5):
+            zf.writestr(f"f{i}.txt", "x")
+    assert "entry-count" not in [p.rule for p in inspect_package(path, Limits(
+        max_entries=5)).problems]

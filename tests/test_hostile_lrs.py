@@ -1,4 +1,5 @@
-"""`coursepack report` against hostile LRS answers (issue 17, hole 4), table-driven.
+"""`coursepack report` against hostile LRS answers (issue 17, hole 4), and the preview's
+test LRS against hostile requests (hole 8), table-driven.
 
 A real HTTP server on 127.0.0.1 plays the LRS and answers each case's way; a second one
 plays another host that must never see a request (its ``more`` link or redirect would
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlencode
 
 import pytest
 
@@ -190,3 +192,115 @@ def test_the_default_timeout_is_30_seconds():
 
     [option] = [p for p in report.params if p.name == "timeout"]
     assert option.default == 30
+
+
+# -- 8. the preview's test LRS against hostile requests -----------------------------------
+
+AGENT = json.dumps({"account": {"homePage": "http://127.0.0.1", "name": "preview"}})
+STATE = "/__lrs/activities/state?" + urlencode({"activityId": "https://example.org/c",
+                                                "agent": AGENT, "stateId": "s"})
+GOOD = {"actor": {"mbox": "mailto:a@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": "https://example.org/c"}}
+
+# (case, method, path, body, extra headers, status, phrase of the answer)
+PREVIEW_CASES = [
+    ("statement-without-id", "POST", "/__lrs/statements", json.dumps(GOOD), {}, 200, ""),
+    ("statements-without-ids", "POST", "/__lrs/statements", json.dumps([GOOD, GOOD]), {},
+     200, ""),
+    ("statement-id-not-a-uuid", "POST", "/__lrs/statements",
+     json.dumps({**GOOD, "id": "x"}), {}, 400, "is not a UUID"),
+    ("statement-id-a-number", "POST", "/__lrs/statements", json.dumps({**GOOD, "id": 5}), {},
+     400, "is not a UUID"),
+    ("statement-a-string", "POST", "/__lrs/statements", '"hello"', {}, 400,
+     "a statement is a JSON object"),
+    ("statements-of-numbers", "POST", "/__lrs/statements", "[1, 2]", {}, 400,
+     "a statement is a JSON object"),
+    ("statement-invalid-json", "POST", "/__lrs/statements", "{not json", {}, 400,
+     "the body is not valid JSON"),
+    ("statement-not-utf8", "POST", "/__lrs/statements", b"\xff\xfe{", {}, 400,
+     "the body is not valid JSON"),
+    ("put-statement-invalid-json", "PUT", "/__lrs/statements?statementId="
+     "6b1c1d2e-0000-4000-8000-000000000002", "[", {}, 400, "not valid JSON"),
+    ("put-statement-a-list", "PUT", "/__lrs/statements", "[]", {}, 400,
+     "a statement is a JSON object"),
+    ("put-statement-without-id", "PUT", "/__lrs/statements", json.dumps(GOOD), {}, 204, ""),
+    ("state-get-without-parameters", "GET", "/__lrs/activities/state", None, {}, 400,
+     "missing: activityId, agent, stateId"),
+    ("state-put-without-parameters", "PUT", "/__lrs/activities/state", "{}", {}, 400,
+     "missing: activityId, agent, stateId"),
+    ("state-post-without-parameters", "POST", "/__lrs/activities/state", "{}", {}, 400,
+     "missing: activityId, agent, stateId"),
+    ("state-agent-not-json", "GET", STATE.replace("account", "acc%22%22ount%7B"), None, {},
+     400, "agent is not valid JSON"),
+    ("state-agent-a-list", "GET", "/__lrs/activities/state?activityId=a&stateId=s&agent=[]",
+     None, {}, 400, "agent is not a JSON object"),
+    ("state-put-invalid-json", "PUT", STATE, "{", {}, 400, "not valid JSON"),
+    ("content-length-not-a-number", "POST", "/__lrs/statements", None,
+     {"Content-Length": "many"}, 400, "Content-Length"),
+    ("foreign-host", "GET", "/__status", None, {"Host": "evil.example:80"}, 403,
+     "answers only to 127.0.0.1"),
+    ("rebound-host-same-port", "GET", "/__lrs/log", None, {"Host": "attacker.example:{port}"},
+     403, "answers only to 127.0.0.1"),
+    ("foreign-origin-posts", "POST", "/__lrs/statements", json.dumps(GOOD),
+     {"Origin": "https://evil.example"}, 403, "other sites are refused"),
+    ("foreign-origin-resets", "POST", "/__lrs/reset", "", {"Origin": "null"}, 403,
+     "other sites are refused"),
+    ("other-port-origin", "PUT", STATE, "{}", {"Origin": "http://127.0.0.1:1"}, 403,
+     "other sites are refused"),
+    ("own-origin-is-fine", "PUT", STATE, "{}", {"Origin": "http://127.0.0.1:{port}"}, 204, ""),
+    ("localhost-is-fine", "GET", "/__status", None, {"Host": "localhost:{port}"}, 200, ""),
+]
+
+
+@pytest.fixture(scope="module")
+def xapi_preview(tmp_path_factory):
+    import shutil
+
+    from builder.preview import PreviewServer
+    from tests.conftest import FIXTURES
+
+    root = tmp_path_factory.mktemp("preview") / "course"
+    shutil.copytree(FIXTURES / "minimal", root)
+    server = PreviewServer(root, "xapi", 0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def raw_request(port: int, method: str, path: str, body, headers: dict) -> tuple[int, str]:
+    """One request with exactly these headers (http.client, so Host can be anything)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        data = body.encode() if isinstance(body, str) else body
+        conn.putrequest(method, path, skip_host="Host" in headers,
+                        skip_accept_encoding=True)
+        sent = {"Content-Length": str(len(data or b""))} | headers
+        for k, v in sent.items():
+            conn.putheader(k, v.replace("{port}", str(port)))
+        conn.endheaders(data)
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("name,method,path,body,headers,status,says", PREVIEW_CASES,
+                         ids=[c[0] for c in PREVIEW_CASES])
+def test_preview_lrs_against_hostile_requests(xapi_preview, capfd, name, method, path, body,
+                                              headers, status, says):
+    port = xapi_preview.httpd.server_address[1]
+    before = len(xapi_preview.preview.statements)
+    got, text = raw_request(port, method, path, body, headers)
+    assert (got, says in text) == (status, True), text
+    if status >= 400 and method == "POST" and "statements" in path:
+        assert len(xapi_preview.preview.statements) == before  # nothing stored
+    # the LRS still works afterwards, and nothing printed a traceback
+    got, _ = raw_request(port, "POST", "/__lrs/statements", json.dumps(GOOD), {})
+    assert got == 200
+    assert all("id" in s for s in xapi_preview.preview.statements)
+    assert "Traceback" not in capfd.readouterr().err

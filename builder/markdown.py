@@ -67,7 +67,18 @@ def make_parser() -> MarkdownIt:
     md.use(admon_plugin).use(deflist_plugin)
     md.inline.ruler.before("link", "citation", _cite_rule)
     md.inline.ruler.before("link", "glossary_term", _term_rule)
+    md.core.ruler.push("align_classes", _align_classes)
     return md
+
+
+def _align_classes(state) -> None:
+    """A table column's alignment as a class (``cp-align-right``), not a style attribute:
+    packages allow no inline style (their Content-Security-Policy)."""
+    for token in state.tokens:
+        style = token.attrs.get("style") if token.type in ("th_open", "td_open") else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            del token.attrs["style"]
+            token.attrSet("class", "cp-align-" + style.split(":", 1)[1])
 
 
 @dataclass(frozen=True)

@@ -247,6 +247,23 @@ def scripts(course: Course, target: str) -> tuple[str, ...]:
     return (*FIRST, *ADAPTERS[target], *features, LAST)
 
 
+#: where a package's page may load from: only its own files, no inline script or style,
+#: and (xAPI, cmi5) connections to the LRS, whose address comes with the launch
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "media-src 'self'; font-src 'self'; connect-src {connect}; object-src 'none'; "
+       "base-uri 'none'; form-action 'none'")
+#: the theme's colours and fonts, as a style sheet of the package (no inline style)
+THEME_CSS = "static/theme.css"
+
+
+def csp(target: str) -> str:
+    """The Content-Security-Policy of every page of a ``target`` package. The LRS
+    endpoint of an xAPI or cmi5 launch is a launch parameter, unknown when building, so
+    those packages may connect to any http(s) address; the others to their own origin."""
+    connect = "'self' https: http:" if target in ("xapi", "cmi5") else "'self'"
+    return CSP.format(connect=connect)
+
+
 def page_dom_id(location: str) -> str:
     return "pg-" + location.replace("/", "--")
 
@@ -297,7 +314,8 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "short_refs": {r.id: r.short for r in course.references},
         "has_glossary": bool(course.glossary),
         "has_references": bool(course.references),
-        "theme_css": Markup(looks.css(course.theme)) if course.theme else "",
+        "theme_css": THEME_CSS if course.theme and looks.css(course.theme) else "",
+        "csp": csp(target),
         "logo": {"src": course.theme.logo.package_path, "alt": course.theme.logo_alt}
         if course.theme and course.theme.logo else None,
     }
@@ -361,6 +379,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
         html = env.get_template("index.html").render(
             course=course, view=the_view, t=t, target=target)
     files = {"index.html": html.encode("utf-8")}
+    if the_view["theme_css"]:
+        files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
     shipped = the_view["scripts"]
     theme = theme_dir()
     for name, path in static_files(dirs).items():

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
@@ -101,8 +102,7 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
-        # compiled code differs in the sandbox: never share a cache with the theme's
-        bytecode_cache=_TemplateCache.open("" if trusted else "-sandbox"),
+        bytecode_cache=_TemplateCache.open(),
     )
 
 
@@ -118,18 +118,27 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """
 
     @classmethod
-    def open(cls, kind: str = "") -> _TemplateCache | None:
+    def open(cls) -> _TemplateCache | None:
         setting = os.environ.get("COURSEPACK_CACHE", "")
         if setting.lower() == "off":
             return None
         try:
             base = Path(setting) if setting else Path(
                 os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
-            folder = base / f"templates-{__version__}-jinja{jinja2.__version__}{kind}"
+            folder = base / f"templates-{__version__}-jinja{jinja2.__version__}"
             folder.mkdir(parents=True, exist_ok=True)
         except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
             return None
         return cls(str(folder))
+
+    def get_bucket(self, environment, name, filename, source):
+        """Jinja's bucket, keyed also by the sandbox: a template compiles differently in
+        it, and code compiled for one environment must never run in the other."""
+        key = self.get_cache_key(name, filename) + ("-sandboxed" if environment.sandboxed
+                                                    else "")
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket) -> None:
         try:

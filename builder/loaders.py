@@ -53,7 +53,7 @@ from builder.model import (
 )
 from builder.render import messages, template_dirs
 from builder.theme import FONT_RE, GENERIC_FONTS, normalise
-from builder.yamlfile import Fields, LDict, LList, parse_yaml
+from builder.yamlfile import CONTROL_HINT, NOT_XML, Fields, LDict, LList, parse_yaml
 
 MAX_TEXT_FILE = 2 * 1024 * 1024  # bytes; a course text file larger than this is a mistake
 
@@ -129,6 +129,13 @@ class Loader(AssessmentReader):
             self.problems.append(Problem(rel, line, "", "the file is not valid UTF-8 text "
                                          f"(byte {exc.start})", "save it as UTF-8 in your "
                                          "editor"))
+            return None
+        bad = NOT_XML.search(text.removeprefix("\ufeff"))
+        if bad:
+            line = text[:bad.start()].count("\n") + 1
+            self.problems.append(Problem(rel, line, "", f"the text holds the invisible character "
+                                         f"U+{ord(bad.group()):04X}, which packages cannot "
+                                         "carry", CONTROL_HINT))
             return None
         self.unusable.remove(rel)
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -407,6 +414,12 @@ class Loader(AssessmentReader):
                                              "list each module or assessment once"))
                 continue
             seen.add(uid)
+            if not re.match(ID, uid):  # the id of a unit is its file's name: same rule as ids
+                self.problems.append(Problem("course.yaml", line, "outline", f"'{uid}' is not a "
+                                             "valid unit id (it is the file's name, without "
+                                             "its number)", ID_HINT + "; rename the file too"))
+                self.unusable.append(f"course.yaml: outline '{uid}'")
+                continue
             if uid in modules and uid in scenarios:
                 self.problems.append(Problem(
                     "course.yaml", line, "outline", f"'{uid}' names both "

@@ -20,6 +20,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from builder.errors import printable
+
 VERB = "http://adlnet.gov/expapi/verbs/"
 DURATION_RE = re.compile(
     r"^P(?:(?P<d>[\d.]+)D)?(?:T(?:(?P<h>[\d.]+)H)?(?:(?P<m>[\d.]+)M)?(?:(?P<s>[\d.]+)S)?)?$")
@@ -109,7 +111,7 @@ def _get(url: str, headers: dict[str, str], timeout: float):
     except urllib.error.HTTPError as exc:
         with exc:  # closes the connection
             body = exc.read(200) if exc.fp else b""
-        text = body.decode("utf-8", "replace") or str(exc.reason)
+        text = printable(body.decode("utf-8", "replace") or str(exc.reason))
         raise ReportError(f"the LRS answered {exc.code}: {text}") from None
     except TimeoutError:
         raise ReportError(f"the LRS did not answer within {timeout:g} seconds") from None
@@ -250,7 +252,7 @@ def as_table(rows: list[Row]) -> str:
     answers = [(r.learner, q, resp, ok) for r in rows for q, (resp, ok) in r.answers.items()]
     if answers:
         out.append("\n" + _columns([("Learner", "Question", "Response", "Correct"), *answers]))
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")  # names and answers come from the LRS
 
 
 def _columns(rows: list[tuple]) -> str:

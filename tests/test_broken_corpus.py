@@ -149,6 +149,7 @@ def test_broken_course(name, tmp_path, runner, good_dist, no_huge_reads):
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception  # no crash
     assert "Traceback" not in result.output
+    assert "\x1b" not in result.output and "\x9b" not in result.output  # nothing raw
     errors = case.get("errors", 1)
     assert result.output.rstrip().endswith(
         f"Aborted with {errors} error{'s' if errors > 1 else ''}. Nothing was written."

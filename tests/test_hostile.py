@@ -307,3 +307,37 @@ def test_nested_brackets_stay_linear(project, unit):
                        if isinstance(b, str))
         assert unit * 50 in html
         assert '<a href="#x">the idea</a>' in html
+
+
+# -- 9. activity ids that the cmi5 and Tin Can schemas accept ------------------------------
+
+@pytest.mark.parametrize("iri,ok", [
+    ("urn:example:sro", True), ("https://example.org/courses/sro", True),
+    ("http://example.org:8080/c", True), ("tag:example.org,2026:sro", True),
+    ("urn:example:caf%C3%A9", True), ("urn:example:café", True),
+    ("urn:example:a%zz", False), ("urn:example:a%", False), ("urn:example:[a]", False),
+    ("urn:example:a#b#c", False), ("http://example.org:port/c", False),
+    ("https://example.org:123456/c", False), ("http://[::1/c", False),
+])
+def test_activity_ids_pass_the_manifest_schemas_or_are_refused(project, tmp_path, iri, ok):
+    root = project()
+    path = root / "course.yaml"
+    path.write_text(path.read_text().replace("version: 1.0.0",
+                                             f'version: 1.0.0\nactivity_id: "{iri}"'))
+    if not ok:
+        with pytest.raises(BuildAborted, match="is not an IRI"):
+            check(root)
+        return
+    for target in ("cmi5", "xapi"):
+        [package] = build(root, (target,), out=tmp_path / target).written
+        assert [p.rule for p in inspect_package(package).problems] == [], (target, iri)
+
+
+def test_validate_shows_escape_sequences_in_names_escaped(tmp_path, runner):
+    path = tmp_path / "c.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("imsmanifest.xml", "<manifest/>")
+        zf.writestr("\x1b]0;pwned\x07\x1b[2Jx.html", "x")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;pwned\\x07\\x1b[2Jx.html" in result.output

@@ -10,12 +10,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder import quality, runtime
-from builder.archive import write_folder, write_zip
+from builder.archive import write_all
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
 from builder.model import Course
 from builder.packagers import packagers
-from builder.render import make_env, render_site, template_dirs, theme_dir
+from builder.render import (
+    make_env,
+    render_site,
+    template_dirs,
+    template_errors,
+    template_problems,
+    theme_dir,
+)
 from builder.validate import validate
 
 
@@ -34,7 +41,8 @@ def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Probl
     loader = Loader(root)
     course = loader.load()
     complete = not loader.unusable
-    problems = loader.problems + validate(course, targets, complete=complete)
+    problems = (loader.problems + template_problems(root)
+                + validate(course, targets, complete=complete))
     if complete:
         problems += quality.check(course)
     if any(p.level == "error" for p in problems):
@@ -63,14 +71,17 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     for target in targets:
         packager = available[target](env, theme_dir())
         site = render_site(course, target, dirs, env)
-        packages[out / packager.file_name(course)] = packager.package_files(course, site)
+        with template_errors(dirs, root):
+            packages[out / packager.file_name(course)] = packager.package_files(course, site)
     result = BuildResult(course, warnings=warnings,
                          worst_suspend=runtime.worst_case_suspend(course))
+    outputs = []
     for dest, files in packages.items():
-        write_zip(files, dest)
+        outputs.append((dest, files, "zip"))
         result.written.append(dest)
         if dest.name.endswith("-web.zip"):  # the web site also as a folder, ready to open
             folder = dest.with_suffix("")
-            write_folder(files, folder)
+            outputs.append((folder, files, "folder"))
             result.folders.append(folder)
+    write_all(outputs)
     return result

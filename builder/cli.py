@@ -263,21 +263,30 @@ def preview(project_dir: Path, port: int, target: str) -> None:
 @click.option("--endpoint", required=True, help="The LRS's xAPI endpoint, e.g. "
               "https://lrs.example.org/xAPI/.")
 @click.option("--user", required=True, help="LRS user name (key).")
-@click.option("--password", required=True, prompt=True, hide_input=True,
-              help="LRS password (secret); asked for when left out.")
+@click.option("--password", envvar="COURSEPACK_LRS_PASSWORD", prompt=True, hide_input=True,
+              help="LRS password (secret). Better left out: it is read from "
+              "COURSEPACK_LRS_PASSWORD, else asked for (a command line is visible to "
+              "other users and kept in shell history).")
 @click.option("--course-id", default=None, help="Only this course: its activity IRI "
               "(activity_id in course.yaml). Default: every course found.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
               show_default=True, help="A table to read, or CSV for a spreadsheet.")
-def report(endpoint: str, user: str, password: str, course_id: str | None, fmt: str) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30,
+              show_default=True, help="Seconds to wait for each answer of the LRS.")
+def report(endpoint: str, user: str, password: str, course_id: str | None, fmt: str,
+           timeout: float) -> None:
     """Pull the statements of a course from an LRS and print, per learner: completion,
-    success, score, time spent, and the answer to each question."""
-    from builder.report import ReportError, as_csv, as_table, fetch, summarise
+    success, score, time spent, and the answer to each question.
+
+    The password is read from COURSEPACK_LRS_PASSWORD, else asked for.
+    """
+    from builder.report import ReportError, as_csv, as_table, fetch, redact, summarise
 
     try:
-        statements = fetch(endpoint, user, password)
-    except (ReportError, OSError) as exc:
-        raise click.ClickException(f"cannot read statements from {endpoint}: {exc}") from None
+        statements = fetch(endpoint, user, password, timeout=timeout)
+    except ReportError as exc:
+        raise click.ClickException(f"cannot read statements from {redact(endpoint)}: {exc}"
+                                   ) from None
     rows = summarise(statements, course_id)
     if not rows:
         click.echo("No statements found" + (f" for {course_id}." if course_id else "."))

@@ -9,10 +9,22 @@ Any other exception is a bug in coursepack and keeps its traceback.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import click
+
+#: characters a terminal acts on (escape sequences, carriage return, backspace, bell):
+#: C0 controls but tab and line feed, DEL and the C1 controls (U+009B opens a sequence too)
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print: control characters from the sources (or from a package or
+    an LRS) are shown as ``\\x1b`` instead of being sent to the terminal, where an
+    escape sequence could rewrite what the author sees."""
+    return _TERMINAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +50,7 @@ class Problem:
         text = f"{where}:{key} {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
-        return text
+        return printable(text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

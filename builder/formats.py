@@ -33,7 +33,11 @@ ID_HINT = "use lowercase letters, digits and hyphens, starting with a letter (e.
 REFERENCE_ID = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 VERSION = r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-IRI = r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$'
+#: an absolute IRI that xs:anyURI (cmi5.xml, tincan.xml) also accepts: percent signs only
+#: as %HH, no brackets, one fragment at most, a port of 1-5 digits
+_IRI_CHAR = r'(?:[^\s<>"{}|\\^`\[\]%#]|%[0-9A-Fa-f]{2})'
+IRI = (r"^[A-Za-z][A-Za-z0-9+.-]*:(?!//(?:[^/?#@]*@)?[^/?#:]*:(?![0-9]{1,5}(?:[/?#]|$)))"
+       + _IRI_CHAR + "+(?:#" + _IRI_CHAR + "*)?$")
 WEB_ADDRESS = r"^https?://\S+$"
 COLOUR = r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"
 

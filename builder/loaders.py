@@ -10,6 +10,7 @@ line. Rules across keys stay here, and rules across files live in :mod:`builder.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 from builder.assessments import AssessmentReader
@@ -54,7 +55,7 @@ from builder.model import (
 )
 from builder.render import messages, template_dirs
 from builder.theme import FONT_RE, GENERIC_FONTS, normalise
-from builder.yamlfile import Fields, LDict, LList, parse_yaml
+from builder.yamlfile import CONTROL_HINT, NOT_XML, Fields, LDict, LList, parse_yaml
 
 MAX_TEXT_FILE = 2 * 1024 * 1024  # bytes; a course text file larger than this is a mistake
 
@@ -75,7 +76,7 @@ class Loader(AssessmentReader):
     def rel(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return path.as_posix()
 
     def read_text(self, path: Path) -> str | None:
@@ -83,15 +84,26 @@ class Loader(AssessmentReader):
         # the link's own path (not where it points), relative to the project
         rel = (path.relative_to(self.root).as_posix() if path.is_relative_to(self.root)
                else str(path))
-        real = path.resolve()
         self.unusable.append(rel)  # until it has been read
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a link loop (Python 3.11)
+            self.problems.append(Problem(rel, 0, "", "this file is a link that loops back "
+                                         "on itself", "replace the link by the file"))
+            return None
         if not real.is_relative_to(self.root):
             self.problems.append(Problem(rel, 0, "", "this file is a link to a place outside "
                                          "the project folder", "copy the file into the "
                                          "project instead of linking to it"))
             return None
         try:
-            size = real.stat().st_size  # before reading: a huge file is never loaded
+            info = real.stat()
+            if not stat.S_ISREG(info.st_mode):  # opening a FIFO would wait for a writer
+                self.problems.append(Problem(rel, 0, "", "this is not a regular file (a "
+                                             "FIFO, socket or device)", "save the text as an "
+                                             "ordinary file under this name"))
+                return None
+            size = info.st_size  # before reading: a huge file is never loaded
             if size > MAX_TEXT_FILE:
                 self.problems.append(Problem(rel, 0, "", f"file is too large ({size:,} bytes; "
                                              f"the limit is {MAX_TEXT_FILE:,})",
@@ -119,6 +131,13 @@ class Loader(AssessmentReader):
             self.problems.append(Problem(rel, line, "", "the file is not valid UTF-8 text "
                                          f"(byte {exc.start})", "save it as UTF-8 in your "
                                          "editor"))
+            return None
+        bad = NOT_XML.search(text.removeprefix("\ufeff"))
+        if bad:
+            line = text[:bad.start()].count("\n") + 1
+            self.problems.append(Problem(rel, line, "", f"the text holds the invisible character "
+                                         f"U+{ord(bad.group()):04X}, which packages cannot "
+                                         "carry", CONTROL_HINT))
             return None
         self.unusable.remove(rel)
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -294,7 +313,12 @@ class Loader(AssessmentReader):
         if not value:
             return None
         line = f.line_of("logo")
-        path = (self.root / value).resolve()
+        try:
+            path = (self.root / value).resolve()
+        except (OSError, RuntimeError, ValueError):  # RuntimeError: a link loop (3.11)
+            f.error("logo", f"the logo '{value}' cannot be read: it is a link that loops back "
+                    "on itself", "replace the link by the image file")
+            return None
         folder = next((d for d in ("assets", "modules") if path.is_relative_to(self.root / d)),
                       None)
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", value, re.I) or folder is None:
@@ -382,7 +406,8 @@ class Loader(AssessmentReader):
         if not base.is_dir():
             return out
         for path in sorted(base.iterdir()):
-            if path.suffix.lower() not in suffixes or not path.is_file():
+            # not only regular files: read_text refuses a FIFO or a link loop by name
+            if path.suffix.lower() not in suffixes or path.is_dir():
                 continue
             uid = re.sub(r"^\d+[-_]", "", path.stem)
             if uid in out:
@@ -408,6 +433,12 @@ class Loader(AssessmentReader):
                                              "list each module or assessment once"))
                 continue
             seen.add(uid)
+            if not re.match(ID, uid):  # the id of a unit is its file's name: same rule as ids
+                self.problems.append(Problem("course.yaml", line, "outline", f"'{uid}' is not a "
+                                             "valid unit id (it is the file's name, without "
+                                             "its number)", ID_HINT + "; rename the file too"))
+                self.unusable.append(f"course.yaml: outline '{uid}'")
+                continue
             if uid in modules and uid in scenarios:
                 self.problems.append(Problem(
                     "course.yaml", line, "outline", f"'{uid}' names both "

@@ -61,13 +61,60 @@ def _term_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+#: link brackets nested deeper than this are text: markdown-it tries a link at every
+#: '[' and rescans the brackets inside it, so deep nesting costs time squared
+MAX_BRACKET_DEPTH = 4  # a link label holding a [[term]] is 3 deep
+_BRACKET = re.compile(r"\\.|[\[\]]", re.S)
+#: stand-ins for the brackets set aside (private-use characters: plain text to the parser)
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def flatten_brackets(text: str) -> str:
+    """``text`` with the brackets nested more than :data:`MAX_BRACKET_DEPTH` deep set
+    aside as plain characters (:func:`restore_brackets` puts them back in the tokens), so
+    that parsing stays linear in the size of the text. Links cannot nest, so only text
+    that was never a link is concerned; lines stay where they were."""
+    if text.count("[") <= MAX_BRACKET_DEPTH or _OPEN in text or _CLOSE in text:
+        return text
+    chars = list(text)
+    stack: list[bool] = []
+    for m in _BRACKET.finditer(text):
+        if m.group() == "[":
+            deep = len(stack) >= MAX_BRACKET_DEPTH
+            stack.append(deep)
+            if deep:
+                chars[m.start()] = _OPEN
+        elif m.group() == "]" and stack and stack.pop():
+            chars[m.start()] = _CLOSE
+    return "".join(chars)
+
+
+def restore_brackets(tokens: list) -> None:
+    for token in tokens:
+        if _OPEN in token.content or _CLOSE in token.content:
+            token.content = token.content.replace(_OPEN, "[").replace(_CLOSE, "]")
+        if token.children:
+            restore_brackets(token.children)
+
+
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(admon_plugin).use(deflist_plugin)
     md.inline.ruler.before("link", "citation", _cite_rule)
     md.inline.ruler.before("link", "glossary_term", _term_rule)
+    md.core.ruler.push("align_classes", _align_classes)
     return md
+
+
+def _align_classes(state) -> None:
+    """A table column's alignment as a class (``cp-align-right``), not a style attribute:
+    packages allow no inline style (their Content-Security-Policy)."""
+    for token in state.tokens:
+        style = token.attrs.get("style") if token.type in ("th_open", "td_open") else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            del token.attrs["style"]
+            token.attrSet("class", "cp-align-" + style.split(":", 1)[1])
 
 
 @dataclass(frozen=True)
@@ -155,7 +202,8 @@ class MarkdownRenderer:
         """
         problems = [] if problems is None else problems
         env = {"scope": scope}
-        tokens = self.md.parse(text, env)
+        tokens = self.md.parse(flatten_brackets(text), env)
+        restore_brackets(tokens)
         citations: list[Citation] = []
         terms: list[TermUse] = []
         assets: list[Asset] = []
@@ -241,9 +289,10 @@ class MarkdownRenderer:
                                         f"expected it at {path.relative_to(root).as_posix()}"))
                 return None
             size = path.stat().st_size
-        except (OSError, ValueError) as exc:  # a name too long, a NUL byte, a link loop
+        except (OSError, ValueError, RuntimeError) as exc:  # a name too long, a NUL byte,
+            # a link loop (RuntimeError from Path.resolve on Python 3.11)
             problems.append(Problem(file, line, "", f"image '{src}' cannot be read: "
-                                    f"{getattr(exc, 'strerror', None) or exc}"))
+                                    f"{getattr(exc, 'strerror', None) or _loop(exc)}"))
             return None
         if size > MAX_IMAGE:
             problems.append(Problem(file, line, "", f"image '{src}' is too large ({size:,} "
@@ -341,3 +390,7 @@ def posix(path: Path, root: Path) -> str:
     except ValueError:
         return path.as_posix()
 
+
+
+def _loop(exc: Exception) -> str:
+    return "it is a link that loops back on itself" if isinstance(exc, RuntimeError) else str(exc)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+import re
 import threading
 import time
 import urllib.parse
@@ -24,9 +25,10 @@ from pathlib import Path
 from builder.build import check
 from builder.errors import BuilderError
 from builder.packagers import packagers
-from builder.render import make_env, render_site, template_dirs, theme_dir
+from builder.render import make_env, render_site, template_dirs, template_errors, theme_dir
 
 PREVIEW_TARGETS = ("scorm12", "xapi", "cmi5")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 IGNORED = {"dist", ".git", ".venv", "node_modules", "__pycache__", "test-artifacts"}
 
 
@@ -65,7 +67,9 @@ class Preview:
             dirs = template_dirs(self.root)
             env = make_env(dirs)
             packager = packagers()[self.target](env, theme_dir())
-            files = packager.package_files(course, render_site(course, self.target, dirs, env))
+            site = render_site(course, self.target, dirs, env)
+            with template_errors(dirs, self.root):
+                files = packager.package_files(course, site)
             error = None
         except BuilderError as exc:
             files, error = None, exc.format_message()
@@ -148,9 +152,61 @@ def make_handler(preview: Preview, stop: threading.Event):
                       {"X-Experience-API-Version": "1.0.3"})
 
         def body(self) -> bytes:
-            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = self.headers.get("Content-Length") or "0"
+            if not length.isdigit() or int(length) > MAX_BODY:
+                raise BadRequest(f"Content-Length must be a number up to {MAX_BODY}")
+            return self.rfile.read(int(length))
+
+        def json_body(self, empty):
+            data = self.body()
+            try:
+                return json.loads(data) if data else empty
+            except ValueError as exc:  # not JSON, or not UTF-8
+                raise BadRequest(f"the body is not valid JSON: {exc}") from None
+
+        def foreign(self) -> str:
+            """Why this request comes from somewhere else ("" when it does not): the
+            server answers only to its own host names (a rebound DNS name would let a web
+            page read it) and only to pages of its own origin (any site could post)."""
+            port = self.server.server_address[1]
+            hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+            if self.headers.get("Host", "") not in hosts:
+                return f"this server answers only to 127.0.0.1:{port}"
+            origin = self.headers.get("Origin")
+            if origin is not None and origin not in {f"http://{h}" for h in hosts}:
+                return "requests from other sites are refused"
+            return ""
+
+        def handle_one_request(self) -> None:
+            """Every request: foreign ones refused, bad ones a 400 with the reason,
+            never a traceback."""
+            try:
+                super().handle_one_request()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+        def dispatch(self, method) -> None:
+            why = self.foreign()
+            if why:
+                self.close_connection = True
+                self.send(403, why.encode())
+                return
+            try:
+                method()
+            except BadRequest as exc:
+                self.close_connection = True
+                self.send(400, str(exc).encode())
 
         def do_GET(self) -> None:  # noqa: N802 - http.server API
+            self.dispatch(self.get)
+
+        def do_POST(self) -> None:  # noqa: N802
+            self.dispatch(self.post)
+
+        def do_PUT(self) -> None:  # noqa: N802
+            self.dispatch(self.put)
+
+        def get(self) -> None:
             url = urllib.parse.urlsplit(self.path)
             path = urllib.parse.unquote(url.path)
             if path == "/":
@@ -174,7 +230,7 @@ def make_handler(preview: Preview, stop: threading.Event):
             else:
                 self.send(404, b"not found")
 
-        do_HEAD = do_GET
+        do_HEAD = do_GET  # noqa: N815
 
         def static(self, base: Path, name: str) -> None:
             target = (base / name).resolve()
@@ -217,7 +273,7 @@ def make_handler(preview: Preview, stop: threading.Event):
             elif name == "statements":
                 self.send_json(200, {"statements": preview.statements, "more": ""})
             elif name == "activities/state":
-                key = preview._key(q["activityId"][0], q["agent"][0], q["stateId"][0])
+                key = state_key(q)
                 if key in preview.state:
                     self.send_json(200, preview.state[key])
                 else:
@@ -225,7 +281,7 @@ def make_handler(preview: Preview, stop: threading.Event):
             else:
                 self.send(404, b"not found")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def post(self) -> None:
             url = urllib.parse.urlsplit(self.path)
             path = urllib.parse.unquote(url.path)
             if path.startswith("/__lrs/fetch/"):
@@ -237,11 +293,11 @@ def make_handler(preview: Preview, stop: threading.Event):
                 else:
                     self.send_json(200, {"error-code": "1", "error-text": "already used"})
             elif path == "/__lrs/statements":
-                body = json.loads(self.body() or b"[]")
-                items = body if isinstance(body, list) else [body]
+                body = self.json_body([])
+                items = statements(body if isinstance(body, list) else [body])
                 known = {s["id"] for s in preview.statements}
-                preview.statements += [s for s in items if s.get("id") not in known]
-                self.send_json(200, [s.get("id") for s in items])
+                preview.statements += [s for s in items if s["id"] not in known]
+                self.send_json(200, [s["id"] for s in items])
             elif path == "/__lrs/reset":
                 preview.statements.clear()
                 preview.state.clear()
@@ -252,28 +308,70 @@ def make_handler(preview: Preview, stop: threading.Event):
             else:
                 self.send(404, b"not found")
 
-        def do_PUT(self) -> None:  # noqa: N802
+        def put(self) -> None:
             url = urllib.parse.urlsplit(self.path)
             if url.path == "/__lrs/activities/state":
                 self.put_state(url, merge=False)
             elif url.path == "/__lrs/statements":
-                statement = json.loads(self.body())
-                if statement.get("id") not in {s["id"] for s in preview.statements}:
+                body = self.json_body(None)
+                q = urllib.parse.parse_qs(url.query)
+                given = q.get("statementId", [""])[0]
+                if not isinstance(body, dict):
+                    raise BadRequest("a statement is a JSON object")
+                if given and body.get("id", given) != given:
+                    raise BadRequest("the statement's id differs from statementId")
+                [statement] = statements([{**body, "id": given or body.get("id")}])
+                if statement["id"] not in {s["id"] for s in preview.statements}:
                     preview.statements.append(statement)
                 self.send(204)
             else:
                 self.send(404, b"not found")
 
         def put_state(self, url, merge: bool) -> None:
-            q = urllib.parse.parse_qs(url.query)
-            key = preview._key(q["activityId"][0], q["agent"][0], q["stateId"][0])
-            value = json.loads(self.body() or b"null")
+            key = state_key(urllib.parse.parse_qs(url.query))
+            value = self.json_body(None)
             if merge and isinstance(preview.state.get(key), dict) and isinstance(value, dict):
                 value = {**preview.state[key], **value}
             preview.state[key] = value
             self.send(204)
 
+    def state_key(q: dict) -> str:
+        missing = [k for k in ("activityId", "agent", "stateId") if not q.get(k)]
+        if missing:
+            raise BadRequest("a state request needs activityId, agent and stateId; missing: "
+                             + ", ".join(missing))
+        try:
+            agent = json.loads(q["agent"][0])
+        except ValueError:
+            raise BadRequest("agent is not valid JSON") from None
+        if not isinstance(agent, dict):
+            raise BadRequest("agent is not a JSON object")
+        return preview._key(q["activityId"][0], agent, q["stateId"][0])
+
     return Handler
+
+
+class BadRequest(Exception):
+    """A request a real LRS would refuse with 400; the message says why."""
+
+
+MAX_BODY = 16 * 1024 * 1024
+
+
+def statements(items: list) -> list[dict]:
+    """The statements of a POST, each with an id (given one when it has none, as an LRS
+    does); a request with anything else in it is refused."""
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise BadRequest("a statement is a JSON object")
+        sid = item.get("id")
+        if sid is None:
+            item = {**item, "id": str(uuid.uuid4())}
+        elif not isinstance(sid, str) or not _UUID.match(sid):
+            raise BadRequest(f"the statement id {sid!r} is not a UUID")
+        out.append(item)
+    return out
 
 
 class PreviewServer:

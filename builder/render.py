@@ -9,11 +9,16 @@ and HTML fragment computed here), so templates only loop and print.
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
+import jinja2.sandbox
 from markupsafe import Markup
 
 from builder import __version__, runtime
@@ -39,8 +44,59 @@ def template_dirs(root: Path) -> list[Path]:
     return [theme]
 
 
+def template_problems(root: Path) -> list[Problem]:
+    """The course's ``templates/`` folder follows the rule of modules and assets: every
+    file and folder in it (the folder itself too) lies inside the project, and only
+    regular files and folders are there (a link out of the project, a link loop, a FIFO
+    or a device is refused)."""
+    root = root.resolve()
+    own = root / "templates"
+    if not own.exists() and not own.is_symlink():
+        return []
+    try:
+        if own.resolve() == theme_dir().resolve():
+            return []  # coursepack's own source tree: the theme itself
+    except (OSError, RuntimeError):
+        pass
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+    stack = [own]
+    while stack:
+        path = stack.pop()
+        rel = path.relative_to(root).as_posix()
+        try:
+            real = path.resolve(strict=True)
+            mode = real.stat().st_mode
+        except (OSError, RuntimeError):  # RuntimeError: a link loop (Python 3.11)
+            problems.append(Problem(rel, 0, "", "this is a link that leads nowhere (a link "
+                                    "loop or a missing file)", "remove the link"))
+            continue
+        if not real.is_relative_to(root):
+            problems.append(Problem(rel, 0, "", "this is a link to a place outside the "
+                                    "project folder", "copy the files into the project "
+                                    "instead of linking to them"))
+        elif stat.S_ISDIR(mode):
+            if real not in seen:
+                seen.add(real)
+                try:
+                    stack.extend(sorted(path.iterdir(), reverse=True))
+                except OSError as exc:
+                    problems.append(Problem(rel, 0, "", f"cannot read the folder: "
+                                            f"{exc.strerror}"))
+        elif not stat.S_ISREG(mode):
+            problems.append(Problem(rel, 0, "", "this is not a regular file (a FIFO, socket "
+                                    "or device)", "templates are plain text files"))
+    return problems
+
+
 def make_env(dirs: list[Path]) -> jinja2.Environment:
-    return jinja2.Environment(
+    """The Jinja environment for ``dirs``. The theme shipped with coursepack is trusted;
+    as soon as a course brings templates of its own, everything renders in Jinja's
+    sandbox: a course's template can print and loop over what it is given, but cannot
+    reach Python (no underscore attributes, no unsafe methods, no changing the data)."""
+    trusted = [d.resolve() for d in dirs] == [theme_dir().resolve()]
+    cls = jinja2.Environment if trusted else jinja2.sandbox.ImmutableSandboxedEnvironment
+    return cls(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -74,6 +130,15 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
         except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
             return None
         return cls(str(folder))
+
+    def get_bucket(self, environment, name, filename, source):
+        """Jinja's bucket, keyed also by the sandbox: a template compiles differently in
+        it, and code compiled for one environment must never run in the other."""
+        key = self.get_cache_key(name, filename) + ("-sandboxed" if environment.sandboxed
+                                                    else "")
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket) -> None:
         try:
@@ -191,6 +256,23 @@ def scripts(course: Course, target: str) -> tuple[str, ...]:
     return (*FIRST, *ADAPTERS[target], *features, LAST)
 
 
+#: where a package's page may load from: only its own files, no inline script or style,
+#: and (xAPI, cmi5) connections to the LRS, whose address comes with the launch
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "media-src 'self'; font-src 'self'; connect-src {connect}; object-src 'none'; "
+       "base-uri 'none'; form-action 'none'")
+#: the theme's colours and fonts, as a style sheet of the package (no inline style)
+THEME_CSS = "static/theme.css"
+
+
+def csp(target: str) -> str:
+    """The Content-Security-Policy of every page of a ``target`` package. The LRS
+    endpoint of an xAPI or cmi5 launch is a launch parameter, unknown when building, so
+    those packages may connect to any http(s) address; the others to their own origin."""
+    connect = "'self' https: http:" if target in ("xapi", "cmi5") else "'self'"
+    return CSP.format(connect=connect)
+
+
 def page_dom_id(location: str) -> str:
     return "pg-" + location.replace("/", "--")
 
@@ -241,7 +323,8 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "short_refs": {r.id: r.short for r in course.references},
         "has_glossary": bool(course.glossary),
         "has_references": bool(course.references),
-        "theme_css": Markup(looks.css(course.theme)) if course.theme else "",
+        "theme_css": THEME_CSS if course.theme and looks.css(course.theme) else "",
+        "csp": csp(target),
         "logo": {"src": course.theme.logo.package_path, "alt": course.theme.logo_alt}
         if course.theme and course.theme.logo else None,
     }
@@ -301,18 +384,12 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     env = env or make_env(dirs)
     t = messages(dirs, course.language)
     the_view = view(course, target, t)
-    try:
+    with template_errors(dirs, course.root):
         html = env.get_template("index.html").render(
             course=course, view=the_view, t=t, target=target)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildAborted([Problem(_template_name(exc.filename, dirs, course.root),
-                                    exc.lineno or 0, "", f"template syntax error: {exc.message}")]
-                           ) from None
-    except jinja2.UndefinedError as exc:
-        file, line = _template_frame(exc, dirs, course.root)
-        raise BuildAborted([Problem(file, line, "", f"template error: {exc.message}",
-                                    "check the names used in your template overrides")]) from None
     files = {"index.html": html.encode("utf-8")}
+    if the_view["theme_css"]:
+        files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
     shipped = the_view["scripts"]
     theme = theme_dir()
     for name, path in static_files(dirs).items():
@@ -328,6 +405,38 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     if course.theme and course.theme.logo:
         files[course.theme.logo.package_path] = course.theme.logo.project_path.read_bytes()
     return files
+
+
+@contextmanager
+def template_errors(dirs: list[Path], root: Path) -> Iterator[None]:
+    """Errors raised while rendering templates as problems (file, line, message). An
+    error inside a course's own template is the author's, whatever it is; elsewhere only
+    Jinja's own errors are (anything else is a bug in coursepack and keeps its traceback).
+    """
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildAborted([Problem(_template_name(exc.filename, dirs, root),
+                                    exc.lineno or 0, "", f"template syntax error: {exc.message}")]
+                           ) from None
+    except jinja2.sandbox.SecurityError as exc:
+        file, line = _template_frame(exc, dirs, root)
+        raise BuildAborted([Problem(file, line, "", "template error: "
+                                    f"{str(exc.message or exc).rstrip('.')} "
+                                    "(course templates run in a sandbox)",
+                                    "a template can print and loop over the course's data; "
+                                    "see 'Templates' in docs/authoring.md")]) from None
+    except jinja2.TemplateError as exc:
+        file, line = _template_frame(exc, dirs, root)
+        raise BuildAborted([Problem(file, line, "", f"template error: {exc.message}",
+                                    "check the names used in your template overrides")]) from None
+    except Exception as exc:
+        file, line = _template_frame(exc, dirs, root)
+        own = root.resolve() / "templates"
+        if len(dirs) < 2 or not (root.resolve() / file).is_relative_to(own):
+            raise
+        raise BuildAborted([Problem(file, line, "", f"template error: "
+                                    f"{type(exc).__name__}: {exc}"[:300])]) from None
 
 
 def _template_frame(exc: Exception, dirs: list[Path], root: Path) -> tuple[str, int]:

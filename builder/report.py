@@ -1,6 +1,6 @@
 """``coursepack report``: what learners did, read back from an LRS.
 
-Statements are pulled with the tincan library's RemoteLRS (following ``more`` links) and
+Statements are pulled over HTTP (following ``more`` links on the endpoint's own origin) and
 summarised per learner and course: completion, success, score, time, and the latest
 answer to each question. Filtering is done here, so it works with LRSs that only filter
 by agent.
@@ -8,15 +8,19 @@ by agent.
 
 from __future__ import annotations
 
+import base64
 import csv
+import http.client
 import io
 import json
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from tincan import RemoteLRS
-from tincan.http_request import HTTPRequest
+from builder.errors import printable
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 DURATION_RE = re.compile(
@@ -27,33 +31,114 @@ class ReportError(Exception):
     """The LRS could not be read."""
 
 
-def fetch(endpoint: str, user: str, password: str, limit: int = 500) -> list[dict]:
+def redact(endpoint: str) -> str:
+    """``endpoint`` as it may be shown: a ``user:password@`` in it becomes ``***@``."""
+    parts = urllib.parse.urlsplit(endpoint)
+    if "@" not in parts.netloc:
+        return endpoint
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+def _origin(parts: urllib.parse.SplitResult) -> tuple[str, str, int | None]:
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def fetch(endpoint: str, user: str, password: str, limit: int = 500,
+          timeout: float = 30) -> list[dict]:
     """Every statement the LRS gives these credentials, oldest first.
 
-    The requests go through tincan's RemoteLRS; its statement parsing is skipped, since
-    it raises on statements that LRSs accept (an odd timestamp, say) and one bad statement
-    must not hide every other learner's data.
+    Statements are read as raw JSON (a library's statement parsing would raise on
+    statements that LRSs accept, an odd timestamp say, and one bad statement must not
+    hide every other learner's data). ``more`` links are followed only on the endpoint's
+    own origin (scheme, host and port), so the credentials never go to another host;
+    every request gives up after ``timeout`` seconds. Errors never show credentials.
     """
-    lrs = RemoteLRS(endpoint=endpoint.rstrip("/") + "/", username=user, password=password,
-                    version="1.0.3")
-    request = HTTPRequest(method="GET", resource="statements")
-    request.query_params = {"limit": limit}
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        origin = _origin(parts)
+    except ValueError as exc:  # a port that is not a number, say
+        raise ReportError(f"the endpoint is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ReportError("the endpoint must be an http:// or https:// URL")
+    if "@" in parts.netloc:  # user:password@host: take them from there when not given
+        userinfo = parts.netloc.rsplit("@", 1)[0]
+        name, _, secret = userinfo.partition(":")
+        user = user or urllib.parse.unquote(name)
+        password = password or urllib.parse.unquote(secret)
+        parts = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1])
+    base = urllib.parse.urlunsplit(parts._replace(query="", fragment="")).rstrip("/") + "/"
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3",
+               "Accept": "application/json"}
+    url = base + "statements?" + urllib.parse.urlencode({"limit": limit})
     out: list[dict] = []
+    seen: set[str] = set()
     while True:
-        response = lrs._send_request(request)  # noqa: SLF001 - the raw body, see above
-        if not response.success:
-            status = getattr(response.response, "status", "?")
-            raise ReportError(f"the LRS answered {status}: {str(response.data)[:200]}")
-        try:
-            body = json.loads(response.data)
-        except ValueError:
-            raise ReportError("the LRS did not answer with JSON") from None
-        out += [s for s in body.get("statements", []) if isinstance(s, dict)]
+        body = _get(url, headers, timeout)
+        if not isinstance(body, dict):
+            raise ReportError("the LRS answered with JSON that is not an object (expected "
+                              '{"statements": [...], "more": ...})')
+        statements = body.get("statements", [])
+        if not isinstance(statements, list):
+            raise ReportError("the LRS's 'statements' is not a list")
+        out += [s for s in statements if isinstance(s, dict)]
         more = body.get("more")
         if not more:
             break
-        request = HTTPRequest(method="GET", resource=lrs.get_endpoint_server_root() + more)
+        if not isinstance(more, str):
+            raise ReportError("the LRS's 'more' link is not a text")
+        url = urllib.parse.urljoin(base, more)
+        try:
+            same = _origin(urllib.parse.urlsplit(url)) == origin and "@" not in (
+                urllib.parse.urlsplit(url).netloc)
+        except ValueError:
+            same = False
+        if not same:
+            raise ReportError("the LRS's 'more' link leads to another host; it is not "
+                              "followed (the credentials would go there)")
+        if url in seen:
+            raise ReportError("the LRS's 'more' link repeats an earlier page")
+        seen.add(url)
     return sorted(out, key=_when)  # LRSs differ in their default order
+
+
+def _get(url: str, headers: dict[str, str], timeout: float):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            data = response.read()
+    except urllib.error.HTTPError as exc:
+        with exc:  # closes the connection
+            body = exc.read(200) if exc.fp else b""
+        text = printable(body.decode("utf-8", "replace") or str(exc.reason))
+        raise ReportError(f"the LRS answered {exc.code}: {text}") from None
+    except TimeoutError:
+        raise ReportError(f"the LRS did not answer within {timeout:g} seconds") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError):
+            raise ReportError(f"the LRS did not answer within {timeout:g} seconds") from None
+        raise ReportError(f"cannot reach the LRS: {getattr(reason, 'strerror', None) or reason}"
+                          ) from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise ReportError(f"cannot reach the LRS: {type(exc).__name__}") from None
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise ReportError("the LRS did not answer with JSON") from None
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would carry the Authorization header elsewhere: it is an error."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        fp.close()
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {redact(newurl)} "
+                                     "(not followed)", headers, None)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _when(statement: dict) -> datetime:
@@ -167,7 +252,7 @@ def as_table(rows: list[Row]) -> str:
     answers = [(r.learner, q, resp, ok) for r in rows for q, (resp, ok) in r.answers.items()]
     if answers:
         out.append("\n" + _columns([("Learner", "Question", "Response", "Correct"), *answers]))
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")  # names and answers come from the LRS
 
 
 def _columns(rows: list[tuple]) -> str:

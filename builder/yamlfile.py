@@ -27,6 +27,20 @@ MAX_DEPTH = 50
 MAX_VALUES = 1_000_000
 #: numbers beyond this lose precision in the browser (Number.MAX_SAFE_INTEGER)
 MAX_NUMBER = 2**53 - 1
+#: characters XML 1.0 cannot carry (manifests hold titles and texts): C0 controls but
+#: tab and line ends, the non-characters U+FFFE and U+FFFF, and lone surrogates; and the
+#: C1 controls, which XML 1.0 discourages and terminals act on
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def control_problem(text: str) -> str:
+    """What is wrong with ``text`` if it holds a character XML cannot carry, else ""."""
+    m = NOT_XML.search(text)
+    return f"holds the invisible character U+{ord(m.group()):04X}, which packages cannot " \
+        "carry" if m else ""
+
+
+CONTROL_HINT = "remove it: it is invisible in most editors (was the text pasted from elsewhere?)"
 
 
 class LDict(dict):
@@ -328,9 +342,10 @@ class Fields:
             self.error(name, f"'{name}' must be {want}, got {type_name(value)}",
                        "quote the value if it is text" if str in kinds else "")
             return default
-        message = number_problem(value)
+        message = number_problem(value) or (control_problem(value) if isinstance(value, str)
+                                             else "")
         if message:
-            self.error(name, f"'{name}' {message}")
+            self.error(name, f"'{name}' {message}", CONTROL_HINT if "control" in message else "")
             return default
         if not allowed(key, value):
             self.error(name, *key.problem(value))
@@ -347,7 +362,8 @@ class Fields:
         for i, v in enumerate(value):
             line = value.line_of(i) if isinstance(value, LList) else self.line_of(name)
             if isinstance(v, items) and not (isinstance(v, bool) and bool not in items):
-                message = number_problem(v)
+                message = number_problem(v) or (control_problem(v) if isinstance(v, str)
+                                                else "")
                 if message:
                     self.problems.append(Problem(self.file, line, f"{self.key(name)}[{i}]",
                                                  f"the value {message}"))

@@ -8,10 +8,12 @@ and someone's own file; the folder must come out byte-for-byte as it went in.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import resource
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -72,6 +74,14 @@ def make_case(name: str, tmp_path: Path) -> Path:
             path.write_bytes(text.encode("latin-1"))
         elif kind == "binary":
             path.write_bytes(PNG_START + bytes(200))
+        elif kind == "fifo":
+            path.unlink(missing_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.mkfifo(path)
+        elif kind == "loop":
+            path.unlink(missing_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.symlink_to(path.name)
         else:
             raise ValueError(f"{name}: unknown make step {kind!r}")
     return root
@@ -87,6 +97,22 @@ def no_huge_reads(monkeypatch):
         return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", guarded)
+
+
+@contextlib.contextmanager
+def deadline(seconds: int):
+    """Raise TimeoutError in the block after ``seconds`` (SIGALRM, main thread only)."""
+
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def peak_rss_mib() -> float:
@@ -115,13 +141,15 @@ def test_broken_course(name, tmp_path, runner, good_dist, no_huge_reads):
         (out / rel).write_bytes(data)
     rss_before, started = peak_rss_mib(), time.monotonic()
 
-    result = runner.invoke(cli, ["build", str(root), "--out", str(out)])
+    with deadline(20):  # a hang (a FIFO read, say) fails the case instead of the run
+        result = runner.invoke(cli, ["build", str(root), "--out", str(out)])
 
     assert time.monotonic() - started < 10, "the build took too long"
     assert peak_rss_mib() - rss_before < 200, "the build used too much memory"
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception  # no crash
     assert "Traceback" not in result.output
+    assert "\x1b" not in result.output and "\x9b" not in result.output  # nothing raw
     errors = case.get("errors", 1)
     assert result.output.rstrip().endswith(
         f"Aborted with {errors} error{'s' if errors > 1 else ''}. Nothing was written."

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from builder.build import build
-from builder.errors import BuildAborted
+from builder.errors import BuildAborted, BuilderError
 from builder.xsd import NS_ADLCP12, NS_CP12, validate_scorm12
 
 NS = {"cp": NS_CP12, "adlcp": NS_ADLCP12}
@@ -133,7 +133,7 @@ def test_write_is_atomic(minimal, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(archive, "zip_bytes_to", explode)
-    with pytest.raises(OSError):
+    with pytest.raises(BuilderError, match="disk full; nothing was replaced"):
         build(minimal)
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]

@@ -60,6 +60,7 @@ ONE_KEY = {
     "version-with-space": "course.yaml",
     "language-not-a-tag": "course.yaml",
     "reference-url-not-web": "references.yaml",
+    "ansi-in-a-key": "course.yaml",
 }
 ONE_KEY_MESSAGE = re.compile(r"must be|unknown key|missing required key|is not a valid id|"
                              r"expected an? (string|number|mapping|list)|percentage|is not a language tag|is not a web "

@@ -288,6 +288,18 @@ CORPUS: dict[str, Case] = {
         "tincan.xml": TINCAN.replace("</activities>", '<activity id="https://example.com/2">'
                                      "<launch>index.html</launch></activity></activities>"),
         **FILES12}), ["launch-multiple"]),
+    "xml-entity-external": (lambda t: make_zip(t / "c.zip", {"tincan.xml": TINCAN.replace(
+        "<tincan ", '<!DOCTYPE tincan [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<tincan '
+    ), **FILES12}), ["xml-entity"]),
+    "xml-entity-external-dtd": (lambda t: make_zip(t / "c.zip", {"tincan.xml": TINCAN.replace(
+        "<tincan ", '<!DOCTYPE tincan SYSTEM "http://127.0.0.1:9/evil.dtd">\n<tincan '),
+        **FILES12}), ["xml-entity"]),
+    "xml-entity-internal-in-cmi5": (lambda t: make_zip(t / "c.zip", {"cmi5.xml": CMI5.replace(
+        "<courseStructure", '<!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">]>\n<courseStructure', 1),
+        "au1/index.html": "x"}), ["xml-entity"]),
+    "xml-entity-in-scorm": (lambda t: scorm12(t, MANIFEST12.replace(
+        "<manifest", '<!DOCTYPE manifest [<!ENTITY % p SYSTEM "http://127.0.0.1:9/x">%p;]>'
+        '\n<manifest', 1)), ["xml-entity"]),
     "tincan-structure": (lambda t: make_zip(t / "c.zip", {
         "tincan.xml": TINCAN.replace("projecttincan.com", "example.com"), **FILES12}),
         ["tincan-structure"]),
@@ -599,7 +611,7 @@ def test_entities_are_not_expanded(tmp_path):
         '<?xml version="1.0"?><!DOCTYPE manifest [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
     ).replace("<title>Course</title>", "<title>&x;</title>")
     report = inspect_package(scorm12(tmp_path, manifest))
-    assert [p.rule for p in report.problems] == ["xsd"]
+    assert [p.rule for p in report.problems] == ["xsd", "xml-entity"]  # xml-entity: a warning
     assert "root:" not in json.dumps(report.as_dict())
 
 

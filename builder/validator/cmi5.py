@@ -23,8 +23,8 @@ def check_cmi5(data: bytes, names: set[str],
     root, problems = parse(data, file)
     if root is None:
         return "cmi5", problems
-    found = [problem("xsd", file, shorten(e.message, {_NS: ""}), e.line)
-             for e in xsd.validate_cmi5(data)]
+    found = problems + [problem("xsd", file, shorten(e.message, {_NS: ""}), e.line)
+                        for e in xsd.validate_cmi5(data)]  # problems: xml-entity
     if qname(root.tag) != (_NS, "courseStructure"):
         return "cmi5", found  # the schema message says what the root should be
     found += unique_ids(root, file) + objective_refs(root, file)

@@ -22,8 +22,8 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 def listing_over_limits(record: Directory, limits: Limits) -> list[Problem]:
     """The ``entry-count`` problem of a zip refused before its listing was loaded."""
     return [problem("entry-count", "",
-                    f"the zip declares {record.entries} entries and a {record.size // 1024} KB "
-                    f"listing; the limit is {limits.max_entries} entries")]
+                    f"the zip holds at least {record.entries} entries (a {record.size // 1024} KB "
+                    f"listing); the limit is {limits.max_entries} entries")]
 
 
 def bomb_problems(infos: list[zipfile.ZipInfo], archive_size: int,

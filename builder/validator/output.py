@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+from builder.errors import printable
 from builder.validator.report import Report, problem
 
 #: Rules that stop the inspection before any manifest is read.
@@ -19,7 +20,7 @@ def format_text(report: Report, strict: bool = False) -> str:
         lines.append(f"{p.severity.upper()} {p.rule} {where} {p.message}")
         lines += textwrap.wrap(p.advice, 96, initial_indent="    ", subsequent_indent="    ")
     lines.append(summary(report, strict))
-    return "\n".join(lines)
+    return printable("\n".join(lines))  # names in a zip may hold escape sequences
 
 
 def summary(report: Report, strict: bool = False) -> str:

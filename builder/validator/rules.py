@@ -96,6 +96,11 @@ RULES: dict[str, Rule] = {
         ERROR, "The manifest is not well-formed XML.",
         "The LMS will reject the package. The manifest was edited by hand or written by a "
         "broken tool: ask for a fresh export."),
+    "xml-entity": _r(
+        WARNING, "The manifest has a DOCTYPE that declares entities or loads an external DTD.",
+        "coursepack read it without resolving anything, but an LMS's XML parser may: an "
+        "external entity can read files of the LMS server or reach other hosts (XXE). No "
+        "standard needs a DOCTYPE in its manifest: ask for a manifest without one."),
     "xsd": _r(
         ERROR, "The manifest breaks the official XML schema of its standard.",
         "Strict LMSs reject such a manifest and lenient ones may misread it. Send the "

@@ -1,8 +1,9 @@
 """Open an untrusted zip without unpacking it, and read single members with a size cap.
 
 Nothing here writes to disk. The entry count and central-directory size are checked from the
-end-of-central-directory record *before* :class:`zipfile.ZipFile` loads the listing, so a zip
-with millions of entries is refused without building millions of objects; member data is
+end-of-central-directory record, and the entries the listing really holds are counted,
+*before* :class:`zipfile.ZipFile` loads the listing, so a zip with millions of entries (or
+a record that declares few of them) is refused without building millions of objects; member data is
 only ever read through :func:`read_member`, which stops at a fixed number of bytes.
 """
 
@@ -49,10 +50,12 @@ class MemberUnreadable(Exception):
 
 @dataclass(frozen=True)
 class Directory:
-    """What the end-of-central-directory record declares."""
+    """What the end-of-central-directory record declares (``entries``: at least what
+    the listing holds, once :func:`open_zip` has counted it)."""
 
     entries: int
     size: int
+    end: int = 0  #: where the listing ends in the file (it starts ``size`` bytes before)
 
 
 def read_directory_record(path: Path) -> Directory | None:
@@ -76,9 +79,26 @@ def read_directory_record(path: Path) -> Directory | None:
             record_at = loc - 56
             entries, size, offset = struct.unpack("<QQQ", tail[record_at + 32:record_at + 56])
     # the listing must fit before the record, and hold at least 46 bytes per entry
-    if offset + size > file_size - len(tail) + record_at or entries * 46 > size:
+    end = file_size - len(tail) + record_at
+    if offset + size > end or entries * 46 > size:
         return None
-    return Directory(entries, size)
+    return Directory(entries, size, end)
+
+
+def count_entries(path: Path, record: Directory, stop: int) -> int:
+    """How many entries the listing really holds, counted up to ``stop``: the declared
+    count is only a number in the record, and a small one must not let a listing of
+    hundreds of thousands of entries through. Walks the headers (46 bytes plus three
+    lengths each) without building anything; the listing is at most the size limit."""
+    with path.open("rb") as fh:
+        fh.seek(record.end - record.size)
+        data = fh.read(record.size)
+    count = at = 0
+    while count < stop and at + 46 <= len(data) and data[at:at + 4] == b"PK\x01\x02":
+        name, extra, comment = struct.unpack("<HHH", data[at + 28:at + 34])
+        at += 46 + name + extra + comment
+        count += 1
+    return count
 
 
 def open_zip(path: Path, limits: Limits) -> tuple[zipfile.ZipFile | None, Directory | None]:
@@ -99,6 +119,9 @@ def open_zip(path: Path, limits: Limits) -> tuple[zipfile.ZipFile | None, Direct
                              "directory at its end)")
         if record.entries > limits.max_entries or record.size > limits.max_central_directory:
             return None, record
+        counted = count_entries(path, record, limits.max_entries + 1)
+        if counted > limits.max_entries:
+            return None, Directory(counted, record.size, record.end)
         return zipfile.ZipFile(path), record
     except Unreadable:
         raise

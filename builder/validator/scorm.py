@@ -93,7 +93,7 @@ def check_scorm(data: bytes, names: set[str], quiet: set[str],
     ns, local = qname(root.tag)
     version = {xsd.NS_CP12: SCORM12, xsd.NS_CP2004: SCORM2004}.get(ns)
     if version is None or local != "manifest":
-        return None, [problem("manifest-unknown", file,
+        return None, problems + [problem("manifest-unknown", file,
                               f"the root element is {{{ns}}}{local}; expected <manifest> in "
                               f"{xsd.NS_CP12} (SCORM 1.2) or {xsd.NS_CP2004} (SCORM 2004)",
                               root.sourceline)]
@@ -101,7 +101,7 @@ def check_scorm(data: bytes, names: set[str], quiet: set[str],
     label, lint = schema_version(m)
     lint += [*identifiers(m), *references(m), *files(m), *launches(m), *scormtypes(m)]
     lint += scorm12_values(m) if version is SCORM12 else version_mixups(m)
-    found = _schema_problems(data, m, lint) + lint
+    found = problems + _schema_problems(data, m, lint) + lint  # problems: xml-entity
     return label, sorted(found, key=lambda p: p.line)
 
 

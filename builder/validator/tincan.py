@@ -21,7 +21,7 @@ def check_tincan(data: bytes, names: set[str],
     root, problems = parse(data, file)
     if root is None:
         return LABEL, problems
-    found: list[Problem] = []
+    found: list[Problem] = problems  # xml-entity
     ns, local = qname(root.tag)
     if (ns, local) != (NS_TINCAN, "tincan"):
         found.append(problem("tincan-structure", file,

@@ -17,11 +17,30 @@ def parse(data: bytes, file: str) -> tuple[etree._Element | None, list[Problem]]
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False,
                              huge_tree=False, dtd_validation=False)
     try:
-        return etree.fromstring(data, parser), []
+        root = etree.fromstring(data, parser)
     except (etree.XMLSyntaxError, etree.ParserError, ValueError) as exc:
         line = getattr(exc, "lineno", 0) or 0
         reason = getattr(exc, "msg", "") or str(exc) or "empty document"
         return None, [problem("xml-malformed", file, f"not well-formed XML: {reason}", line)]
+    return root, doctype_problems(root, file)
+
+
+def doctype_problems(root: etree._Element, file: str) -> list[Problem]:
+    """An ``xml-entity`` warning for a DOCTYPE with an external DTD or entity declarations
+    (never loaded or resolved here; an LMS's parser may do both)."""
+    info = root.getroottree().docinfo
+    dtd = info.internalDTD
+    entities = [e for e in dtd.iterentities()] if dtd is not None else []
+    external = [e.name for e in entities if e.system_url or e.orig]
+    if info.system_url or info.public_id:
+        what = f"loads an external DTD ({info.system_url or info.public_id})"
+    elif external:
+        what = "declares the external entity " + ", ".join(f"'{n}'" for n in external)
+    elif entities:
+        what = "declares entities (" + ", ".join(f"'{e.name}'" for e in entities) + ")"
+    else:
+        return []
+    return [problem("xml-entity", file, f"the DOCTYPE {what}", 1)]
 
 
 def elements(root: etree._Element):

@@ -755,7 +755,7 @@
     window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,
                           finish: finish, show: show, shown: shown,
                           get lms() { return lms; } };
-    if (lms.name === "standalone") { standalone(lms.quiet ? "" : t.standalone); return; }
+    if (lms.name === "standalone") { standalone(lms.quiet ? "" : t[lms.message] || t.standalone); return; }
     var tries = 0;
     (function attempt() {
       var started;

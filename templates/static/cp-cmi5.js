@@ -30,7 +30,21 @@
       self.auth = "Basic " + body["auth-token"];
     });
   };
-  Cmi5.prototype.launchData = function () { return this.getState("LMS.LaunchData"); };
+  /* LMS.LaunchData, each value of the type cmi5 gives it (anything else is left out). Its
+     returnURL is navigated to on exit, so only an http(s) or a relative URL is kept: a
+     javascript: or data: URL would run the LMS's script in the course. */
+  Cmi5.prototype.launchData = function () {
+    return this.getState("LMS.LaunchData").then(function (d) {
+      if (!d || typeof d !== "object" || Array.isArray(d)) return null;
+      var url = typeof d.returnURL === "string" ? d.returnURL : "", u = null, absolute = true;
+      try { u = new URL(url, root.location.href); new URL(url); } catch (e) { absolute = false; }
+      var template = d.contextTemplate;
+      return Object.assign({}, d, { contextTemplate: template && typeof template === "object" && !Array.isArray(template) ? template : null,
+               launchMode: typeof d.launchMode === "string" ? d.launchMode : "Normal",
+               masteryScore: typeof d.masteryScore === "number" && d.masteryScore >= 0 && d.masteryScore <= 1 ? d.masteryScore : undefined,
+               returnURL: url && u && (!absolute || /^https?:$/.test(u.protocol)) ? u.href : "" });
+    });
+  };
 
   /* cmi5-defined statements (`o.cmi5`) carry the cmi5 category, and moveOn ones also the
      moveon category; a judged statement carries the mastery score it was judged by. */

@@ -58,7 +58,12 @@
   /* The adapter for this launch: the package's standard if its LMS answers, else standalone. */
   function connect(data) {
     for (var i = 0; i < connectors.length; i++) {
-      var lms = connectors[i](data);
+      var lms = null;
+      try { lms = connectors[i](data); } catch (e) {
+        /* launched, but with launch data it cannot use (a malformed actor): say so, go on */
+        lms = new Standalone(data.id + ":" + data.version, false);
+        lms.message = "launch_damaged";
+      }
       if (lms) return lms;
     }
     return new Standalone(data.id + ":" + data.version, data.target === "web");

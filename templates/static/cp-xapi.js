@@ -54,6 +54,8 @@
     this.launch = launch;
     this.endpoint = launch.endpoint.replace(/\/?$/, "/");
     this.actor = normalizeActor(JSON.parse(launch.actor));
+    var a = this.actor || {};
+    if (!(a.mbox || a.mbox_sha1sum || a.openid || (a.account && a.account.name))) throw new Error("actor");
     this.registration = launch.registration || null;
     this.courseId = objectId ? data.xapi.course.id : (launch.activity_id || data.xapi.course.id);
     this.objectId = objectId || this.courseId;

@@ -540,8 +540,9 @@
     var i = +fieldset.dataset.index;
     var q = data.kcs[i];
     if (q.type === "sequencing") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id))));
-    /* matching targets in a seeded order: the same order on every visit and resume */
-    if (q.type === "matching") Q.arrange(fieldset, q, Q.permutation(q.n, Q.rng(Q.hash(q.id + "/targets"))));
+    /* matching targets in a seeded order, never the answer order: the same on every
+       visit and resume */
+    if (q.type === "matching") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id + "/targets"))));
     $(".cp-check", fieldset).addEventListener("click", function () {
       if (incomplete(fieldset, q)) return;
       var answer = Q.read(fieldset, q);
@@ -610,7 +611,7 @@
         num.textContent = fmt(t.question_n, { n: n + 1, total: order.length });
         if (q.type === "sequencing") Q.arrange(fs, q, scramble(q.n, random(a.seed, q.id + "/order")));
         else if (def.shuffle) Q.arrange(fs, q, Q.permutation(q.n, random(a.seed, q.id)));
-        else if (q.type === "matching") Q.arrange(fs, q, Q.permutation(q.n, Q.rng(Q.hash(q.id + "/targets"))));
+        else if (q.type === "matching") Q.arrange(fs, q, scramble(q.n, Q.rng(Q.hash(q.id + "/targets"))));
       });
     }
     function render(focus) {

@@ -145,11 +145,11 @@ def palette(colours: dict[str, str]) -> dict[str, str]:
     bad_bg = _toward(mix(bg, bad, 0.12), bg, lambda c: contrast(fg, c) >= MIN_CONTRAST)
     focus = _toward(states["focus"], fg, lambda c: contrast(c, bg) >= 3)  # non-text: 3:1
     header = header_colours(colours) if dark else {}
-    return {**header,
+    return {
         "--bg": bg, "--fg": fg, "--muted": muted, "--brand": colours["brand"],
         "--brand-fg": colours["brand_text"], "--link": link, "--line": mix(bg, fg, 0.25),
         "--panel": panel, "--ok": ok, "--ok-bg": ok_bg, "--bad": bad, "--bad-bg": bad_bg,
-        "--focus": focus, "color-scheme": "dark" if dark else "light",
+        "--focus": focus, "color-scheme": "dark" if dark else "light", **header,
     }
 
 

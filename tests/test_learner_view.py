@@ -297,12 +297,11 @@ def test_title_footer_and_print_per_screen(page):
 @pytest.mark.browser
 def test_check_answer_says_what_is_missing(page):
     goto(page, "pg-views--checks")
-    cases = [("kc-choice", None, "Choose an answer, then check it."),
-             ("kc-match", None, "Choose a match for every item, then check your answer."),
-             ("kc-num", "four", "Type your answer as a number, for example 12 or 2.5, "
-                                "then check it."),
-             ("kc-fill", None, "Type your answer, then check it."),
-             ("kc-rate", None, "Choose a rating, then save it.")]
+    cases = [("kc-choice", None, "Choose an answer first."),
+             ("kc-match", None, "Choose a match for every item first."),
+             ("kc-num", "four", "Type your answer as a number first, for example 12 or 2.5."),
+             ("kc-fill", None, "Type your answer first."),
+             ("kc-rate", None, "Choose a rating first.")]
     for qid, typed, message in cases:
         kc = page.locator(f".cp-question[data-q='{qid}']")
         if typed:
@@ -311,7 +310,7 @@ def test_check_answer_says_what_is_missing(page):
         assert kc.locator(".cp-missing").inner_text() == message, qid
         assert kc.locator(".cp-feedback").is_hidden(), qid     # not marked wrong
     page.wait_for_function("() => document.getElementById('cp-announce').textContent === "
-                           "'Choose a rating, then save it.'")
+                           "'Choose a rating first.'")
     kc = page.locator(".cp-question[data-q='kc-num']")
     kc.locator("input").fill("2.7")
     kc.locator(".cp-check").click()

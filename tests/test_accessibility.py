@@ -561,6 +561,7 @@ def test_print_reduced_motion_and_large_text(browser, packages, shots):
             assert frame.locator(chrome).is_hidden(), chrome
         assert frame.locator("#pg-about--welcome .term-button").first.is_visible()  # terms stay
         page.emulate_media(media="screen")
+        assert frame.locator(".cp-print-refs").filter(visible=True).count() == 0
         frame.evaluate("window.print = () => { window.__printed = true; }")
         frame.locator(".cp-print").click()
         assert frame.evaluate("window.__printed")
@@ -568,6 +569,10 @@ def test_print_reduced_motion_and_large_text(browser, packages, shots):
         module = frame.evaluate(shown)
         assert module[0] == "pg-about--welcome" and len(module) > 1
         assert all(id.startswith("pg-about--") for id in module)
+        # the module ends with the numbered list of the sources it cites; no popover prints
+        refs = frame.locator(".cp-print-refs").filter(visible=True)
+        assert refs.count() == 1 and refs.locator("li").first.get_attribute("value").isdigit()
+        assert frame.locator(".cite-button").filter(visible=True).count() > 0
         page.screenshot(path=shots / "sro-print-module.png", full_page=True)
         frame.evaluate("window.dispatchEvent(new Event('afterprint'))")
         assert frame.evaluate(shown) == ["pg-about--welcome"]

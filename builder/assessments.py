@@ -8,6 +8,8 @@ loader's state: ``problems`` and ``unusable`` (see there), ``markdown()`` to ren
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +25,8 @@ class AssessmentReader:
 
     problems: list[Problem]
     unusable: list[str]
+    #: what the runtime says before feedback (messages ``correct`` and ``incorrect``)
+    verdicts: tuple[str, ...] = ("Correct.", "Not quite.")
 
     if TYPE_CHECKING:  # provided by the Loader
         def markdown(self, text: str, file: str, line: int, scope: str, *,
@@ -68,8 +72,10 @@ class AssessmentReader:
             fb_correct = ff.get("correct")
             fb_incorrect = ff.get("incorrect")
             ff.done()
-            fb_correct = self.markdown(fb_correct, rel, ff.line_of("correct"), f"{qid}-ok")
-            fb_incorrect = self.markdown(fb_incorrect, rel, ff.line_of("incorrect"), f"{qid}-no")
+            fb_correct = self.markdown(without_verdict(fb_correct, self.verdicts), rel,
+                                       ff.line_of("correct"), f"{qid}-ok")
+            fb_incorrect = self.markdown(without_verdict(fb_incorrect, self.verdicts), rel,
+                                         ff.line_of("incorrect"), f"{qid}-no")
         quality_ignore = self.quality_ignore(f)
         f.done()
         return Question(qid or "question", qtype,
@@ -92,7 +98,8 @@ class AssessmentReader:
             out.append(Choice(
                 cid or f"choice-{i}",
                 self.markdown(text, rel, c.line_of("text"), f"{qid}-{cid}-text", inline=True),
-                correct, self.markdown(feedback, rel, c.line_of("feedback"), f"{qid}-{cid}")
+                correct, self.markdown(without_verdict(feedback, self.verdicts), rel,
+                                       c.line_of("feedback"), f"{qid}-{cid}")
                 if feedback else "", source=Source(rel, c.line)))
         return out
 
@@ -157,8 +164,11 @@ class AssessmentReader:
         elif bounds and (len(bounds) != 2 or bounds[0] > bounds[1]):
             f.error("range", "range is [min, max] with min <= max")
         elif answer is not None:
-            extra["numeric_min"] = float(answer - tolerance)
-            extra["numeric_max"] = float(answer + tolerance)
+            # decimal arithmetic on the numbers as written: 2.9 - 0.2 is 2.7, not
+            # 2.6999999999999997 (repr gives back the shortest text of the YAML number)
+            exact, spread = Decimal(repr(answer)), Decimal(repr(tolerance))
+            extra["numeric_min"] = float(exact - spread)
+            extra["numeric_max"] = float(exact + spread)
         else:
             extra["numeric_min"], extra["numeric_max"] = float(bounds[0]), float(bounds[1])
         extra["max_length"] = 20
@@ -268,3 +278,17 @@ class AssessmentReader:
                                   score, nxt, Source(rel, c.line)))
         return Node(nid or "node", self.markdown(text, rel, f.line_of("text") + 1, nid or "n"),
                     ending, tuple(choices), Source(rel, f.line), tuple(objectives))
+
+
+def without_verdict(text: str, verdicts: tuple[str, ...]) -> str:
+    """Feedback without a leading verdict ("Correct. The law says ..."): the runtime owns
+    the verdict and says it before the feedback, so learners would read and hear it twice.
+    Only the verdict words followed by punctuation go ("Correct answers are ..." stays)."""
+    for verdict in verdicts:
+        word = verdict.strip().rstrip(".!")
+        m = re.match(rf"\s*{re.escape(word)}\s*[.!,:;\u2013\u2014-]+\s+", text or "", re.I) \
+            if word else None
+        if m:
+            rest = text[m.end():]
+            return rest[:1].upper() + rest[1:]
+    return text

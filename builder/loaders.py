@@ -212,12 +212,15 @@ class Loader(AssessmentReader):
         references = self.references()
         glossary_raw = self.glossary_raw()
         t = messages(template_dirs(self.root), language)
+        self.verdicts = (t.get("correct", "Correct."), t.get("incorrect", "Not quite."))
         links = Links(
             references={r.id: r.short for r in references},
+            notes={r.id: (n, r.text, r.url) for n, r in enumerate(references, 1)},
             terms={},
             labels={"source": t.get("source", "Source"),
                     "glossary_link": t.get("glossary_link", "Glossary"),
-                    "table": t.get("table", "Table")},
+                    "table": t.get("table", "Table"),
+                    "references": t.get("references", "References")},
         )
         for entry in glossary_raw:
             for name in (entry["id"], entry["term"], *entry["aliases"]):

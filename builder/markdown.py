@@ -1,6 +1,7 @@
 """Markdown to HTML, with the three things courses add to CommonMark.
 
-- ``[@S2]`` cites a reference (rendered as a short citation linked to the references page);
+- ``[@S2]`` cites a reference: a numbered note marker ("[2]", its number the reference's
+  place in references.yaml and on the references page) that opens the reference in place;
 - ``[[term]]`` / ``[[shown text|glossary-id]]`` links a glossary entry that opens in place;
 - a fenced block marked ``question`` holds an inline knowledge check (YAML), which the
   caller turns into a :class:`~builder.model.Question`.
@@ -130,11 +131,14 @@ class Links:
     """What the Markdown points at, for rendering: reference short texts, glossary entries."""
 
     references: dict[str, str] = field(default_factory=dict)  #: id -> short citation
+    #: id -> (number, full text, URL): what a citation marker shows and opens
+    notes: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     terms: dict[str, str] = field(default_factory=dict)  #: lowercased term/alias/id -> entry id
     definitions: dict[str, str] = field(default_factory=dict)  #: entry id -> inline HTML
     #: interface words inside rendered Markdown, from the message catalogue
     labels: dict[str, str] = field(default_factory=lambda: {
-        "source": "Source", "glossary_link": "Glossary", "table": "Table"})
+        "source": "Source", "glossary_link": "Glossary", "table": "Table",
+        "references": "References"})
 
 
 @dataclass
@@ -161,21 +165,55 @@ class MarkdownRenderer:
         self.md.add_render_rule("citation", lambda _r, *args: self._render_cite(*args))
         self.md.add_render_rule("glossary_term", lambda _r, *args: self._render_term(*args))
         # a wide table scrolls inside its own box (reachable by keyboard), not the page
-        self.md.add_render_rule("table_open", lambda *_: (
-            '<div class="cp-table" role="region" tabindex="0" aria-label="'
-            f'{_esc(self.links.labels["table"])}">\n<table>\n'))
+        self.md.add_render_rule("table_open", lambda _r, *args: self._render_table(*args))
         self.md.add_render_rule("table_close", lambda *_: "</table>\n</div>\n")
+        # a blank header cell is no header: a <td> (an empty <th> names nothing)
+        self.md.add_render_rule("th_open", lambda r, *args: self._render_cell(r, *args))
+        self.md.add_render_rule("th_close", lambda r, *args: self._render_cell(r, *args))
         self._term_count = 0
 
     # -- rendering of our tokens -------------------------------------------------------
     def _render_cite(self, tokens, idx, options, env) -> str:
+        """A numbered note marker: a disclosure button named after the source ("Source 2:
+        Pub. L. 105-302, 1998"), opening the full reference in place (a popover that does
+        not reflow the text). No visually hidden text: nothing positioned escapes a table."""
         ref = tokens[idx].meta["ref"]
+        note = self.links.notes.get(ref)
         short = self.links.references.get(ref, ref)
-        # [@a][@b] written together still read as two citations
-        space = " " if idx and tokens[idx - 1].type == "citation" else ""
-        return (f'{space}<a class="cite" href="#ref-{_esc(ref)}">'
-                f'<span class="visually-hidden">{_esc(self.links.labels["source"])}: </span>'
-                f'({_esc(short)})</a>')
+        if note is None:  # an unknown id (the validator reports it): the short text
+            return f'<span class="cite">[{_esc(short)}]</span>'
+        number, text, url = note
+        self._term_count += 1
+        note_id = f"cite-{env['scope']}-{self._term_count}"
+        label = f'{self.links.labels["source"]} {number}: {short}'
+        body = _esc(text)
+        if url:
+            link = (f'<a href="{_esc(url)}" target="_blank" rel="noopener">{_esc(url)}</a>')
+            body = body.replace(_esc(url), link, 1) if _esc(url) in body else f"{body} {link}"
+        return (f'<span class="cite"><button type="button" class="cite-button pop-button" '
+                f'aria-expanded="false" aria-controls="{note_id}" data-cite="{_esc(ref)}" '
+                f'aria-label="{_esc(label)}">{number}</button>'
+                f'<span class="cite-def pop" id="{note_id}" role="note" hidden>'
+                f'<span class="cite-num">{number}.</span> {body} '
+                f'<a href="#ref-{_esc(ref)}" class="term-more">'
+                f'{_esc(self.links.labels["references"])}</a></span></span>')
+
+    def _render_table(self, tokens, idx, options, env) -> str:
+        """A wide table scrolls inside its own box, reachable by keyboard. The box is a
+        region named after the nearest heading above it (``label`` set by ``render``);
+        with no heading it is a focusable box without a landmark."""
+        label = tokens[idx].meta.get("label") if tokens[idx].meta else None
+        named = f' role="region" aria-label="{_esc(label)}"' if label else ""
+        return f'<div class="cp-table"{named} tabindex="0">\n<table>\n'
+
+    @staticmethod
+    def _render_cell(renderer, tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        inline = tokens[idx + 1] if token.nesting == 1 else tokens[idx - 1]
+        if inline.type == "inline" and not inline.content.strip():
+            return renderer.renderToken(tokens, idx, options, env).replace("<th", "<td", 1) \
+                .replace("</th", "</td", 1)
+        return renderer.renderToken(tokens, idx, options, env)
 
     def _render_term(self, tokens, idx, options, env) -> str:
         meta = tokens[idx].meta
@@ -185,9 +223,9 @@ class MarkdownRenderer:
         self._term_count += 1
         def_id = f"term-{env['scope']}-{self._term_count}"
         definition = self.links.definitions.get(entry, "")
-        return (f'<span class="term"><button type="button" class="term-button" '
+        return (f'<span class="term"><button type="button" class="term-button pop-button" '
                 f'aria-expanded="false" aria-controls="{def_id}">{_esc(meta["shown"])}</button>'
-                f'<span class="term-def" id="{def_id}" role="note" hidden>{definition} '
+                f'<span class="term-def pop" id="{def_id}" role="note" hidden>{definition} '
                 f'<a href="#gloss-{_esc(entry)}" class="term-more">'
                 f'{_esc(self.links.labels["glossary_link"])}</a></span></span>')
 
@@ -207,7 +245,15 @@ class MarkdownRenderer:
         citations: list[Citation] = []
         terms: list[TermUse] = []
         assets: list[Asset] = []
-        for token in tokens:
+        heading: str | None = None
+        named: dict[str, int] = {}
+        for i, token in enumerate(tokens):
+            if token.type == "heading_open":
+                heading = _plain(tokens[i + 1]) or None
+            if token.type == "table_open" and heading:
+                named[heading] = named.get(heading, 0) + 1  # two tables: "Title (2)"
+                token.meta = {"label": heading if named[heading] == 1
+                              else f"{heading} ({named[heading]})"}
             if token.type != "inline" or not token.children:
                 continue
             line = first_line + (token.map[0] if token.map else 0)
@@ -306,6 +352,19 @@ class MarkdownRenderer:
         package_path = "media/" + path.relative_to(root / "modules").as_posix()
         token.attrSet("src", package_path)
         return Asset(path, package_path, Source(file, line))
+
+
+def _plain(inline: Token) -> str:
+    """The words of an inline token (a heading), without citation markers."""
+    words = []
+    for child in inline.children or []:
+        if child.type == "glossary_term":
+            words.append(child.meta["shown"])
+        elif child.type in ("text", "code_inline"):
+            words.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+    return " ".join("".join(words).split())
 
 
 def _esc(text: str) -> str:

@@ -9,6 +9,7 @@ and HTML fragment computed here), so templates only loop and print.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -273,6 +274,21 @@ def csp(target: str) -> str:
     return CSP.format(connect=connect)
 
 
+CITED_RE = re.compile(r'data-cite="([^"]+)"')
+
+
+def _cited(html_parts: list[str]) -> list[str]:
+    """The reference ids cited in these HTML fragments, in order of first citation."""
+    return list(dict.fromkeys(m for h in html_parts for m in CITED_RE.findall(h)))
+
+
+def _html_parts(block: str | Question) -> list[str]:
+    if isinstance(block, str):
+        return [block]
+    return [block.prompt_html, block.feedback_correct_html, block.feedback_incorrect_html,
+            *(c.html for c in block.choices), *(c.feedback_html for c in block.choices)]
+
+
 def page_dom_id(location: str) -> str:
     return "pg-" + location.replace("/", "--")
 
@@ -281,6 +297,8 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
     units = []
     page_index = 0
     kc_index = 0
+    refs = {r.id: r for r in course.references}
+    numbers = {r.id: n for n, r in enumerate(course.references, 1)}
     for i, unit in enumerate(course.outline):
         entry: dict[str, Any] = {"index": i, "id": unit.id, "title": unit.title,
                                  "kind": unit.kind, "first": page_index}
@@ -300,6 +318,11 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
                 page_index += 1
             entry["pages"] = pages
             entry["first_dom_id"] = pages[0]["dom_id"] if pages else ""
+            # printed at the end of the module: the sources its pages cite, by number
+            entry["print_refs"] = [
+                {"number": numbers[r], "text": refs[r].text, "url": refs[r].url}
+                for r in _cited([h for p in unit.pages for b in p.blocks
+                                 for h in _html_parts(b)]) if r in refs]
         else:
             assert isinstance(unit, Assessment)
             entry.update(
@@ -321,6 +344,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
                       "source_ref": g.source_ref} for g in course.glossary],
         "short_refs": {r.id: r.short for r in course.references},
+        "ref_numbers": numbers,
         "has_glossary": bool(course.glossary),
         "has_references": bool(course.references),
         "theme_css": THEME_CSS if course.theme and looks.css(course.theme) else "",

@@ -144,12 +144,27 @@ def palette(colours: dict[str, str]) -> dict[str, str]:
     ok_bg = _toward(mix(bg, ok, 0.12), bg, lambda c: contrast(fg, c) >= MIN_CONTRAST)
     bad_bg = _toward(mix(bg, bad, 0.12), bg, lambda c: contrast(fg, c) >= MIN_CONTRAST)
     focus = _toward(states["focus"], fg, lambda c: contrast(c, bg) >= 3)  # non-text: 3:1
+    header = header_colours(colours) if dark else {}
     return {
         "--bg": bg, "--fg": fg, "--muted": muted, "--brand": colours["brand"],
         "--brand-fg": colours["brand_text"], "--link": link, "--line": mix(bg, fg, 0.25),
         "--panel": panel, "--ok": ok, "--ok-bg": ok_bg, "--bad": bad, "--bad-bg": bad_bg,
-        "--focus": focus, "color-scheme": "dark" if dark else "light",
+        "--focus": focus, "color-scheme": "dark" if dark else "light", **header,
     }
+
+
+def header_colours(colours: dict[str, str]) -> dict[str, str]:
+    """The dark scheme's header: a dark variant of the brand colour (the brand mixed into
+    the background) with the text colour on it, the brand colour as its accent (the
+    progress bar, 3:1 at least). The light scheme's header is the brand colour itself."""
+    bg, fg, brand = colours["background"], colours["text"], colours["brand"]
+    header = bg
+    for share in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
+        candidate = mix(brand, bg, share)
+        if contrast(fg, candidate) >= MIN_CONTRAST and contrast(brand, candidate) >= 3:
+            header = candidate
+            break
+    return {"--header-bg": header, "--header-fg": fg, "--header-accent": brand}
 
 
 def font_stack(families: tuple[str, ...]) -> str:

@@ -95,9 +95,10 @@ def shots() -> Path:
     return SHOTS
 
 
-#: controls that must be at least 44 x 44 px to touch (links inside sentences are exempt)
+#: controls that must be at least 44 x 44 px to touch (links, glossary terms and citation
+#: markers inside sentences are exempt)
 SMALL_TARGETS = """() => [...document.querySelectorAll(
-    "button:not(.term-button), select, input[type=text], .cp-units a, .cp-tools a, " +
+    "button:not(.term-button):not(.cite-button), select, input[type=text], .cp-units a, .cp-tools a, " +
     ".cp-choice label, .cp-to-result, .cp-outcome-next a, .skip-link:focus")]
   .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
   .map(el => [el, el.getBoundingClientRect()])
@@ -495,9 +496,10 @@ def test_keyboard_only_run_through_the_alltypes_course(browser, packages):
         frame.wait_for_function(
             "() => document.getElementById('cp-announce').textContent.includes('Passed.')")
 
-        # nothing traps focus: from the skip link, Tab reaches the page buttons at the end
+        # nothing traps focus: from the skip link, Tab reaches the footer at the end (the
+        # result screen's footer has Back only)
         k.tab_to("a.skip-link", back=True)
-        k.tab_to("button.cp-next")
+        k.tab_to("button.cp-back")
 
         assert player.cmi()["core"]["lesson_status"] == "passed"
         assert player.cmi()["core"]["score"]["raw"] == "100"
@@ -564,6 +566,7 @@ def test_print_reduced_motion_and_large_text(browser, packages, shots):
             assert frame.locator(chrome).is_hidden(), chrome
         assert frame.locator("#pg-about--welcome .term-button").first.is_visible()  # terms stay
         page.emulate_media(media="screen")
+        assert frame.locator(".cp-print-refs").filter(visible=True).count() == 0
         frame.evaluate("window.print = () => { window.__printed = true; }")
         frame.locator(".cp-print").click()
         assert frame.evaluate("window.__printed")
@@ -571,6 +574,10 @@ def test_print_reduced_motion_and_large_text(browser, packages, shots):
         module = frame.evaluate(shown)
         assert module[0] == "pg-about--welcome" and len(module) > 1
         assert all(id.startswith("pg-about--") for id in module)
+        # the module ends with the numbered list of the sources it cites; no popover prints
+        refs = frame.locator(".cp-print-refs").filter(visible=True)
+        assert refs.count() == 1 and refs.locator("li").first.get_attribute("value").isdigit()
+        assert frame.locator(".cite-button").filter(visible=True).count() > 0
         page.screenshot(path=shots / "sro-print-module.png", full_page=True)
         frame.evaluate("window.dispatchEvent(new Event('afterprint'))")
         assert frame.evaluate(shown) == ["pg-about--welcome"]
@@ -634,3 +641,175 @@ def test_result_screen_states_a_failed_course(tour):
     assert t.violations() == {}
     assert t.player.cmi()["core"]["lesson_status"] == "failed"
     assert t.player.errors() == []
+
+
+# -- every page and state, every display mode -------------------------------------------------
+
+#: every page of the course laid out at once, one under the other: the sections are siblings
+#: in <main> with the same width and styles, so each lays out as when it is shown alone, and
+#: one measurement (or one axe run) covers all of them
+SHOW_ALL = "section.page[hidden] { display: block !important; }"
+#: WCAG 2.1 1.4.12 Text Spacing: the values a learner's style sheet may set
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: .12em !important; "
+                "word-spacing: .16em !important; } p { margin-bottom: 2em !important; }")
+STYLE = """([id, css]) => {
+    let s = document.getElementById(id);
+    if (!s) { s = document.createElement("style"); s.id = id; document.head.appendChild(s); }
+    s.textContent = css;
+}"""
+#: how far the page scrolls sideways, and the elements that stick out (none inside a table's
+#: own scroll box, unless positioned out of it)
+OVERFLOW = """() => {
+    const W = window.innerWidth;
+    const over = document.documentElement.scrollWidth - W;
+    if (over <= 0) return null;
+    const out = [...document.querySelectorAll("body *")].filter(e => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.right > W + 1 && (!e.parentElement.closest(".cp-table") ||
+               getComputedStyle(e).position === "absolute");
+    });
+    return {over, culprits: out.slice(-5).map(e => ((e.closest("section.page") || {}).id || "")
+                                             + ": " + e.outerHTML.slice(0, 100))};
+}"""
+#: every screen in turn, as the learner reaches it: its title, footer and print button
+WALK = """() => {
+    const pages = [...document.querySelectorAll("section.page[data-page]")];
+    const aux = [...document.querySelectorAll("section.page:not([data-page])")];
+    const seen = [];
+    const look = s => ({id: s.id, title: document.title,
+        h1: s.querySelector("h1").textContent, info: document.querySelector(".cp-pageinfo").textContent,
+        next: !document.querySelector(".cp-next").hidden, nextOff: document.querySelector(".cp-next").disabled,
+        print: !document.querySelector(".cp-print").closest("li").hidden});
+    pages.forEach((s, i) => { window.coursepack.show(i, true); seen.push(look(s)); });
+    aux.forEach(s => {
+        const a = document.createElement("a");
+        a.href = "#" + s.id; document.body.appendChild(a); a.click(); a.remove();
+        seen.push(look(s));
+    });
+    return seen;
+}"""
+#: put the course in its answered state: every question answered (first option, a match
+#: and a position each, "1" typed), every knowledge check checked, every quiz submitted and
+#: every scenario one decision further
+ANSWER_ALL = """() => {
+    for (const fs of document.querySelectorAll("fieldset.cp-question")) {
+        const radio = fs.querySelector("input[type=radio]");
+        if (radio) radio.checked = true;
+        const box = fs.querySelector("input[type=checkbox]");
+        if (box) box.checked = true;
+        fs.querySelectorAll("select").forEach((s, k) => {
+            s.value = s.options[(k % (s.options.length - 1)) + 1].value; });
+        fs.querySelectorAll("input[type=text]").forEach(i => { i.value = "1"; });
+    }
+    document.querySelectorAll(".cp-check").forEach(b => b.click());
+    document.querySelectorAll("form.cp-quiz").forEach(f => f.requestSubmit());
+    document.querySelectorAll(".cp-node:not([hidden]) .cp-choose").forEach(b => b.click());
+}"""
+OPEN_POPOVERS = """() => document.querySelectorAll(".pop-button").forEach(b => {
+    b.setAttribute("aria-expanded", "true");
+    document.getElementById(b.getAttribute("aria-controls")).hidden = false; })"""
+MODES = ("light", "dark", "forced")
+
+
+def axe_everything(frame, within: list[str] | None = None) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations in the whole document (every page shown), or
+    in the elements ``within`` selects."""
+    if not frame.evaluate("typeof window.axe !== 'undefined'"):
+        frame.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    return frame.evaluate("""([tags, within]) => axe.run(within ? {include: within.map(s => [s])}
+        : document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+        .then(r => r.violations)""", [list(WCAG_TAGS), within])
+
+
+class Walk:
+    """One course in the player: its screens walked one by one, then its layout checked
+    with every page shown, in each display mode, width and text spacing."""
+
+    def __init__(self, tour: Tour):
+        self.t = tour
+        self.frame = tour.frame
+        self.problems: list[str] = []
+
+    def mode(self, name: str) -> None:
+        self.t.page.emulate_media(color_scheme="dark" if name == "dark" else "light",
+                                  forced_colors="active" if name == "forced" else "none")
+
+    def screens(self) -> list[dict]:
+        seen = self.frame.evaluate(WALK)
+        course = self.frame.evaluate("JSON.parse(document.getElementById('cp-data').textContent).title")
+        total = sum(1 for s in seen if s["id"].startswith("pg-"))
+        for n, s in enumerate(seen):
+            want = f"{s['h1']} \u2013 {course}"
+            if s["title"] != want:
+                self.problems.append(f"{s['id']}: document.title {s['title']!r}, not {want!r}")
+            if n < total:
+                expected = (f"Page {n + 1} of {total}", True, True)
+            else:   # the result, glossary and references: their own footer, nothing to print
+                expected = (s["h1"], False, False)
+            if (s["info"], s["next"], s["print"]) != expected:
+                self.problems.append(f"{s['id']}: footer/print {s['info']!r} next={s['next']} "
+                                     f"print={s['print']}, expected {expected}")
+        return seen
+
+    def layout(self, state: str, axe_at=(("light", DESKTOP), ("dark", NARROW)),
+               within: list[str] | None = None) -> None:
+        self.frame.evaluate(STYLE, ["cp-test-all", SHOW_ALL])
+        try:
+            for mode in MODES:
+                self.mode(mode)
+                for px in (DESKTOP, NARROW):
+                    self.t.width(px)
+                    for spacing in (False, True):
+                        self.frame.evaluate(STYLE, ["cp-test-spacing",
+                                                    TEXT_SPACING if spacing else ""])
+                        found = self.frame.evaluate(OVERFLOW)
+                        if found:
+                            self.problems.append(
+                                f"{state} {mode} {px}px{' text-spacing' if spacing else ''}: "
+                                f"scrolls sideways by {found['over']}px: {found['culprits']}")
+                    self.frame.evaluate(STYLE, ["cp-test-spacing", ""])
+                    if (mode, px) in axe_at:
+                        for v in summary(axe_everything(self.frame, within)):
+                            self.problems.append(f"{state} {mode} {px}px axe: {v}")
+        finally:
+            self.mode("light")
+            self.t.width(DESKTOP)
+            self.frame.evaluate(STYLE, ["cp-test-all", ""])
+
+    def said_once(self) -> None:
+        """No feedback says the verdict twice; scenario feedback repeats the choice made."""
+        texts = self.frame.evaluate("""() => [...document.querySelectorAll(
+            ".cp-feedback:not([hidden]), .cp-last-feedback:not([hidden])")]
+            .map(e => [e.className, e.textContent.replace(/\\s+/g, " ").trim()])""")
+        assert texts, "no feedback shown"
+        for cls, text in texts:
+            for verdict in ("Correct.", "Not quite."):
+                if text.count(verdict) > 1:
+                    self.problems.append(f"said twice: {text[:80]!r}")
+            if "cp-last-feedback" in cls and not text.startswith("You chose: "):
+                self.problems.append(f"scenario feedback without the choice: {text[:80]!r}")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["sro", "alltypes"])
+def test_every_page_and_state_in_every_display_mode(tour, name):
+    """Each screen sets its title and footer; every page, fresh and answered, with every
+    popover open and with the menu open, reflows at 320 px with and without text spacing
+    in the light, dark and forced-colours modes. axe checks the answered state (every page
+    with its feedback and results: a superset of the fresh one) light at 1280 px and dark at
+    320 px, and the open menu at 320 px: about a minute for the SRO course."""
+    walk = Walk(tour(name))
+    frame = walk.frame
+    walk.layout("fresh", axe_at=())
+    walk.screens()
+    frame.evaluate(ANSWER_ALL)
+    walk.said_once()
+    walk.layout("answered")
+    frame.evaluate(OPEN_POPOVERS)
+    walk.layout("popovers-open", axe_at=())
+    frame.evaluate("() => window.coursepack.show(0, false)")
+    walk.t.width(NARROW)
+    frame.locator(".cp-menu-toggle").click()
+    walk.layout("menu-open", axe_at=(("light", NARROW),), within=[".cp-header", "#cp-menu"])
+    assert walk.problems == []
+    assert walk.t.player.errors() == []

@@ -40,8 +40,8 @@ def test_minimal_course_loads_into_the_model(minimal):
     assert course.tracking.mastery_score == 80
     welcome = "".join(b for b in intro.pages[0].blocks if isinstance(b, str))
     assert 'src="media/diagram.svg"' in welcome
-    assert 'href="#ref-ref-a"' in welcome and "(Author A, 2020)" in welcome
-    assert 'class="term-button"' in welcome
+    assert 'href="#ref-ref-a"' in welcome and 'aria-label="Source 1: Author A, 2020">1<' in welcome
+    assert 'class="term-button pop-button"' in welcome
 
 
 def test_model_is_immutable(minimal):

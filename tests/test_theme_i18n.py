@@ -212,7 +212,7 @@ def test_spanish_course_renders_spanish_interface(minimal, tmp_path):
     assert '<html lang="es">' in html
     for text in ("Saltar al contenido", "Guardar y salir", "Menú del curso", "Glosario",
                  "Referencias", "Su resultado", "Imprimir este módulo",
-                 '<span class="visually-hidden">Fuente: </span>', "Ver el glosario",
+                 'aria-label="Fuente 1: Author A, 2020"', "Ver el glosario",
                  "Pregunta 1 de 3", "Comprobar respuesta", "Enviar respuestas", "Verdadero",
                  "Compruebe lo que ha aprendido", "Objetivos de aprendizaje"):
         assert text in html, text

@@ -332,10 +332,17 @@
     bar.setAttribute("aria-valuetext", fmt(t.progress_text, { percent: percent }));
     $("span", bar).style.width = percent + "%";
     $(".cp-progress-text").textContent = fmt(t.progress_text, { percent: percent });
-    $(".cp-pageinfo").textContent = fmt(t.page_x_of_y, { n: S.page + 1, total: P });
+    /* the result, glossary and references screens are outside the page flow: no page
+       number, no Next, Back returns to the page the learner came from */
     var aux = current.dataset.page === undefined;
+    var title = $("h1", current).textContent;
+    $(".cp-pageinfo").textContent = aux ? title : fmt(t.page_x_of_y, { n: S.page + 1, total: P });
     $(".cp-back").disabled = S.page === 0 && !aux;
-    $(".cp-next").disabled = S.page === P - 1 && !aux;
+    $(".cp-next").disabled = S.page === P - 1;
+    $(".cp-next").hidden = aux;
+    document.title = title + " \u2013 " + data.title;
+    var printItem = $(".cp-print") && $(".cp-print").closest("li");
+    if (printItem) printItem.hidden = aux;     /* nothing to print as a module there */
     menuItems.forEach(function (li, i) {
       var u = data.units[i];
       var seen = 0;
@@ -458,24 +465,26 @@
       closeMenu();
       return;
     }
-    var term = ev.target.closest && ev.target.closest(".term-button");
-    if (term) {
-      var def = document.getElementById(term.getAttribute("aria-controls"));
-      var open = term.getAttribute("aria-expanded") === "true";
-      term.setAttribute("aria-expanded", open ? "false" : "true");
-      def.hidden = open;
-    }
+    var button = ev.target.closest && ev.target.closest(".pop-button");
+    if (button) popover(button, button.getAttribute("aria-expanded") !== "true");
   });
 
-  /* Escape closes what is open: a glossary definition (focus back on its term) or the
-     menu on small screens (focus back on the menu button). */
+  /* Glossary terms and citation markers: a disclosure button and its popover right after
+     it (read next by screen readers). One is open at a time. */
+  function popover(button, open) {
+    if (open) $$(".pop-button[aria-expanded='true']").forEach(function (b) { popover(b, false); });
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
+  }
+
+  /* Escape closes what is open: a glossary definition or a reference (focus back on its
+     button) or the menu on small screens (focus back on the menu button). */
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape" && ev.key !== "Esc") return;
-    var term = ev.target.closest && ev.target.closest(".term");
-    var button = term && $(".term-button", term);
+    var wrap = ev.target.closest && ev.target.closest(".term, .cite");
+    var button = wrap && $(".pop-button", wrap);
     if (button && button.getAttribute("aria-expanded") === "true") {
-      button.setAttribute("aria-expanded", "false");
-      document.getElementById(button.getAttribute("aria-controls")).hidden = true;
+      popover(button, false);
       button.focus();
     } else if (toggle.getAttribute("aria-expanded") === "true") {
       closeMenu();
@@ -551,6 +560,20 @@
     return ok;
   }
 
+  /* An answer that cannot be checked yet: say what is missing, in the question and aloud,
+     and put focus on its first control. Returns true when something is missing. */
+  function incomplete(fieldset, q) {
+    var key = Q.missing(fieldset, q);
+    var box = $(".cp-missing", fieldset);
+    if (box) { box.textContent = key ? t[key] : ""; box.hidden = !key; }
+    if (key) {
+      var first = $("input, select", fieldset);
+      if (first) first.focus();
+      announce(t[key]);
+    }
+    return !!key;
+  }
+
   /* Sequencing items are shown in a scrambled order that is never the right one. */
   function scramble(n, random) {
     var order = Q.permutation(n, random);
@@ -562,9 +585,12 @@
     var i = +fieldset.dataset.index;
     var q = data.kcs[i];
     if (q.type === "sequencing") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id))));
+    /* matching targets in a seeded order, never the answer order: the same on every
+       visit and resume */
+    if (q.type === "matching") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id + "/targets"))));
     $(".cp-check", fieldset).addEventListener("click", function () {
+      if (incomplete(fieldset, q)) return;
       var answer = Q.read(fieldset, q);
-      if (!answer) { announce(t.answer_all); return; }
       S.kc[i] = answer;
       var ok = feedback(fieldset, q, answer, false);
       report(q, answer, shownAt, q.scored ? q.weight : 0, data.pages[+fieldset.closest("section").dataset.page].unit);
@@ -630,6 +656,7 @@
         num.textContent = fmt(t.question_n, { n: n + 1, total: order.length });
         if (q.type === "sequencing") Q.arrange(fs, q, scramble(q.n, random(a.seed, q.id + "/order")));
         else if (def.shuffle) Q.arrange(fs, q, Q.permutation(q.n, random(a.seed, q.id)));
+        else if (q.type === "matching") Q.arrange(fs, q, scramble(q.n, Q.rng(Q.hash(q.id + "/targets"))));
       });
     }
     function render(focus) {
@@ -660,16 +687,16 @@
       var a = S.asmt[i];
       if (a.sub) return;
       a.answers = collect();
-      var missing = a.answers.indexOf("");
-      error.hidden = missing < 0;
-      if (missing >= 0) {
-        var target = $("input, select", visible()[missing]);
+      var order = shown(i);
+      var gaps = visible().filter(function (fs, n) { return incomplete(fs, def.questions[order[n]]); });
+      error.hidden = !gaps.length;
+      if (gaps.length) {
+        var target = $("input, select", gaps[0]);
         if (target) target.focus();
         announce(t.answer_all);
         return;
       }
       var total = 0, got = 0;
-      var order = shown(i);
       order.forEach(function (qi, n) {
         var q = def.questions[qi];
         if (!q.scored) return;

@@ -83,6 +83,21 @@
     $$("input, select", fieldset).forEach(function (el) { el.disabled = disabled; });
   }
 
+  /* What the learner still has to do before an answer can be checked: the message key
+     (the same rule for every type), or "" when the answer is complete. */
+  function missing(fieldset, q) {
+    var answer = read(fieldset, q);
+    switch (q.type) {
+      case "matching": return answer.indexOf("-") >= 0 ? "missing_match" : "";
+      case "sequencing": return answer ? "" : "missing_order";
+      case "fill-in": return answer ? "" : "missing_text";
+      case "numeric": return answer ? "" : "missing_number";
+      case "multiple": return answer ? "" : "missing_multiple";
+      case "likert": return answer ? "" : "missing_rating";
+      default: return answer ? "" : "missing_choice";
+    }
+  }
+
   /* Is the answer right? null for questions that have no right answer (likert). */
   function isCorrect(q, answer) {
     if (q.type === "likert") return null;
@@ -173,22 +188,29 @@
     return order.filter(function (qi) { return taken[qi]; });
   }
 
-  /* Show the options of a question in the order ``order`` (authored positions). */
+  /* Show the options of a question in the order ``order`` (authored positions). Options
+     are found by their authored position, not their place on screen, so arranging twice
+     with the same order gives the same order. */
   function arrange(fieldset, q, order) {
     if (q.type === "matching") {
       selects(fieldset).forEach(function (s) {
-        var opts = $$("option", s);
-        order.forEach(function (i) { s.appendChild(opts[i + 1]); });
+        var opts = [];
+        $$("option", s).forEach(function (o) { if (o.value !== "") opts[+o.value] = o; });
+        order.forEach(function (i) { s.appendChild(opts[i]); });
       });
     } else if (q.type === "sequencing" || q.type === "choice" || q.type === "multiple") {
-      var items = $$(".cp-choice", fieldset);
+      var items = [];
+      $$(".cp-choice", fieldset).forEach(function (el) {
+        var control = el.querySelector("input, select");
+        items[control.dataset.i !== undefined ? +control.dataset.i : +control.value] = el;
+      });
       var box = items[0] && items[0].parentNode;
       if (box) order.forEach(function (i) { box.appendChild(items[i]); });
     }
   }
 
   root.CoursepackQuestions = {
-    CHARS: CHARS, read: read, restore: restore, setDisabled: setDisabled, isCorrect: isCorrect,
+    CHARS: CHARS, read: read, missing: missing, restore: restore, setDisabled: setDisabled, isCorrect: isCorrect,
     number: number, response2004: response2004, escape: escape, unescape: unescape, rng: rng, hash: hash,
     permutation: permutation, draw: draw, arrange: arrange
   };

@@ -53,7 +53,15 @@
       } else if (w.last) {
         var tpl = $(".cp-node[data-node='" + w.last.node + "'] template[data-feedback='" + w.last.index + "']", box);
         fb.innerHTML = tpl ? tpl.innerHTML : "";
-        fb.hidden = !fb.innerHTML.trim();
+        /* the choice made, in its own words, before what it led to */
+        var input = $(".cp-node[data-node='" + w.last.node + "'] input[value='" + w.last.index + "']", box);
+        var label = input && input.labels && input.labels[0];
+        var chose = document.createElement("p");
+        chose.className = "cp-chose";
+        chose.appendChild(document.createElement("strong")).textContent = t.you_chose;
+        chose.appendChild(document.createTextNode(" " + (label ? label.textContent.replace(/\s+/g, " ").trim() : "")));
+        fb.insertBefore(chose, fb.firstChild);
+        fb.hidden = false;
       } else fb.hidden = true;
       var nodeEl = $(".cp-node[data-node='" + w.node + "']", box);
       $$("input", nodeEl).forEach(function (el) { el.checked = false; });

@@ -207,7 +207,10 @@ def test_adl_lrs_outage_and_lost_answers_store_each_statement_once(browser, pack
         page.wait_for_function("document.querySelector('.cp-notice').textContent.length > 0")
         proxy.down = False
         proxy.lose_answers = 2                # stored by the LRS, answer never arrives
-        outbox_empty(page, timeout=40)
+        for unit in ("Introduction", "Basics", "Final Quiz"):
+            page.locator(".cp-menu a", has_text=unit).click()   # each page sends at once
+            page.wait_for_timeout(400)
+        outbox_empty(page, timeout=60)        # else the backoff (up to 30 s) delivers them
         proxy.delay = 0.8                     # exit while a batch is on its way
         page.locator(".cp-menu a", has_text="Basics").click()
         page.locator(".cp-exit").click()
@@ -412,3 +415,35 @@ def test_catapult_browse_and_review_modes(browser, beds, tenant, mode):
     got = set(verbs(statements))
     assert "initialized" in got and "terminated" in got
     assert not got & {"completed", "passed", "failed"}
+
+
+def test_adl_lrs_state_written_meanwhile_by_another_session(browser, packages, lrs, beds):
+    """Another session (another tab) changes the state document while the course runs: the
+    course's next save gets 412 (its If-Match no longer matches), reads the document again,
+    keeps what the other session recorded as sent, and saves."""
+    lrs_api, proxy = lrs
+    actor, registration = learner(), str(uuid.uuid4())
+    query = urllib.parse.urlencode({"activityId": COURSE, "agent": json.dumps(actor),
+                                    "stateId": STATE, "registration": registration})
+    url = beds.lrs_endpoint + "activities/state?" + query
+    with serve({"/": packages["xapi"]}) as base:
+        context, page, errors = open_course(browser, tincan_url(base, proxy.endpoint, actor,
+                                                                registration))
+        page.locator(".cp-next").click()
+        outbox_empty(page)
+        page.wait_for_timeout(800)
+        status, headers, body = http("GET", url, headers=lrs_api.headers())
+        assert status == 200
+        other = {**json.loads(body), "sent": {"completed": True}}
+        status, _, _ = http("PUT", url, body=other,
+                            headers={**lrs_api.headers(), "If-Match": headers["ETag"]})
+        assert status == 204
+        page.locator(".cp-next").click()
+        page.wait_for_timeout(1500)
+        exit_course(page, context)
+    status, doc = lrs_api.state(COURSE, actor, registration, STATE)
+    assert doc["location"] == "basics/second-idea"
+    assert doc["sent"].get("completed") is True
+    puts = state_puts(proxy)
+    assert 412 in puts and puts[-1] == 204
+    assert errors == []

@@ -23,7 +23,7 @@ def test_asking_for_an_undeclared_key_is_a_bug():
 def test_a_declared_key_the_loader_never_reads_is_a_bug():
     f, _ = fields("completion: both\n")
     f.get("completion")
-    with pytest.raises(AssertionError, match=r"never reads \['mastery_score', 'assessment'\]"):
+    with pytest.raises(AssertionError, match=r"never reads \['mastery_score', 'assessment', 'require'\]"):
         f.done()
 
 
@@ -31,6 +31,7 @@ def test_the_declaration_gives_type_range_and_message():
     f, problems = fields("completion: finished\nmastery_score: 140\nassessment: Quiz\n")
     assert (f.get("completion"), f.get("mastery_score"), f.get("assessment")) == (
         "viewed", None, None)
+    assert f.get_list("require") == []
     f.done()
     assert [p.format() for p in problems] == [
         "course.yaml:1: [tracking.completion] completion must be one of viewed, passed, both, "
@@ -46,8 +47,10 @@ def test_unknown_keys_list_the_declared_ones_in_order():
     f, problems = fields("completion: both\nzzz: 1\n")
     for name in ("completion", "mastery_score", "assessment"):
         f.get(name)
+    f.get_list("require")
     f.done()
-    assert problems[-1].hint == "allowed keys here: completion, mastery_score, assessment"
+    assert problems[-1].hint == ("allowed keys here: completion, mastery_score, assessment, "
+                                 "require")
 
 
 def test_a_question_type_chooses_the_allowed_keys():

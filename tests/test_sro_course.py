@@ -154,3 +154,18 @@ def test_module_numbers_named_in_the_course_are_the_right_ones(course):
                 assert named in {teaches[o] for o in q.objectives}, (a.id, q.id, named)
                 checked += 1
     assert checked >= 20  # the final assessment's feedback points to the modules
+
+
+def test_no_module_is_more_than_twice_the_median_length(course):
+    """Issue 14: Module 1 (history and data) is split so that no module is more than twice
+    the median length, counting the words of each module's pages (knowledge checks apart)."""
+    import statistics
+
+    def words(module) -> int:
+        text = " ".join(re.sub(r"<[^>]+>", " ", b) for p in module.pages for b in p.blocks
+                        if isinstance(b, str))
+        return len(re.findall(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*|\d+(?:[.,]\d+)*", text))
+
+    sizes = {m.id: words(m) for m in course.modules}
+    median = statistics.median(sizes.values())
+    assert max(sizes.values()) <= 2 * median, (sizes, median)

@@ -389,6 +389,13 @@ class Scorm2004Player(Scorm12Player):
 
     standard = "2004"
 
+    def errors(self) -> list[dict]:
+        """As for 1.2, but a GetValue answered 403 (Data Model Element Value Not
+        Initialized) is how SCORM 2004 says "no value yet", e.g. cmi.location on a first
+        launch, which the course reads whatever cmi.entry says."""
+        return [e for e in super().errors()
+                if not (e.get("fn") == "GetValue" and e.get("error") == "403")]
+
     def resume_preload(self) -> dict:
         """What a 2004 LMS hands the next launch: entry 'resume' after exit 'suspend'."""
         stored = self.stored

@@ -26,8 +26,8 @@ from lxml import html as lxml_html
 WORDS_PER_MINUTE = 200  #: adult reading speed for instructional text
 
 #: elements whose text a learner does not read as part of the page
-_SKIP = ("//pre | //code | //a[contains(concat(' ', @class, ' '), ' cite ')]"
-         " | //span[contains(concat(' ', @class, ' '), ' term-def ')]"
+_SKIP = ("//pre | //code | //*[contains(concat(' ', @class, ' '), ' cite ')]"
+         " | //*[contains(concat(' ', @class, ' '), ' term-def ')] | //*[@hidden]"
          " | //*[contains(concat(' ', @class, ' '), ' visually-hidden ')] | //img")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|dt|dd|div|blockquote|summary|caption|tr)>|<br\s*/?>",
                         re.I)

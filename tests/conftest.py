@@ -57,4 +57,5 @@ def project(minimal: Path):
         return write(minimal, files or {})
 
     return make
-pytest_plugins = ["tests.support.fixtures", "tests.support.lrs_fixtures"]  # browser, LMS, LRS
+pytest_plugins = ["tests.support.fixtures", "tests.support.lrs_fixtures",
+                  "tests.support.testbed_fixtures"]  # browser, LMS, LRS, real LMSs

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from builder import __version__
+from builder.lms_quirks import LMS_QUIRKS
 from builder.model import TARGETS
 
 
@@ -191,7 +192,11 @@ def schema(out: Path) -> None:
               help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("-t", "--target", type=click.Choice(["scorm12", "xapi", "cmi5"]),
               default="scorm12", show_default=True, help="Which package to preview.")
-def preview(project_dir: Path, port: int, target: str) -> None:
+@click.option("--lms-quirks", "quirks", metavar="QUIRK[,QUIRK...]", default=None,
+              help="Make the SCORM preview LMS behave like real ones, to see the course "
+              "survive them (see docs/qa.md): " + "; ".join(
+                  f"{name}: {text}" for name, text in LMS_QUIRKS.items()) + ".")
+def preview(project_dir: Path, port: int, target: str, quirks: str | None) -> None:
     """Serve the course in PROJECT_DIR in a test LMS on 127.0.0.1, with live reload.
 
     Saving a module, scenario, template or course.yaml rebuilds the course and reloads it
@@ -200,17 +205,26 @@ def preview(project_dir: Path, port: int, target: str) -> None:
     the data model) or statement (xAPI, cmi5), the data model and the resume data.
     Nothing is written to dist/. Stop with Ctrl+C.
     """
+    from builder.lms_quirks import parse_quirks
     from builder.preview import PreviewServer
 
+    try:
+        quirk_names = parse_quirks(quirks)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--lms-quirks") from None
+    if quirk_names and target != "scorm12":
+        raise click.BadParameter("LMS quirks apply to the SCORM preview only (--target "
+                                 "scorm12)", param_hint="--lms-quirks")
     if not (project_dir / "course.yaml").is_file():
         raise click.BadParameter(f"no course.yaml in '{project_dir}'", param_hint="PROJECT_DIR")
     try:
-        server = PreviewServer(project_dir, target, port)
+        server = PreviewServer(project_dir, target, port, quirk_names)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}. "
                                    "Try another --port (0 picks a free one).") from None
     server.start()
-    click.echo(f"Previewing {project_dir.resolve()} ({target}) at {server.url}")
+    click.echo(f"Previewing {project_dir.resolve()} ({target}) at {server.url}"
+               + (f" with LMS quirks: {', '.join(quirk_names)}" if quirk_names else ""))
     click.echo("Press Ctrl+C to stop.")
     try:
         while True:

@@ -45,9 +45,10 @@ def snapshot(root: Path) -> tuple:
 class Preview:
     """The state of one preview: the latest good build, the latest error, the mini LRS."""
 
-    def __init__(self, root: Path, target: str):
+    def __init__(self, root: Path, target: str, quirks: tuple[str, ...] = ()):
         self.root = root.resolve()
         self.target = target
+        self.quirks = tuple(quirks)
         self.files: dict[str, bytes] = {}
         self.error: str | None = None
         self.version = 0
@@ -82,7 +83,7 @@ class Preview:
     def status(self) -> dict:
         return {"version": self.version, "error": self.error, "ok": bool(self.files),
                 "target": self.target, "course": self.course_id,
-                "masteryScore": self.mastery}
+                "masteryScore": self.mastery, "quirks": list(self.quirks)}
 
     def watch(self, stop: threading.Event, interval: float = 0.25) -> None:
         seen = snapshot(self.root)
@@ -279,8 +280,9 @@ def make_handler(preview: Preview, stop: threading.Event):
 class PreviewServer:
     """The preview's HTTP server and watcher threads; ``start()`` then ``stop()``."""
 
-    def __init__(self, root: Path, target: str = "scorm12", port: int = 8000):
-        self.preview = Preview(root, target)
+    def __init__(self, root: Path, target: str = "scorm12", port: int = 8000,
+                 quirks: tuple[str, ...] = ()):
+        self.preview = Preview(root, target, quirks)
         self.stop_event = threading.Event()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port),
                                          make_handler(self.preview, self.stop_event))

@@ -178,7 +178,8 @@ def test_save_and_exit_says_when_the_lms_did_not_finish(scorm12_player, package)
     frame.locator(".cp-exit").click()
     wait_notice(frame, SAVE_FAILED)
     assert FINISHED not in notice(frame)
-    frame.locator(".cp-exit").click()       # a second click does not finish again
+    assert frame.locator(".cp-exit").is_hidden()   # the session ended: no second finish
+    assert frame.locator("main").is_hidden()        # nor a course that saves nothing
     player.close_page()                     # nor does leaving the page
     assert len(calls(player, "LMSFinish")) == 1
     assert [c["fn"] for c in player.calls()][-1] == "LMSFinish"
@@ -400,7 +401,7 @@ SESSIONS = [
     (lambda f: f.locator(".cp-retry").click(), close,            # a second attempt begins
      ("quiz", "X", "1", "1=33:,,", "failed", "33", "suspend")),
     (lambda f: answer_all(f, right=True), exit_button,           # passed, a page unseen
-     ("quiz", "X", "1", "2!=100:0,01,0", "incomplete", "33", "suspend")),
+     ("quiz", "X", "1", "2!=100:0,01,0", "incomplete", "100", "suspend")),
     (lambda f: (menu(f, "Basics"), next_page(f)), close,          # every page seen: passed
      ("basics/summary", "f", "1", "2!=100:0,01,0", "passed", "100", "")),
     (lambda f: (menu(f, "Introduction"), next_page(f), answer_kc(f, "0")), close,

@@ -4,6 +4,7 @@ the preview LMS agreeing with scorm-again, and a new project that builds and val
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 import urllib.request
@@ -13,6 +14,7 @@ import pytest
 
 from builder.build import build
 from builder.cli import cli
+from builder.lms_quirks import LMS_QUIRKS
 from builder.preview import PreviewServer
 from builder.render import theme_dir
 from builder.validator.inspect import inspect_package
@@ -98,6 +100,63 @@ def test_preview_xapi_shows_statements(browser, course):
         context.close()
     finally:
         srv.stop()
+
+
+@pytest.mark.browser
+def test_preview_with_lms_quirks(browser, course):
+    """--lms-quirks: the preview LMS gives the API late, in a 154 px frame, answers
+    "ab-initio" and no _count, and shows each bent call; the course connects (not
+    standalone), records its interaction and resumes after "Exit and relaunch"."""
+    srv = PreviewServer(course, "scorm12", 0,
+                        ("late-api", "short-frame", "entry-ab-initio", "no-count"))
+    srv.start()
+    try:
+        assert status(srv)["quirks"] == ["late-api", "short-frame", "entry-ab-initio",
+                                         "no-count"]
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(srv.url)
+        assert "LMS quirks: late-api" in page.locator("#pv-quirks").inner_text()
+        frame = page.frame_locator("#pv-course")
+        frame.locator("html[data-cp-ready='scorm12']").wait_for(timeout=10_000)
+        assert page.locator("#pv-course").bounding_box()["height"] == 154
+        frame.locator(".cp-next").click()
+        frame.locator("input[name='kc-kc-first'][value='0']").check()
+        frame.locator(".cp-question[data-q='kc-first'] .cp-check").click()
+        calls = page.locator("#pv-calls li")
+        calls.filter(has_text="cmi.interactions.0.id").first.wait_for(timeout=5000)
+        assert calls.filter(has_text="[no-count]").count() >= 1
+        page.locator("#pv-relaunch").click()
+        frame.locator("html[data-cp-ready='scorm12']").wait_for(timeout=10_000)
+        calls.filter(has_text="[entry-ab-initio]").first.wait_for(timeout=5000)
+        assert frame.locator("section.page:not([hidden])").get_attribute("id") == (
+            "pg-intro--first-idea")
+        assert frame.locator("input[name='kc-kc-first'][value='0']").is_checked()
+        context.close()
+    finally:
+        srv.stop()
+
+
+def test_lms_quirks_option_refuses_unknown_names(runner, course):
+    result = runner.invoke(cli, ["preview", str(course), "--lms-quirks", "no-count,nonsense"])
+    assert result.exit_code == 2
+    assert "unknown LMS quirk: nonsense" in result.output
+    for name in LMS_QUIRKS:
+        assert name in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(cli, ["preview", str(course), "--lms-quirks",
+                                 "entry-empty,entry-ab-initio"])
+    assert result.exit_code == 2 and "choose one of entry-empty and entry-ab-initio" in (
+        result.output)
+    result = runner.invoke(cli, ["preview", str(course), "-t", "xapi", "--lms-quirks",
+                                 "no-count"])
+    assert result.exit_code == 2 and "SCORM preview only" in result.output
+
+
+def test_lms_quirks_are_the_same_in_python_and_javascript():
+    source = (theme_dir() / "preview" / "lms-quirks.js").read_text(encoding="utf-8")
+    known = re.search(r"var KNOWN = \[(.*?)\];", source, re.S)[1]
+    assert re.findall(r'"([a-z0-9-]+)"', known) == list(LMS_QUIRKS)
 
 
 # (element, value) calls run against both LMS implementations; each row is what the SCORM

@@ -95,14 +95,16 @@ def test_learner_passes(scorm12_player, package):
     assert cmi["core"]["lesson_location"] == "quiz"
     assert 0 < len(cmi["suspend_data"]) < 4096
     # the score is set before the status, and the status change is committed at once
-    sets = [c["args"][0] for c in calls(player, "LMSSetValue")]
-    assert sets.index("cmi.core.score.raw") < sets.index("cmi.core.lesson_status", 1)
+    sets = [c["args"] for c in calls(player, "LMSSetValue")]
+    assert sets.index(["cmi.core.score.raw", "100"]) < sets.index(
+        ["cmi.core.lesson_status", "passed"])
     assert player.calls()[-1]["fn"] == "LMSCommit"
     player.close_page()
     assert len(calls(player, "LMSFinish")) == 1
     assert set_values(player, "cmi.core.exit") == [""]
-    [session_time] = set_values(player, "cmi.core.session_time")
-    assert TIMESPAN.match(session_time), session_time
+    times = set_values(player, "cmi.core.session_time")  # at every save, and at the end
+    assert len(times) > 5 and all(TIMESPAN.match(t) for t in times), times
+    assert times == sorted(times)
     assert player.stored["core"]["lesson_status"] == "passed"
     assert player.errors() == []
 
@@ -212,7 +214,8 @@ def test_new_attempt_ignores_old_state(scorm12_player, package):
     answer_kc(frame, "1")
     player.close_page()
     preload = player.resume_preload()
-    preload["core"]["entry"] = "ab-initio"
+    preload["core"]["entry"] = "ab-initio"      # a conformant LMS hands over no saved data
+    del preload["suspend_data"], preload["core"]["lesson_location"]
     player.open(preload)
     frame = player.frame
     assert visible_page(frame) == "pg-intro--welcome"
@@ -263,7 +266,9 @@ def test_standalone_without_lms(browser, package, tmp_path):
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(base + "/index.html")
-        assert "saved in this browser only" in page.locator(".cp-notice").inner_text()
+        assert "Connecting" in page.locator(".cp-notice").inner_text()  # waiting for an API
+        page.locator(".cp-notice", has_text="saved in this browser only").wait_for(
+            timeout=10_000)                         # about 5 s later
         page.locator(".cp-next").click()
         page.locator(".cp-next").click()
         page.reload()

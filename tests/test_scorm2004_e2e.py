@@ -63,8 +63,8 @@ def test_pass_run(scorm2004_player, minimal):
     assert cmi["location"] == "quiz"
     player.close_page()
     assert sets(player, "cmi.exit") == ["normal"]
-    [session_time] = sets(player, "cmi.session_time")
-    assert DURATION.match(session_time), session_time
+    times = sets(player, "cmi.session_time")   # at every save, and at the end
+    assert len(times) > 5 and all(DURATION.match(t) for t in times), times
     assert [c["fn"] for c in player.calls()].count("Terminate") == 1
     assert player.errors() == []
 

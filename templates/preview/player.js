@@ -10,6 +10,7 @@
   var callList = document.querySelector("#pv-calls ol");
   var statementList = document.querySelector("#pv-statements ol");
   var api = null;
+  var unloading = false;    /* the course is being unloaded (for the unload-first-only quirk) */
 
   function item(list, text, bad) {
     var li = document.createElement("li");
@@ -62,7 +63,23 @@
         refreshPanels();
       }
     });
-    window.API = api;
+    /* LMS quirks (coursepack preview --lms-quirks): lms-quirks.js bends the API; the
+       late API and the short frame are the page's part */
+    var quirks = status.quirks || [];
+    var Quirks = window.CoursepackLMSQuirks;
+    Quirks.wrap(api, "12", quirks, {
+      unloading: function () { return unloading; },
+      note: function (text) { item(callList, "quirk: " + text, true); }
+    });
+    frame.style.height = quirks.indexOf("short-frame") >= 0 ? Quirks.FRAME_HEIGHT + "px" : "";
+    unloading = false;
+    var mine = api;
+    if (quirks.indexOf("late-api") >= 0) {
+      window.API = undefined;
+      setTimeout(function () { if (api === mine) window.API = mine; }, Quirks.LATE_API_MS);
+    } else {
+      window.API = api;
+    }
     frame.src = "/course/index.html";
   }
 
@@ -82,6 +99,7 @@
 
   /* Exit as a learner would (the course's pagehide finishes the session), then relaunch. */
   function relaunch() {
+    unloading = true;
     frame.addEventListener("load", function once() {
       frame.removeEventListener("load", once);
       launch();
@@ -121,6 +139,9 @@
     var rebuilt = next.version !== status.version && !next.error;
     status = next;
     document.getElementById("pv-target").textContent = next.target;
+    var quirks = document.getElementById("pv-quirks");
+    quirks.hidden = !(next.quirks && next.quirks.length);
+    quirks.textContent = quirks.hidden ? "" : "LMS quirks: " + next.quirks.join(", ");
     showBuild(next);
     if (first && next.ok) launch();
     else if (rebuilt && next.ok) relaunch();

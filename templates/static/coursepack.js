@@ -139,10 +139,13 @@
     } else if (rule === "passed") {
       r.status = passed ? "passed" : failed ? "failed" : "incomplete";
       if (scored) r.score = a.score;
-    } else if (failed) {
-      r.status = "failed"; r.score = a.score;
-    } else if (passed && allViewed) {
-      r.status = "passed"; r.score = a.score;
+    } else {
+      r.status = failed ? "failed" : passed && allViewed ? "passed" : "incomplete";
+      /* A pass with pages still unseen reports no score (an LMS applying "mastery score
+         overrides status" would mark the course passed), unless an earlier failing score
+         was reported (a second attempt follows only a failed one): then the latest
+         score, so that the failing one does not stay in the gradebook. */
+      if (scored && (r.status !== "incomplete" || a.n > 1)) r.score = a.score;
     }
     r.done = r.status === "passed" || r.status === "completed" ||
       (r.status === "failed" && attemptsLeft(ti) === 0);
@@ -174,7 +177,8 @@
     if (reviewing()) { status = ""; r.score = null; }
     var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
                         score: r.score, viewed: visitedCount() === P, progress: visitedCount() / P,
-                        judgement: reviewing() ? null : judgement() });
+                        judgement: reviewing() ? null : judgement(),
+                        seconds: (Date.now() - startedAt) / 1000 });
     if (status) reported = status;
     if (lms.name !== "standalone") notice(ok ? "" : t.save_failed);
     outcome();
@@ -468,13 +472,29 @@
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
     document.body.classList.toggle("menu-open", open);
   });
+  /* After "Save and exit" the session is over, and a course that stayed usable would
+     silently save nothing more: no call may follow LMSFinish / Terminate (SCORM 2004 RTE
+     3.1.4.2; a second Initialize fails with 104 "Content Instance Terminated"; SCORM 1.2
+     defines no restart either), nor any statement follow cmi5's terminated. So the course
+     stops: its pages go away and the learner reads whether the last state was saved and
+     how to go on (open the course again from the learning platform). */
+  function end(ok) {
+    var text = (ok ? t.finished : t.save_failed) + " " + t.session_ended;
+    document.documentElement.setAttribute("data-cp-ended", ok ? "saved" : "not-saved");
+    $$(".cp-layout, .cp-footer, .cp-menu-toggle, .cp-exit, .cp-progress").forEach(function (el) {
+      el.hidden = true;
+      el.setAttribute("inert", "");
+    });
+    var box = $(".cp-notice");
+    notice(text);
+    box.setAttribute("tabindex", "-1");
+    box.focus();
+  }
   $(".cp-exit").addEventListener("click", function () {
-    var first = !finished;
+    if (finished || !info) return;
     finish().then(function (ok) {
-      if (!first) return;
-      notice(ok ? t.finished : t.save_failed);
-      announce(ok ? t.finished : t.save_failed);
-      if (ok && info && info.returnURL) window.location.assign(info.returnURL);
+      if (ok && info && info.returnURL) { window.location.assign(info.returnURL); return; }
+      end(ok);
     });
   });
 
@@ -684,8 +704,10 @@
     }
     reported = info.status;
     var index = 0;
-    var resume = info.entry === "resume" || (info.entry === "" && info.suspend);
-    if (resume) {
+    /* Resume from whatever saved data the LMS returns, whatever cmi.entry says: Open edX's
+       SCORM XBlock answers "" and scormhost "ab-initio" while handing over the saved
+       data; a conformant LMS returns none on a new attempt. */
+    if (info.entry === "resume" || info.suspend || info.location) {
       decode(info.suspend);
       for (var p = 0; p < P; p++) if (data.pages[p].loc === info.location) index = p;
     }
@@ -703,8 +725,36 @@
     begin(lms.start());
   }
 
+  /* An LMS may provide its API only after the content started: Open edX's SCORM XBlock
+     defines it in a DOM-ready callback, after the content frame began loading (the SCO
+     wins that race about 1 time in 3 on a fast link), and other LMSs inject it later
+     still. A SCORM package looks again after these delays (ms), about 5 s in all, long
+     enough for a slow page yet short enough not to leave the learner waiting, and then
+     runs on its own and says so. */
+  var API_WAIT = [100, 200, 300, 400, 500, 750, 750, 1000, 1000];
+
   function start() {
-    lms = LMS.connect(data);
+    var look = 0;
+    var parts = $$(".cp-layout, .cp-footer");
+    (function connect() {
+      lms = LMS.connect(data);
+      if (lms.name === "standalone" && LMS.waitsForAPI(data) && look < API_WAIT.length) {
+        if (!look) {                      /* nothing to use or save yet: say why */
+          notice(t.connecting);
+          parts.forEach(function (el) { el.setAttribute("inert", ""); });
+        }
+        window.setTimeout(connect, API_WAIT[look++]);
+        return;
+      }
+      if (look) {
+        notice("");
+        parts.forEach(function (el) { el.removeAttribute("inert"); });
+      }
+      run();
+    })();
+  }
+
+  function run() {
     lms.onstatus = function (ok) { notice(ok ? "" : t.save_failed); };
     lms.resave = persist;      /* adapters that retry a refused save call it */
     window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,

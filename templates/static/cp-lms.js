@@ -64,6 +64,11 @@
     return new Standalone(data.id + ":" + data.version, data.target === "web");
   }
 
+  /* Targets whose LMS hands over an API object the course should wait for when it is not
+     there at once (cp-scorm12.js and cp-scorm2004.js add theirs; see coursepack.js). */
+  var waiting = {};
+  function waitsForAPI(data) { return waiting[data.target] === true; }
+
   root.CoursepackLMS = { connect: connect, connectors: connectors, Standalone: Standalone,
-                         duration: duration };
+                         duration: duration, waiting: waiting, waitsForAPI: waitsForAPI };
 })(window);

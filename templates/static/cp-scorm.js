@@ -39,6 +39,7 @@
     this.tried = {};        /* elements set since the last commit */
     this.ok = true;
     this.objectiveIndex = {};
+    this.counter = {};      /* array -> the next index, when the LMS has no usable _count */
     this.retries = 0;
     this.timer = null;
     /* leaving the tab with a save pending: try it now, the page may not come back */
@@ -102,10 +103,31 @@
     for (var element in this.failed) if (Object.prototype.hasOwnProperty.call(this.failed, element)) return false;
     return ok;
   };
-  /* Write-once records (interactions): append at the index _count gives. */
-  Scorm.prototype.append = function (base, fields) {
+  /* The next free index of an array (cmi.interactions, cmi.objectives): _count when the
+     LMS has a usable one. Some LMSs have none (Open edX's SCORM XBlock and scormhost answer
+     "" without an error): then the runtime counts itself, from the first index whose id
+     reads back empty or with an error (records of earlier sessions are kept; SCORM 1.2
+     interaction ids are write-only, so there it starts at 0). Nothing is ever skipped. */
+  Scorm.prototype.nextIndex = function (base) {
     var n = this.count(base + "._count");
-    if (n < 0) return;
+    if (n >= 0) return n;
+    if (this.counter[base] === undefined) {
+      for (n = 0; n < 1000; n++) {
+        var id = this.get(base + "." + n + ".id");
+        if (id === "" || this.lastError() !== "0") break;
+      }
+      this.counter[base] = n;
+    }
+    return this.counter[base];
+  };
+  /* Index n of the array is taken: the own counter moves past it. */
+  Scorm.prototype.claim = function (base, n) {
+    if (!(this.counter[base] > n)) this.counter[base] = n + 1;
+  };
+  /* Write-once records (interactions): append at the next free index. */
+  Scorm.prototype.append = function (base, fields) {
+    var n = this.nextIndex(base);
+    this.claim(base, n);
     var self = this;
     fields.forEach(function (f) {
       if (f[1] !== null && !self.call("set", base + "." + n + "." + f[0], String(f[1]))) self.ok = false;
@@ -133,19 +155,17 @@
     var delay = RETRY_DELAYS[Math.min(this.retries++, RETRY_DELAYS.length - 1)];
     this.timer = root.setTimeout(function () { self.timer = null; if (self.resave) self.resave(); }, delay);
   };
+  /* The objectives the LMS already has, by id. */
   Scorm.prototype.supports = function () {
-    this.interactions = this.count("cmi.interactions._count") >= 0;
-    var objectives = this.count("cmi.objectives._count");
-    this.objectives = objectives >= 0;
+    var objectives = this.nextIndex("cmi.objectives");
     for (var n = 0; n < objectives; n++) this.objectiveIndex[this.get("cmi.objectives." + n + ".id")] = n;
   };
   /* The objective's index, adding it (id first) when the LMS does not have it yet. */
   Scorm.prototype.objectiveAt = function (id) {
-    if (!this.objectives) return -1;
     var n = this.objectiveIndex[id];
     if (n === undefined) {
-      n = this.count("cmi.objectives._count");
-      if (n < 0) return -1;
+      n = this.nextIndex("cmi.objectives");
+      this.claim("cmi.objectives", n);
       this.objectiveIndex[id] = n;
       this.set("cmi.objectives." + n + ".id", id);
     }

@@ -60,14 +60,16 @@
     this.sent["cmi.suspend_data"] = info.suspend;
     this.sent["cmi.core.lesson_status"] = info.status;
     this.supports();
-    if (/^(|not attempted|browsed)$/.test(info.status) && info.mode === "normal") {
-      this.set("cmi.core.lesson_status", "incomplete");
-      info.status = "incomplete";
-    }
+    /* No status is written here: the course's first save writes the real one, from its
+       resume state. Writing "incomplete" first regressed a finished course for a moment
+       (for good, if the page closed) in an LMS that reads the status back as "" (Open
+       edX's SCORM XBlock). */
     return info;
   };
   Scorm12.prototype.save = function (s) {
     this.ok = true;
+    /* the time so far, first: see finish() */
+    if (s.seconds !== undefined) this.set("cmi.core.session_time", timespan(s.seconds));
     this.set("cmi.core.lesson_location", s.location);
     this.set("cmi.suspend_data", s.suspend);
     if (s.score !== null) {
@@ -79,7 +81,6 @@
     return this.commit();
   };
   Scorm12.prototype.interaction = function (r) {
-    if (!this.interactions) return;
     this.append("cmi.interactions", [["id", r.id]].concat(
       (r.objectives || []).map(function (id, m) { return ["objectives." + m + ".id", id]; }),
       [["time", clock(new Date())], ["type", r.type],
@@ -97,13 +98,19 @@
     this.set(p + "score.max", 100);
     this.set(p + "status", status);
   };
+  /* Session time first: an LMS may carry out only the first call made while the page
+     unloads (Open edX's SCORM XBlock sends one request at once and queues the rest behind
+     its answer, which never comes). Every save also writes the time so far, so a lost
+     finish loses only the seconds since the last save; SCORM 1.2 (RTE 3.4.4) lets a SCO
+     set session_time more than once and the LMS uses the last value at LMSFinish. */
   Scorm12.prototype.finish = function (exit, seconds) {
-    this.set("cmi.core.exit", exit);
     this.set("cmi.core.session_time", timespan(seconds));
+    this.set("cmi.core.exit", exit);
     this.call("commit", "");       /* some LMSs refuse a commit while unloading: go on */
     return this.end();             /* LMSFinish persists what was set */
   };
 
+  root.CoursepackLMS.waiting.scorm12 = true;
   root.CoursepackLMS.connectors.push(function (data) {
     var api = data.target === "scorm12" && root.CoursepackSCORM.findAPI(root, "API", "LMSInitialize");
     return api ? new Scorm12(api) : null;

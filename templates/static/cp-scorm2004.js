@@ -24,9 +24,12 @@
     var completion = this.read("cmi.completion_status");
     var success = this.read("cmi.success_status");
     var entry = this.get("cmi.entry");
-    var resume = entry === "resume";   /* else location and suspend_data are not set (403) */
-    var location = resume ? this.read("cmi.location", ["403"]) : "";
-    var suspend = resume ? this.read("cmi.suspend_data", ["403"]) : "";
+    /* Read whatever entry says: the course resumes from saved data the LMS returns
+       (coursepack.js). Open edX's SCORM XBlock answers "" for cmi.entry and scormhost
+       "ab-initio" while both return the saved data; a conformant LMS returns none on a
+       new attempt (403: not initialized). */
+    var location = this.read("cmi.location", ["403"]);
+    var suspend = this.read("cmi.suspend_data", ["403"]);
     if ([completion, success, location, suspend].indexOf(null) >= 0) return null;  /* try again */
     var info = {
       entry: entry,
@@ -41,13 +44,13 @@
     this.sent["cmi.completion_status"] = completion;
     this.sent["cmi.success_status"] = success;
     this.supports();
-    if (/^(|not attempted|unknown)$/.test(completion) && info.mode === "normal") {
-      this.set("cmi.completion_status", "incomplete");
-    }
+    /* No status here: the course's first save writes the real one (see cp-scorm12.js). */
     return info;
   };
   Scorm2004.prototype.save = function (s) {
     this.ok = true;
+    /* the time so far, first: see finish() */
+    if (s.seconds !== undefined) this.set("cmi.session_time", duration(s.seconds));
     this.set("cmi.location", s.location);
     this.set("cmi.suspend_data", s.suspend);
     if (s.status !== "") {          /* "" means: review mode, or never move backwards */
@@ -65,7 +68,7 @@
     return this.commit();
   };
   Scorm2004.prototype.interaction = function (r) {
-    if (!this.interactions || !r.q) return;
+    if (!r.q) return;
     var patterns = r.q.patterns || [];
     this.append("cmi.interactions", [["id", r.id], ["type", r.type]].concat(
       (r.objectives || []).map(function (id, m) { return ["objectives." + m + ".id", id]; }),
@@ -88,13 +91,16 @@
     this.set(p + "success_status", status === "completed" ? "unknown" : status);
     this.set(p + "completion_status", "completed");
   };
+  /* Session time first, and written at every save too (see cp-scorm12.js): SCORM 2004
+     RTE 4.2.21: the LMS accumulates the last value set into total_time at Terminate. */
   Scorm2004.prototype.finish = function (exit, seconds) {
-    this.set("cmi.exit", exit === "suspend" ? "suspend" : "normal");
     this.set("cmi.session_time", duration(seconds));
+    this.set("cmi.exit", exit === "suspend" ? "suspend" : "normal");
     this.call("commit", "");
     return this.end();
   };
 
+  root.CoursepackLMS.waiting.scorm2004 = true;
   root.CoursepackLMS.connectors.push(function (data) {
     var api = data.target === "scorm2004" && root.CoursepackSCORM.findAPI(root, "API_1484_11", "Initialize");
     return api ? new Scorm2004(api) : null;

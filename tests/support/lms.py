@@ -27,6 +27,7 @@ from typing import Any
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 PLAYER_DIR = TESTS_DIR / "support" / "player"
+PREVIEW_DIR = TESTS_DIR.parent / "templates" / "preview"  # lms-quirks.js
 NODE_MODULES = TESTS_DIR / "js" / "node_modules"
 SCORM_AGAIN_DIST = NODE_MODULES / "scorm-again" / "dist"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -196,7 +197,7 @@ class Scorm12Player:
         self._context: Any = None
         self.page: Any = None
         self.popup: Any = None  #: the SCO's own window when it runs in a pop-up
-        self._final: dict = {"calls": [], "log": [], "stored": None}
+        self._final: dict = {"calls": [], "log": [], "stored": None, "notes": []}
         self._page_errors: list[str] = []
         try:
             safe_extract(Path(package_zip), self.package_dir)
@@ -204,6 +205,7 @@ class Scorm12Player:
             self._server = serve({
                 "/pkg/": self.package_dir,
                 "/player/": PLAYER_DIR,
+                "/preview/": PREVIEW_DIR,
                 "/scorm-again/": SCORM_AGAIN_DIST,
             })
             self.base_url = self._server.__enter__()
@@ -211,7 +213,8 @@ class Scorm12Player:
             shutil.rmtree(self._tmp, ignore_errors=True)
             raise
 
-    def open(self, preload: dict | None = None, faults: dict | None = None) -> Any:
+    def open(self, preload: dict | None = None, faults: dict | None = None,
+             quirks: list[str] | tuple[str, ...] = ()) -> Any:
         """Start a new session (fresh browser context); return the page once the SCO loaded.
 
         ``preload`` is CMI data loaded before the SCO starts, e.g.
@@ -219,9 +222,11 @@ class Scorm12Player:
         (a ``{"cmi": {...}}`` wrapper is accepted too). ``faults`` makes the LMS misbehave
         (``window.__faults`` of player/scorm.html), e.g.
         ``{"commit": {"times": 2, "mode": "false"}}`` or ``{"apiInOpener": True}``.
+        ``quirks`` names habits of real LMSs (templates/preview/lms-quirks.js, the same
+        as ``coursepack preview --lms-quirks``), e.g. ``["entry-empty", "no-count"]``.
         """
         self.close_page()
-        self._final = {"calls": [], "log": [], "stored": None}
+        self._final = {"calls": [], "log": [], "stored": None, "notes": []}
         self._page_errors = []
         self._context = self.browser.new_context()
         self._context.set_default_timeout(self.timeout_ms)
@@ -231,6 +236,9 @@ class Scorm12Player:
         if faults is not None:
             self._context.add_init_script(
                 f"if (window === window.top) window.__faults = {json.dumps(faults)};")
+        if quirks:
+            self._context.add_init_script(
+                f"if (window === window.top) window.__quirks = {json.dumps(list(quirks))};")
         self.page = self._context.new_page()
         self.page.on("pageerror", lambda error: self._page_errors.append(str(error)))
         self.page.on("dialog", self._on_dialog)
@@ -267,7 +275,8 @@ class Scorm12Player:
         """Calls, log and stored data: live from the page, else as the page closed."""
         if self.page is not None:
             return self.page.evaluate(
-                "() => ({calls: window.__calls, log: window.__log, stored: window.__stored})")
+                "() => ({calls: window.__calls, log: window.__log, stored: window.__stored,"
+                " notes: window.__quirkNotes})")
         return self._final
 
     def cmi(self) -> dict:
@@ -287,6 +296,10 @@ class Scorm12Player:
     def calls(self) -> list[dict]:
         """Every API call of this session so far: ``{fn, args, result, error}``."""
         return list(self._state()["calls"])
+
+    def quirk_notes(self) -> list[str]:
+        """Every call an LMS quirk changed, e.g. ``'GetValue("cmi.entry") = ""  [entry-empty]'``."""
+        return list(self._state()["notes"])
 
     def log(self) -> list[dict]:
         """What scorm-again logged at WARN (3) or ERROR (4): ``{level, message}``."""
@@ -388,6 +401,13 @@ class Scorm2004Player(Scorm12Player):
     ``window.API_1484_11`` (``player/scorm.html?standard=2004``)."""
 
     standard = "2004"
+
+    def errors(self) -> list[dict]:
+        """As for 1.2, but a GetValue answered 403 (Data Model Element Value Not
+        Initialized) is how SCORM 2004 says "no value yet", e.g. cmi.location on a first
+        launch, which the course reads whatever cmi.entry says."""
+        return [e for e in super().errors()
+                if not (e.get("fn") == "GetValue" and e.get("error") == "403")]
 
     def resume_preload(self) -> dict:
         """What a 2004 LMS hands the next launch: entry 'resume' after exit 'suspend'."""

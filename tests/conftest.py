@@ -58,4 +58,4 @@ def project(minimal: Path):
 
     return make
 pytest_plugins = ["tests.support.fixtures", "tests.support.lrs_fixtures",
-                  "tests.support.testbed_fixtures"]  # browser, LMS, LRS, real LMSs
+                  "tests.support.lmsbed_fixtures"]  # browser, LMS, LRS, real LMSs

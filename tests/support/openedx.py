@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.support.testbeds import SUPPORT, BedProcess, Traffic, bed_python, missing_bed
+from tests.support.lmsbeds import SUPPORT, BedProcess, Traffic, bed_python, missing_bed
 
 VENV = "openedx-venv"
 VERSIONS = {"openedx-scorm-xblock": "19.0.5", "openedx-cmi5-xblock": "0.1.3", "xblock-sdk": "0.14.0"}

@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.support.testbeds import BedProcess, Traffic, bed_python, missing_bed
+from tests.support.lmsbeds import BedProcess, Traffic, bed_python, missing_bed
 
 VENV = "scormhost-venv"
 VERSION = "0.1.0"

@@ -2,6 +2,8 @@
 # Install what the browser tests need besides Python packages (idempotent):
 #   - Debian's Chromium (+ a font), driven by playwright from tests/support/lms.py
 #   - tests/js/node_modules (scorm-again as the SCORM LMS side, axe-core), from package-lock.json
+#   - PostgreSQL, MariaDB and curl for the reference test beds (ADL LRS, CATAPULT cmi5 player),
+#     which tests/support/testbeds.py builds from source on first use (tests/testbeds/*.sh)
 # Called by `make test` after the Python venv and test extras are installed.
 set -euo pipefail
 
@@ -12,13 +14,17 @@ chromium="${COURSEPACK_CHROMIUM:-/usr/bin/chromium}"
 missing=()
 [[ -x "$chromium" ]] || missing+=(chromium fonts-dejavu-core)
 command -v faketime >/dev/null || missing+=(faketime)
+# the reference test beds: ADL LRS on PostgreSQL, CATAPULT on MariaDB (Node.js + npm below)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
+command -v mariadbd >/dev/null || missing+=(mariadb-server)
+command -v curl >/dev/null || missing+=(curl)
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "debian packages: present (chromium at $chromium, faketime)"
+    echo "debian packages: present (chromium at $chromium, faketime, postgresql, mariadb-server, curl)"
 elif [[ "$(id -u)" -eq 0 ]]; then
     echo "debian packages: installing ${missing[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null
+    apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${missing[@]}" >/dev/null
     [[ -x "$chromium" ]] || { echo "chromium: still missing at $chromium after apt-get" >&2; exit 1; }
 else
     echo "debian packages missing: ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}" >&2

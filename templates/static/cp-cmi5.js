@@ -10,6 +10,10 @@
   var CAT_CMI5 = { id: CMI5 + "context/categories/cmi5" };
   var CAT_MOVEON = { id: CMI5 + "context/categories/moveon" };
   var EXT_MASTERY = CMI5 + "context/extensions/masteryscore";
+  var EXT_SESSION = CMI5 + "context/extensions/sessionid";
+  var MODES = ["Normal", "Browse", "Review"];
+  var MOVE_ON = ["Completed", "Passed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"];
+  var MOVE_ON_OF = { viewed: "Completed", passed: "Passed", both: "CompletedAndPassed" };
 
   function Cmi5(data, launch) {
     X.Xapi.call(this, data, launch, launch.activityId);
@@ -30,7 +34,43 @@
       self.auth = "Basic " + body["auth-token"];
     });
   };
-  Cmi5.prototype.launchData = function () { return this.getState("LMS.LaunchData"); };
+  /* LMS.LaunchData (cmi5 10.0), with defaults for what an LMS leaves out (Open edX's cmi5
+     block sends only contextTemplate, launchMode and launchParameters): moveOn from the
+     course's tracking rule, the course's own pass mark, no returnURL, Normal mode. */
+  Cmi5.prototype.launchData = function () {
+    var self = this;
+    return this.getState("LMS.LaunchData").then(function (got) {
+      var d = got.doc && typeof got.doc === "object" && !Array.isArray(got.doc) ? got.doc : {};
+      var out = {};
+      out.contextTemplate = d.contextTemplate && typeof d.contextTemplate === "object" ? d.contextTemplate : {};
+      out.launchMode = MODES.indexOf(d.launchMode) >= 0 ? d.launchMode : "Normal";
+      out.moveOn = MOVE_ON.indexOf(d.moveOn) >= 0 ? d.moveOn : MOVE_ON_OF[self.data.tracking.completion] || "NotApplicable";
+      if (typeof d.masteryScore === "number" && d.masteryScore >= 0 && d.masteryScore <= 1) out.masteryScore = d.masteryScore;
+      if (typeof d.returnURL === "string") out.returnURL = d.returnURL;
+      self.masteryScore = out.masteryScore;
+      /* one outbox per session: statements of an ended session can never be sent with
+         this session's credentials (the player checks the session id) */
+      var ext = out.contextTemplate.extensions || {};
+      if (ext[EXT_SESSION]) self.key += ":" + ext[EXT_SESSION];
+      return out;
+    });
+  };
+
+  /* On startup, before any statement, the AU reads the learner's preferences (cmi5 11.0;
+     the cmi5 player refuses every statement until it has: 11.0.0.0-3). A package has one
+     language and no audio, so they are only kept (info.preferences). */
+  Cmi5.prototype.preferences = function () {
+    var url = this.endpoint + "agents/profile?agent=" + encodeURIComponent(JSON.stringify(this.actor)) +
+      "&profileId=cmi5LearnerPreferences";
+    return fetch(url, { headers: this.headers(false), cache: "no-store" }).then(function (r) {
+      if (!r.ok) return null;
+      return r.json().then(function (p) {
+        if (!p || typeof p !== "object") return null;
+        return { languagePreference: typeof p.languagePreference === "string" ? p.languagePreference : "",
+                 audioPreference: p.audioPreference === "off" ? "off" : p.audioPreference === "on" ? "on" : "" };
+      }, function () { return null; });
+    }, function () { return null; });
+  };
 
   /* cmi5-defined statements (`o.cmi5`) carry the cmi5 category, and moveOn ones also the
      moveon category; a judged statement carries the mastery score it was judged by. */
@@ -41,7 +81,8 @@
     }
     if (o.mastery !== undefined) {
       context.extensions = context.extensions || {};
-      context.extensions[EXT_MASTERY] = o.mastery;
+      /* exactly the LMS's value (the course works in whole percent) */
+      context.extensions[EXT_MASTERY] = typeof this.masteryScore === "number" ? this.masteryScore : o.mastery;
     }
   };
 

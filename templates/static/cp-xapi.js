@@ -48,6 +48,27 @@
     return out;
   }
 
+  /* The SHA-1 of a text in hex (how LRSs compute a document's ETag), or null where the
+     browser offers no digest (pages outside a secure context). */
+  function sha1(text) {
+    var subtle = root.crypto && root.crypto.subtle;
+    if (!subtle) return Promise.resolve(null);
+    return subtle.digest("SHA-1", new TextEncoder().encode(text)).then(function (buf) {
+      return Array.prototype.map.call(new Uint8Array(buf), function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    }, function () { return null; });
+  }
+  /* Our state document, or null for anything else an LMS answers (e.g. `{"success": true}`). */
+  function validState(doc) {
+    return !!doc && typeof doc === "object" && !Array.isArray(doc) && typeof doc.suspend === "string" &&
+      typeof doc.location === "string" && (doc.sent === undefined || (typeof doc.sent === "object" && !Array.isArray(doc.sent)));
+  }
+  function union(a, b) {
+    var out = {};
+    [a || {}, b || {}].forEach(function (m) { Object.keys(m).forEach(function (k) { if (m[k]) out[k] = true; }); });
+    return out;
+  }
+  var KEEPALIVE_MAX = 60000;   /* browsers allow 64 KiB of keepalive bodies in flight */
+
   /* ``objectId``: the activity the session's statements are about (cmi5: the AU). */
   function Xapi(data, launch, objectId) {
     this.data = data;
@@ -58,9 +79,19 @@
     this.courseId = objectId ? data.xapi.course.id : (launch.activity_id || data.xapi.course.id);
     this.objectId = objectId || this.courseId;
     this.ok = true;
-    this.failures = 0;
-    this.sending = false;
+    this.failures = 0;           /* statement sends failed in a row */
+    this.stateFailures = 0;      /* state saves failed in a row */
+    this.sending = null;         /* the statement send in flight (a Promise), or null */
+    this.closing = false;        /* the session is ending: send what is left with keepalive */
+    this.ended = false;          /* terminated is queued: nothing may follow it */
+    this.initId = null;          /* the session's initialized statement, sent alone and first */
+    this.initDone = false;
+    this.byPut = false;          /* the LRS did not confirm a batch: statements one by one */
+    this.refused = [];           /* statements the LRS refused for good (4xx): [{id, verb, status}] */
+    this.etag = undefined;       /* the state document's ETag; null: none stored; undefined: unknown */
+    this.stateBusy = null;
     this.key = "coursepack-outbox:" + (this.registration || "") + ":" + this.objectId;
+    this.sentKey = "coursepack-sent:" + (this.registration || "") + ":" + this.objectId;
     this.started = Date.now();
     this.template = null;      /* cmi5's contextTemplate */
     this.memory = {};          /* what this registration has already been sent (state doc) */
@@ -90,44 +121,84 @@
   };
   /* What the LMS says about this launch (cmi5's LMS.LaunchData), or null. */
   Xapi.prototype.launchData = function () { return Promise.resolve(null); };
+  /* The learner's preferences (cmi5 reads them before any statement). */
+  Xapi.prototype.preferences = function () { return Promise.resolve(null); };
 
+  /* A state document: {doc, etag} (doc null when none is stored). The ETag is the LRS's
+     header, else the SHA-1 of the body (what the xAPI spec and the ADL LRS use). */
   Xapi.prototype.getState = function (stateId, activityId) {
-    return fetch(this.stateUrl(stateId, activityId), { headers: this.headers(false) }).then(function (r) {
-      if (r.status === 404) return null;
+    return fetch(this.stateUrl(stateId, activityId), { headers: this.headers(false), cache: "no-store" }).then(function (r) {
+      if (r.status === 404) return { doc: null, etag: null };
       if (!r.ok) throw new Error("state " + r.status);
-      return r.json();
+      var header = r.headers.get("ETag");
+      return r.text().then(function (text) {
+        var doc = null;
+        try { doc = JSON.parse(text); } catch (e) { doc = null; }
+        return (header ? Promise.resolve(header) : sha1(text).then(function (h) { return h && '"' + h + '"'; }))
+          .then(function (etag) { return { doc: doc, etag: etag || undefined }; });
+      });
     });
+  };
+  /* The saved state, read before the course starts: a failed read is retried (twice), as
+     the record of what was already sent lives in it. */
+  Xapi.prototype.readState = function () {
+    var self = this, tries = 0;
+    function attempt() {
+      return self.getState(STATE_ID, self.courseId).catch(function (e) {
+        if (++tries >= 3) throw e;
+        return new Promise(function (ok) { setTimeout(ok, 300 * tries); }).then(attempt);
+      });
+    }
+    return attempt().then(function (got) {
+      self.etag = got.etag;
+      return validState(got.doc) ? got.doc : null;
+    }, function () { self.etag = undefined; return null; });
+  };
+  /* What was sent, also kept in this browser: a state document that could not be saved
+     must not make the course send completed or passed twice. */
+  Xapi.prototype.localSent = function (value) {
+    try {
+      if (value) root.localStorage.setItem(this.sentKey, JSON.stringify(value));
+      else return JSON.parse(root.localStorage.getItem(this.sentKey) || "{}") || {};
+    } catch (e) { return {}; }
+    return value;
   };
 
   Xapi.prototype.start = function () {
     var self = this;
+    var launchData = {};
     return this.token().then(function () {
-      return Promise.all([
-        self.launchData(),
-        self.getState(STATE_ID, self.courseId).catch(function () { return null; })
-      ]);
-    }).then(function (docs) {
-      var launchData = docs[0] || {};
-      var saved = docs[1] || {};
+      return self.launchData();
+    }).then(function (ld) {
+      launchData = ld || {};
+      return self.preferences();
+    }).then(function (prefs) {
+      self.prefs = prefs;
+      return self.readState();
+    }).then(function (saved) {
+      saved = saved || {};
       self.template = launchData.contextTemplate || null;
-      self.memory = saved.sent || {};
+      self.memory = union(saved.sent, self.localSent());
       self.saved = saved;
       var mode = (launchData.launchMode || "Normal").toLowerCase();
       var info = { entry: saved.suspend ? "resume" : "ab-initio", location: saved.location || "",
                    suspend: saved.suspend || "", status: saved.status || "",
                    mode: mode === "normal" ? "normal" : mode,
                    mastery: typeof launchData.masteryScore === "number" ? Math.round(launchData.masteryScore * 100) : null,
+                   moveOn: launchData.moveOn || null, preferences: self.prefs || null,
                    returnURL: launchData.returnURL || "" };
       self.mode = info.mode;
-      self.statement("initialized", self.objectId, { cmi5: true });
+      self.initId = self.statement("initialized", self.objectId, { cmi5: true }).id;
       if (info.entry === "resume") self.statement("resumed", self.objectId, {});
       self.flush();
       return info;
     });
   };
 
-  /* Make a statement and put it in the outbox. `o.cmi5` marks a cmi5-defined statement. */
+  /* Make a statement and put it in the outbox. `o.cmi5` marks a cmi5-defined statement.
+     Nothing follows terminated. */
   Xapi.prototype.statement = function (verb, object, o) {
+    if (this.ended) return null;
     o = o || {};
     var context = this.template ? copy(this.template) : {};
     if (this.registration) context.registration = this.registration;
@@ -137,9 +208,11 @@
     /* the course groups every statement about something else (cmi5: every statement) */
     if (object !== this.courseId || this.name === "cmi5") add("grouping", { id: this.courseId });
     this.extend(context, o, add);
+    var name = verb.split("/").pop();
     var s = {
       id: uuid(), timestamp: new Date().toISOString(), actor: this.actor,
-      verb: { id: (verb.indexOf(":") > 0 ? verb : VERB + verb), display: { "en-US": verb.split("/").pop() } },
+      /* "en" too: some LMSs (Open edX's cmi5 block) read verb.display.en */
+      verb: { id: (verb.indexOf(":") > 0 ? verb : VERB + verb), display: { "en-US": name, en: name } },
       object: typeof object === "string" ? { objectType: "Activity", id: object } : object,
       context: context
     };
@@ -160,82 +233,182 @@
     this.memoryBox = box;
     try { root.localStorage.setItem(this.key, JSON.stringify(box)); } catch (e) { /* full or private */ }
   };
+  Xapi.prototype.remove = function (ids) {
+    this.store(this.outbox().filter(function (s) { return ids.indexOf(s.id) < 0; }));
+    if (this.initId && ids.indexOf(this.initId) >= 0) this.initDone = true;
+  };
 
-  /* Send the outbox in batches. A failure is retried with backoff (1 s, 2 s, ... 30 s). */
-  Xapi.prototype.flush = function (keepalive) {
+  /* Send the outbox, one batch at a time and in order: a statement is never posted while
+     a batch holding it may still be on its way (so never twice), and initialized goes
+     alone and first (the cmi5 player checks "initialized first" against the session it
+     stored). Resolves when what was queued is delivered (true) or a send failed (false,
+     retried with backoff: 1 s, 2 s, ... 30 s). `closing`: the session is ending; what is
+     left goes with keepalive after the batch in flight. */
+  Xapi.prototype.flush = function (closing) {
     var self = this;
-    if (this.sending && !keepalive) return this.sending;
+    if (closing) this.closing = true;
+    if (this.sending) {
+      return closing ? this.sending.then(function () { return self.flush(); }) : this.sending;
+    }
     var box = this.outbox();
     if (!box.length) return Promise.resolve(true);
-    var batch = box.slice(0, keepalive ? box.length : 50);
-    var sent = fetch(this.endpoint + "statements", {
-      method: "POST", headers: this.headers(true), body: JSON.stringify(batch), keepalive: !!keepalive
-    }).then(function (r) {
-      if (r.status === 409) return self.sendOneByOne(batch);   /* some already stored */
-      if (!r.ok) throw new Error("statements " + r.status);
-      return true;
-    }).then(function () {
-      var ids = batch.map(function (s) { return s.id; });
-      self.store(self.outbox().filter(function (s) { return ids.indexOf(s.id) < 0; }));
+    var n = this.closing ? box.length : 50;
+    if (this.initId && !this.initDone) {
+      var at = box.map(function (s) { return s.id; }).indexOf(this.initId);
+      if (at >= 0) n = Math.min(n, at + 1);
+    }
+    var batch = box.slice(0, n);
+    var keepalive = this.closing;
+    while (keepalive && batch.length > 1 && JSON.stringify(batch).length > KEEPALIVE_MAX) batch.pop();
+    clearTimeout(this.retry);
+    var sent = this.post(batch, keepalive).then(function () {
       self.failures = 0;
-      self.report(true);
-      self.sending = false;
+      self.sending = null;
+      self.report();
       return self.outbox().length ? self.flush() : true;
     }, function () {
       self.failures += 1;
-      self.sending = false;
-      self.report(false);
+      self.sending = null;
+      self.report();
       /* retry while the page lives; if it is closing, the next launch sends the outbox */
       var wait = Math.min(30000, 1000 * Math.pow(2, self.failures - 1));
       clearTimeout(self.retry);
       self.retry = setTimeout(function () { self.flush(); }, wait);
       return false;
     });
-    if (!keepalive) this.sending = sent;
+    this.sending = sent;
     return sent;
   };
-  /* PUT each statement under its id: 204 stored, 409 already there; both are delivered. */
-  Xapi.prototype.sendOneByOne = function (batch) {
+  /* Deliver one batch; resolves once every statement of it is stored (or refused for
+     good), rejects when it should be tried again. A POST counts only when the LRS answers
+     with the statement ids (xAPI 1.0.3 Communication 2.1.2); an LRS (or LMS in front of
+     one) that answers otherwise gets the statements one by one, by PUT, from then on. */
+  Xapi.prototype.post = function (batch, keepalive) {
+    var self = this;
+    if (this.byPut) return this.sendOneByOne(batch, keepalive);
+    var ids = batch.map(function (s) { return s.id; });
+    return fetch(this.endpoint + "statements", {
+      method: "POST", headers: this.headers(true), body: JSON.stringify(batch), keepalive: !!keepalive
+    }).then(function (r) {
+      if (r.status === 409) return self.sendOneByOne(batch, keepalive);   /* some already stored */
+      if (r.status === 400 || r.status === 403) return self.sendOneByOne(batch, keepalive);   /* find the refused */
+      if (!r.ok) throw new Error("statements " + r.status);
+      return r.text().then(function (text) {
+        var got = null;
+        try { got = JSON.parse(text); } catch (e) { got = null; }
+        var confirmed = Array.isArray(got) && ids.every(function (id) { return got.indexOf(id) >= 0; });
+        if (confirmed) { self.remove(ids); return true; }
+        self.byPut = true;
+        return self.sendOneByOne(batch, keepalive);
+      });
+    });
+  };
+  /* PUT each statement under its id: 204 stored, 409 already there (both delivered);
+     400 or 403 refused for good (recorded, not retried: it would block the rest). */
+  Xapi.prototype.sendOneByOne = function (batch, keepalive) {
     var self = this;
     return batch.reduce(function (p, s) {
       return p.then(function () {
-        return fetch(self.endpoint + "statements?statementId=" + s.id, {
-          method: "PUT", headers: self.headers(true), body: JSON.stringify(s)
-        }).then(function (r) { if (!r.ok && r.status !== 409) throw new Error("statement " + r.status); });
+        return fetch(self.endpoint + "statements?statementId=" + encodeURIComponent(s.id), {
+          method: "PUT", headers: self.headers(true), body: JSON.stringify(s), keepalive: !!keepalive
+        }).then(function (r) {
+          if (r.status === 400 || r.status === 403) {
+            self.refused.push({ id: s.id, verb: s.verb.id, status: r.status });
+            if (root.console) root.console.warn("coursepack: the LRS refused statement " + s.id + " (" + s.verb.id + "): " + r.status);
+          } else if (!r.ok && r.status !== 409) throw new Error("statement " + r.status);
+          self.remove([s.id]);
+        });
       });
     }, Promise.resolve());
   };
-  Xapi.prototype.report = function (ok) {
-    this.ok = ok || this.failures < 2;
+  /* Tell the course whether saving works: statements and the state document. */
+  Xapi.prototype.report = function () {
+    this.ok = this.failures < 2 && this.stateFailures < 2;
     this.onstatus(this.ok);
   };
 
-  Xapi.prototype.putState = function (doc, keepalive) {
+  /* Save the state document. The State API's concurrency control (xAPI 2.0 / IEEE
+     9274.1.1, applied by the ADL LRS to 1.0.3 too): If-Match with the ETag we know,
+     If-None-Match: * when there is none yet; on 412 or 409 read the document again (its
+     ETag, and what another session recorded as sent) and retry. One save at a time; the
+     latest one wins. A failure tells the learner and is retried with backoff. */
+  Xapi.prototype.putState = function (doc, closing) {
+    this.wantState = doc;
+    if (closing) this.closing = true;
+    return this.pumpState();
+  };
+  Xapi.prototype.pumpState = function () {
     var self = this;
-    var body = JSON.stringify(doc);
-    if (body === this.lastState && !keepalive) return;
-    this.lastState = body;
-    fetch(this.stateUrl(STATE_ID, this.courseId), {
-      method: "PUT", headers: this.headers(true), body: body, keepalive: !!keepalive
-    }).then(function (r) { if (!r.ok) throw new Error("state " + r.status); })
-      .catch(function () { self.lastState = null; });   /* try again with the next save */
+    if (this.stateBusy) return this.stateBusy.then(function () { return self.pumpState(); });
+    var doc = this.wantState;
+    if (!doc) return Promise.resolve(true);
+    var conflicts = 0;
+    function body() { return JSON.stringify({ location: doc.location, suspend: doc.suspend, status: doc.status, sent: self.memory }); }
+    function reread() {
+      return self.getState(STATE_ID, self.courseId).then(function (got) {
+        self.etag = got.etag === undefined ? null : got.etag;
+        if (validState(got.doc)) self.memory = union(self.memory, got.doc.sent);
+      });
+    }
+    function put() {
+      var text = body();
+      if (text === self.lastState) return Promise.resolve(true);
+      var h = self.headers(true);
+      if (self.etag) h["If-Match"] = self.etag; else h["If-None-Match"] = "*";
+      /* keepalive: a save in flight when the page closes still arrives (bodies are small) */
+      return fetch(self.stateUrl(STATE_ID, self.courseId), {
+        method: "PUT", headers: h, body: text, keepalive: text.length < 8000 || self.closing
+      }).then(function (r) {
+        if ((r.status === 412 || r.status === 409) && ++conflicts <= 3) return reread().then(put);
+        if (!r.ok) throw new Error("state " + r.status);
+        self.lastState = text;
+        var header = r.headers.get("ETag");
+        return (header ? Promise.resolve(header) : sha1(text).then(function (x) { return x ? '"' + x + '"' : undefined; }))
+          .then(function (etag) { self.etag = etag; return true; });
+      });
+    }
+    var run = (this.etag === undefined ? reread() : Promise.resolve()).then(put).then(function (ok) {
+      self.stateBusy = null;
+      if (self.stateFailures) { self.stateFailures = 0; self.report(); }
+      return self.wantState === doc ? ok : self.pumpState();
+    }, function () {
+      self.stateBusy = null;
+      self.stateFailures += 1;
+      self.report();
+      clearTimeout(self.stateRetry);
+      var wait = Math.min(30000, 1000 * Math.pow(2, self.stateFailures - 1));
+      self.stateRetry = setTimeout(function () { self.pumpState(); }, wait);
+      return false;
+    });
+    this.stateBusy = run;
+    return run;
   };
 
   Xapi.prototype.seconds = function () { return (Date.now() - this.started) / 1000; };
   Xapi.prototype.judging = function () { return this.mode === "normal"; };
 
+  /* What was sent goes into the record at once (this browser, then the state document). */
+  Xapi.prototype.sent = function (what) {
+    this.memory[what] = true;
+    this.localSent(this.memory);
+  };
+
+  /* completed, passed and failed: in Normal mode whenever they are true, whatever the
+     moveOn (cmi5 10.0 launchMode Normal: "MUST send other cmi5 defined statements per
+     section 9.3"; 9.3.3-9.3.5; moveOn only MAY modify the AU's behaviour). Once per
+     registration: the record of what was sent lives in the state document. */
   Xapi.prototype.save = function (s) {
     this.lastSave = s;
-    if (this.judging()) {
+    if (this.judging() && !this.ended) {
       if (s.viewed && !this.memory.completed) {
-        this.memory.completed = true;
+        this.sent("completed");
         this.statement("completed", this.objectId, { cmi5: true, moveon: true,
           result: { completion: true, duration: duration(this.seconds()) } });
       }
       var j = s.judgement;
       if (j && j.passed === null) j = null;   /* nothing to pass: no pass mark */
       if (j && j.passed && !this.memory.passed) {
-        this.memory.passed = true;
+        this.sent("passed");
         this.pendingFail = null;
         this.statement("passed", this.objectId, this.judged(j, true));
       } else if (j && !j.passed && !this.memory.passed) {
@@ -243,7 +416,7 @@
         if (j.final) this.sendFail();
       }
     }
-    this.putState({ location: s.location, suspend: s.suspend, status: s.status, sent: this.memory });
+    this.putState({ location: s.location, suspend: s.suspend, status: s.status });
     this.flush();
     return this.ok;
   };
@@ -256,9 +429,9 @@
   };
   Xapi.prototype.sendFail = function () {
     var j = this.pendingFail;
-    if (!j || this.memory.passed || this.memory.failed || this.failedThisSession) return;
+    if (!j || this.memory.passed || this.memory.failed || this.failedThisSession || this.ended) return;
     this.failedThisSession = true;          /* cmi5: no cmi5-defined verb twice a session */
-    if (j.final) this.memory.failed = true; /* attempts used up: nothing more to judge */
+    if (j.final) this.sent("failed");       /* attempts used up: nothing more to judge */
     this.statement("failed", this.objectId, this.judged(j, false));
     this.pendingFail = null;
   };
@@ -292,13 +465,18 @@
     this.flush();
   };
 
+  /* End the session: failed if due, suspended, terminated (always the last statement),
+     the last state; then everything left is sent, after the batch in flight. */
   Xapi.prototype.finish = function (exit) {
+    var self = this;
+    if (this.ended) return this.flush(true);
     if (this.judging()) this.sendFail();
     if (exit === "suspend") this.statement("suspended", this.objectId, {});
     this.statement("terminated", this.objectId, { cmi5: true, result: { duration: duration(this.seconds()) } });
+    this.ended = true;
     var s = this.lastSave;
-    if (s) this.putState({ location: s.location, suspend: s.suspend, status: s.status, sent: this.memory }, true);
-    return this.flush(true);
+    var state = s ? this.putState({ location: s.location, suspend: s.suspend, status: s.status }, true) : Promise.resolve(true);
+    return Promise.all([this.flush(true), state]).then(function (r) { return r[0] !== false && r[1] !== false && self.ok; });
   };
 
   /* The adapter for an xAPI launch, or null when the page was not launched that way. */

@@ -88,6 +88,8 @@ class BedProcess:
             proc.wait(timeout=10)
         except ProcessLookupError:
             pass
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 class Traffic:
@@ -116,7 +118,7 @@ class Traffic:
     def _failed(self, request) -> None:
         self.inflight.discard(request)
 
-    def wait_quiet(self, page, quiet_ms: int = 600, max_s: float = 20.0) -> bool:
+    def wait_quiet(self, page, quiet_ms: int = 400, max_s: float = 20.0) -> bool:
         """Wait until no request has been in flight for ``quiet_ms``."""
         deadline, last_busy = time.monotonic() + max_s, time.monotonic()
         while time.monotonic() < deadline:

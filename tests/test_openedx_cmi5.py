@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.lmsbeds import Traffic
 from tests.support.openedx import STUDENT_COOKIE
-from tests.test_openedx_scorm import answer_kc, answer_quiz, build_lmsbed, choose, goto, take_quiz
+from tests.test_openedx_scorm import answer_kc, build_lmsbed, choose, goto, take_quiz
 
 pytestmark = pytest.mark.browser
 

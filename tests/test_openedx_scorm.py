@@ -95,7 +95,7 @@ def whole_course(frame, right: bool = True) -> None:
 def seconds(time: str) -> float:
     """Seconds of a SCORM 1.2 timespan or a SCORM 2004 duration (hours, minutes, seconds)."""
     parts = re.findall(r"([\d.]+)([HMS])", time) if time.startswith("P") else \
-        zip(time.split(":"), "HMS")
+        zip(time.split(":"), "HMS", strict=True)
     return sum(float(n) * {"H": 3600, "M": 60, "S": 1}[unit] for n, unit in parts)
 
 

@@ -62,11 +62,12 @@ class ScormHost:
                 with urllib.request.urlopen(self.base + "/health", timeout=5) as r:
                     if r.status == 200:
                         return self
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or self.process.proc is None \
                         or self.process.proc.poll() is not None:
                     self.close()
-                    raise RuntimeError("scormhost did not answer:\n" + self.process.output()[-3000:])
+                    raise RuntimeError("scormhost did not answer:\n"
+                                       + self.process.output()[-3000:]) from error
             time.sleep(0.3)
 
     def close(self) -> None:

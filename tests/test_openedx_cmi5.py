@@ -9,6 +9,7 @@ without moveOn, masteryScore or returnURL. Everything else is answered 200 and d
 
 from __future__ import annotations
 
+import re
 from itertools import count
 
 import pytest
@@ -89,7 +90,18 @@ def test_the_block_shows_the_learner_passed_with_the_score(learner, openedx, ral
     # the block forwarded what it understood to its LRS (Ralph)
     sent = [s for s in ralph.statements() if s.get("actor", {}).get("name") == learner.name]
     verbs = [s["verb"]["display"].get("en") for s in sent]
-    assert "passed" in verbs, verbs
+    assert verbs.count("passed") == 1, verbs
+    # the window closed: the session's time reached the LRS behind the block
+    assert verbs[-1] == "terminated", verbs
+    assert re.match(r"^PT\d+(\.\d+)?S$", sent[-1]["result"]["duration"]), sent[-1]
+
+    # reopening after passing: nothing regresses, nothing is sent twice
+    learner.open()
+    learner.leave()
+    found = openedx.state(learner.scenario, learner.name)
+    assert (found["lesson_status"], found["lesson_score"], found["grade"]) == ("passed", 1.0, 1.0)
+    sent = [s for s in ralph.statements() if s.get("actor", {}).get("name") == learner.name]
+    assert [s["verb"]["display"].get("en") for s in sent].count("passed") == 1
 
 
 def test_fail_then_pass_after_relaunch(learner, openedx):

@@ -65,17 +65,23 @@ def test_whole_course_pass_with_time(learner):
 
 
 def test_resume_although_scormhost_says_ab_initio(learner):
+    """Mid-module (the knowledge check), mid-scenario and mid-quiz, in one go."""
     frame = learner.open()
     frame.locator(".cp-next").click()
     answer_kc(frame)
     goto(frame, "A Case")
     choose(frame, "start", 0)
+    goto(frame, "Final Quiz")
+    frame.locator("input[name='quiz-q-first'][value='0']").check()
+    learner.settle()
     learner.leave()
     frame = learner.open()
     entry = "cmi.core.entry" if learner.version == "12" else "cmi.entry"
     api, get = ("API", "LMSGetValue") if learner.version == "12" else ("API_1484_11", "GetValue")
     assert learner.page.evaluate(f"window.{api}.{get}('{entry}')") == "ab-initio"
-    assert page_id(frame) == "pg-case"
+    assert page_id(frame) == "pg-quiz"
+    assert frame.locator("input[name='quiz-q-first'][value='0']").is_checked()
+    goto(frame, "A Case")
     assert frame.locator(".cp-node[data-node='middle']").is_visible()
     goto(frame, "Introduction")
     frame.locator(".cp-next").click()

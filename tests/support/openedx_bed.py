@@ -99,7 +99,15 @@ def _jsonable(value):
         return str(value)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Stop when the test run that started this server is gone (even if it was killed)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main(argv: list[str]) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     folder, scenario_olx = Path(argv[0]), json.loads(argv[1])
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["TESTBED_DIR"] = str(folder)

@@ -30,8 +30,13 @@ GUEST_COOKIE = "scormhost_guest_id"
 
 # Bind a free port first (so the tests learn it at once), then hand the socket to uvicorn.
 _SERVER = """
-import socket, sys, uvicorn
+import os, socket, sys, threading, time, uvicorn
 from scormhost import create_scorm_app
+def exit_with_parent(parent):  # stop when the test run is gone, even if it was killed
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
 sock = socket.socket(); sock.bind(("127.0.0.1", 0)); sock.listen(64)
 print("READY http://127.0.0.1:%d" % sock.getsockname()[1], flush=True)
 app = create_scorm_app(data_dir=sys.argv[1], secret_key=sys.argv[2], title="coursepack test bed")

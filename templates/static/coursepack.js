@@ -473,11 +473,12 @@
     document.body.classList.toggle("menu-open", open);
   });
   /* After "Save and exit" the session is over, and a course that stayed usable would
-     silently save nothing more: no call may follow LMSFinish / Terminate (SCORM 2004 RTE
-     3.1.4.2; a second Initialize fails with 104 "Content Instance Terminated"; SCORM 1.2
-     defines no restart either), nor any statement follow cmi5's terminated. So the course
-     stops: its pages go away and the learner reads whether the last state was saved and
-     how to go on (open the course again from the learning platform). */
+     silently save nothing more: after LMSFinish / Terminate only the support methods
+     (GetLastError...) may be called (SCORM 2004 RTE, API session methods: a second
+     Initialize fails with 104 "Content Instance Terminated"; SCORM 1.2 defines no restart
+     either), and no statement may follow cmi5's terminated. Re-initialising is not
+     allowed, so the course stops: its pages go away and the learner reads whether the
+     last state was saved and how to go on (open the course again from the LMS). */
   function end(ok) {
     var text = (ok ? t.finished : t.save_failed) + " " + t.session_ended;
     document.documentElement.setAttribute("data-cp-ended", ok ? "saved" : "not-saved");

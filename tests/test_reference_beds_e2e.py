@@ -207,7 +207,10 @@ def test_adl_lrs_outage_and_lost_answers_store_each_statement_once(browser, pack
         page.wait_for_function("document.querySelector('.cp-notice').textContent.length > 0")
         proxy.down = False
         proxy.lose_answers = 2                # stored by the LRS, answer never arrives
-        outbox_empty(page, timeout=40)
+        for unit in ("Introduction", "Basics", "Final Quiz"):
+            page.locator(".cp-menu a", has_text=unit).click()   # each page sends at once
+            page.wait_for_timeout(400)
+        outbox_empty(page, timeout=60)        # else the backoff (up to 30 s) delivers them
         proxy.delay = 0.8                     # exit while a batch is on its way
         page.locator(".cp-menu a", has_text="Basics").click()
         page.locator(".cp-exit").click()
@@ -412,3 +415,95 @@ def test_catapult_browse_and_review_modes(browser, beds, tenant, mode):
     got = set(verbs(statements))
     assert "initialized" in got and "terminated" in got
     assert not got & {"completed", "passed", "failed"}
+
+
+def test_adl_lrs_state_written_meanwhile_by_another_session(browser, packages, lrs, beds):
+    """Another session (another tab) changes the state document while the course runs: the
+    course's next save gets 412 (its If-Match no longer matches), reads the document again,
+    keeps what the other session recorded as sent, and saves."""
+    lrs_api, proxy = lrs
+    actor, registration = learner(), str(uuid.uuid4())
+    query = urllib.parse.urlencode({"activityId": COURSE, "agent": json.dumps(actor),
+                                    "stateId": STATE, "registration": registration})
+    url = beds.lrs_endpoint + "activities/state?" + query
+    with serve({"/": packages["xapi"]}) as base:
+        context, page, errors = open_course(browser, tincan_url(base, proxy.endpoint, actor,
+                                                                registration))
+        page.locator(".cp-next").click()
+        outbox_empty(page)
+        page.wait_for_timeout(800)
+        status, headers, body = http("GET", url, headers=lrs_api.headers())
+        assert status == 200
+        other = {**json.loads(body), "sent": {"completed": True}}
+        status, _, _ = http("PUT", url, body=other,
+                            headers={**lrs_api.headers(), "If-Match": headers["ETag"]})
+        assert status == 204
+        page.locator(".cp-next").click()
+        page.wait_for_timeout(1500)
+        exit_course(page, context)
+    status, doc = lrs_api.state(COURSE, actor, registration, STATE)
+    assert doc["location"] == "basics/second-idea"
+    assert doc["sent"].get("completed") is True
+    puts = state_puts(proxy)
+    assert 412 in puts and puts[-1] == 204
+    assert errors == []
+
+
+DECISION = """title: A Decision
+objectives: [obj-two]
+start: first
+nodes:
+  - id: first
+    text: Something happens.
+    choices:
+      - {id: good, text: Do the right thing, score: 2, next: second, feedback: Good.}
+      - {id: bad, text: Do the wrong thing, score: 0, next: second, feedback: Not good.}
+  - id: second
+    text: Then something else happens.
+    choices:
+      - {id: good, text: Do the right thing again, score: 2, next: end, feedback: Good.}
+      - {id: bad, text: Do the wrong thing now, score: 0, next: end, feedback: Not good.}
+  - id: end
+    ending: true
+    text: It is over.
+"""
+
+
+@pytest.fixture(scope="module")
+def scenario_site(tmp_path_factory) -> Path:
+    """The minimal course with a two-step branching scenario before its quiz."""
+    root = tmp_path_factory.mktemp("scenario")
+    shutil.copytree(FIXTURES / "minimal", root, dirs_exist_ok=True)
+    (root / "scenarios" / "decision.yaml").write_text(DECISION)
+    course = (root / "course.yaml").read_text()
+    (root / "course.yaml").write_text(course.replace("  - quiz\n", "  - decision\n  - quiz\n", 1))
+    [zip_path] = build(root, ("xapi",)).written
+    safe_extract(zip_path, root / "site")
+    return root / "site"
+
+
+def test_adl_lrs_resume_mid_scenario(browser, scenario_site, lrs):
+    lrs_api, proxy = lrs
+    actor, registration = learner(), str(uuid.uuid4())
+    with serve({"/": scenario_site}) as base:
+        url = tincan_url(base, proxy.endpoint, actor, registration)
+        context, page, _ = open_course(browser, url)
+        page.locator(".cp-menu a", has_text="A Decision").click()
+        page.locator("input[name='node-decision-first'][value='0']").check()
+        page.locator(".cp-node[data-node='first'] .cp-choose").click()
+        assert page.locator(".cp-node[data-node='second']").is_visible()
+        outbox_empty(page)
+        page.wait_for_timeout(800)
+        context.close()                              # the window closed mid-scenario
+        context, page, errors = open_course(browser, url)
+        assert page.locator(".cp-node[data-node='second']").is_visible()
+        assert not page.locator(".cp-node[data-node='first']").is_visible()
+        page.locator("input[name='node-decision-second'][value='0']").check()
+        page.locator(".cp-node[data-node='second'] .cp-choose").click()
+        assert "Your score: 100%." in page.locator(".cp-scenario .cp-result-text").inner_text()
+        exit_course(page, context)
+    statements = stored(lrs_api, registration)
+    assert_exactly_once(statements)
+    got = Counter(verbs(statements))
+    assert got["initialized"] == 2 and got["terminated"] == 2 and got["scored"] == 1
+    assert errors == []

@@ -289,3 +289,44 @@ def test_report_reads_ralph(browser, packages, lrs_proxy, ralph, runner):
                        "quiz/q-both": ("a[,]b", "yes"), "quiz/q-true": ("true", "yes")}
     table = runner.invoke(cli, args).output
     assert name in table and "passed" in table
+
+
+def test_cmi5_reads_preferences_first_and_copes_with_sparse_launch_data(
+        browser, packages, cmi5_launcher, lrs_proxy, ralph):
+    """Open edX's cmi5 XBlock writes LaunchData with only contextTemplate, launchMode and
+    launchParameters: the course uses its own pass mark and moveOn, no returnURL. The
+    learner preferences are read before any statement (cmi5 11.0), and initialized goes
+    alone in the first statement request."""
+    actor = new_actor()
+    registration = str(uuid.uuid4())
+    au = f"https://lms.example.org/au/{uuid.uuid4()}"
+    lrs_proxy.set_agent_profile(actor, "cmi5LearnerPreferences",
+                                {"languagePreference": "fr-FR,en-US", "audioPreference": "off"})
+    with serve({"/": packages["cmi5"]}) as base:
+        url, session = cmi5_url(base, cmi5_launcher, actor, registration, au, mastery_score=0.5)
+        launch_data = lrs_proxy.get_state(au, actor, registration, "LMS.LaunchData")
+        sparse = {k: launch_data[k] for k in ("contextTemplate", "launchMode")}
+        sparse["launchParameters"] = ""
+        lrs_proxy.set_state(au, actor, registration, "LMS.LaunchData", sparse)
+        context, page, errors = open_course(browser, url)
+        info = page.evaluate("() => window.coursepack.lms.prefs")
+        assert info == {"languagePreference": "fr-FR,en-US", "audioPreference": "off"}
+        learner_passes(page)
+        assert "The pass mark is 80%" in page.locator("#pg-quiz .cp-result-text").inner_text()
+        page.locator(".cp-exit").click()
+        outbox_empty(page)
+        assert page.url.startswith(base + "/index.html")       # no returnURL: stays
+        context.close()
+    profile = [i for i, r in enumerate(lrs_proxy.requests) if r["path"].endswith("/agents/profile")]
+    writes = [i for i, r in enumerate(lrs_proxy.requests)
+              if r["path"].rstrip("/").endswith("/statements") and r["method"] in ("POST", "PUT")]
+    assert profile and writes and profile[0] < writes[0]
+    first = json.loads(lrs_proxy.requests[writes[0]]["body"])
+    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in first] == ["initialized"]
+    statements = wait_for_statements(ralph, actor, 20)
+    passed = next(s for s in statements if s["verb"]["id"].endswith("passed"))
+    assert passed["context"]["extensions"][
+        "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"] == 0.8
+    assert check_cmi5_session(statements, session_id=session, registration=registration,
+                              activity_id=au, actor=actor) == []
+    assert errors == []

@@ -25,7 +25,7 @@ from tests.support.lmsbeds import SUPPORT, BedProcess, Traffic, bed_python, miss
 VENV = "openedx-venv"
 VERSIONS = {"openedx-scorm-xblock": "19.0.5", "openedx-cmi5-xblock": "0.1.3", "xblock-sdk": "0.14.0"}
 STUDENT_COOKIE = "workbench_student"
-POOL = {"scorm": ("<scorm/>", 8), "cmi5": ("<openedx_cmi5_xblock/>", 3)}
+POOL = {"scorm": ("<scorm/>", 4), "cmi5": ("<openedx_cmi5_xblock/>", 2)}
 
 
 def missing_openedx() -> list[str]:

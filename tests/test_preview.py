@@ -116,7 +116,7 @@ def test_preview_with_lms_quirks(browser, course):
         context = browser.new_context()
         page = context.new_page()
         page.goto(srv.url)
-        assert "LMS quirks: late-api" in page.locator("#pv-quirks").inner_text()
+        page.locator("#pv-quirks", has_text="LMS quirks: late-api").wait_for(timeout=10_000)
         frame = page.frame_locator("#pv-course")
         frame.locator("html[data-cp-ready='scorm12']").wait_for(timeout=10_000)
         assert page.locator("#pv-course").bounding_box()["height"] == 154

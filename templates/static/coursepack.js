@@ -480,7 +480,7 @@
      allowed, so the course stops: its pages go away and the learner reads whether the
      last state was saved and how to go on (open the course again from the LMS). */
   function end(ok) {
-    var text = (ok ? t.finished : t.save_failed) + " " + t.session_ended;
+    var text = (ok ? t.finished : t.ended_unsaved) + " " + t.session_ended;
     document.documentElement.setAttribute("data-cp-ended", ok ? "saved" : "not-saved");
     $$(".cp-layout, .cp-footer, .cp-menu-toggle, .cp-exit, .cp-progress").forEach(function (el) {
       el.hidden = true;

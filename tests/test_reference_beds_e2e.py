@@ -5,6 +5,7 @@ and launched through the player's API), both built from source and run by the te
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import urllib.parse
@@ -73,8 +74,7 @@ def exit_course(page, context) -> None:
 
 def tincan_url(base: str, endpoint: str, actor: dict, registration: str) -> str:
     query = urllib.parse.urlencode({
-        "endpoint": endpoint, "auth": "Basic " + __import__("base64").b64encode(
-            b"tester:testerpass").decode(),
+        "endpoint": endpoint, "auth": "Basic " + base64.b64encode(b"tester:testerpass").decode(),
         "actor": json.dumps(actor), "registration": registration, "activity_id": COURSE})
     return f"{base}/index.html?{query}"
 
@@ -162,6 +162,9 @@ def test_adl_lrs_resume_mid_quiz_after_closing_the_window_then_reopen_after_pass
     got = Counter(verbs(statements))
     assert got["completed"] == 1 and got["passed"] == 1 and got["failed"] == 0
     assert got["initialized"] == 3 and got["terminated"] == 3
+    # the closed window recorded its session time too
+    assert all(s["result"]["duration"].startswith("PT") for s in statements
+               if s["verb"]["id"].endswith("terminated"))
     assert len(statements) > len(first)
     assert_exactly_once(statements)
     status, doc = lrs_api.state(COURSE, actor, registration, STATE)
@@ -352,6 +355,7 @@ def test_catapult_pass_under_each_move_on(browser, beds, tenant, move_on):
     verdict = tenant.verdict(reg["id"])
     assert au_verdict(verdict) == {"isCompleted": 1, "isPassed": 1, "isSatisfied": 1}, verdict
     assert verdict["metadata"]["moveOn"]["satisfied"] is True
+    assert verdict["aus"][0]["durationNormal"] is not None     # session time from terminated
     # completed and passed are sent whatever the moveOn (cmi5 10.0 launchMode Normal, 9.3)
     got = Counter(verbs(beds.lrs.settled(registration=reg["code"])))
     assert got["completed"] == 1 and got["passed"] == 1 and got["failed"] == 0

@@ -2,6 +2,7 @@
 # Install what the browser tests need besides Python packages (idempotent):
 #   - Debian's Chromium (+ a font), driven by playwright from tests/support/lms.py
 #   - tests/js/node_modules (scorm-again as the SCORM LMS side, axe-core), from package-lock.json
+#   - the real LMSs (Open edX XBlocks, scormhost) in venvs out of the repo (scripts/install-testbeds.sh)
 #   - PostgreSQL, MariaDB and curl for the reference test beds (ADL LRS, CATAPULT cmi5 player),
 #     which tests/support/testbeds.py builds from source on first use (tests/testbeds/*.sh)
 # Called by `make test` after the Python venv and test extras are installed.
@@ -39,3 +40,6 @@ if [[ ! -f "$js/node_modules/.package-lock.json" || "$js/package-lock.json" -nt 
 else
     echo "tests/js: node_modules up to date"
 fi
+
+# the real LMSs of the end-to-end tests (Open edX's XBlocks, scormhost), each in a venv out of the repo
+bash "$root/scripts/install-testbeds.sh"

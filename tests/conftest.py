@@ -58,4 +58,5 @@ def project(minimal: Path):
 
     return make
 pytest_plugins = ["tests.support.fixtures", "tests.support.lrs_fixtures",
-                  "tests.support.testbed_fixtures"]  # browser, LMS, LRS
+                  "tests.support.testbed_fixtures",  # browser, LMS, LRS, reference beds
+                  "tests.support.lmsbed_fixtures"]  # real LMSs (Open edX, scormhost)

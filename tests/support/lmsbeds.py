@@ -1,0 +1,130 @@
+"""Real LMSs as test beds (issue 13): where their venvs live and how their servers run.
+
+Each bed runs from its own venv, built out of the repository by scripts/install-testbeds.sh under
+``$COURSEPACK_TESTBEDS`` (default ``~/.cache/coursepack-testbeds``), as a child process in its own
+process group on 127.0.0.1 (a free port), stopped with its group.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+SUPPORT = Path(__file__).resolve().parent
+
+
+def beds_dir() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(os.environ.get("COURSEPACK_TESTBEDS") or Path(cache) / "coursepack-testbeds")
+
+
+def bed_python(name: str) -> Path:
+    """The Python of a bed's venv (``openedx-venv``, ``scormhost-venv``)."""
+    return beds_dir() / name / "bin" / "python"
+
+
+def missing_bed(name: str) -> list[str]:
+    python = bed_python(name)
+    return [] if os.access(python, os.X_OK) else [f"{name} at {python.parent.parent}"]
+
+
+class BedProcess:
+    """A bed's server: started with ``command``; ``start()`` returns the regex match of the first
+    output line (stdout and stderr together) that matches ``ready``."""
+
+    def __init__(self, command: list[str], ready: str, env: dict[str, str] | None = None,
+                 log: Path | None = None, timeout: float = 90) -> None:
+        self.command, self.ready, self.timeout = command, re.compile(ready), timeout
+        self.env = {**os.environ, **(env or {})}
+        self.log_path = log
+        self.proc: subprocess.Popen | None = None
+        self.lines: list[str] = []
+
+    def start(self) -> re.Match:
+        self.proc = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=self.env, text=True,
+                                     start_new_session=True)
+        found: queue.Queue = queue.Queue()
+
+        def read() -> None:
+            assert self.proc and self.proc.stdout
+            for line in self.proc.stdout:
+                self.lines.append(line)
+                match = self.ready.search(line)
+                if match:
+                    found.put(match)
+            found.put(None)
+        threading.Thread(target=read, daemon=True).start()
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            try:
+                match = found.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if match:
+                return match
+            break
+        self.stop()
+        raise RuntimeError(f"{self.command[1:2]} did not start:\n" + "".join(self.lines[-40:]))
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+class Traffic:
+    """The requests of a playwright page: what is in flight, and the LMS calls it made."""
+
+    def __init__(self, page, lms_call=None) -> None:
+        self.inflight: set = set()
+        self.calls: list = []
+        self.http_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self._lms_call = lms_call
+        page.on("request", self._request)
+        page.on("requestfinished", lambda r: self.inflight.discard(r))
+        page.on("requestfailed", self._failed)
+        page.on("response", lambda r: r.status >= 400 and self.http_errors.append(
+            f"{r.status} {r.request.method} {r.url}"))
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+
+    def _request(self, request) -> None:
+        self.inflight.add(request)
+        if self._lms_call:
+            call = self._lms_call(request)
+            if call is not None:
+                self.calls.append(call)
+
+    def _failed(self, request) -> None:
+        self.inflight.discard(request)
+
+    def wait_quiet(self, page, quiet_ms: int = 400, max_s: float = 20.0) -> bool:
+        """Wait until no request has been in flight for ``quiet_ms``."""
+        deadline, last_busy = time.monotonic() + max_s, time.monotonic()
+        while time.monotonic() < deadline:
+            if self.inflight:
+                last_busy = time.monotonic()
+            elif time.monotonic() - last_busy > quiet_ms / 1000:
+                return True
+            page.wait_for_timeout(100)
+        return False

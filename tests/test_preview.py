@@ -55,6 +55,7 @@ def test_live_reload_and_build_errors(browser, server, course):
     page = context.new_page()
     page.goto(server.url)
     frame = page.frame_locator("#pv-course")
+    frame.locator("html[data-cp-ready]").wait_for(state="attached")  # clicks before are lost
     frame.locator(".cp-next").click()
     frame.locator(".cp-next").click()
     assert "builds on the first" in frame.locator("section.page:not([hidden])").inner_text()

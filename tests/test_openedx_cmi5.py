@@ -3,8 +3,9 @@ xblock-sdk workbench, forwarding to the suite's Ralph. The cmi5 package is impor
 Studio handler; the learner opens the AU from the unit page (a new window) and takes the course.
 
 What the block understands (docs/lms-admin.md): statements sent one by one with
-``PUT statements?statementId=``, judged by ``verb.display.en``; the state id ``suspendData``; LaunchData
-without moveOn, masteryScore or returnURL. Everything else is answered 200 and dropped.
+``PUT statements?statementId=``, judged by ``verb.display.en``; the state id ``suspendData`` (where the
+cmi5 package keeps its state); LaunchData without moveOn, masteryScore or returnURL. Everything else is
+answered 200 and dropped.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ import pytest
 
 from tests.support.lmsbeds import Traffic
 from tests.support.openedx import STUDENT_COOKIE
-from tests.test_openedx_scorm import answer_kc, build_lmsbed, choose, goto, take_quiz
+from tests.test_openedx_scorm import (
+    answer_kc,
+    answer_quiz,
+    build_lmsbed,
+    choose,
+    goto,
+    page_id,
+    take_quiz,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -105,16 +114,46 @@ def test_the_block_shows_the_learner_passed_with_the_score(learner, openedx, ral
 
 
 def test_fail_then_pass_after_relaunch(learner, openedx):
-    """A failed learner relaunches and passes: the block moves failed to passed. (The block keeps
-    only the state id "suspendData", so the course's own state is not there on relaunch: the learner
-    starts the course over; docs/lms-admin.md.)"""
+    """A failed learner relaunches on the quiz with "Try again" and passes: the block moves failed
+    to passed."""
     frame = learner.open()
     take_quiz(frame, right=False)
     learner.leave()
     found = openedx.state(learner.scenario, learner.name)
     assert (found["lesson_status"], found["grade"]) == ("failed", 0)
     frame = learner.open()
-    take_quiz(frame, right=True)
+    assert page_id(frame) == "pg-quiz"
+    assert "Attempts left: 1." in frame.locator("#pg-quiz .cp-result-text").inner_text()
+    frame.locator("#pg-quiz .cp-retry").click()
+    answer_quiz(frame, right=True)
+    frame.locator(".cp-submit").click()
     learner.leave()
     found = openedx.state(learner.scenario, learner.name)
     assert (found["lesson_status"], found["lesson_score"], found["grade"]) == ("passed", 1.0, 1.0)
+
+
+def test_resume_mid_module_and_mid_quiz(learner, openedx):
+    """The block keeps one state document, under the state id "suspendData": the course saves
+    its place and answers there, and a relaunch lands on the same page with the answers."""
+    frame = learner.open()
+    frame.locator(".cp-next").click()
+    answer_kc(frame)
+    learner.leave()
+    saved = openedx.state(learner.scenario, learner.name)["state_data"]
+    assert saved["location"] == "intro/first-idea", saved
+    frame = learner.open()
+    assert page_id(frame) == "pg-intro--first-idea"
+    assert frame.locator("input[name='kc-kc-first'][value='0']").is_checked()
+
+    goto(frame, "Final Quiz")
+    frame.locator("input[name='quiz-q-first'][value='0']").check()
+    learner.leave()
+    frame = learner.open()
+    assert page_id(frame) == "pg-quiz"
+    assert frame.locator("input[name='quiz-q-first'][value='0']").is_checked()
+    frame.locator("input[name='quiz-q-true'][value='0']").check()
+    frame.locator(".cp-submit").click()
+    learner.leave()
+    found = openedx.state(learner.scenario, learner.name)
+    assert (found["lesson_status"], found["lesson_score"], found["grade"]) == ("passed", 1.0, 1.0)
+    assert found["state_data"]["sent"].get("passed") is True

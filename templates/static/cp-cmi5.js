@@ -15,8 +15,14 @@
   var MOVE_ON = ["Completed", "Passed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"];
   var MOVE_ON_OF = { viewed: "Completed", passed: "Passed", both: "CompletedAndPassed" };
 
+  /* The state document goes under the state id "suspendData": cmi5 reserves only
+     LMS.LaunchData (10.0), and Open edX's cmi5 XBlock (0.1.3) stores no other id (it
+     answers the rest 200 {"success": true} and drops them). Packages before this one
+     saved under coursepack-state: read when suspendData holds nothing of ours. */
   function Cmi5(data, launch) {
     X.Xapi.call(this, data, launch, launch.activityId);
+    this.stateId = "suspendData";
+    this.oldStateIds = [X.STATE_ID];
   }
   Cmi5.prototype = Object.create(X.Xapi.prototype);
   Cmi5.prototype.name = "cmi5";

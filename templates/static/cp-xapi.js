@@ -90,6 +90,8 @@
     this.initDone = false;
     this.byPut = false;          /* the LRS did not confirm a batch: statements one by one */
     this.refused = [];           /* statements the LRS refused for good (4xx): [{id, verb, status}] */
+    this.stateId = STATE_ID;     /* the state document's id (cmi5: see cp-cmi5.js) */
+    this.oldStateIds = [];       /* ids earlier packages saved under: read when ours holds nothing */
     this.etag = undefined;       /* the state document's ETag; null: none stored; undefined: unknown */
     this.stateBusy = null;
     this.key = "coursepack-outbox:" + (this.registration || "") + ":" + this.objectId;
@@ -146,15 +148,24 @@
   Xapi.prototype.readState = function () {
     var self = this, tries = 0;
     function attempt() {
-      return self.getState(STATE_ID, self.courseId).catch(function (e) {
+      return self.getState(self.stateId, self.courseId).catch(function (e) {
         if (++tries >= 3) throw e;
         return new Promise(function (ok) { setTimeout(ok, 300 * tries); }).then(attempt);
       });
     }
     return attempt().then(function (got) {
       self.etag = got.etag;
-      return validState(got.doc) ? got.doc : null;
+      return validState(got.doc) ? got.doc : self.readOldState(0);
     }, function () { self.etag = undefined; return null; });
+  };
+  /* Our state saved under an earlier state id (a learner of an earlier package keeps their
+     place), or null. Saves still go to this.stateId: the ETag kept is that document's. */
+  Xapi.prototype.readOldState = function (i) {
+    var self = this;
+    if (i >= this.oldStateIds.length) return Promise.resolve(null);
+    return this.getState(this.oldStateIds[i], this.courseId).then(function (got) {
+      return validState(got.doc) ? got.doc : self.readOldState(i + 1);
+    }, function () { return self.readOldState(i + 1); });
   };
   /* What was sent, also kept in this browser: a state document that could not be saved
      must not make the course send completed or passed twice. */
@@ -347,7 +358,7 @@
     var conflicts = 0;
     function body() { return JSON.stringify({ location: doc.location, suspend: doc.suspend, status: doc.status, sent: self.memory }); }
     function reread() {
-      return self.getState(STATE_ID, self.courseId).then(function (got) {
+      return self.getState(self.stateId, self.courseId).then(function (got) {
         self.etag = got.etag === undefined ? null : got.etag;
         if (validState(got.doc)) self.memory = union(self.memory, got.doc.sent);
       });
@@ -358,7 +369,7 @@
       var h = self.headers(true);
       if (self.etag) h["If-Match"] = self.etag; else h["If-None-Match"] = "*";
       /* keepalive: a save in flight when the page closes still arrives (bodies are small) */
-      return fetch(self.stateUrl(STATE_ID, self.courseId), {
+      return fetch(self.stateUrl(self.stateId, self.courseId), {
         method: "PUT", headers: h, body: text, keepalive: text.length < 8000 || self.closing
       }).then(function (r) {
         if ((r.status === 412 || r.status === 409) && ++conflicts <= 3) return reread().then(put);
@@ -487,5 +498,5 @@
     return data.target === "xapi" && p.endpoint && p.actor ? new Xapi(data, p) : null;
   });
 
-  root.CoursepackXAPI = { Xapi: Xapi, params: params, normalizeActor: normalizeActor, uuid: uuid };
+  root.CoursepackXAPI = { Xapi: Xapi, params: params, normalizeActor: normalizeActor, uuid: uuid, STATE_ID: STATE_ID };
 })(window);

@@ -24,6 +24,7 @@ from tests.test_xapi_e2e import EXPECTED_PASS, learner_passes, open_course, outb
 pytestmark = pytest.mark.browser
 COURSE = "urn:coursepack:minimal-course"
 STATE = "coursepack-state"
+CMI5_STATE = "suspendData"   # the cmi5 package's state id (Open edX's cmi5 XBlock stores no other)
 
 
 @pytest.fixture(scope="module")
@@ -405,6 +406,45 @@ def test_catapult_resume_relaunch_and_reopen_after_passing(browser, beds, tenant
     assert got["initialized"] == 3 and got["terminated"] == 3
     ids = [s["id"] for s in statements]
     assert len(ids) == len(set(ids))
+
+
+def test_catapult_resume_from_the_state_id_of_earlier_packages(browser, beds, tenant):
+    """The cmi5 package keeps its state under "suspendData" (the one id Open edX's cmi5 XBlock
+    stores); packages before it used "coursepack-state". A learner whose place is only there
+    resumes, and the next save goes to "suspendData" (none yet: If-None-Match: *), with
+    nothing refused by the player."""
+    actor = learner()
+    reg = tenant.registration(tenant.course_id, actor)
+    session = launch(browser, tenant, actor, reg, launchMode="Normal")
+    session.page.locator(".cp-next").click()
+    session.page.locator(".cp-next").click()
+    session.exit()
+
+    def url(state_id: str) -> str:
+        return beds.lrs_endpoint + "activities/state?" + urllib.parse.urlencode({
+            "activityId": COURSE, "agent": json.dumps(actor), "stateId": state_id,
+            "registration": reg["code"]})
+
+    # what an earlier package left: the same document under the old id, none under the new
+    status, headers, body = http("GET", url(CMI5_STATE), headers=beds.lrs.headers())
+    assert status == 200 and json.loads(body)["location"] == "basics/second-idea"
+    status, _, _ = http("PUT", url(STATE), body=json.loads(body),
+                        headers={**beds.lrs.headers(), "If-None-Match": "*"})
+    assert status == 204
+    status, _, _ = http("DELETE", url(CMI5_STATE),
+                        headers={**beds.lrs.headers(), "If-Match": headers["ETag"]})
+    assert status == 204
+    assert beds.lrs.state(COURSE, actor, reg["code"], CMI5_STATE)[0] == 404
+
+    second = launch(browser, tenant, actor, reg, launchMode="Normal")
+    assert second.page.locator("section.page:not([hidden])").get_attribute("id") == (
+        "pg-basics--second-idea")
+    second.page.locator(".cp-menu a", has_text="Introduction").click()
+    second.exit()
+    assert session.refused == [] and second.refused == []
+    assert session.errors == [] and second.errors == []
+    status, doc = beds.lrs.state(COURSE, actor, reg["code"], CMI5_STATE)
+    assert status == 200 and doc["location"] == "intro/welcome", doc
 
 
 @pytest.mark.parametrize("mode", ["Browse", "Review"])

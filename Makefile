@@ -15,9 +15,13 @@ build: $(INSTALLED)
 check: $(INSTALLED)
 	$(VENV)/bin/coursepack check .
 
+# The suite waits on browsers and servers far more than it computes: TEST_JOBS pytest workers
+# share it out, a test file each (a file's session fixtures, e.g. the reference beds, start once).
+TEST_JOBS ?= 3
+
 test: $(TEST_INSTALLED)
 	bash scripts/install-test-tools.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py

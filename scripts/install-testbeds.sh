@@ -2,12 +2,12 @@
 # The real LMSs the end-to-end tests drive (issue 13), each in its own venv outside the repo:
 #   openedx-venv   xblock-sdk's workbench with Open edX's SCORM and cmi5 XBlocks (about 1 minute)
 #   scormhost-venv scormhost (SCORM 1.2/2004 on FastAPI)
-# under ${COURSEPACK_TESTBEDS:-~/.cache/coursepack-testbeds}. Idempotent: a venv is rebuilt only when its
+# under ${COURSEPACK_TESTBEDS:-/var/tmp/coursepack-testbeds} (beside the reference beds). Idempotent: a venv is rebuilt only when its
 # pinned requirements change (the line is kept in the venv as requirements.txt). Called by
 # scripts/install-test-tools.sh; tests/support/testbeds.py finds the venvs in the same place.
 set -euo pipefail
 
-beds="${COURSEPACK_TESTBEDS:-${XDG_CACHE_HOME:-$HOME/.cache}/coursepack-testbeds}"
+beds="${COURSEPACK_TESTBEDS:-/var/tmp/coursepack-testbeds}"
 python="${PYTHON:-python3}"
 
 # The versions the tests and docs/lms-admin.md were checked with. xblock-sdk declares no dependency on

@@ -1,7 +1,7 @@
 """Real LMSs as test beds (issue 13): where their venvs live and how their servers run.
 
 Each bed runs from its own venv, built out of the repository by scripts/install-testbeds.sh under
-``$COURSEPACK_TESTBEDS`` (default ``~/.cache/coursepack-testbeds``), as a child process in its own
+``$COURSEPACK_TESTBEDS`` (default ``/var/tmp/coursepack-testbeds``, beside the reference beds), as a child process in its own
 process group on 127.0.0.1 (a free port), stopped with its group.
 """
 
@@ -20,8 +20,9 @@ SUPPORT = Path(__file__).resolve().parent
 
 
 def beds_dir() -> Path:
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(os.environ.get("COURSEPACK_TESTBEDS") or Path(cache) / "coursepack-testbeds")
+    from tests.support.testbeds import cache_dir  # one folder for every bed
+
+    return cache_dir()
 
 
 def bed_python(name: str) -> Path:

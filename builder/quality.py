@@ -19,6 +19,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from math import comb
 
 from builder import readability
@@ -435,6 +436,7 @@ class _Checker:
                       "and explain jargon where it first appears")
 
 
+@lru_cache(maxsize=1024)  # the rules and the printed table both read it
 def _module_reading(m: Module, language: str) -> Reading:
     stats = readability.measure("", language)
     questions = 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from lxml import html as lxml_html
@@ -93,6 +94,7 @@ _EN_VOWELS = re.compile(r"[aeiouy]+")
 _EN_HIATUS = re.compile(r"(?<![cgst])i[ao]|[^gq]ua|[^q]uo|eo(?!u)|ii|iu|ie(?=t|r$|rs$)")
 
 
+@lru_cache(maxsize=65536)  # a course uses the same words again and again
 def syllables_en(word: str) -> int:
     """Syllables of an English word, by rule (about 95% of common words exactly)."""
     w = word.lower().replace("’", "'")
@@ -123,6 +125,7 @@ _ES_VOWELS = re.compile(r"[aeiouáéíóúü]+|y(?![aeiouáéíóú])(?<=[aeiou]
 _ES_STRONG = set("aeoáéíóú")  #: with accented í, ú: a written accent breaks a diphthong
 
 
+@lru_cache(maxsize=65536)
 def syllables_es(word: str) -> int:
     """Syllables of a Spanish word: one per vowel group, plus one per pair of strong
     vowels side by side (hiatus: le-er, pa-ís); u is silent in que/qui/gue/gui."""

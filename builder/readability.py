@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import html as lxml_html
 

@@ -89,7 +89,7 @@ def test_the_minimal_fixture_passes_check_strict(runner, minimal):
 
 
 def test_the_sro_course_passes_check_strict(runner):
-    # issue 14 (the course 1.1, branches course-content and course-assess, merged here)
+    # issue 14 (the course 1.1)
     result = runner.invoke(cli, ["check", str(REPO), "--strict"])
     assert result.exit_code == 0, result.output
     assert "No problems found (0 warnings)." in result.output

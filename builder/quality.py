@@ -145,6 +145,14 @@ def profile(questions: Iterable[Question]) -> dict:
     }
 
 
+def _similar(a: str, b: str) -> bool:
+    """``a`` and ``b`` at least NEAR_DUPLICATE alike. The cheap upper bounds of difflib's
+    ratio come first: most pairs of options are ruled out without the full comparison."""
+    m = difflib.SequenceMatcher(None, a, b)
+    return (m.real_quick_ratio() >= NEAR_DUPLICATE and m.quick_ratio() >= NEAR_DUPLICATE
+            and m.ratio() >= NEAR_DUPLICATE)
+
+
 class _Checker:
     def __init__(self, course: Course | None):
         self.course = course
@@ -248,15 +256,14 @@ class _Checker:
         for i, (c, t) in enumerate(zip(q.choices, texts, strict=True)):
             if not t:
                 continue
-            if t == stem or difflib.SequenceMatcher(None, t, stem).ratio() >= NEAR_DUPLICATE:
+            if t == stem or _similar(t, stem):
                 self.warn("duplicate_choices", c.source.file, c.source.line, key,
                           f"question '{q.id}': option '{c.id}' repeats the question",
                           "an option answers the question; rewrite it")
             for d, u in zip(q.choices[:i], texts[:i], strict=True):
                 if not u:
                     continue
-                ratio = 1.0 if t == u else difflib.SequenceMatcher(None, t, u).ratio()
-                if ratio >= NEAR_DUPLICATE:
+                if t == u or _similar(t, u):
                     same = "says the same as" if t == u else "is nearly the same as"
                     self.warn("duplicate_choices", c.source.file, c.source.line, key,
                               f"question '{q.id}': option '{c.id}' {same} option '{d.id}'",

@@ -129,3 +129,54 @@ class Traffic:
                 return True
             page.wait_for_timeout(100)
         return False
+
+
+class BedLearner:
+    """A learner in Chromium, in one of the real LMSs: each ``open`` is a new browser session
+    (its :class:`Traffic` kept in ``sessions``); a subclass says how to launch and where the
+    content frame is (``frame``)."""
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+        self.context = None
+        self.page = None
+        self.traffic: Traffic | None = None
+        self.sessions: list[Traffic] = []
+
+    def _launch(self, context, url: str, lms_call):
+        """Open ``url`` in ``context``; the content frame once the course runtime is ready
+        and the LMS's calls have drained."""
+        self.close()
+        self.context = context
+        self.page = context.new_page()
+        self.traffic = Traffic(self.page, lms_call)
+        self.sessions.append(self.traffic)
+        self.page.goto(url)
+        frame = self.frame
+        frame.wait_for_selector("html[data-cp-ready]", state="attached")
+        self.traffic.wait_quiet(self.page)
+        return frame
+
+    def runtime(self) -> str:
+        """Which adapter the course runtime connected with (scorm12, scorm2004, standalone)."""
+        return self.frame.evaluate("document.documentElement.getAttribute('data-cp-ready')")
+
+    def settle(self) -> None:
+        """Wait until the LMS's calls have drained."""
+        assert self.traffic is not None
+        self.traffic.wait_quiet(self.page)
+
+    def leave(self) -> None:
+        """The learner closes the window: the page goes away (pagehide in the LMS's page and
+        the content); whatever the LMS's page manages to send then is all it gets."""
+        if self.page is None:
+            return
+        self.settle()
+        self.page.goto("about:blank")
+        self.settle()
+        self.close()
+
+    def close(self) -> None:
+        context, self.context, self.page = self.context, None, None
+        if context is not None:
+            context.close()

@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.support.lmsbeds import SUPPORT, BedProcess, Traffic, bed_python, missing_bed
+from tests.support.lmsbeds import SUPPORT, BedLearner, BedProcess, bed_python, missing_bed
 
 VENV = "openedx-venv"
 VERSIONS = {"openedx-scorm-xblock": "19.0.5", "openedx-cmi5-xblock": "0.1.3", "xblock-sdk": "0.14.0"}
@@ -130,55 +130,25 @@ def _handler_call(request: Any) -> list | None:
     return [name, data]
 
 
-class OpenEdxScormLearner:
+class OpenEdxScormLearner(BedLearner):
     """A learner taking the SCORM block's package in Chromium: open, play, leave, open again."""
 
     def __init__(self, bed: OpenEdx, browser: Any, scenario: str, learner: str) -> None:
-        self.bed, self.browser, self.scenario, self.learner = bed, browser, scenario, learner
-        self.context: Any = None
-        self.page: Any = None
-        self.traffic: Traffic | None = None
-        self.sessions: list[Traffic] = []
+        super().__init__(browser)
+        self.bed, self.scenario, self.learner = bed, scenario, learner
 
     def open(self, viewport: dict | None = None) -> Any:
         """Launch (a new browser session); return the content frame once the course runtime is ready
         and connected to the LMS's API."""
-        self.close()
-        self.context = self.browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
-        self.context.set_default_timeout(15_000)
-        self.context.add_cookies([{"name": STUDENT_COOKIE, "value": self.learner, "url": self.bed.base}])
-        self.page = self.context.new_page()
-        self.traffic = Traffic(self.page, _handler_call)
-        self.sessions.append(self.traffic)
-        self.page.goto(self.bed.scenario_url(self.scenario))
-        frame = self.frame
-        frame.wait_for_selector("html[data-cp-ready]", state="attached")
-        self.traffic.wait_quiet(self.page)
-        return frame
+        context = self.browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        context.add_cookies([{"name": STUDENT_COOKIE, "value": self.learner, "url": self.bed.base}])
+        return self._launch(context, self.bed.scenario_url(self.scenario), _handler_call)
 
     @property
     def frame(self) -> Any:
         self.page.wait_for_selector("iframe.scorm-embedded")
         return self.page.locator("iframe.scorm-embedded").element_handle().content_frame()
-
-    def runtime(self) -> str:
-        """Which adapter the course runtime connected with (scorm12, scorm2004, standalone)."""
-        return self.frame.evaluate("document.documentElement.getAttribute('data-cp-ready')")
-
-    def settle(self) -> None:
-        """Wait until the LMS's handler calls have drained."""
-        assert self.traffic is not None
-        self.traffic.wait_quiet(self.page)
-
-    def leave(self) -> None:
-        """The learner closes the window: the page goes away (pagehide in the block and the content);
-        whatever the LMS's page manages to send then is all it gets."""
-        if self.page is None:
-            return
-        self.settle()
-        self.page.goto("about:blank")
-        self.settle()
-        self.close()
 
     def calls(self, handler: str | None = None) -> list:
         """The LMS handler calls of the last session ([name, body]), optionally of one handler."""
@@ -209,9 +179,4 @@ class OpenEdxScormLearner:
                  if page.locator("iframe.scorm-embedded").count() else None}
         page.close()
         return shown
-
-    def close(self) -> None:
-        context, self.context, self.page = self.context, None, None
-        if context is not None:
-            context.close()
 

@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.support.lmsbeds import BedProcess, Traffic, bed_python, missing_bed
+from tests.support.lmsbeds import BedLearner, BedProcess, bed_python, missing_bed
 
 VENV = "scormhost-venv"
 VERSION = "0.1.0"
@@ -105,32 +105,19 @@ class ScormHost:
         return self._packages[key]
 
 
-class ScormHostLearner:
+class ScormHostLearner(BedLearner):
     """A learner (a scormhost guest with a fixed id) taking one package in Chromium."""
 
     def __init__(self, host: ScormHost, browser: Any, package_id: str, learner: str) -> None:
-        self.host, self.browser, self.package_id = host, browser, package_id
+        super().__init__(browser)
+        self.host, self.package_id = host, package_id
         self.guest_id = "guest-" + hashlib.sha1(learner.encode()).hexdigest()[:16]
-        self.context: Any = None
-        self.page: Any = None
-        self.traffic: Traffic | None = None
 
-    def _new_context(self) -> Any:
+    def open(self) -> Any:
         context = self.browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         context.add_cookies([{"name": GUEST_COOKIE, "value": self.guest_id, "url": self.host.base}])
-        return context
-
-    def open(self) -> Any:
-        self.close()
-        self.context = self._new_context()
-        self.page = self.context.new_page()
-        self.traffic = Traffic(self.page, _cmi_put)
-        self.page.goto(f"{self.host.base}/launch/{self.package_id}")
-        frame = self.frame
-        frame.wait_for_selector("html[data-cp-ready]", state="attached")
-        self.traffic.wait_quiet(self.page)
-        return frame
+        return self._launch(context, f"{self.host.base}/launch/{self.package_id}", _cmi_put)
 
     @property
     def frame(self) -> Any:
@@ -139,22 +126,6 @@ class ScormHostLearner:
         self.page.wait_for_function("el => el.contentWindow && el.src", arg=handle)
         return handle.content_frame()
 
-    def runtime(self) -> str:
-        return self.frame.evaluate("document.documentElement.getAttribute('data-cp-ready')")
-
-    def settle(self) -> None:
-        assert self.traffic is not None
-        self.traffic.wait_quiet(self.page)
-
-    def leave(self) -> None:
-        """The learner closes the window."""
-        if self.page is None:
-            return
-        self.settle()
-        self.page.goto("about:blank")
-        self.settle()
-        self.close()
-
     def stored(self) -> dict:
         """The CMI elements scormhost stored for this learner (its own API, as the learner)."""
         request = urllib.request.Request(
@@ -162,11 +133,6 @@ class ScormHostLearner:
             headers={"Cookie": f"{GUEST_COOKIE}={self.guest_id}"})
         with urllib.request.urlopen(request, timeout=20) as r:
             return json.load(r)["elements"]
-
-    def close(self) -> None:
-        context, self.context, self.page = self.context, None, None
-        if context is not None:
-            context.close()
 
 
 def _cmi_put(request: Any) -> dict | None:

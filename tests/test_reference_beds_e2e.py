@@ -105,9 +105,11 @@ def assert_saves_stored(proxy) -> None:
     """Every state save stored at last. The ADL LRS answers 500 when two first requests
     of a new learner race to create its agent (a unique-constraint error in its
     Agent.retrieve_or_create): the course saves again, so a 500 may come before a 204,
-    but never a 409 (a write without ETag headers over an existing document)."""
+    but never a 409 (a write without ETag headers over an existing document). How many
+    saves a walk makes depends on timing (a save waits for the one in flight and takes its
+    changes along), but at least one must overwrite the stored document: two stored."""
     puts = state_puts(proxy)
-    assert len(puts) > 3 and puts[-1] == 204
+    assert puts.count(204) >= 2 and puts[-1] == 204, puts
     assert set(puts) <= {204, 500} and puts.count(500) <= 1, puts
 
 

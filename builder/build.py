@@ -11,6 +11,7 @@ from pathlib import Path
 
 from builder import quality, runtime
 from builder.archive import write_all
+from builder.course_rules import validate
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
 from builder.model import Course
@@ -23,7 +24,6 @@ from builder.render import (
     template_problems,
     theme_dir,
 )
-from builder.validate import validate
 
 
 @dataclass

@@ -51,9 +51,9 @@ def check(ctx: click.Context, project_dir: Path, strict: bool, fmt: str) -> None
 
     from builder.build import as_errors
     from builder.build import check as run_check
+    from builder.course_rules import coverage
     from builder.errors import BuildAborted
     from builder.quality import as_json, reading_lines
-    from builder.validate import coverage
 
     if not project_dir.is_dir():
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
@@ -95,11 +95,11 @@ def graph(scenario: str, project_dir: Path, fmt: str) -> None:
     Problems in the scenario (unreachable nodes, dead ends, loops) are listed after it,
     and make the command exit with code 1.
     """
+    from builder.course_rules import validate
     from builder.errors import BuilderError, did_you_mean
     from builder.graph import as_dot, as_text
     from builder.loaders import load_course
     from builder.model import Assessment
-    from builder.validate import validate
 
     course, problems = load_course(project_dir)
     unit = course.unit(scenario)
@@ -294,7 +294,7 @@ def report(endpoint: str, user: str, password: str, course_id: str | None, fmt: 
 
     The password is read from COURSEPACK_LRS_PASSWORD, else asked for.
     """
-    from builder.report import ReportError, as_csv, as_table, fetch, redact, summarise
+    from builder.lrs_report import ReportError, as_csv, as_table, fetch, redact, summarise
 
     try:
         statements = fetch(endpoint, user, password, timeout=timeout)

@@ -5,7 +5,7 @@ takes type, required-ness, allowed values and the allowed keys from it), and
 :mod:`builder.schemas` turns the same declarations into the JSON Schemas that editors use.
 A key is therefore named, typed and described in this module only.
 
-What a declaration cannot say stays in :mod:`builder.loaders` and :mod:`builder.validate`:
+What a declaration cannot say stays in :mod:`builder.loaders` and :mod:`builder.course_rules`:
 rules across keys (a quiz has questions, a branching scenario nodes and a start), across
 files (objectives, references and glossary terms resolve) and about the files themselves
 (images and the logo exist inside the project).

@@ -4,7 +4,7 @@ This module and :mod:`builder.assessments` (questions, quizzes, branching scenar
 the only ones that see raw YAML. Each mapping is read through its declaration in
 :mod:`builder.formats`, which decides the keys, their types and allowed values; shape
 problems (wrong types, missing or unknown keys, YAML syntax) are collected with file and
-line. Rules across keys stay here, and rules across files live in :mod:`builder.validate`.
+line. Rules across keys stay here, and rules across files live in :mod:`builder.course_rules`.
 """
 
 from __future__ import annotations

@@ -341,8 +341,8 @@ XAPI_TARGETS = ("xapi", "cmi5")
 
 
 def _xapi():
-    """:mod:`builder.xapi`, imported on first use: it imports tincan (about 25 ms), which
+    """:mod:`builder.xapi_activities`, imported on first use: it imports tincan (about 25 ms), which
     only xAPI and cmi5 packages need, and it imports this module."""
-    from builder import xapi
+    from builder import xapi_activities as xapi
 
     return xapi

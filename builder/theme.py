@@ -4,7 +4,7 @@ custom properties that the default stylesheet (``static/coursepack.css``) reads.
 A theme sets up to five colours per colour scheme. Everything else the stylesheet
 needs (panels, muted text, borders, feedback and focus colours) is derived here so that
 each text colour keeps a contrast of at least 4.5:1 on every background it sits on.
-Whether the five colours themselves are readable is a rule of :mod:`builder.validate`.
+Whether the five colours themselves are readable is a rule of :mod:`builder.course_rules`.
 """
 
 from __future__ import annotations

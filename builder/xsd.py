@@ -1,4 +1,5 @@
-"""Validate manifests against the official XSDs shipped in the theme (``schemas/``).
+"""Validate manifests against the official XSDs shipped with coursepack
+(:data:`builder.standards.XSD_DIR`).
 
 Three sets are shipped verbatim: ``scorm12/``, ``scorm2004_4th/`` and ``cmi5/``. libxml2 needs
 four work-arounds, all applied in memory (the shipped files stay byte-identical):
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from builder.render import theme_dir
+from builder.standards import XSD_DIR
 
 NS_CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 NS_ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -51,7 +52,7 @@ class _LocalResolver(etree.Resolver):
     def resolve(self, url, pubid, context):
         if url in _REMOTE:
             folder, name = _REMOTE[url]
-            return self.resolve_filename(str(theme_dir() / "schemas" / folder / name), context)
+            return self.resolve_filename(str(XSD_DIR / folder / name), context)
         name = Path(url or "").name
         if name in _PATCHES:
             path = url.removeprefix("file://")
@@ -75,8 +76,8 @@ def _schema_parser() -> etree.XMLParser:
 
 
 def _driver(folder: str, imports: list[tuple[str, str]]) -> etree.XMLSchema:
-    """A schema that only imports ``imports`` (namespace, file) from ``schemas/folder``."""
-    base = theme_dir() / "schemas" / folder
+    """A schema that only imports ``imports`` (namespace, file) from ``XSD_DIR/folder``."""
+    base = XSD_DIR / folder
     body = "".join(f'<xs:import namespace="{ns}" schemaLocation="{loc}"/>' for ns, loc in imports)
     text = ('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
             f'targetNamespace="urn:x-coursepack-driver">{body}</xs:schema>')
@@ -105,7 +106,7 @@ def scorm2004_schema() -> etree.XMLSchema:
 @cache
 def cmi5_schema() -> etree.XMLSchema:
     """cmi5 (Quartz) ``CourseStructure.xsd``: one self-contained file."""
-    path = theme_dir() / "schemas" / "cmi5" / "CourseStructure.xsd"
+    path = XSD_DIR / "cmi5" / "CourseStructure.xsd"
     doc = etree.fromstring(path.read_bytes(), _schema_parser(), base_url=str(path))
     return etree.XMLSchema(etree.ElementTree(doc))
 

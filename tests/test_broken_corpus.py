@@ -276,8 +276,8 @@ def test_a_very_long_branching_scenario_does_not_overflow_the_stack(project):
              "        text: Back\n        feedback: Again.\n        next: n0\n"
     root = project({"scenarios/quiz.yaml": "title: Long\nobjectives: [obj-one, obj-two]\n"
                     "start: n0\nnodes:\n" + nodes})
+    from builder.course_rules import branching
     from builder.loaders import Loader
-    from builder.validate import branching
 
     course = Loader(root).load()
     problems: list = []

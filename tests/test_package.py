@@ -50,7 +50,7 @@ def test_package_name_and_layout(minimal):
     for xsd in ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd",
                 "ims_xml.xsd"):
         assert xsd in names
-        shipped = (Path(__file__).parent.parent / "templates/schemas/scorm12" / xsd).read_bytes()
+        shipped = (Path(__file__).parent.parent / "builder/standards/xsd/scorm12" / xsd).read_bytes()
         with zipfile.ZipFile(path) as zf:
             assert zf.read(xsd) == shipped  # verbatim copies
 
@@ -62,7 +62,7 @@ def test_shipped_schemas_are_verbatim_copies_of_the_official_files():
         "imscp_rootv1p1p2.xsd": "d9ee699094e0db4518cf0143c81873d196b2683cf1c5ed770f108239ee079dda",
         "imsmd_rootv1p2p1.xsd": "51310a1097f373e619e54ef2ba9c050117de4822e6119a1cc2a3d07cfe450db9",
     }
-    base = Path(__file__).parent.parent / "templates/schemas/scorm12"
+    base = Path(__file__).parent.parent / "builder/standards/xsd/scorm12"
     for name, digest in expected.items():
         assert hashlib.sha256((base / name).read_bytes()).hexdigest() == digest
 
@@ -256,7 +256,7 @@ def test_wheel_ships_the_default_theme(tmp_path):
         names = set(zf.namelist())
     for name in ("builder/_theme/index.html", "builder/_theme/static/coursepack.js",
                  "builder/_theme/scorm12/imsmanifest.xml", "builder/_theme/i18n/en.yaml",
-                 "builder/_theme/schemas/scorm12/imscp_rootv1p1p2.xsd", "builder/cli.py",
+                 "builder/standards/xsd/scorm12/imscp_rootv1p1p2.xsd", "builder/cli.py",
                  # the editor schemas are made at run time from these (coursepack schema,
                  # coursepack new), and the scaffold's files point to them
                  "builder/formats.py", "builder/schemas.py", "builder/scaffold/course.yaml",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from builder.report import as_csv, as_table, seconds, summarise
+from builder.lrs_report import as_csv, as_table, seconds, summarise
 
 V = "http://adlnet.gov/expapi/verbs/"
 COURSE = "https://example.org/course"

@@ -30,7 +30,7 @@ from builder.validator.safezip import MemberUnreadable, read_member
 HERE = Path(__file__).parent
 PACKAGES = HERE / "fixtures" / "packages"
 REPO = HERE.parent
-SCHEMAS = REPO / "templates" / "schemas"
+SCHEMAS = REPO / "builder" / "standards" / "xsd"
 
 MANIFEST12 = """<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="MANIFEST-1" version="1.0"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from builder.model import Course
 from builder.packagers import Packager
+from builder.standards import XSD_DIR
 
 
 class ScormPackager(Packager):
@@ -34,7 +35,7 @@ class ScormPackager(Packager):
     def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
         files = dict(site)
         for name in self.schema_files:
-            files[name] = (self.theme / "schemas" / self.schema_dir / name).read_bytes()
+            files[name] = (XSD_DIR / self.schema_dir / name).read_bytes()
         context = self.manifest_context(course, list(site))
         manifest = self.env.get_template(f"{self.name}/imsmanifest.xml").render(m=context)
         files["imsmanifest.xml"] = manifest.encode("utf-8")

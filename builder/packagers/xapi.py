@@ -24,7 +24,7 @@ class XapiPackager(Packager):
     summary = "xAPI package launched the Tin Can way (tincan.xml)"
 
     def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
-        from builder.xapi import TYPES  # tincan is imported only for xAPI packages
+        from builder.xapi_activities import TYPES  # tincan is imported only for xAPI packages
 
         m = _common(course)
         m["activities"] = [

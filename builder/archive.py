@@ -19,8 +19,10 @@ import zipfile
 from pathlib import Path
 
 from builder.errors import BuilderError
+from builder.packagers import PACKAGERS
 
-MANIFESTS = ("imsmanifest.xml", "tincan.xml", "cmi5.xml")
+#: the targets' manifests: a package's manifest is its first entry
+MANIFESTS = tuple(dict.fromkeys(p.manifest for p in PACKAGERS.values() if p.manifest))
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 ZIP_END = 4354819199  # 2107-12-31T23:59:59Z, the latest (the year is 7 bits from 1980)
 

@@ -68,18 +68,20 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     env = make_env(dirs)
     available = packagers()
     packages: dict[Path, dict[str, bytes]] = {}
+    folder_too: dict[Path, bool] = {}
     for target in targets:
         packager = available[target](env, theme_dir())
         site = render_site(course, target, dirs, env)
         with template_errors(dirs, root):
             packages[out / packager.file_name(course)] = packager.package_files(course, site)
+        folder_too[out / packager.file_name(course)] = packager.folder
     result = BuildResult(course, warnings=warnings,
                          worst_suspend=runtime.worst_case_suspend(course))
     outputs = []
     for dest, files in packages.items():
         outputs.append((dest, files, "zip"))
         result.written.append(dest)
-        if dest.name.endswith("-web.zip"):  # the web site also as a folder, ready to open
+        if folder_too[dest]:  # the web site also as a folder, ready to open
             folder = dest.with_suffix("")
             outputs.append((folder, files, "folder"))
             result.folders.append(folder)

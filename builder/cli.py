@@ -10,7 +10,10 @@ import click
 
 from builder import __version__
 from builder.lms_quirks import LMS_QUIRKS
-from builder.model import TARGETS
+from builder.packagers import PACKAGERS, TARGETS
+
+#: the targets `coursepack preview` can play, the default first
+PREVIEWED = [name for name, p in PACKAGERS.items() if p.preview]
 
 
 def _rel(path: Path) -> str:
@@ -226,8 +229,8 @@ def schema(out: Path) -> None:
 @click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-p", "--port", default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
-@click.option("-t", "--target", type=click.Choice(["scorm12", "xapi", "cmi5"]),
-              default="scorm12", show_default=True, help="Which package to preview.")
+@click.option("-t", "--target", type=click.Choice(PREVIEWED), default=PREVIEWED[0],
+              show_default=True, help="Which package to preview.")
 @click.option("--lms-quirks", "quirks", metavar="QUIRK[,QUIRK...]", default=None,
               help="Make the SCORM preview LMS behave like real ones, to see the course "
               "survive them (see docs/qa.md): " + "; ".join(
@@ -248,9 +251,10 @@ def preview(project_dir: Path, port: int, target: str, quirks: str | None) -> No
         quirk_names = parse_quirks(quirks)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--lms-quirks") from None
-    if quirk_names and target != "scorm12":
-        raise click.BadParameter("LMS quirks apply to the SCORM preview only (--target "
-                                 "scorm12)", param_hint="--lms-quirks")
+    if quirk_names and not PACKAGERS[target].lms_quirks:
+        quirky = " or ".join(n for n, p in PACKAGERS.items() if p.lms_quirks)
+        raise click.BadParameter(f"LMS quirks apply to the SCORM preview only (--target "
+                                 f"{quirky})", param_hint="--lms-quirks")
     if not (project_dir / "course.yaml").is_file():
         raise click.BadParameter(f"no course.yaml in '{project_dir}'", param_hint="PROJECT_DIR")
     try:

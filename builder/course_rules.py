@@ -14,6 +14,7 @@ from builder import runtime
 from builder import theme as looks
 from builder.errors import Problem, did_you_mean
 from builder.model import Assessment, Course, Module, Question
+from builder.packagers import PACKAGERS, packager
 
 MAX_CHOICES = len(runtime.CHOICE_CHARS)
 
@@ -389,18 +390,21 @@ def limits(course: Course, targets: tuple[str, ...], problems: list[Problem]) ->
     """The bookmark and the resume state must fit what each target's standard stores."""
     worst = runtime.worst_case_suspend(course)
     for target in targets:
-        location_limit = runtime.LOCATION_LIMITS.get(target)
+        standard = packager(target)
+        location_limit = standard.location_limit
         for p in runtime.pages(course):
             if location_limit and len(p.location) > location_limit:
                 problems.append(Problem("course.yaml", 0, "outline", f"the bookmark "
                                         f"'{p.location}' is longer than the {location_limit} "
                                         f"characters {target} allows",
                                         "use shorter module and page ids"))
-        suspend_limit = runtime.SUSPEND_LIMITS.get(target)
+        suspend_limit = standard.suspend_limit
         if suspend_limit and worst > suspend_limit:
-            name = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}[target]
+            roomiest = max((p for p in PACKAGERS.values() if p.suspend_limit),
+                           key=lambda p: p.suspend_limit or 0)
             problems.append(Problem("course.yaml", 0, "outline", f"the resume state can grow "
-                                    f"to {worst} characters, more than {name}'s "
+                                    f"to {worst} characters, more than {standard.standard}'s "
                                     f"{suspend_limit}", "split the course into several "
                                     "packages, use fewer questions and choices, or build "
-                                    "another target (scorm2004 stores 64000 characters)"))
+                                    f"another target ({roomiest.name} stores "
+                                    f"{roomiest.suspend_limit} characters)"))

@@ -36,7 +36,6 @@ from builder.markdown import (
 )
 from builder.model import (
     QUALITY_RULES,
-    TARGETS,
     Assessment,
     Asset,
     Colours,
@@ -53,6 +52,7 @@ from builder.model import (
     Theme,
     Tracking,
 )
+from builder.packagers import TARGETS
 from builder.render import messages, template_dirs
 from builder.theme import FONT_RE, GENERIC_FONTS, normalise
 from builder.yamlfile import CONTROL_HINT, NOT_XML, Fields, LDict, LList, parse_yaml

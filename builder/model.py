@@ -9,8 +9,6 @@ from pathlib import Path
 COMPLETION_RULES = ("viewed", "passed", "both")
 #: when an assessment shows its feedback (``feedback:`` of scenarios/*.yaml)
 FEEDBACK_TIMES = ("immediate", "after-submit")
-#: the packages coursepack can build (``--target``), in the order ``make build`` builds them
-TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
                   "numeric", "likert")
 #: the item-quality and reading-level rules of `coursepack check` (builder/quality.py), each
@@ -311,7 +309,7 @@ class Course:
     references: tuple[Reference, ...]
     glossary: tuple[GlossaryEntry, ...]
     root: Path
-    targets: tuple[str, ...] = ("scorm12",)  #: what `coursepack build` makes by default
+    targets: tuple[str, ...] = ()  #: what `coursepack build` makes by default
     activity_id: str = ""  #: the course's xAPI activity IRI (sub-activities extend it)
     texts: tuple[Html, ...] = ()  #: every rendered Markdown text, for cross-checks
     theme: Theme | None = None  #: None: the default theme's look

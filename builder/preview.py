@@ -24,10 +24,11 @@ from pathlib import Path
 
 from builder.build import check
 from builder.errors import BuilderError
-from builder.packagers import packagers
+from builder.packagers import PACKAGERS, packagers
 from builder.render import make_env, render_site, template_dirs, template_errors, theme_dir
 
-PREVIEW_TARGETS = ("scorm12", "xapi", "cmi5")
+#: the targets whose packages the preview plays (its LMS is SCORM 1.2 or a small LRS)
+PREVIEW_TARGETS = tuple(name for name, p in PACKAGERS.items() if p.preview)
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 IGNORED = {"dist", ".git", ".venv", "node_modules", "__pycache__", "test-artifacts"}
 
@@ -104,7 +105,7 @@ class Preview:
                  "account": {"homePage": "http://127.0.0.1", "name": "preview"}}
         params = {"endpoint": "/__lrs/", "actor": json.dumps(actor),
                   "registration": self.registration}
-        if self.target == "cmi5":
+        if PACKAGERS[self.target].cmi5_launch:
             token = uuid.uuid4().hex
             self.tokens[token] = False
             activity = f"{self.course_id}/au"

@@ -26,6 +26,7 @@ from builder import __version__, runtime
 from builder import theme as looks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
+from builder.packagers import PACKAGERS, packager
 from builder.yamlfile import parse_yaml
 
 
@@ -234,27 +235,23 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
 
 
-#: each standard's adapter scripts (cp-lms.js has the registry and the standalone mode)
-ADAPTERS = {"scorm12": ("static/cp-scorm.js", "static/cp-scorm12.js"),
-            "scorm2004": ("static/cp-scorm.js", "static/cp-scorm2004.js"),
-            "xapi": ("static/cp-xapi.js",),
-            "cmi5": ("static/cp-xapi.js", "static/cp-cmi5.js"),
-            "web": ()}
 #: optional parts of the runtime, shipped only to courses that use them
 FEATURES = {"scenario": "static/cp-scenario.js"}
 #: what every package carries: first the question types and the adapter registry, last
 #: the course logic (adapters and features register with them in between)
 FIRST = ("static/cp-questions.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
-#: every file of the runtime: a package carries only the ones its ``scripts`` lists
+#: every file of the runtime: a package carries only the ones its ``scripts`` lists (each
+#: target's packager names its adapter's scripts; cp-lms.js has the registry of adapters
+#: and the standalone mode)
 RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
-                     *(s for a in ADAPTERS.values() for s in a)])
+                     *(s for p in PACKAGERS.values() for s in p.scripts)])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
-    return (*FIRST, *ADAPTERS[target], *features, LAST)
+    return (*FIRST, *packager(target).scripts, *features, LAST)
 
 
 #: where a package's page may load from: only its own files, no inline script or style,
@@ -270,7 +267,7 @@ def csp(target: str) -> str:
     """The Content-Security-Policy of every page of a ``target`` package. The LRS
     endpoint of an xAPI or cmi5 launch is a launch parameter, unknown when building, so
     those packages may connect to any http(s) address; the others to their own origin."""
-    connect = "'self' https: http:" if target in ("xapi", "cmi5") else "'self'"
+    connect = "'self' https: http:" if packager(target).xapi else "'self'"
     return CSP.format(connect=connect)
 
 

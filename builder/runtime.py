@@ -33,18 +33,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Question
+from builder.packagers import packager
+from builder.plaintext import plain_text
 
-SUSPEND_LIMIT_SCORM12 = 4096
-LOCATION_LIMIT_SCORM12 = 255
-#: the standards' limits on the resume state and the bookmark, per target (None: no limit
-#: that a course could reach; xAPI state documents and localStorage hold far more)
-SUSPEND_LIMITS = {"scorm12": SUSPEND_LIMIT_SCORM12, "scorm2004": 64000}
-LOCATION_LIMITS = {"scorm12": LOCATION_LIMIT_SCORM12, "scorm2004": 1000}
 MAX_ATTEMPT_DIGITS = 4  # the runtime caps the stored attempt counter at 9999
 CHOICE_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -217,50 +211,6 @@ def interaction_id(scope: str, q_id: str) -> str:
     return f"{scope}_{q_id}"
 
 
-class _PlainText(HTMLParser):
-    """The text a reader of the page sees in the flow, for tracking data (interaction
-    descriptions, xAPI names and descriptions): glossary definitions, citations and other
-    screen-reader-only or hidden markup are left out."""
-
-    VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-    SKIP = frozenset(("term-def", "term-more", "cite", "visually-hidden", "sr-only"))
-    BLOCK = frozenset("p div li ul ol br tr td th table blockquote h1 h2 h3 h4 h5 h6".split())
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0  # depth inside an element left out
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in self.BLOCK:
-            self.parts.append(" ")
-        if tag in self.VOID:
-            return
-        a = dict(attrs)
-        if self.skipping or "hidden" in a or self.SKIP & set((a.get("class") or "").split()):
-            self.skipping += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.BLOCK:
-            self.parts.append(" ")
-        if self.skipping and tag not in self.VOID:
-            self.skipping -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    """HTML as one line of plain text, without glossary definitions and citations (one
-    place for every target's tracking data: SCORM 2004 descriptions, xAPI and cmi5)."""
-    parser = _PlainText()
-    parser.feed(str(html))
-    parser.close()
-    text = " ".join("".join(parser.parts).split())
-    return re.sub(r" ([.,;:!?)])", r"\1", text)  # no space left where a citation was
-
-
 def _question(q: Question, scope: str, course: Course, target: str) -> dict:
     out = {"id": q.id, "iid": interaction_id(scope, q.id), "type": q.type,
            "itype": INTERACTION_TYPES[q.type], "weight": q.weight, "scored": q.scored,
@@ -271,18 +221,19 @@ def _question(q: Question, scope: str, course: Course, target: str) -> dict:
                    maxLength=q.max_length)
     if q.type == "numeric":
         out.update(min=q.numeric_min, max=q.numeric_max, maxLength=q.max_length)
-    if target in ("scorm2004", *XAPI_TARGETS):  # responses in the SCORM 2004 formats
+    target_class = packager(target)
+    if target_class.responses_2004:  # responses in the SCORM 2004 formats
         ids, targets = component_ids(q)
         out.update(ids=ids, targetIds=targets, patterns=pattern2004(q) or [],
                    description=plain_text(q.prompt_html)[:250])
-    if target in XAPI_TARGETS:  # the activity with its interaction definition
+    if target_class.xapi:  # the activity with its interaction definition
         out["activity"] = _xapi().question_activity(course, scope, q)
     return out
 
 
 def course_data(course: Course, target: str) -> dict:
     """The JSON the runtime reads from the page."""
-    xapi_course = target in XAPI_TARGETS
+    xapi_course = packager(target).xapi
     page_list = pages(course)
     units = []
     first = 0
@@ -332,12 +283,9 @@ def course_data(course: Course, target: str) -> dict:
                      page=page) for page, q in knowledge_checks(course)],
         "objectives": [o.id for o in course.objectives],
         "assessments": assessments,
-        "limits": {"suspend": SUSPEND_LIMITS.get(target), "worst": worst_case_suspend(course)},
+        "limits": {"suspend": packager(target).suspend_limit, "worst": worst_case_suspend(course)},
         **({"xapi": _xapi().course_activities(course)} if xapi_course else {}),
     }
-
-
-XAPI_TARGETS = ("xapi", "cmi5")
 
 
 def _xapi():

@@ -17,8 +17,8 @@ from tincan import (
 )
 
 from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Node, Question
+from builder.plaintext import plain_text as text
 from builder.runtime import component_ids, pattern2004
-from builder.runtime import plain_text as text
 
 ADL = "http://adlnet.gov/expapi/activities/"
 TYPES = {

@@ -23,7 +23,7 @@ import yaml
 from builder.build import build, check
 from builder.cli import cli
 from builder.errors import BuildAborted
-from builder.model import TARGETS
+from builder.packagers import TARGETS
 from tests.conftest import FIXTURES
 
 BROKEN = Path(__file__).parent / "broken"

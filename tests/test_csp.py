@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from builder.model import TARGETS
+from builder.packagers import TARGETS
 from tests.conftest import FIXTURES
 from tests.support.lms import serve
 from tests.test_hostile_lms import Case, LmsLrs

@@ -22,7 +22,7 @@ import builder.archive as archive
 from builder.build import build, check
 from builder.cli import cli
 from builder.errors import BuildAborted, BuilderError
-from builder.model import TARGETS
+from builder.packagers import TARGETS
 from builder.preview import PreviewServer
 from builder.validator.inspect import inspect_package
 from builder.validator.safezip import Limits

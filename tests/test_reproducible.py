@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from builder.model import TARGETS
+from builder.packagers import TARGETS
 from tests.conftest import FIXTURES, REPO
 
 #: Runs the command line with the process's clock moved to another moment (seconds since

@@ -19,7 +19,7 @@ import pytest
 from builder.build import build, check
 from builder.errors import BuildAborted
 from builder.model import Assessment, Question
-from builder.runtime import plain_text
+from builder.plaintext import plain_text
 from tests.conftest import FIXTURES, REPO, write
 
 LEARNER = {"core": {"student_id": "sro-9", "student_name": "Learner, Kay"},

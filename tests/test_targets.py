@@ -13,7 +13,7 @@ from lxml import etree
 
 from builder import __version__
 from builder.build import build
-from builder.model import TARGETS
+from builder.packagers import TARGETS
 from builder.validator.inspect import inspect_package
 from builder.xsd import validate_cmi5, validate_scorm2004
 from tests.conftest import REPO

@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from builder.loaders import load_course
-from builder.runtime import course_data, plain_text
+from builder.plaintext import plain_text
+from builder.runtime import course_data
 from tests.conftest import FIXTURES
 
 GLOSSARY = ("A small thing used in examples", "Glossary")

@@ -16,6 +16,7 @@ class ScormPackager(Packager):
 
     schema_dir = ""
     schema_files: tuple[str, ...] = ()
+    manifest = "imsmanifest.xml"
 
     def manifest_context(self, course: Course, site_files: list[str]) -> dict:
         """Values for the manifest template. Identifiers share one ID space."""
@@ -37,14 +38,20 @@ class ScormPackager(Packager):
         for name in self.schema_files:
             files[name] = (XSD_DIR / self.schema_dir / name).read_bytes()
         context = self.manifest_context(course, list(site))
-        manifest = self.env.get_template(f"{self.name}/imsmanifest.xml").render(m=context)
-        files["imsmanifest.xml"] = manifest.encode("utf-8")
+        text = self.env.get_template(f"{self.name}/{self.manifest}").render(m=context)
+        files[self.manifest] = text.encode("utf-8")
         return files
 
 
 class Scorm12Packager(ScormPackager):
     name = "scorm12"
     summary = "SCORM 1.2 package (imsmanifest.xml, one SCO)"
+    standard = "SCORM 1.2"
+    scripts = ("static/cp-scorm.js", "static/cp-scorm12.js")
+    suspend_limit = 4096
+    location_limit = 255
+    preview = True
+    lms_quirks = True
     schema_dir = "scorm12"
     schema_files = ("adlcp_rootv1p2.xsd", "ims_xml.xsd", "imscp_rootv1p1p2.xsd",
                     "imsmd_rootv1p2p1.xsd")

@@ -9,6 +9,11 @@ from builder.packagers.scorm12 import ScormPackager
 class Scorm2004Packager(ScormPackager):
     name = "scorm2004"
     summary = "SCORM 2004 4th Edition package (imsmanifest.xml, one SCO)"
+    standard = "SCORM 2004"
+    scripts = ("static/cp-scorm.js", "static/cp-scorm2004.js")
+    suspend_limit = 64000
+    location_limit = 1000
+    responses_2004 = True
     schema_dir = "scorm2004_4th"
     #: shipped beside the manifest (the set imsss_v1p0.xsd and imscp_v1p1.xsd pull in)
     schema_files = (

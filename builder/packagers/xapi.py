@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from builder.model import Course, Module
 from builder.packagers import Packager
-from builder.runtime import plain_text as text
+from builder.plaintext import plain_text as text
 
 MOVE_ON = {"viewed": "Completed", "passed": "Passed", "both": "CompletedAndPassed"}
 
@@ -22,6 +22,12 @@ def _common(course: Course) -> dict:
 class XapiPackager(Packager):
     name = "xapi"
     summary = "xAPI package launched the Tin Can way (tincan.xml)"
+    standard = "xAPI"
+    scripts = ("static/cp-xapi.js",)
+    manifest = "tincan.xml"
+    responses_2004 = True
+    xapi = True
+    preview = True
 
     def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
         from builder.xapi_activities import TYPES  # tincan is imported only for xAPI packages
@@ -31,13 +37,20 @@ class XapiPackager(Packager):
             {"id": f"{course.activity_id}/{u.id}", "name": u.title,
              "type": TYPES["module" if isinstance(u, Module) else "assessment"]}
             for u in course.outline]
-        manifest = self.env.get_template("xapi/tincan.xml").render(m=m)
-        return {**site, "tincan.xml": manifest.encode("utf-8")}
+        text = self.env.get_template("xapi/tincan.xml").render(m=m)
+        return {**site, self.manifest: text.encode("utf-8")}
 
 
 class Cmi5Packager(Packager):
     name = "cmi5"
     summary = "cmi5 course package (cmi5.xml, one assignable unit)"
+    standard = "cmi5"
+    scripts = ("static/cp-xapi.js", "static/cp-cmi5.js")
+    manifest = "cmi5.xml"
+    responses_2004 = True
+    xapi = True
+    preview = True
+    cmi5_launch = True
 
     def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
         t = course.tracking
@@ -49,5 +62,5 @@ class Cmi5Packager(Packager):
             if t.graded else None,
             objectives=[{"id": f"{course.activity_id}/objectives/{o.id}", "title": o.text}
                         for o in course.objectives])
-        manifest = self.env.get_template("cmi5/cmi5.xml").render(m=m)
-        return {**site, "cmi5.xml": manifest.encode("utf-8")}
+        text = self.env.get_template("cmi5/cmi5.xml").render(m=m)
+        return {**site, self.manifest: text.encode("utf-8")}

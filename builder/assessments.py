@@ -9,10 +9,10 @@ loader's state: ``problems`` and ``unusable`` (see there), ``markdown()`` to ren
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from builder.components.questions import QUESTION_TYPES, question_type
 from builder.errors import Problem, did_you_mean
 from builder.formats import ASSESSMENT, KNOWLEDGE_CHECK, NODE, QUESTION
 from builder.markdown import QuestionBlock
@@ -57,15 +57,15 @@ class AssessmentReader:
         if not f.ok:
             return None
         qid = f.get("id")
-        qtype = f.get("type", default="choice")
+        qtype = f.get("type", default=QUESTION_TYPES[0])
         f.select(qtype)
+        kind = question_type(qtype)
         prompt = f.get("prompt", default="")
         objectives = f.get_list("objectives")
         weight = f.get("weight")
-        graded = f.get("graded") if inline else True
+        graded = (f.get("graded") if inline else True) and kind.scored
         extra: dict = {}
-        reader = getattr(self, "_" + qtype.replace("-", "_"))
-        choices: list[Choice] = reader(f, rel, qid, extra)
+        choices: list[Choice] = kind.read(self, f, rel, qid, extra)
         ff = f.fields("feedback")
         fb_correct = fb_incorrect = ""
         if ff is not None:
@@ -85,7 +85,7 @@ class AssessmentReader:
                         fb_incorrect, Source(rel, f.line), graded=graded,
                         quality_ignore=quality_ignore, **extra)
 
-    def _options(self, f: Fields, rel: str, qid: str, key: str, *,
+    def options(self, f: Fields, rel: str, qid: str, key: str, *,
                  with_correct: bool) -> list[Choice]:
         """A list of ``{id, text, ...}`` mappings under ``key`` as choices."""
         out = []
@@ -102,77 +102,6 @@ class AssessmentReader:
                                        c.line_of("feedback"), f"{qid}-{cid}")
                 if feedback else "", source=Source(rel, c.line)))
         return out
-
-    def _choice(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        return self._options(f, rel, qid, "choices", with_correct=True)
-
-    _multiple = _choice
-
-    def _true_false(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        answer = f.get("answer", default=True)
-        return [Choice("true", "", answer is True, source=Source(rel, f.line)),
-                Choice("false", "", answer is False, source=Source(rel, f.line))]
-
-    def _matching(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        sources, targets = [], []
-        for i, c in enumerate(f.each("pairs")):
-            cid = c.get("id") or f"pair-{i}"
-            source = c.get("source", default="")
-            target = c.get("target", default="")
-            c.done()
-            sources.append(Choice(cid, self.markdown(source, rel, c.line_of("source"),
-                                                     f"{qid}-{cid}-s", inline=True),
-                                  True, source=Source(rel, c.line)))
-            targets.append(Choice(cid, self.markdown(target, rel, c.line_of("target"),
-                                                     f"{qid}-{cid}-t", inline=True),
-                                  True, source=Source(rel, c.line)))
-        extra["targets"] = tuple(targets)
-        return sources
-
-    def _sequencing(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        return self._options(f, rel, qid, "items", with_correct=False)
-
-    def _likert(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        scale = self._options(f, rel, qid, "scale", with_correct=False)
-        if not scale:  # the theme's five-point agreement scale (labels from i18n)
-            scale = [Choice(f"likert-{n}", "", source=Source(rel, f.line)) for n in range(1, 6)]
-        return scale
-
-    def _fill_in(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        accepted = f.get_list("answers")
-        extra["accepted"] = tuple(a.strip() for a in accepted)
-        extra["case_sensitive"] = f.get("case_sensitive")
-        extra["max_length"] = f.get("max_length")
-        for a in accepted:
-            if len(a.strip()) > extra["max_length"]:
-                f.error("answers", f"the accepted answer '{a}' is longer than max_length "
-                        f"({extra['max_length']})")
-        return []
-
-    def _numeric(self, f: Fields, rel: str, qid: str, extra: dict) -> list[Choice]:
-        answer = f.get("answer")
-        tolerance = f.get("tolerance")
-        bounds = f.get_list("range")
-        given = f.data.get("range")
-        if isinstance(given, list) and len(given) != len(bounds):
-            return []  # items that are not numbers: reported by get_list
-        if answer is None and not bounds:
-            f.error("answer", "a numeric question needs 'answer' (with an optional "
-                    "'tolerance') or 'range: [min, max]'")
-        elif answer is not None and bounds:
-            f.error("range", "give either 'answer' or 'range', not both")
-        elif bounds and (len(bounds) != 2 or bounds[0] > bounds[1]):
-            f.error("range", "range is [min, max] with min <= max")
-        elif answer is not None:
-            # decimal arithmetic on the numbers as written: 2.9 - 0.2 is 2.7, not
-            # 2.6999999999999997 (repr gives back the shortest text of the YAML number)
-            exact, spread = Decimal(repr(answer)), Decimal(repr(tolerance))
-            extra["numeric_min"] = float(exact - spread)
-            extra["numeric_max"] = float(exact + spread)
-        else:
-            extra["numeric_min"], extra["numeric_max"] = float(bounds[0]), float(bounds[1])
-        extra["max_length"] = 20
-        return []
 
     def assessment(self, path: Path, uid: str) -> Assessment | None:
         data = self.read_yaml(path)

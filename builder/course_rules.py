@@ -12,11 +12,10 @@ from collections import Counter
 
 from builder import runtime
 from builder import theme as looks
+from builder.components.questions import question_type
 from builder.errors import Problem, did_you_mean
 from builder.model import Assessment, Course, Module, Question
 from builder.packagers import PACKAGERS, packager
-
-MAX_CHOICES = len(runtime.CHOICE_CHARS)
 
 
 def validate(course: Course, targets: tuple[str, ...] = (), *,
@@ -136,31 +135,7 @@ def questions(course: Course, problems: list[Problem]) -> None:
                                     f"for {'an' if missing[0] == 'i' else 'a'} {missing} answer",
                                     "add feedback: {correct: ..., incorrect: ...} that "
                                     "explains why"))
-        if q.type in ("true-false", "fill-in", "numeric"):
-            if q.type == "fill-in" and not q.accepted:
-                problems.append(Problem(*where, "answers", f"question '{q.id}' has no accepted "
-                                        "answer", "list them: answers: [SRO, school resource "
-                                        "officer]"))
-            continue
-        noun = {"matching": "pairs", "sequencing": "items", "likert": "scale points"}.get(
-            q.type, "choices")
-        if len(q.choices) < 2 and not (q.type == "likert" and not q.choices):
-            problems.append(Problem(*where, noun.split()[0], f"question '{q.id}' needs at "
-                                    f"least two {noun}"))
-        if len(q.choices) > MAX_CHOICES:
-            problems.append(Problem(*where, noun.split()[0], f"question '{q.id}' has "
-                                    f"{len(q.choices)} {noun}; SCORM 1.2 can record at most "
-                                    f"{MAX_CHOICES}", "split it into several questions"))
-        if q.type not in ("choice", "multiple"):
-            continue
-        correct = len(q.correct_ids)
-        if correct == 0:
-            problems.append(Problem(*where, "choices", f"question '{q.id}' has no correct "
-                                    "answer", "mark the right choice with 'correct: true'"))
-        elif q.type == "choice" and correct > 1:
-            problems.append(Problem(*where, "choices", f"question '{q.id}' is single choice "
-                                    f"but marks {correct} choices correct",
-                                    "use 'type: multiple', or mark only one choice correct"))
+        question_type(q.type).check(q, problems)  # the type's own rules
     for a in course.assessments:
         if not a.draw:
             continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from builder.components.questions import QUESTION_TYPES, QUESTIONS
 from builder.errors import did_you_mean
 from builder.keys import (  # noqa: F401 - the declaration language, for formats' readers
     FLAG,
@@ -35,7 +36,6 @@ from builder.model import (
     COMPLETION_RULES,
     FEEDBACK_TIMES,
     QUALITY_RULES,
-    QUESTION_TYPES,
 )
 from builder.packagers import TARGETS
 
@@ -179,61 +179,13 @@ MODULE = Mapping("Module front matter", "The YAML between the two '---' lines at
 
 # -- questions ---------------------------------------------------------------------------
 
-CHOICE = Mapping("Choice", "One option of a choice or multiple question.", (
-    _id("id", "Stable id of the choice, unique in its question."),
-    Key("text", TEXT, "The option as the learner sees it (Markdown).", required=True),
-    Key("correct", FLAG, "true for a right answer.", default=False),
-    Key("feedback", TEXT, "Shown when the learner picks this choice.", default=""),
-))
-
-OPTION = Mapping("Item", "One item of a sequencing question or one point of a likert "
-                 "scale.", (
-    _id("id", "Stable id of the item, unique in its question."),
-    Key("text", TEXT, "The item as the learner sees it (Markdown).", required=True),
-))
-
-PAIR = Mapping("Pair", "One pair of a matching question.", (
-    _id("id", "Stable id of the pair, unique in its question."),
-    Key("source", TEXT, "What the learner matches (Markdown).", required=True),
-    Key("target", TEXT, "What it matches with (Markdown); targets are shown shuffled.",
-        required=True),
-))
-
 FEEDBACK = Mapping("Feedback", "What the learner reads after answering.", (
     Key("correct", TEXT, "After a right answer (Markdown).", default=""),
     Key("incorrect", TEXT, "After a wrong answer (Markdown).", default=""),
 ))
 
-CHOICES = Key("choices", LIST, "The options; mark the right one (choice) or ones (multiple) "
-              "with correct: true.", required=True, items=CHOICE)
-
-QUESTION_KEYS = Variants("type", {
-    "choice": (CHOICES,),
-    "multiple": (CHOICES,),
-    "true-false": (Key("answer", FLAG, "The right answer: true or false.", required=True),),
-    "matching": (Key("pairs", LIST, "The pairs to match, each a source with its target.",
-                     required=True, items=PAIR),),
-    "sequencing": (Key("items", LIST, "The items in the right order; they are shown "
-                       "scrambled.", required=True, items=OPTION),),
-    "fill-in": (
-        Key("answers", LIST, "The accepted answers (compared after trimming and folding "
-            "white space).", required=True, items=TEXT),
-        Key("case_sensitive", FLAG, "true when case counts.", default=False),
-        Key("max_length", WHOLE, "The longest answer a learner may type (1-250).",
-            default=100, minimum=1, maximum=250,
-            message="max_length is 1 to 250 characters"),
-    ),
-    "numeric": (
-        Key("answer", NUMBER, "The right number (or give range instead)."),
-        Key("tolerance", NUMBER, "Answers within answer ± tolerance are right.", default=0,
-            minimum=0, message="tolerance is 0 or more"),
-        Key("range", LIST, "[min, max]: any number from min to max is right (instead of "
-            "answer).", items=NUMBER),
-    ),
-    "likert": (Key("scale", LIST, "The points of the scale (default: five points from "
-                   "Strongly disagree to Strongly agree).", items=OPTION),),
-})
-assert tuple(QUESTION_KEYS.cases) == QUESTION_TYPES
+#: the keys of each question type, declared in its module (builder/components/questions/)
+QUESTION_KEYS = Variants("type", {name: qt.keys for name, qt in QUESTIONS.items()})
 
 
 def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping:

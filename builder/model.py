@@ -9,8 +9,6 @@ from pathlib import Path
 COMPLETION_RULES = ("viewed", "passed", "both")
 #: when an assessment shows its feedback (``feedback:`` of scenarios/*.yaml)
 FEEDBACK_TIMES = ("immediate", "after-submit")
-QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
-                  "numeric", "likert")
 #: the item-quality and reading-level rules of `coursepack check` (builder/quality.py), each
 #: with what it finds; a rule is switched off with ``quality_ignore: {rule: reason}``
 QUALITY_RULES = {
@@ -29,10 +27,6 @@ QUALITY_RULES = {
     "duration": "a module's duration differs from what its content takes by more than 30%",
     "reading_grade": "a module reads above the course's reading_grade",
 }
-#: the SCORM 1.2 / xAPI interaction type of each question type
-INTERACTION_TYPES = {"choice": "choice", "multiple": "choice", "true-false": "true-false",
-                     "matching": "matching", "sequencing": "sequencing", "fill-in": "fill-in",
-                     "numeric": "numeric", "likert": "likert"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Question:
-    """One question. What ``choices`` holds depends on the type:
+    """One question. Its type (a module of :mod:`builder.components.questions`) reads it,
+    checks it and decides what the runtime gets. What ``choices`` holds depends on the type:
 
     - choice, multiple, true-false: the options (``correct`` marks the right ones);
     - matching: the sources, with ``targets`` the matching targets in the same order;
@@ -94,7 +89,7 @@ class Question:
     """
 
     id: str
-    type: str  #: one of QUESTION_TYPES
+    type: str  #: a name registered in builder.components.questions
     prompt_html: str
     choices: tuple[Choice, ...]
     objectives: tuple[str, ...]
@@ -108,7 +103,8 @@ class Question:
     max_length: int = 0  #: fill-in and numeric: longest answer a learner may type
     numeric_min: float | None = None
     numeric_max: float | None = None
-    graded: bool = True  #: counts towards scores (a likert question never does)
+    #: counts towards scores (never for a type that is not scored, such as likert)
+    graded: bool = True
     #: item-quality rules switched off for this question: (rule, reason) pairs
     quality_ignore: tuple[tuple[str, str], ...] = ()
 
@@ -118,7 +114,7 @@ class Question:
 
     @property
     def scored(self) -> bool:
-        return self.graded and self.type != "likert"
+        return self.graded
 
 
 @dataclass(frozen=True)

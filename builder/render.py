@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from builder import __version__, runtime
 from builder import theme as looks
+from builder.components.questions import question_type
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
 from builder.packagers import PACKAGERS, packager
@@ -190,14 +191,8 @@ class Block:
 
 
 def _question(q: Question, index: int, t: dict[str, str]) -> dict[str, Any]:
-    def label(c, i):
-        if q.type == "true-false":
-            return t[c.id]
-        if q.type == "likert" and not c.html:
-            return t[c.id]
-        return Markup(c.html)
-
-    choices = [{"id": c.id, "index": i, "html": label(c, i), "label_key": "",
+    kind = question_type(q.type)
+    choices = [{"id": c.id, "index": i, "html": kind.label(c, t), "label_key": "",
                 "feedback_html": Markup(c.feedback_html)} for i, c in enumerate(q.choices)]
     targets = [{"id": c.id, "index": i, "text": Markup(c.html).striptags()}
                for i, c in enumerate(q.targets)]
@@ -207,32 +202,15 @@ def _question(q: Question, index: int, t: dict[str, str]) -> dict[str, Any]:
         "feedback_incorrect_html": Markup(q.feedback_incorrect_html),
         "choices": choices, "targets": targets, "max_length": q.max_length,
         "answer_key_html": answer_key(q, choices),
+        # the type's template partial and what it needs
+        "template": kind.template, "kc_label": kind.kc_label, "check_label": kind.check_label,
+        **kind.template_data(q),
     }
 
 
 def answer_key(q: Question, choices: list[dict]) -> Markup:
     """The correct answer in words, shown after submitting when ``show_correct`` is on."""
-    html = [c["html"] for c in choices]
-    if q.type in ("choice", "multiple", "true-false"):
-        return Markup("; ").join(Markup(h) for h, c in zip(html, q.choices, strict=True)
-                                 if c.correct)
-    if q.type == "matching":
-        return Markup("; ").join(Markup("{} &rarr; {}").format(Markup(s.html), Markup(t.html))
-                                 for s, t in zip(q.choices, q.targets, strict=True))
-    if q.type == "sequencing":
-        return Markup(", ").join(Markup("{}. {}").format(n, Markup(h))
-                                 for n, h in enumerate(html, 1))
-    if q.type == "fill-in":
-        return Markup("{}").format(q.accepted[0] if q.accepted else "")
-    if q.type == "numeric" and q.numeric_min is not None:
-        if q.numeric_min == q.numeric_max:
-            return Markup("{}").format(_num(q.numeric_min))
-        return Markup("{} &ndash; {}").format(_num(q.numeric_min), _num(q.numeric_max))
-    return Markup("")
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
+    return question_type(q.type).answer_key(q, [c["html"] for c in choices])
 
 
 #: optional parts of the runtime, shipped only to courses that use them

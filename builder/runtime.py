@@ -35,12 +35,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Question
+from builder.components.questions import question_type
+from builder.model import Assessment, Course, Module, Question
 from builder.packagers import packager
 from builder.plaintext import plain_text
 
 MAX_ATTEMPT_DIGITS = 4  # the runtime caps the stored attempt counter at 9999
-CHOICE_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -90,14 +90,8 @@ SEED_LENGTH = 4
 
 
 def answer_length(q: Question) -> int:
-    """The longest resume-state answer to ``q``."""
-    if q.type in ("multiple", "matching", "sequencing"):
-        return len(q.choices)
-    if q.type == "fill-in":
-        return 3 * q.max_length  # every character could be percent-encoded
-    if q.type == "numeric":
-        return q.max_length  # only valid numbers are kept: no separators to encode
-    return 1
+    """The longest resume-state answer to ``q`` (its type knows)."""
+    return question_type(q.type).answer_length(q)
 
 
 def longest_path(a: Assessment) -> tuple[int, int]:
@@ -155,76 +149,22 @@ def worst_case_suspend(course: Course) -> int:
             + max(len(assessments) - 1, 0))
 
 
-def pattern12(q: Question) -> str:
-    """``cmi.interactions.n.correct_responses.0.pattern`` in the SCORM 1.2 format, or ""
-    when the type has no single correct response (likert, numeric ranges)."""
-    chars = CHOICE_CHARS
-    if q.type == "true-false":
-        return "t" if q.correct_ids == ("true",) else "f"
-    if q.type in ("choice", "multiple"):
-        return ",".join(chars[i] for i, c in enumerate(q.choices) if c.correct)
-    if q.type == "matching":
-        return ",".join(f"{chars[i]}.{chars[i]}" for i in range(len(q.choices)))
-    if q.type == "sequencing":
-        return ",".join(chars[i] for i in range(len(q.choices)))
-    if q.type == "fill-in":
-        return q.accepted[0][:255] if q.accepted else ""
-    if q.type == "numeric" and q.numeric_min is not None and q.numeric_min == q.numeric_max:
-        value = q.numeric_min
-        return str(int(value)) if value.is_integer() else repr(value)
-    return ""
-
-
-def component_ids(q: Question) -> tuple[list[str], list[str]]:
-    """The xAPI component ids of a question: choices (or sources/items/scale) and targets."""
-    ids = [c.id for c in q.choices]
-    targets = [f"{c.id}-target" for c in q.targets]
-    return ids, targets
-
-
-def pattern2004(q: Question) -> list[str] | None:
-    """Correct-response patterns in the SCORM 2004 formats, which xAPI's
-    correctResponsesPattern uses too; None for surveys (likert)."""
-    ids, targets = component_ids(q)
-    if q.type == "true-false":
-        return ["true" if q.correct_ids == ("true",) else "false"]
-    if q.type in ("choice", "multiple"):
-        return ["[,]".join(c.id for c in q.choices if c.correct)]
-    if q.type == "matching":
-        return ["[,]".join(f"{s}[.]{t}" for s, t in zip(ids, targets, strict=True))]
-    if q.type == "sequencing":
-        return ["[,]".join(ids)]
-    if q.type == "fill-in":
-        case = "true" if q.case_sensitive else "false"
-        return [f"{{case_matters={case}}}{a}" for a in q.accepted]
-    if q.type == "numeric" and q.numeric_min is not None:
-        return [f"{_num(q.numeric_min)}[:]{_num(q.numeric_max)}"]
-    return None
-
-
-def _num(x: float | None) -> str:
-    return str(int(x)) if x is not None and float(x).is_integer() else repr(x)
-
-
 def interaction_id(scope: str, q_id: str) -> str:
     """A CMIIdentifier: our ids are ``[a-z0-9-]``, so ``_`` joins them unambiguously."""
     return f"{scope}_{q_id}"
 
 
 def _question(q: Question, scope: str, course: Course, target: str) -> dict:
+    kind = question_type(q.type)
     out = {"id": q.id, "iid": interaction_id(scope, q.id), "type": q.type,
-           "itype": INTERACTION_TYPES[q.type], "weight": q.weight, "scored": q.scored,
+           "itype": kind.interaction, "weight": q.weight, "scored": q.scored,
            "n": len(q.choices), "correct": [i for i, c in enumerate(q.choices) if c.correct],
-           "objectives": list(q.objectives), "pattern": pattern12(q)}
-    if q.type == "fill-in":
-        out.update(accepted=list(q.accepted), caseSensitive=q.case_sensitive,
-                   maxLength=q.max_length)
-    if q.type == "numeric":
-        out.update(min=q.numeric_min, max=q.numeric_max, maxLength=q.max_length)
+           "objectives": list(q.objectives), "pattern": kind.pattern12(q)}
+    out.update(kind.runtime_data(q))
     target_class = packager(target)
     if target_class.responses_2004:  # responses in the SCORM 2004 formats
-        ids, targets = component_ids(q)
-        out.update(ids=ids, targetIds=targets, patterns=pattern2004(q) or [],
+        ids, targets = kind.component_ids(q)
+        out.update(ids=ids, targetIds=targets, patterns=kind.pattern2004(q) or [],
                    description=plain_text(q.prompt_html)[:250])
     if target_class.xapi:  # the activity with its interaction definition
         out["activity"] = _xapi().question_activity(course, scope, q)

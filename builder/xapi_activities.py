@@ -16,9 +16,9 @@ from tincan import (
     LanguageMap,
 )
 
-from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Node, Question
+from builder.components.questions import question_type
+from builder.model import Assessment, Course, Module, Node, Question
 from builder.plaintext import plain_text as text
-from builder.runtime import component_ids, pattern2004
 
 ADL = "http://adlnet.gov/expapi/activities/"
 TYPES = {
@@ -41,21 +41,16 @@ def _components(course: Course, ids: list[str], choices) -> InteractionComponent
 
 
 def question_activity(course: Course, scope: str, q: Question) -> dict:
+    kind = question_type(q.type)
     definition = ActivityDefinition(
         type=TYPES["interaction"], name=lang_map(course, q.prompt_html),
         description=lang_map(course, q.prompt_html),
-        interaction_type=INTERACTION_TYPES[q.type])
-    patterns = pattern2004(q)
+        interaction_type=kind.interaction)
+    patterns = kind.pattern2004(q)
     if patterns is not None:
         definition.correct_responses_pattern = patterns
-    ids, targets = component_ids(q)
-    if q.type in ("choice", "multiple", "sequencing"):
-        definition.choices = _components(course, ids, q.choices)
-    elif q.type == "likert":
-        definition.scale = _components(course, ids, q.choices)
-    elif q.type == "matching":
-        definition.source = _components(course, ids, q.choices)
-        definition.target = _components(course, targets, q.targets)
+    for attribute, (ids, options) in kind.xapi_components(q).items():
+        setattr(definition, attribute, _components(course, ids, options))
     activity = Activity(id=f"{course.activity_id}/{scope}/{q.id}", definition=definition)
     return activity.as_version("1.0.3")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from builder.components.questions import QUESTION_TYPES
 from builder.formats import COURSE, DOCUMENTS, KNOWLEDGE_CHECK, QUESTION, TRACKING, Key, Mapping
-from builder.model import QUESTION_TYPES
 from builder.yamlfile import Fields, parse_yaml
 
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from builder import runtime
 from builder import theme as looks
 from builder.build import build, check
+from builder.components.questions import question_type
 from builder.model import Colours
 from builder.render import answer_key, render_site
 from tests.conftest import FIXTURES, write
@@ -158,7 +158,7 @@ def test_numeric_bounds_are_decimal(project):
     q = question(course, "kc-num")
     assert (q.numeric_min, q.numeric_max) == (2.7, 3.1)
     assert str(answer_key(q, [])) == "2.7 &ndash; 3.1"
-    assert runtime.pattern2004(q) == ["2.7[:]3.1"]
+    assert question_type(q.type).pattern2004(q) == ["2.7[:]3.1"]
 
 
 def test_likert_knowledge_check_has_its_own_wording(project):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from builder.build import check
-from builder.runtime import answer_length, pattern12, worst_case_suspend
+from builder.components.questions import question_type
+from builder.runtime import answer_length, worst_case_suspend
 from tests.conftest import FIXTURES
 
 STATIC = Path(__file__).parent.parent / "templates/static"
@@ -104,7 +105,7 @@ def test_seeded_shuffle_is_repeatable(page):
 def test_patterns_for_every_type():
     course, _ = check(FIXTURES / "alltypes")
     quiz = course.unit("quiz")
-    patterns = {q.id: pattern12(q) for q in quiz.questions}
+    patterns = {q.id: question_type(q.type).pattern12(q) for q in quiz.questions}
     assert patterns == {
         "q-choice": "1", "q-multiple": "0,2", "q-tf": "f", "q-match": "0.0,1.1,2.2",
         "q-seq": "0,1,2,3", "q-fill": "officer", "q-num": "42", "q-range": "", "q-likert": "",

@@ -1,0 +1,16 @@
+"""``type: multiple``: select all that apply (any number of right options)."""
+
+from __future__ import annotations
+
+from builder.components.questions.base import QUESTIONS
+from builder.components.questions.choice import Choice
+
+
+@QUESTIONS.register
+class Multiple(Choice):
+    name = "multiple"
+    several = True
+    script = "static/questions/multiple.js"
+
+    def answer_length(self, q):
+        return len(q.choices)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from builder.components.questions import QUESTION_TYPES, QUESTIONS
+from builder.components.questions import QUESTIONS
 from builder.errors import did_you_mean
 from builder.keys import (  # noqa: F401 - the declaration language, for formats' readers
     FLAG,
@@ -184,8 +184,10 @@ FEEDBACK = Mapping("Feedback", "What the learner reads after answering.", (
     Key("incorrect", TEXT, "After a wrong answer (Markdown).", default=""),
 ))
 
-#: the keys of each question type, declared in its module (builder/components/questions/)
+#: the keys of each question type, declared in its module (builder/components/questions/);
+#: the types registered when this module is first imported
 QUESTION_KEYS = Variants("type", {name: qt.keys for name, qt in QUESTIONS.items()})
+QUESTION_TYPES = tuple(QUESTION_KEYS.cases)
 
 
 def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping:

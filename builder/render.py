@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from builder import __version__, runtime
 from builder import theme as looks
-from builder.components.questions import question_type
+from builder.components.questions import QUESTIONS, question_type
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
 from builder.packagers import PACKAGERS, packager
@@ -215,21 +215,31 @@ def answer_key(q: Question, choices: list[dict]) -> Markup:
 
 #: optional parts of the runtime, shipped only to courses that use them
 FEATURES = {"scenario": "static/cp-scenario.js"}
-#: what every package carries: first the question types and the adapter registry, last
-#: the course logic (adapters and features register with them in between)
+#: the question types a branching scenario's decisions are reported as
+SCENARIO_QUESTION_TYPES = ("choice",)
+#: what every package carries: first the question types' registry and the adapter
+#: registry, last the course logic (the question types the course uses, adapters and
+#: features register with them in between)
 FIRST = ("static/cp-questions.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists (each
 #: target's packager names its adapter's scripts; cp-lms.js has the registry of adapters
-#: and the standalone mode)
+#: and the standalone mode; each question type names its script)
 RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
-                     *(s for p in PACKAGERS.values() for s in p.scripts)])
+                     *(s for p in PACKAGERS.values() for s in p.scripts),
+                     *(qt.script for qt in QUESTIONS.values() if qt.script)])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
-    features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
-    return (*FIRST, *packager(target).scripts, *features, LAST)
+    branching = any(a.branching for a in course.assessments)
+    features = [FEATURES["scenario"]] if branching else []
+    used = {q.type for u in course.outline for q in
+            (u.questions if isinstance(u, Assessment) else
+             (q for p in u.pages for q in p.questions))}
+    used |= set(SCENARIO_QUESTION_TYPES) if branching else set()
+    types = [qt.script for name, qt in QUESTIONS.items() if name in used and qt.script]
+    return (*FIRST, *types, *packager(target).scripts, *features, LAST)
 
 
 #: where a package's page may load from: only its own files, no inline script or style,

@@ -3,7 +3,8 @@
 The runtime (``templates/static/coursepack.js``) gets a compact JSON description of the
 course: pages in order, knowledge checks, assessments with their answer keys and
 branching graphs, tracking rules. Python computes every id, index and limit here;
-the template only prints the JSON.
+the template only prints the JSON. :class:`CourseData` types it (docs/development.md
+describes it).
 
 It also defines the resume-state format, so the build can compute the longest
 ``cmi.suspend_data`` a learner could ever produce (SCORM 1.2 allows 4096 characters):
@@ -34,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from builder.components.questions import question_type
 from builder.model import Assessment, Course, Module, Question
@@ -41,6 +43,114 @@ from builder.packagers import packager
 from builder.plaintext import plain_text
 
 MAX_ATTEMPT_DIGITS = 4  # the runtime caps the stored attempt counter at 9999
+
+
+# -- the course data the page carries (docs/development.md describes it) ---------------
+
+class QuestionData(TypedDict, total=False):
+    """A knowledge check or quiz question as the runtime reads it."""
+
+    id: str
+    iid: str  #: the interaction id (``cmi.interactions.n.id``)
+    type: str  #: the question type's name: its runtime script registers under it
+    itype: str  #: the SCORM / xAPI interaction type
+    weight: float
+    scored: bool
+    n: int  #: how many options
+    correct: list[int]  #: the right options' positions
+    objectives: list[str]
+    pattern: str  #: the SCORM 1.2 correct response ("" when there is none)
+    # what the type adds (QuestionType.runtime_data): fill-in and numeric
+    accepted: list[str]
+    caseSensitive: bool
+    maxLength: int
+    min: float | None
+    max: float | None
+    # targets with responses_2004: the SCORM 2004 and xAPI formats
+    ids: list[str]
+    targetIds: list[str]
+    patterns: list[str]
+    description: str
+    activity: dict[str, Any]  #: targets with xapi: the xAPI activity with its definition
+    page: int  #: knowledge checks: the page's index
+
+
+class ChoiceData(TypedDict):
+    id: str
+    score: int
+    next: str | None
+
+
+class NodeData(TypedDict, total=False):
+    """A situation of a branching scenario."""
+
+    ending: bool
+    iid: str
+    objectives: list[str]
+    description: str
+    activity: dict[str, Any]  #: targets with xapi
+    choices: list[ChoiceData]
+
+
+class AssessmentData(TypedDict, total=False):
+    id: str
+    unit: int  #: the unit's index in the outline
+    attempts: int  #: 0 = unlimited
+    branching: bool
+    mastery: int | None
+    draw: int
+    shuffle: bool
+    showCorrect: bool
+    objectives: list[str]
+    feedback: str  #: "immediate" or "after-submit"
+    questions: list[QuestionData]  #: quizzes
+    start: str | None  #: branching scenarios: the first node
+    maxPoints: int  #: branching scenarios: the most points any path gives
+    nodes: dict[str, NodeData]  #: branching scenarios
+
+
+class TrackingData(TypedDict):
+    completion: str
+    mastery: int | None
+    assessment: int | None  #: index of the reported assessment in ``assessments``
+    counted: list[int]  #: indexes of the assessments that decide pass or fail
+
+
+class PageData(TypedDict):
+    loc: str  #: the bookmark
+    unit: int
+
+
+class UnitData(TypedDict):
+    id: str
+    title: str
+    first: int  #: the index of its first page
+    count: int
+    kind: str  #: "module", "quiz" or "branching"
+
+
+class LimitsData(TypedDict):
+    suspend: int | None  #: the target's resume-state limit
+    worst: int  #: the longest resume state this course can write
+
+
+class CourseData(TypedDict, total=False):
+    """The JSON the runtime reads from the page (``index.html``)."""
+
+    id: str
+    title: str
+    version: str
+    language: str
+    target: str
+    hash: str  #: 8 hex digits of the course structure (see the resume-state format)
+    tracking: TrackingData
+    pages: list[PageData]
+    units: list[UnitData]
+    kcs: list[QuestionData]
+    objectives: list[str]
+    assessments: list[AssessmentData]
+    limits: LimitsData
+    xapi: dict[str, Any]  #: targets with xapi: the course, unit and page activities
 
 
 @dataclass(frozen=True)
@@ -154,13 +264,14 @@ def interaction_id(scope: str, q_id: str) -> str:
     return f"{scope}_{q_id}"
 
 
-def _question(q: Question, scope: str, course: Course, target: str) -> dict:
+def _question(q: Question, scope: str, course: Course, target: str) -> QuestionData:
     kind = question_type(q.type)
-    out = {"id": q.id, "iid": interaction_id(scope, q.id), "type": q.type,
-           "itype": kind.interaction, "weight": q.weight, "scored": q.scored,
-           "n": len(q.choices), "correct": [i for i, c in enumerate(q.choices) if c.correct],
-           "objectives": list(q.objectives), "pattern": kind.pattern12(q)}
-    out.update(kind.runtime_data(q))
+    out: QuestionData = {"id": q.id, "iid": interaction_id(scope, q.id), "type": q.type,
+                         "itype": kind.interaction, "weight": q.weight, "scored": q.scored,
+                         "n": len(q.choices),
+                         "correct": [i for i, c in enumerate(q.choices) if c.correct],
+                         "objectives": list(q.objectives), "pattern": kind.pattern12(q)}
+    out.update(kind.runtime_data(q))  # type: ignore[typeddict-item]
     target_class = packager(target)
     if target_class.responses_2004:  # responses in the SCORM 2004 formats
         ids, targets = kind.component_ids(q)
@@ -171,11 +282,11 @@ def _question(q: Question, scope: str, course: Course, target: str) -> dict:
     return out
 
 
-def course_data(course: Course, target: str) -> dict:
+def course_data(course: Course, target: str) -> CourseData:
     """The JSON the runtime reads from the page."""
     xapi_course = packager(target).xapi
     page_list = pages(course)
-    units = []
+    units: list[UnitData] = []
     first = 0
     for unit in course.outline:
         count = len(unit.pages) if isinstance(unit, Module) else 1
@@ -183,14 +294,15 @@ def course_data(course: Course, target: str) -> dict:
                       "kind": unit.kind if isinstance(unit, Module) else
                       ("branching" if unit.branching else "quiz")})
         first += count
-    assessments = []
+    assessments: list[AssessmentData] = []
     for a in course.assessments:
         mastery = a.mastery_score if a.mastery_score is not None else \
             course.tracking.mastery_score
-        item = {"id": a.id, "unit": course.outline.index(a), "attempts": a.attempts,
-                "branching": a.branching, "mastery": mastery, "draw": a.draw,
-                "shuffle": a.shuffle, "showCorrect": a.show_correct,
-                "objectives": list(a.objectives), "feedback": a.feedback}
+        item: AssessmentData = {
+            "id": a.id, "unit": course.outline.index(a), "attempts": a.attempts,
+            "branching": a.branching, "mastery": mastery, "draw": a.draw,
+            "shuffle": a.shuffle, "showCorrect": a.show_correct,
+            "objectives": list(a.objectives), "feedback": a.feedback}
         if a.branching:
             item["start"] = a.start
             item["maxPoints"] = longest_path(a)[1]

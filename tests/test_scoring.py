@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from builder.build import check
-from builder.components.questions import question_type
+from builder.components.questions import QUESTIONS, question_type
 from builder.runtime import answer_length, worst_case_suspend
 from tests.conftest import FIXTURES
 
 STATIC = Path(__file__).parent.parent / "templates/static"
-#: the question types, and the SCORM 1.2 adapter with what it needs (it formats student_response)
-SCRIPTS = ["cp-questions.js", "cp-lms.js", "cp-scorm.js", "cp-scorm12.js"]
+#: the question types' registry, every type's module, and the SCORM 1.2 adapter with what it
+#: needs (it sends student_response)
+SCRIPTS = ["cp-questions.js", *(qt.script.removeprefix("static/") for qt in QUESTIONS.values()),
+           "cp-lms.js", "cp-scorm.js", "cp-scorm12.js"]
 
 CHOICE = {"type": "choice", "n": 3, "correct": [1]}
 MULTIPLE = {"type": "multiple", "n": 4, "correct": [0, 2]}
@@ -79,7 +81,7 @@ def page(browser):
 @pytest.mark.parametrize(("question", "answer", "correct", "response"), CASES)
 def test_javascript_scoring(page, question, answer, correct, response):
     got = page.evaluate("([q, a]) => [CoursepackQuestions.isCorrect(q, a), "
-                        "CoursepackLMS.response12(q, a)]", [question, answer])
+                        "CoursepackQuestions.response12(q, a)]", [question, answer])
     assert got == [correct, response]
 
 

@@ -19,6 +19,20 @@ from builder.xsd import validate_cmi5, validate_scorm2004
 from tests.conftest import REPO
 from tests.test_loaders import BRANCHING
 
+#: a matching knowledge check, appended to a module of the minimal course
+MATCHING_CHECK = """
+```question
+id: kc-match
+type: matching
+prompt: Match each idea with its place.
+objectives: [obj-two]
+pairs:
+  - {id: first, source: The first idea, target: Page one}
+  - {id: second, source: The second idea, target: Page two}
+feedback: {correct: Both right., incorrect: Page one holds the first idea.}
+```
+"""
+
 NS = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
       "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
       "imsss": "http://www.imsglobal.org/xsd/imsss",
@@ -103,7 +117,9 @@ def scripts_in(package: Path) -> list[str]:
 
 
 def test_packages_carry_only_their_runtime(minimal):
-    common = ["static/cp-questions.js", "static/cp-lms.js"]
+    # the question types the course uses, in the registry's order, after the registry
+    common = ["static/cp-questions.js", "static/cp-lms.js", "static/questions/choice.js",
+              "static/questions/multiple.js", "static/questions/true-false.js"]
     adapters = {"scorm12": ["static/cp-scorm.js", "static/cp-scorm12.js"],
                 "scorm2004": ["static/cp-scorm.js", "static/cp-scorm2004.js"],
                 "xapi": ["static/cp-xapi.js"],
@@ -120,7 +136,19 @@ def test_scenario_code_ships_only_with_a_scenario(minimal, tmp_path):
     assert "static/cp-scenario.js" not in scripts_in(built(minimal, "scorm12"))
     (minimal / "scenarios/quiz.yaml").write_text(
         BRANCHING.replace("start: one", "objectives: [obj-one, obj-two]\nstart: one"))
-    assert "static/cp-scenario.js" in scripts_in(built(minimal, "scorm12", tmp_path / "out"))
+    scripts = scripts_in(built(minimal, "scorm12", tmp_path / "out"))
+    assert "static/cp-scenario.js" in scripts
+    # its decisions are reported as choice interactions: the choice type comes along
+    assert "static/questions/choice.js" in scripts
+
+
+def test_question_type_code_ships_only_when_used(minimal, tmp_path):
+    assert "static/questions/matching.js" not in scripts_in(built(minimal, "scorm12"))
+    module = minimal / "modules/02-basics.md"
+    module.write_text(module.read_text() + MATCHING_CHECK)
+    scripts = scripts_in(built(minimal, "scorm12", tmp_path / "out"))
+    assert "static/questions/matching.js" in scripts
+    assert scripts.index("static/questions/matching.js") > scripts.index("static/cp-questions.js")
 
 
 def test_shipped_runtime_is_the_source_without_comment_lines(minimal):

@@ -572,7 +572,7 @@
       $("[data-fb='" + (ok ? "correct" : "incorrect") + "']", box).hidden = false;
       if (showKey && !ok) $("[data-fb='key']", box).hidden = false;
     }
-    if (/^(choice|multiple|true-false|likert)$/.test(q.type)) {
+    if (Q.type(q).optionFeedback) {
       answer.split("").forEach(function (c) {
         var el = $("[data-fb='choice-" + CHARS.indexOf(c) + "']", box);
         if (el) el.hidden = false;
@@ -606,10 +606,10 @@
   $$(".cp-question[data-kind='kc']").forEach(function (fieldset) {
     var i = +fieldset.dataset.index;
     var q = data.kcs[i];
-    if (q.type === "sequencing") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id))));
+    if (Q.type(q).scramble === "order") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id))));
     /* matching targets in a seeded order, never the answer order: the same on every
        visit and resume */
-    if (q.type === "matching") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id + "/targets"))));
+    if (Q.type(q).scramble === "targets") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id + "/targets"))));
     $(".cp-check", fieldset).addEventListener("click", function () {
       if (incomplete(fieldset, q)) return;
       var answer = Q.read(fieldset, q);
@@ -676,9 +676,10 @@
         var num = $(".cp-qnum", fs);
         num.hidden = false;
         num.textContent = fmt(t.question_n, { n: n + 1, total: order.length });
-        if (q.type === "sequencing") Q.arrange(fs, q, scramble(q.n, random(a.seed, q.id + "/order")));
+        var scrambled = Q.type(q).scramble;
+        if (scrambled === "order") Q.arrange(fs, q, scramble(q.n, random(a.seed, q.id + "/order")));
         else if (def.shuffle) Q.arrange(fs, q, Q.permutation(q.n, random(a.seed, q.id)));
-        else if (q.type === "matching") Q.arrange(fs, q, scramble(q.n, Q.rng(Q.hash(q.id + "/targets"))));
+        else if (scrambled === "targets") Q.arrange(fs, q, scramble(q.n, Q.rng(Q.hash(q.id + "/targets"))));
       });
     }
     function render(focus) {

@@ -1,4 +1,5 @@
-/* coursepack question types: reading, restoring, scoring and reporting answers.
+/* coursepack question types: the registry the type modules (static/questions/*.js) fill,
+ * and what they share.
  *
  * An answer is a short string, the same for the resume state and for scoring:
  * - choice, multiple, true-false, likert: the positions of the chosen options as
@@ -7,12 +8,28 @@
  * - sequencing: the item positions in the order the learner put them;
  * - fill-in, numeric: the typed text.
  * Positions refer to the authored order, so shuffling the display changes nothing here.
+ *
+ * A type module calls CoursepackQuestions.register(name, type) with a type object:
+ *   read(fieldset, q)          the current answer in the question's fieldset
+ *   restore(fieldset, q, a)    show answer a
+ *   missing(fieldset, q)       the message key of what is left to do, or ""
+ *   isCorrect(q, a)            true or false; null when there is no right answer
+ *   response2004(q, a)         the learner response in the SCORM 2004 format (also xAPI's)
+ *   response12(q, a)           the learner response in the SCORM 1.2 format
+ *   arrange(fieldset, q, order) show the options in this order (authored positions)
+ *   scramble                   "order" (the items start scrambled, never right) or
+ *                              "targets" (the targets are shown in a seeded order), or ""
+ *   optionFeedback             the answer is option positions: show each chosen option's
+ *                              feedback
+ * Q.options(overrides) is the type of options to pick (radio or checkbox), which most
+ * types start from. The functions below dispatch on q.type.
  */
 (function (root) {
   "use strict";
 
   var CHARS = "0123456789abcdefghijklmnopqrstuvwxyz";
   var NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/;
+  var types = {};
 
   function $$(sel, el) { return Array.prototype.slice.call(el.querySelectorAll(sel)); }
   function ch(i) { return CHARS.charAt(i); }
@@ -27,116 +44,69 @@
     return NUMBER.test(text) ? parseFloat(text.replace(",", ".")) : NaN;
   }
 
-  /* The current answer in a question's fieldset. */
-  function read(fieldset, q) {
-    switch (q.type) {
-      case "matching":
-        var pairs = [];
-        selects(fieldset).forEach(function (s) { pairs[+s.dataset.i] = s.value === "" ? "-" : ch(+s.value); });
-        return pairs.join("");
-      case "sequencing":
-        var order = [];
-        var ok = true;
-        selects(fieldset).forEach(function (s) {   /* option values are positions 1..n */
-          var at = +s.value - 1;
-          if (s.value === "" || order[at] !== undefined) ok = false;
-          else order[at] = ch(+s.dataset.i);
-        });
-        return ok && order.join("").length === q.n ? order.join("") : "";
-      case "fill-in":
-        return clean($$("input", fieldset)[0].value).slice(0, q.maxLength);
-      case "numeric":
-        var text = clean($$("input", fieldset)[0].value).slice(0, q.maxLength);
-        return isNaN(number(text)) ? "" : text;
-      default:
+  /* Options found by their authored position, not their place on screen, so arranging
+     twice with the same order gives the same order. */
+  function arrangeItems(fieldset, order) {
+    var items = [];
+    $$(".cp-choice", fieldset).forEach(function (el) {
+      var control = el.querySelector("input, select");
+      items[control.dataset.i !== undefined ? +control.dataset.i : +control.value] = el;
+    });
+    var box = items[0] && items[0].parentNode;
+    if (box) order.forEach(function (i) { box.appendChild(items[i]); });
+  }
+
+  /* The type of options to pick (choice, multiple, true-false, likert), with overrides. */
+  function options(overrides) {
+    var type = {
+      read: function (fieldset) {
         return $$("input", fieldset).filter(function (i) { return i.checked; })
           .map(function (i) { return +i.value; }).sort(function (a, b) { return a - b; })
           .map(ch).join("");
-    }
-  }
-
-  function restore(fieldset, q, answer) {
-    answer = answer || "";
-    switch (q.type) {
-      case "matching":
-        selects(fieldset).forEach(function (s) {
-          var c = answer.charAt(+s.dataset.i);
-          s.value = c && c !== "-" ? String(pos(c)) : "";
-        });
-        break;
-      case "sequencing":
-        selects(fieldset).forEach(function (s) {
-          var at = answer.indexOf(ch(+s.dataset.i));
-          s.value = at >= 0 ? String(at + 1) : "";
-        });
-        break;
-      case "fill-in":
-      case "numeric":
-        $$("input", fieldset)[0].value = answer;
-        break;
-      default:
+      },
+      restore: function (fieldset, q, answer) {
         $$("input", fieldset).forEach(function (i) { i.checked = answer.indexOf(ch(+i.value)) >= 0; });
-    }
+      },
+      missingKey: "missing_choice",
+      missing: function (fieldset, q) { return this.read(fieldset, q) ? "" : this.missingKey; },
+      isCorrect: function (q, answer) {
+        if (!answer) return false;
+        var want = q.correct.map(ch).join("");
+        return answer.split("").sort().join("") === want;
+      },
+      response2004: function (q, answer) {
+        var ids = q.ids || [];
+        return answer.split("").map(function (c) { return ids[pos(c)]; }).join("[,]");
+      },
+      response12: function (q, answer) { return answer.split("").join(","); },
+      arrange: null,
+      scramble: "",
+      optionFeedback: true
+    };
+    for (var k in overrides) if (Object.prototype.hasOwnProperty.call(overrides, k)) type[k] = overrides[k];
+    return type;
   }
 
+  function register(name, type) { types[name] = type; }
+  function type(q) { return types[q.type]; }
+
+  function read(fieldset, q) { return type(q).read(fieldset, q); }
+  function restore(fieldset, q, answer) { type(q).restore(fieldset, q, answer || ""); }
   function setDisabled(fieldset, disabled) {
     $$("input, select", fieldset).forEach(function (el) { el.disabled = disabled; });
   }
-
   /* What the learner still has to do before an answer can be checked: the message key
      (the same rule for every type), or "" when the answer is complete. */
-  function missing(fieldset, q) {
-    var answer = read(fieldset, q);
-    switch (q.type) {
-      case "matching": return answer.indexOf("-") >= 0 ? "missing_match" : "";
-      case "sequencing": return answer ? "" : "missing_order";
-      case "fill-in": return answer ? "" : "missing_text";
-      case "numeric": return answer ? "" : "missing_number";
-      case "multiple": return answer ? "" : "missing_multiple";
-      case "likert": return answer ? "" : "missing_rating";
-      default: return answer ? "" : "missing_choice";
-    }
-  }
-
+  function missing(fieldset, q) { return type(q).missing(fieldset, q); }
   /* Is the answer right? null for questions that have no right answer (likert). */
-  function isCorrect(q, answer) {
-    if (q.type === "likert") return null;
-    if (!answer) return false;
-    switch (q.type) {
-      case "matching":
-        for (var i = 0; i < q.n; i++) if (answer.charAt(i) !== ch(i)) return false;
-        return true;
-      case "sequencing":
-        for (var k = 0; k < q.n; k++) if (answer.charAt(k) !== ch(k)) return false;
-        return answer.length === q.n;
-      case "fill-in":
-        var given = q.caseSensitive ? clean(answer) : clean(answer).toLowerCase();
-        return q.accepted.some(function (a) { return (q.caseSensitive ? clean(a) : clean(a).toLowerCase()) === given; });
-      case "numeric":
-        var x = number(answer);
-        return !isNaN(x) && x >= q.min - 1e-9 && x <= q.max + 1e-9;
-      default:
-        var want = q.correct.map(ch).join("");
-        return answer.split("").sort().join("") === want;
-    }
-  }
-
+  function isCorrect(q, answer) { return type(q).isCorrect(q, answer); }
   /* The answer in the SCORM 2004 formats (also xAPI's result.response): component ids
      joined with [,], matching pairs as source[.]target. */
-  function response2004(q, answer) {
-    var ids = q.ids || [];
-    switch (q.type) {
-      case "true-false": return answer === "0" ? "true" : answer === "1" ? "false" : "";
-      case "fill-in": return answer;
-      case "numeric": return String(number(answer));
-      case "matching":
-        return answer.split("").map(function (c, i) {
-          return c === "-" ? null : ids[i] + "[.]" + q.targetIds[pos(c)];
-        }).filter(Boolean).join("[,]");
-      default:
-        return answer.split("").map(function (c) { return ids[pos(c)]; }).join("[,]");
-    }
-  }
+  function response2004(q, answer) { return type(q).response2004(q, answer); }
+  /* cmi.interactions.n.student_response in the SCORM 1.2 format of the type. */
+  function response12(q, answer) { return type(q).response12(q, answer); }
+  /* Show the options of a question in the order ``order`` (authored positions). */
+  function arrange(fieldset, q, order) { if (type(q).arrange) type(q).arrange(fieldset, q, order); }
 
   /* Resume-state escaping: the separators of the state format are %-encoded. */
   function escape(text) { return String(text).replace(/[%,;|]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); }); }
@@ -188,30 +158,11 @@
     return order.filter(function (qi) { return taken[qi]; });
   }
 
-  /* Show the options of a question in the order ``order`` (authored positions). Options
-     are found by their authored position, not their place on screen, so arranging twice
-     with the same order gives the same order. */
-  function arrange(fieldset, q, order) {
-    if (q.type === "matching") {
-      selects(fieldset).forEach(function (s) {
-        var opts = [];
-        $$("option", s).forEach(function (o) { if (o.value !== "") opts[+o.value] = o; });
-        order.forEach(function (i) { s.appendChild(opts[i]); });
-      });
-    } else if (q.type === "sequencing" || q.type === "choice" || q.type === "multiple") {
-      var items = [];
-      $$(".cp-choice", fieldset).forEach(function (el) {
-        var control = el.querySelector("input, select");
-        items[control.dataset.i !== undefined ? +control.dataset.i : +control.value] = el;
-      });
-      var box = items[0] && items[0].parentNode;
-      if (box) order.forEach(function (i) { box.appendChild(items[i]); });
-    }
-  }
-
   root.CoursepackQuestions = {
-    CHARS: CHARS, read: read, missing: missing, restore: restore, setDisabled: setDisabled, isCorrect: isCorrect,
-    number: number, response2004: response2004, escape: escape, unescape: unescape, rng: rng, hash: hash,
-    permutation: permutation, draw: draw, arrange: arrange
+    CHARS: CHARS, register: register, type: type, options: options, read: read, missing: missing,
+    restore: restore, setDisabled: setDisabled, isCorrect: isCorrect, number: number, clean: clean,
+    response2004: response2004, response12: response12, escape: escape, unescape: unescape, rng: rng,
+    hash: hash, permutation: permutation, draw: draw, arrange: arrange, arrangeItems: arrangeItems,
+    selects: selects, $$: $$, ch: ch, pos: pos
   };
 })(window);

@@ -78,7 +78,7 @@
       button.addEventListener("click", function () {
         var a = S.asmt[i];
         var fs = button.closest("fieldset");
-        var answer = Q.read(fs, { type: "choice" });
+        var answer = Q.options().read(fs);
         if (!answer) { announce(t.answer_all); return; }
         if (a.sub) return;
         var node = walk(a.path).node;

@@ -19,20 +19,6 @@
     return pad(date.getHours(), 2) + ":" + pad(date.getMinutes(), 2) + ":" + pad(date.getSeconds(), 2);
   }
 
-  /* cmi.interactions.n.student_response in the SCORM 1.2 format of the type. */
-  function response(q, answer) {
-    var ch = Q.CHARS.charAt.bind(Q.CHARS);
-    switch (q.type) {
-      case "true-false": return answer === "0" ? "t" : answer === "1" ? "f" : "";
-      case "matching":
-        return answer.split("").map(function (c, i) { return c === "-" ? null : ch(i) + "." + c; })
-          .filter(Boolean).join(",");
-      case "fill-in": return answer.slice(0, 255);
-      case "numeric": return String(Q.number(answer));
-      default: return answer.split("").join(",");
-    }
-  }
-
   /* SCORM 1.2 */
   function Scorm12(api) {
     Scorm.call(this, api, { init: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue",
@@ -85,7 +71,7 @@
       (r.objectives || []).map(function (id, m) { return ["objectives." + m + ".id", id]; }),
       [["time", clock(new Date())], ["type", r.type],
        ["correct_responses.0.pattern", r.pattern === "" ? null : r.pattern],
-       ["weighting", r.weighting], ["student_response", response(r.q, r.answer)],
+       ["weighting", r.weighting], ["student_response", Q.response12(r.q, r.answer)],
        ["result", r.result],
        ["latency", timespan(r.latency)]]));
   };
@@ -116,6 +102,5 @@
     return api ? new Scorm12(api) : null;
   });
   root.CoursepackLMS.Scorm12 = Scorm12;
-  root.CoursepackLMS.response12 = response;
   root.CoursepackLMS.timespan = timespan;
 })(window);

@@ -1,0 +1,23 @@
+/* coursepack question type "numeric" (see cp-questions.js): the answer is the typed
+   number as written (a comma may be the decimal separator); anything else is no answer. */
+(function (Q) {
+  "use strict";
+  Q.register("numeric", {
+    read: function (fieldset, q) {
+      var text = Q.clean(Q.$$("input", fieldset)[0].value).slice(0, q.maxLength);
+      return isNaN(Q.number(text)) ? "" : text;
+    },
+    restore: function (fieldset, q, answer) { Q.$$("input", fieldset)[0].value = answer; },
+    missing: function (fieldset, q) { return this.read(fieldset, q) ? "" : "missing_number"; },
+    isCorrect: function (q, answer) {
+      if (!answer) return false;
+      var x = Q.number(answer);
+      return !isNaN(x) && x >= q.min - 1e-9 && x <= q.max + 1e-9;
+    },
+    response2004: function (q, answer) { return String(Q.number(answer)); },
+    response12: function (q, answer) { return String(Q.number(answer)); },
+    arrange: null,
+    scramble: "",
+    optionFeedback: false
+  });
+})(window.CoursepackQuestions);

@@ -23,6 +23,7 @@ from functools import lru_cache
 from math import comb
 
 from builder import readability
+from builder.components.questions import question_type
 from builder.errors import Problem
 from builder.model import Assessment, Course, Module, Question
 
@@ -30,6 +31,8 @@ from builder.model import Assessment, Course, Module, Question
 #: positions): a fair key is flagged at most once in 1,000 by chance, an all-A key of
 #: 6 four-option items already is
 ALPHA = 0.001
+#: item forms whose options the author writes (see QuestionType.quality_form)
+WRITTEN = ("single", "select-all")
 TRUE_FALSE_MIN = 4  #: true/false items that all go one way: flagged from this many
 SELECT_ALL_MIN = 3  #: select-all items that all key the first k (or the same k): from this many
 LENGTH_MIN = 4  #: the length cue needs at least this many single-choice items...
@@ -116,16 +119,21 @@ def check_group(questions: Iterable[Question], what: str = "the questions") -> l
     return checker.problems
 
 
+def _form(q: Question) -> str:
+    """The item form the rules judge ``q`` as (its type's ``quality_form``)."""
+    return question_type(q.type).quality_form
+
+
 def profile(questions: Iterable[Question]) -> dict:
     """The key of ``questions`` in figures, for tests with thresholds of their own:
     right answers per position of single-choice items (A, B, ...), the true/false split,
     how many single-choice items have the right answer as their longest option, and how
     many select-all items key exactly their first options."""
     qs = list(questions)
-    single = [q for q in qs if q.type == "choice" and len(q.correct_ids) == 1]
+    single = [q for q in qs if _form(q) == "single" and len(q.correct_ids) == 1]
     widest = max((len(q.choices) for q in single), default=0)
-    tf = [q for q in qs if q.type == "true-false"]
-    multi = [q for q in qs if q.type == "multiple" and q.correct_ids]
+    tf = [q for q in qs if _form(q) == "true-false"]
+    multi = [q for q in qs if _form(q) == "select-all" and q.correct_ids]
     longest = 0
     for q in single:
         sizes = [len(readability.words(readability.plain_text(c.html))) for c in q.choices]
@@ -197,7 +205,7 @@ class _Checker:
     # -- per question ----------------------------------------------------------------
     def items(self, keyed: list[tuple[Question, str]], off: dict) -> None:
         for q, key in keyed:
-            if q.type not in ("choice", "multiple") or len(q.choices) < 2:
+            if _form(q) not in WRITTEN or len(q.choices) < 2:
                 continue
             skip = {**off, **dict(q.quality_ignore)}
             texts = [_norm(readability.plain_text(c.html)) for c in q.choices]
@@ -226,7 +234,7 @@ class _Checker:
                               f"('{word}' in option '{c.id}'), a cue that they are wrong",
                               "qualify the wrong options as carefully as the right one, "
                               "or use an absolute word in a right option too")
-            if "stem_cue" not in skip and q.type == "choice" and len(q.correct_ids) == 1:
+            if "stem_cue" not in skip and _form(q) == "single" and len(q.correct_ids) == 1:
                 word = self.stem_cue(q, stem, texts)
                 if word:
                     self.warn("stem_cue", *where,
@@ -286,7 +294,7 @@ class _Checker:
                 self.length(items, what)
 
     def positions(self, keyed: list[tuple[Question, str]], what: str) -> None:
-        items = [(q, k) for q, k in keyed if q.type == "choice" and len(q.choices) >= 2
+        items = [(q, k) for q, k in keyed if _form(q) == "single" and len(q.choices) >= 2
                  and len(q.correct_ids) == 1]
         if not items:
             return
@@ -314,7 +322,7 @@ class _Checker:
                   "the written order from learners, not from reviewers or print-outs)")
 
     def true_false(self, keyed: list[tuple[Question, str]], what: str) -> None:
-        items = [(q, k) for q, k in keyed if q.type == "true-false"]
+        items = [(q, k) for q, k in keyed if _form(q) == "true-false"]
         n = len(items)
         trues = sum(1 for q, _ in items if q.correct_ids == ("true",))
         if not n:
@@ -333,7 +341,7 @@ class _Checker:
                       ", at least a third each way")
 
     def select_all(self, keyed: list[tuple[Question, str]], what: str) -> None:
-        items = [(q, k) for q, k in keyed if q.type == "multiple" and len(q.choices) >= 3
+        items = [(q, k) for q, k in keyed if _form(q) == "select-all" and len(q.choices) >= 3
                  and q.correct_ids]
         if not items:
             return
@@ -359,7 +367,7 @@ class _Checker:
                       "(one, several, all but one), so counting them gives nothing away")
 
     def length(self, keyed: list[tuple[Question, str]], what: str) -> None:
-        items = [(q, k) for q, k in keyed if q.type == "choice" and len(q.choices) >= 2
+        items = [(q, k) for q, k in keyed if _form(q) == "single" and len(q.choices) >= 2
                  and len(q.correct_ids) == 1]
         longest = []
         for q, k in items:
@@ -405,7 +413,7 @@ class _Checker:
     def shuffle(self, a: Assessment, off: dict) -> None:
         if "shuffle" in off or a.shuffle:
             return
-        graded = [q for q in a.questions if q.scored and q.type in ("choice", "multiple")
+        graded = [q for q in a.questions if q.scored and _form(q) in WRITTEN
                   and "shuffle" not in dict(q.quality_ignore)]
         if not graded:
             return

@@ -48,6 +48,10 @@ class QuestionType:
     template: ClassVar[str] = "partials/questions/options.html"
     #: the runtime script that reads, restores and scores answers of this type
     script: ClassVar[str] = ""
+    #: the item form the item-quality rules of builder/quality.py judge: "single" (one
+    #: right option among written ones), "select-all", "true-false" (options ``true`` and
+    #: ``false``), or "" (none of those rules apply)
+    quality_form: ClassVar[str] = ""
     #: message keys of the knowledge check's label and its button
     kc_label: ClassVar[str] = "knowledge_check"
     check_label: ClassVar[str] = "check"

@@ -26,6 +26,7 @@ class Choice(QuestionType):
     script = "static/questions/choice.js"
     #: may several options be right?
     several = False
+    quality_form = "single"
 
     def read(self, reader, f, rel, qid, extra):
         return reader.options(f, rel, qid, "choices", with_correct=True)

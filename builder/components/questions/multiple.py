@@ -10,6 +10,7 @@ from builder.components.questions.choice import Choice
 class Multiple(Choice):
     name = "multiple"
     several = True
+    quality_form = "select-all"
     script = "static/questions/multiple.js"
 
     def answer_length(self, q):

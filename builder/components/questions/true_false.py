@@ -13,6 +13,7 @@ class TrueFalse(QuestionType):
     interaction = "true-false"
     keys = (Key("answer", FLAG, "The right answer: true or false.", required=True),)
     options = ""
+    quality_form = "true-false"
     script = "static/questions/true-false.js"
 
     def read(self, reader, f, rel, qid, extra):

@@ -244,7 +244,7 @@ ADAPTERS = {"scorm12": ("static/cp-scorm.js", "static/cp-scorm12.js"),
 FEATURES = {"scenario": "static/cp-scenario.js"}
 #: what every package carries: first the question types and the adapter registry, last
 #: the course logic (adapters and features register with them in between)
-FIRST = ("static/cp-questions.js", "static/cp-lms.js")
+FIRST = ("static/cp-questions.js", "static/cp-state.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists
 RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),

@@ -5,8 +5,9 @@ course: pages in order, knowledge checks, assessments with their answer keys and
 branching graphs, tracking rules. Python computes every id, index and limit here;
 the template only prints the JSON.
 
-It also defines the resume-state format, so the build can compute the longest
-``cmi.suspend_data`` a learner could ever produce (SCORM 1.2 allows 4096 characters):
+The resume state is format 2 (:mod:`builder.state` and ``templates/static/cp-state.js``:
+keyed by stable ids, packed). Format 1, written by packages before it, is still read when
+its ``HASH`` matches the course's structure; it was:
 
     1|HASH|VISITED|KC|A;A;...
 
@@ -152,7 +153,13 @@ def assessment_length(a: Assessment) -> int:
 
 
 def worst_case_suspend(course: Course) -> int:
-    """The longest suspend_data the runtime can write for this course."""
+    """The longest suspend_data the runtime can write for this course (format 2: see
+    :mod:`builder.state`)."""
+    return _state().worst_case(course)
+
+
+def worst_case_suspend_v1(course: Course) -> int:
+    """The longest suspend_data of format 1 (before 0.2), kept for comparison."""
     n_pages = len(pages(course))
     kcs = knowledge_checks(course)
     kc = sum(answer_length(q) for _, q in kcs) + max(len(kcs) - 1, 0)
@@ -265,7 +272,8 @@ def _question(q: Question, scope: str, course: Course, target: str) -> dict:
     out = {"id": q.id, "iid": interaction_id(scope, q.id), "type": q.type,
            "itype": INTERACTION_TYPES[q.type], "weight": q.weight, "scored": q.scored,
            "n": len(q.choices), "correct": [i for i, c in enumerate(q.choices) if c.correct],
-           "objectives": list(q.objectives), "pattern": pattern12(q)}
+           "objectives": list(q.objectives), "pattern": pattern12(q),
+           "fp": _state().question_fp(q)}
     if q.type == "fill-in":
         out.update(accepted=list(q.accepted), caseSensitive=q.case_sensitive,
                    maxLength=q.max_length)
@@ -299,7 +307,8 @@ def course_data(course: Course, target: str) -> dict:
         item = {"id": a.id, "unit": course.outline.index(a), "attempts": a.attempts,
                 "branching": a.branching, "mastery": mastery, "draw": a.draw,
                 "shuffle": a.shuffle, "showCorrect": a.show_correct,
-                "objectives": list(a.objectives), "feedback": a.feedback}
+                "objectives": list(a.objectives), "feedback": a.feedback,
+                "key": _state().assessment_key(a), "fp": _state().assessment_fp(a)}
         if a.branching:
             item["start"] = a.start
             item["maxPoints"] = longest_path(a)[1]
@@ -321,7 +330,8 @@ def course_data(course: Course, target: str) -> dict:
         "version": course.version,
         "language": course.language,
         "target": target,
-        "hash": structure_hash(course),
+        "hash": structure_hash(course),   # format 1 of the resume state (still read)
+        "state": _state().course_state(course),
         "tracking": {"completion": tracking.completion, "mastery": tracking.mastery_score,
                      "assessment": ids.index(tracking.assessment)
                      if tracking.assessment in ids else None,
@@ -338,6 +348,13 @@ def course_data(course: Course, target: str) -> dict:
 
 
 XAPI_TARGETS = ("xapi", "cmi5")
+
+
+def _state():
+    """:mod:`builder.state` (the resume state format 2), which imports this module."""
+    from builder import state
+
+    return state
 
 
 def _xapi():

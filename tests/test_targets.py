@@ -103,7 +103,7 @@ def scripts_in(package: Path) -> list[str]:
 
 
 def test_packages_carry_only_their_runtime(minimal):
-    common = ["static/cp-questions.js", "static/cp-lms.js"]
+    common = ["static/cp-questions.js", "static/cp-state.js", "static/cp-lms.js"]
     adapters = {"scorm12": ["static/cp-scorm.js", "static/cp-scorm12.js"],
                 "scorm2004": ["static/cp-scorm.js", "static/cp-scorm2004.js"],
                 "xapi": ["static/cp-xapi.js"],

@@ -3,7 +3,8 @@
  * No dependencies. Question types live in cp-questions.js, LMS adapters in cp-lms.js;
  * this file holds the course logic. The course description comes from the JSON that
  * the build embeds in the page (#cp-data). The resume-state format is documented in
- * builder/runtime.py, which computes its worst-case length at build time.
+ * templates/static/cp-state.js and builder/state.py, which computes its worst-case length
+ * at build time.
  */
 (function () {
   "use strict";
@@ -45,7 +46,8 @@
 
   /* The questions of a quiz shown in the current attempt: their authored positions, in
      the order shown. */
-  function shown(i) {
+  function shown(i) { return shownWith(i, S.asmt[i].seed); }
+  function shownWith(i, seed) {
     var def = data.assessments[i];
     var n = def.questions.length;
     if (!def.draw) {
@@ -54,58 +56,26 @@
       return all;
     }
     return Q.draw(def.questions.map(function (q) { return q.objectives; }), def.draw,
-                  random(S.asmt[i].seed, def.id));
+                  random(seed, def.id));
   }
 
-  function encode() {
-    var v = "";
-    for (var i = 0; i < P; i += 6) {
-      var x = 0;
-      for (var b = 0; b < 6; b++) if (S.visited[i + b]) x |= 1 << b;
-      v += B64.charAt(x);
-    }
-    var as = S.asmt.map(function (a, i) {
-      var def = data.assessments[i];
-      return Math.min(a.n, 9999) + (a.sub ? "!" : "") + (a.score === null ? "" : "=" + a.score) +
-        (a.seed ? "~" + a.seed : "") + ":" + (def.branching ? a.path : a.answers.map(Q.escape).join(","));
-    });
-    return ["1", data.hash, v, S.kc.map(Q.escape).join(","), as.join(";")].join("|");
-  }
-
-  /* Restore state written by encode(). Returns false, changing nothing, when the text
-     belongs to another structure of the course (the hash differs) or is damaged. */
+  /* The resume state (cp-state.js): restored whole or not at all. */
+  var codec = window.CoursepackState.codec(data, shownWith);
+  var refusedNotice = "";
+  function encode() { return codec.encode(S); }
   function decode(text) {
-    var parts = String(text || "").split("|");
-    if (parts.length !== 5 || parts[0] !== "1" || parts[1] !== data.hash) return false;
-    var visited = [];
-    for (var i = 0; i < P; i++) {
-      var x = B64.indexOf(parts[2].charAt(Math.floor(i / 6)));
-      visited[i] = x >= 0 && (x >> (i % 6)) & 1 ? 1 : 0;
-    }
-    var kc = data.kcs.length ? parts[3].split(",").map(Q.unescape) : [];
-    if (kc.length !== data.kcs.length) return false;
-    var as = parts[4] === "" ? [] : parts[4].split(";");
-    if (as.length !== data.assessments.length) return false;
-    var saved = S.asmt;
-    var asmt = [];
-    for (var k = 0; k < as.length; k++) {
-      var m = /^(\d+)(!?)(?:=(\d+))?(?:~([0-9a-z]{4}))?:(.*)$/.exec(as[k]);
-      if (!m) return false;
-      var def = data.assessments[k];
-      var a = { n: +m[1], sub: m[2] === "!", score: m[3] === undefined ? null : +m[3],
-                seed: m[4] || "", answers: [], path: "" };
-      if (def.branching) a.path = m[5];
-      else {
-        S.asmt = asmt.concat([a]);
-        var count = shown(k).length;
-        a.answers = count === 1 ? [Q.unescape(m[5])] : m[5].split(",").map(Q.unescape);
-        if (a.answers.length !== count && !(m[5] === "" && !a.sub)) { S.asmt = saved; return false; }
+    var r = codec.decode(text);
+    if (!r.ok) {
+      if (r.reason !== "empty") {
+        if (window.console) window.console.warn("coursepack: the saved progress was refused (" +
+                                                r.reason + "); the course starts afresh");
+        refusedNotice = t.state_refused;
       }
-      asmt.push(a);
+      return false;
     }
-    S.visited = visited;
-    S.kc = kc;
-    S.asmt = asmt;
+    S.visited = r.visited;
+    S.kc = r.kc;
+    S.asmt = r.asmt;
     return true;
   }
 
@@ -191,13 +161,19 @@
     /* a passed or completed course never moves backwards (failed may become incomplete
        again when a retry passes but pages are still unseen) */
     if (RANK[reported] >= RANK.completed && RANK[status] < RANK[reported]) status = "";
+    /* a failed status stays until a new verdict replaces it (resume data dropped) */
+    if (reported === "failed" && status === "incomplete" && !combined()) status = "";
+    /* a score only with the status it belongs to, and a finished learner's score never
+       goes down */
+    if (!status || (RANK[reported] >= RANK.completed && typeof info.score === "number" &&
+                    r.score !== null && r.score < info.score)) r.score = null;
     if (reviewing()) { status = ""; r.score = null; }
     var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
                         score: r.score, viewed: visitedCount() === P, progress: visitedCount() / P,
                         judgement: reviewing() ? null : judgement(),
                         seconds: (Date.now() - startedAt) / 1000 });
     if (status) reported = status;
-    if (lms.name !== "standalone") notice(ok ? "" : t.save_failed);
+    if (lms.name !== "standalone") notice(ok ? refusedNotice : t.save_failed);
     outcome();
     return ok;
   }
@@ -219,7 +195,8 @@
     finished = true;
     var done;
     try {
-      done = lms.finish(evaluate().done ? "" : "suspend", (Date.now() - startedAt) / 1000);
+      done = lms.finish(evaluate().done || RANK[reported] >= RANK.completed ? "" : "suspend",
+                        (Date.now() - startedAt) / 1000);
     } catch (e) { done = false; }
     return Promise.resolve(done).then(function (ok) {
       return ok !== false && (saved !== false || !!lms.finishSaves);
@@ -325,6 +302,7 @@
     updateChrome();
     if (lms.page && !finished) lms.page(index, Math.round(100 * visitedCount() / P));
     persist();
+    if (focus && refusedNotice) { refusedNotice = ""; notice(""); }
     if (focus) announce(fmt(t.page_x_of_y, { n: index + 1, total: P }) + ". " +
                         fmt(t.progress_text, { percent: Math.round(100 * visitedCount() / P) }));
   }
@@ -785,6 +763,7 @@
       decode(info.suspend);
       for (var p = 0; p < P; p++) if (data.pages[p].loc === info.location) index = p;
     }
+    if (refusedNotice) notice([$(".cp-notice").textContent, refusedNotice].filter(Boolean).join(" "));
     restoreKcs();
     $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
     show(index, false);

@@ -54,7 +54,8 @@
       location: location,
       suspend: suspend,
       status: status,
-      mode: this.get("cmi.core.lesson_mode") || "normal"
+      mode: this.get("cmi.core.lesson_mode") || "normal",
+      score: /^\d+(\.\d+)?$/.test(this.get("cmi.core.score.raw")) ? +this.get("cmi.core.score.raw") : null
     };
     this.sent["cmi.core.lesson_location"] = info.location;
     this.sent["cmi.suspend_data"] = info.suspend;

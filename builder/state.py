@@ -1,0 +1,366 @@
+"""The resume state (``cmi.suspend_data``): what the build tells the runtime about it, its
+longest possible length, and what a republish keeps.
+
+The runtime side is ``templates/static/cp-state.js``; this module and that file define
+format 2 together::
+
+    2|CCCCRRRRRR|VISITED|KC|A;A;...|CHECK
+
+- ``2`` is the format version (format 1, ``1|HASH|...``, is still read: see
+  :mod:`builder.runtime`).
+- ``CCCC`` identifies the course (4 base64url characters of a hash of its id): another
+  course's state is refused. ``RRRRRR`` is the *table reference*: a hash of the page ids
+  in order and of the knowledge checks' ids and fingerprints in order. The visited pages
+  and the knowledge-check answers are stored by position in that table.
+- ``VISITED``: ``r`` and a bitset (6 pages per base64url character), or ``l`` and the
+  lengths of the alternating runs of unvisited and visited pages (each a base-32 varint
+  in base64url characters), whichever is shorter.
+- ``KC``: the knowledge-check answers packed (see :func:`answer_bits`): a bit field per
+  question, in base64url, then ``:`` and the typed answers (fill-in, numeric) escaped and
+  joined by ``,``.
+- each ``A`` is one assessment, keyed by its id: ``{key}{fp}{attempts}{!}{=score}{~seed}:
+  {body}``; ``key`` is 4 characters of a hash of the assessment id, ``fp`` 4 characters of
+  a hash of what its answers mean (questions, their fingerprints, draw, shuffle; a
+  scenario's nodes and choices). The body is the current attempt's answers packed as for
+  knowledge checks (``bits:texts``) or, for a branching scenario, the choice taken at each
+  step (``0-9a-z``).
+- ``CHECK``: 4 base64url characters of a 24-bit FNV-1a hash of everything before the last
+  ``|``: a state cut short or damaged is refused as a whole.
+
+Every question carries a fingerprint (``fp``) of its meaning: type, choice ids in order,
+answer key, accepted answers, numeric range. A republish keeps what still matches:
+
+- assessments by id: attempts and score always; the current attempt's answers only while
+  the assessment's fingerprint is unchanged;
+- visited pages and knowledge-check answers: directly when the table reference is the
+  current one, else through the map of an earlier release that the build was given
+  (``coursepack build --previous OLD.zip``): pages by id, answers by id and fingerprint.
+  A state whose table the package does not know keeps only its assessments and bookmark.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import zipfile
+from contextvars import ContextVar
+from pathlib import Path
+
+from builder.model import Assessment, Course, Module, Question
+
+FORMAT = 2
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#: answers packed as bit fields (the rest are typed text)
+TEXT_TYPES = ("fill-in", "numeric")
+MAX_ATTEMPT_DIGITS = 4  # the runtime caps the stored attempt counter at 9999
+SEED_LENGTH = 4
+CHECK_LENGTH = 4  # the check characters that end the state (a cut or damaged state fails)
+
+#: the earlier releases' tables, for the build in progress (set by builder.build)
+PREVIOUS: ContextVar[list[dict] | None] = ContextVar("coursepack_previous", default=None)
+
+
+def short_hash(text: str, chars: int) -> str:
+    """``chars`` base64url characters of the SHA-256 of ``text``."""
+    return base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).decode()[:chars]
+
+
+def _bits(values: int) -> int:
+    """Bits for a number in ``0 .. values - 1``."""
+    return max(1, (values - 1).bit_length())
+
+
+def answer_bits(qtype: str, n: int) -> int:
+    """Bits of one packed answer (0 for the typed types, stored as text):
+
+    - choice, true-false, likert: 0 unanswered, else the choice's position + 1;
+    - multiple: one bit per choice;
+    - matching: an "answered" bit, then per source 0 (none) or the target's position + 1;
+    - sequencing: an "answered" bit, then per position the item's position.
+    """
+    if qtype in TEXT_TYPES:
+        return 0
+    if qtype == "multiple":
+        return n
+    if qtype == "matching":
+        return 1 + n * _bits(n + 1)
+    if qtype == "sequencing":
+        return 1 + n * _bits(n)
+    return _bits(n + 1)
+
+
+def text_length(qtype: str, max_length: int) -> int:
+    """The longest stored typed answer: fill-in text may be percent-encoded throughout."""
+    if qtype == "fill-in":
+        return 3 * max_length
+    if qtype == "numeric":
+        return max_length
+    return 0
+
+
+def question_fp(q: Question) -> str:
+    """What an answer to ``q`` means: 6 characters of a hash of its type, choices, answer
+    key and accepted answers. The prompt and feedback wording are left out (a typo fixed
+    keeps the learners' answers); anything that changes what a stored answer says or
+    whether it is right changes the fingerprint."""
+    parts = [q.type, [c.id for c in q.choices], list(q.correct_ids), [c.id for c in q.targets],
+             list(q.accepted), q.case_sensitive, q.max_length, q.numeric_min, q.numeric_max,
+             q.scored, q.weight]
+    return short_hash(json.dumps(parts, separators=(",", ":")), 6)
+
+
+def _page_ids(course: Course) -> list[str]:
+    out = []
+    for unit in course.outline:
+        out += [f"{unit.id}/{p.id}" for p in unit.pages] if isinstance(unit, Module) else [unit.id]
+    return out
+
+
+def _kcs(course: Course) -> list[Question]:
+    return [q for u in course.outline if isinstance(u, Module) for p in u.pages for q in p.questions]
+
+
+def table(course: Course) -> dict:
+    """What the positional parts of the state are relative to: page ids, and each knowledge
+    check's id, fingerprint and packed shape."""
+    kcs = [{"id": q.id, "fp": question_fp(q), "type": q.type, "n": len(q.choices),
+            "maxLength": q.max_length} for q in _kcs(course)]
+    pages = _page_ids(course)
+    ref = short_hash(json.dumps([pages, [[k["id"], k["fp"]] for k in kcs]],
+                                separators=(",", ":")), 6)
+    return {"ref": ref, "pages": pages, "kcs": kcs}
+
+
+def assessment_fp(a: Assessment) -> str:
+    """What the stored answers of an attempt mean (4 characters)."""
+    if a.branching:
+        parts: list = [a.start, [[n.id, n.ending, [[c.id, c.next, c.score] for c in n.choices]]
+                                 for n in a.nodes]]
+    else:
+        parts = [a.draw, a.shuffle, [[q.id, question_fp(q)] for q in a.questions]]
+    return short_hash(json.dumps(parts, separators=(",", ":")), 4)
+
+
+def assessment_key(a: Assessment) -> str:
+    return short_hash("assessment:" + a.id, 4)
+
+
+def course_key(course: Course) -> str:
+    return short_hash("course:" + course.id, 4)
+
+
+# -- the longest state ------------------------------------------------------------------
+
+
+def _packed(shapes: list[tuple[int, int]]) -> int:
+    """Characters of answers packed as ``bits:texts``: shapes are (bits, text length)."""
+    bits = sum(b for b, _ in shapes)
+    texts = [t for b, t in shapes if b == 0]
+    return -(-bits // 6) + 1 + sum(texts) + max(len(texts) - 1, 0)
+
+
+def _shape(q: Question) -> tuple[int, int]:
+    return answer_bits(q.type, len(q.choices)), text_length(q.type, q.max_length)
+
+
+def _attempt_length(a: Assessment) -> int:
+    from builder.runtime import longest_path
+
+    head = 4 + 4 + MAX_ATTEMPT_DIGITS + 1 + len("=100") + 1
+    if a.draw or a.shuffle:
+        head += 1 + SEED_LENGTH
+    if a.branching:
+        return head + longest_path(a)[0]
+    shown = a.draw or len(a.questions)
+    shapes = [_shape(q) for q in a.questions]
+    # the questions drawn could be any: the most bits and the longest texts
+    bits = sorted((b for b, _ in shapes), reverse=True)[:shown]
+    texts = sorted((t for b, t in shapes if b == 0), reverse=True)[:shown]
+    n_texts = min(shown, len(texts))
+    return head + -(-sum(bits) // 6) + 1 + sum(texts[:n_texts]) + max(n_texts - 1, 0)
+
+
+def worst_case(course: Course) -> int:
+    """The longest suspend_data the runtime can write for this course (format 2)."""
+    n_pages = len(_page_ids(course))
+    visited = 1 + -(-n_pages // 6)  # the run-length form is used only when shorter
+    kc = _packed([_shape(q) for q in _kcs(course)])
+    attempts = [_attempt_length(a) for a in course.assessments]
+    return (len("2|") + 4 + 6 + 1 + visited + 1 + kc + 1 + sum(attempts)
+            + max(len(attempts) - 1, 0) + len("|") + CHECK_LENGTH)
+
+
+# -- what the runtime gets ---------------------------------------------------------------
+
+
+def course_state(course: Course) -> dict:
+    """The ``state`` entry of the course data: the format, the course key, the table
+    reference and the maps of earlier releases' tables (``prev``)."""
+    current = table(course)
+    prev = {}
+    for old in PREVIOUS.get() or []:
+        for ref, entry in history(old, current).items():
+            if ref != current["ref"]:
+                prev[ref] = entry
+    return {"v": FORMAT, "course": course_key(course), "ref": current["ref"],
+            "prev": dict(sorted(prev.items()))}
+
+
+def _runs(pairs: list[tuple[int, int]]) -> list[int]:
+    """(old position, new position) pairs as runs ``[old, new, length, ...]``."""
+    out: list[int] = []
+    for old, new in sorted(pairs):
+        if out and out[-3] + out[-1] == old and out[-2] + out[-1] == new:
+            out[-1] += 1
+        else:
+            out += [old, new, 1]
+    return out
+
+
+def _shapes(kcs: list[dict]) -> list[list]:
+    """Knowledge-check shapes run-length encoded: ``[[count, type, n, maxLength], ...]``."""
+    out: list[list] = []
+    for k in kcs:
+        shape = [k["type"], k["n"], k.get("maxLength", 0)]
+        if out and out[-1][1:] == shape:
+            out[-1][0] += 1
+        else:
+            out.append([1, *shape])
+    return out
+
+
+def _unshapes(runs: list[list]) -> list[dict]:
+    return [{"type": t, "n": n, "maxLength": m} for count, t, n, m in runs for _ in range(count)]
+
+
+def history(old: dict, current: dict) -> dict:
+    """Maps from an earlier release's tables (``old``: see :func:`read_previous`) to the
+    current table: for each table reference, its page count, knowledge-check shapes, and
+    which pages and knowledge checks survive where (by id; answers also by fingerprint).
+    Earlier releases that ``old`` itself knew are carried on, composed."""
+    new_pages = {p: i for i, p in enumerate(current["pages"])}
+    new_kcs = {(k["id"], k["fp"]): i for i, k in enumerate(current["kcs"])}
+    page_map = {i: new_pages[p] for i, p in enumerate(old["pages"]) if p in new_pages}
+    kc_map = {i: new_kcs[(k["id"], k["fp"])] for i, k in enumerate(old["kcs"])
+              if (k["id"], k["fp"]) in new_kcs}
+    out = {old["ref"]: {"pages": len(old["pages"]), "kcs": _shapes(old["kcs"]),
+                        "pmap": _runs(list(page_map.items())),
+                        "kmap": _runs(list(kc_map.items()))}}
+    for ref, entry in (old.get("prev") or {}).items():
+        if ref in out:
+            continue
+        pmap = _unruns(entry["pmap"])
+        kmap = _unruns(entry["kmap"])
+        out[ref] = {"pages": entry["pages"], "kcs": entry["kcs"],
+                    "pmap": _runs([(o, page_map[m]) for o, m in pmap if m in page_map]),
+                    "kmap": _runs([(o, kc_map[m]) for o, m in kmap if m in kc_map])}
+    return out
+
+
+def _unruns(runs: list[int]) -> list[tuple[int, int]]:
+    return [(runs[i] + k, runs[i + 1] + k) for i in range(0, len(runs), 3)
+            for k in range(runs[i + 2])]
+
+
+# -- the previous release ----------------------------------------------------------------
+
+DATA_RE = re.compile(r'<script type="application/json" id="cp-data">(.*?)</script>', re.S)
+#: the file a build writes beside the packages: the tables learners' states refer to
+TABLE_FILE = "state-table.json"
+
+
+class PreviousError(Exception):
+    """The previous release given to ``--previous`` cannot be read."""
+
+
+def tables_of(data: dict) -> dict:
+    """The tables a package's course data describes (``cp-data``), or a stored table file."""
+    if "pages" in data and isinstance(data["pages"], list) and data["pages"] and \
+            isinstance(data["pages"][0], str):   # a table file (state-table.json)
+        return data
+    state = data.get("state") or {}
+    kcs = [{"id": k["id"], "fp": k.get("fp", ""), "type": k["type"], "n": k["n"],
+            "maxLength": k.get("maxLength", 0)} for k in data.get("kcs", [])]
+    return {"ref": state.get("ref") or "v1:" + str(data.get("hash")),
+            "course": data.get("id"), "version": data.get("version"),
+            "pages": [p["loc"] for p in data.get("pages", [])], "kcs": kcs,
+            "assessments": [{"id": a["id"], "fp": a.get("fp", ""),
+                             "questions": [[q["id"], q.get("fp", "")] for q in a.get("questions", [])]}
+                            for a in data.get("assessments", [])],
+            "prev": state.get("prev") or {}}
+
+
+def read_previous(path: Path) -> dict:
+    """The tables of the release learners have now: a package zip, its unpacked folder or
+    ``index.html``, or a ``state-table.json`` a build wrote."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            for name in (TABLE_FILE, "index.html"):
+                if (path / name).is_file():
+                    return read_previous(path / name)
+            raise PreviousError(f"{path} holds neither index.html nor {TABLE_FILE}")
+        if path.suffix == ".json":
+            return tables_of(json.loads(path.read_text(encoding="utf-8")))
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                text = z.read("index.html").decode("utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+    except (OSError, KeyError, UnicodeDecodeError, json.JSONDecodeError, zipfile.BadZipFile) as e:
+        raise PreviousError(f"cannot read {path}: {e}") from e
+    m = DATA_RE.search(text)
+    if not m:
+        raise PreviousError(f"{path} is not a coursepack package (no course data in index.html)")
+    try:
+        return tables_of(json.loads(m.group(1)))
+    except (json.JSONDecodeError, KeyError, TypeError, IndexError) as e:
+        raise PreviousError(f"{path}: the course data cannot be read ({e})") from e
+
+
+def stored_table(course: Course) -> dict:
+    """The table file a build writes (``dist/state-table.json``): give it, or the package,
+    to the next build's ``--previous``."""
+    current = table(course)
+    return {"course": course.id, "version": course.version, "ref": current["ref"],
+            "pages": current["pages"], "kcs": current["kcs"],
+            "assessments": [{"id": a.id, "fp": assessment_fp(a),
+                             "questions": [[q.id, question_fp(q)] for q in a.questions]}
+                            for a in course.assessments],
+            "prev": course_state(course)["prev"]}
+
+
+def losses(old: dict, course: Course) -> list[str]:
+    """What learners of the ``old`` release lose when this build replaces it, one line each."""
+    new = stored_table(course)
+    lines = []
+    if old.get("course") and old["course"] != course.id:
+        return [f"the previous release is another course ('{old['course']}'): learners "
+                "keep nothing but their LMS status"]
+    pages = set(new["pages"])
+    gone = [p for p in old["pages"] if p not in pages]
+    for p in gone:
+        lines.append(f"page {p}: removed (its 'visited' mark is lost)")
+    kcs = {k["id"]: k["fp"] for k in new["kcs"]}
+    for k in old["kcs"]:
+        if k["id"] not in kcs:
+            lines.append(f"knowledge check {k['id']}: removed (its answer is lost)")
+        elif k["fp"] != kcs[k["id"]]:
+            lines.append(f"knowledge check {k['id']}: changed (its answer is dropped)")
+    asmts = {a["id"]: a for a in new["assessments"]}
+    for a in old.get("assessments", []):
+        b = asmts.get(a["id"])
+        if b is None:
+            lines.append(f"assessment {a['id']}: removed (its attempts and score are lost)")
+        elif a["fp"] != b["fp"]:
+            now = dict(map(tuple, b["questions"]))
+            changed = [q for q, fp in a["questions"] if now.get(q) != fp]
+            what = ", ".join(changed) if changed else "draw, order or paths"
+            lines.append(f"assessment {a['id']}: changed ({what}): an unsubmitted attempt's "
+                         "answers are dropped; attempts and score are kept")
+    if old["ref"].startswith("v1:"):
+        lines.append("the previous release writes resume format 1: its learners keep their "
+                     "answers and visited pages only if page and question ids did not change")
+    return lines

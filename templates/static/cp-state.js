@@ -1,0 +1,400 @@
+/* coursepack resume state: what cmi.suspend_data (or the xAPI state document) holds.
+ *
+ * Format 2 is keyed by stable ids and packed; builder/state.py documents it and computes
+ * its longest length at build time. Format 1 (packages before it) is still read.
+ * decode() checks everything before it changes anything: damaged, truncated, foreign or
+ * out-of-range state is refused as a whole, and the course starts afresh.
+ *
+ *   var codec = CoursepackState.codec(data, shownFor);   // shownFor(i, seed) -> positions
+ *   codec.encode(S)   -> text
+ *   codec.decode(text) -> { ok: true, visited, kc, asmt, dropped } or { ok: false, reason }
+ */
+(function (root) {
+  "use strict";
+
+  var Q = root.CoursepackQuestions;
+  var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var CHARS = Q.CHARS;
+  var TEXT = { "fill-in": 1, numeric: 1 };
+
+  /* 4 base64url characters of a 24-bit FNV-1a hash: a damaged or cut state fails it */
+  function check(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = (h + (h << 1) + (h << 4) + (h << 7) + (h << 8) + (h << 24)) >>> 0;
+    }
+    h = (h ^ (h >>> 24)) & 0xffffff;
+    return B64.charAt(h >> 18) + B64.charAt((h >> 12) & 63) + B64.charAt((h >> 6) & 63) + B64.charAt(h & 63);
+  }
+
+  function bitsFor(values) { var b = 1; while ((1 << b) < values) b++; return b; }
+
+  /* ------------------------------------------------------------ bit fields -------- */
+
+  function Writer() { this.out = ""; this.acc = 0; this.n = 0; }
+  Writer.prototype.put = function (value, width) {
+    for (var b = width - 1; b >= 0; b--) {
+      this.acc = (this.acc << 1) | (Math.floor(value / Math.pow(2, b)) & 1);
+      if (++this.n === 6) { this.out += B64.charAt(this.acc); this.acc = 0; this.n = 0; }
+    }
+  };
+  Writer.prototype.done = function () {
+    if (this.n) this.out += B64.charAt(this.acc << (6 - this.n));
+    this.acc = 0; this.n = 0;
+    return this.out;
+  };
+
+  function Reader(text) {
+    this.text = text; this.pos = 0;    /* in bits */
+    for (var i = 0; i < text.length; i++) if (B64.indexOf(text.charAt(i)) < 0) throw "bits";
+  }
+  Reader.prototype.get = function (width) {
+    var v = 0;
+    for (var b = 0; b < width; b++) {
+      var c = this.pos >> 0, ch = Math.floor(c / 6);
+      if (ch >= this.text.length) throw "short";
+      var x = B64.indexOf(this.text.charAt(ch));
+      v = v * 2 + ((x >> (5 - c % 6)) & 1);
+      this.pos++;
+    }
+    return v;
+  };
+  /* every character used, the padding bits zero */
+  Reader.prototype.end = function () {
+    if (Math.ceil(this.pos / 6) !== this.text.length) throw "long";
+    while (this.pos % 6) if (this.get(1)) throw "padding";
+  };
+
+  /* ------------------------------------------------------------ answers ----------- */
+
+  /* Is ``ans`` an answer the runtime could have stored for a question of this shape
+     ({type, n, maxLength})? */
+  function valid(q, ans) {
+    if (typeof ans !== "string") return false;
+    if (ans === "") return true;
+    var n = q.n, i, seen = {};
+    switch (q.type) {
+      case "fill-in": return ans.length <= q.maxLength;
+      case "numeric": return ans.length <= q.maxLength && !isNaN(Q.number(ans));
+      case "multiple":
+        for (i = 0; i < ans.length; i++) {
+          var p = CHARS.indexOf(ans.charAt(i));
+          if (p < 0 || p >= n || (i && CHARS.indexOf(ans.charAt(i - 1)) >= p)) return false;
+        }
+        return true;
+      case "matching":
+        if (ans.length !== n) return false;
+        for (i = 0; i < n; i++) {
+          var c = ans.charAt(i);
+          if (c !== "-" && !(CHARS.indexOf(c) >= 0 && CHARS.indexOf(c) < n)) return false;
+        }
+        return true;
+      case "sequencing":
+        if (ans.length !== n) return false;
+        for (i = 0; i < n; i++) {
+          var s = CHARS.indexOf(ans.charAt(i));
+          if (s < 0 || s >= n || seen[s]) return false;
+          seen[s] = 1;
+        }
+        return true;
+      default:
+        return ans.length === 1 && CHARS.indexOf(ans) >= 0 && CHARS.indexOf(ans) < n;
+    }
+  }
+
+  function packAnswers(shapes, answers) {
+    var w = new Writer(), texts = [];
+    shapes.forEach(function (q, k) {
+      var ans = answers[k] || "";
+      if (!valid(q, ans)) ans = "";                 /* never write what cannot be read */
+      var n = q.n, i;
+      if (TEXT[q.type]) { texts.push(Q.escape(ans)); return; }
+      if (q.type === "multiple") {
+        for (i = 0; i < n; i++) w.put(ans.indexOf(CHARS.charAt(i)) >= 0 ? 1 : 0, 1);
+      } else if (q.type === "matching") {
+        w.put(ans ? 1 : 0, 1);
+        for (i = 0; i < n; i++) w.put(ans && ans.charAt(i) !== "-" ? CHARS.indexOf(ans.charAt(i)) + 1 : 0, bitsFor(n + 1));
+      } else if (q.type === "sequencing") {
+        w.put(ans ? 1 : 0, 1);
+        for (i = 0; i < n; i++) w.put(ans ? CHARS.indexOf(ans.charAt(i)) : 0, bitsFor(n));
+      } else {
+        w.put(ans ? CHARS.indexOf(ans) + 1 : 0, bitsFor(n + 1));
+      }
+    });
+    return w.done() + ":" + texts.join(",");
+  }
+
+  /* The answers packed by packAnswers for these shapes; throws when damaged. */
+  function unpackAnswers(shapes, text) {
+    var cut = text.indexOf(":");
+    if (cut < 0) throw "answers";
+    var r = new Reader(text.slice(0, cut));
+    var rest = text.slice(cut + 1);
+    var texts = rest === "" ? [] : rest.split(",");
+    var t = 0;
+    var out = shapes.map(function (q) {
+      var n = q.n, i, ans = "";
+      if (TEXT[q.type]) {
+        if (t >= texts.length) throw "texts";
+        if (/%(?![0-9A-F]{2})/.test(texts[t])) throw "escape";
+        ans = Q.unescape(texts[t++]);
+      } else if (q.type === "multiple") {
+        for (i = 0; i < n; i++) if (r.get(1)) ans += CHARS.charAt(i);
+      } else if (q.type === "matching") {
+        var on = r.get(1);
+        for (i = 0; i < n; i++) {
+          var v = r.get(bitsFor(n + 1));
+          if (v > n || (!on && v)) throw "range";
+          ans += v ? CHARS.charAt(v - 1) : "-";
+        }
+        if (!on) ans = "";
+      } else if (q.type === "sequencing") {
+        var set = r.get(1);
+        for (i = 0; i < n; i++) {
+          var s = r.get(bitsFor(n));
+          if (!set && s) throw "range";
+          ans += CHARS.charAt(s);
+        }
+        if (!set) ans = "";
+      } else {
+        var c = r.get(bitsFor(n + 1));
+        if (c > n) throw "range";
+        ans = c ? CHARS.charAt(c - 1) : "";
+      }
+      if (!valid(q, ans)) throw "range";
+      return ans;
+    });
+    r.end();
+    /* the text list has exactly one entry per typed answer ("" texts: one empty list) */
+    var typed = shapes.filter(function (q) { return TEXT[q.type]; }).length;
+    if (t !== typed || (texts.length !== typed && !(typed === 0 && rest === ""))) throw "texts";
+    return out;
+  }
+
+  /* ------------------------------------------------------------ visited pages ----- */
+
+  function packVisited(visited, P) {
+    var w = new Writer();
+    for (var i = 0; i < P; i++) w.put(visited[i] ? 1 : 0, 1);
+    var raw = "r" + w.done();
+    var runs = "l", cur = 0, len = 0;
+    function varint(x) {
+      do { var d = x & 31; x = Math.floor(x / 32); runs += B64.charAt(d | (x ? 32 : 0)); } while (x);
+    }
+    for (var p = 0; p < P; p++) {
+      var v = visited[p] ? 1 : 0;
+      if (v !== cur) { varint(len); cur = v; len = 0; }
+      len++;
+    }
+    varint(len);
+    return runs.length < raw.length ? runs : raw;
+  }
+
+  function unpackVisited(text, P) {
+    var out = [], i;
+    if (text.charAt(0) === "r") {
+      var r = new Reader(text.slice(1));
+      for (i = 0; i < P; i++) out.push(r.get(1));
+      r.end();
+      return out;
+    }
+    if (text.charAt(0) !== "l") throw "visited";
+    var cur = 0, pos = 1;
+    while (pos < text.length) {
+      var x = 0, mul = 1, d;
+      do {
+        if (pos >= text.length) throw "short";
+        d = B64.indexOf(text.charAt(pos++));
+        if (d < 0) throw "visited";
+        x += (d & 31) * mul; mul *= 32;
+      } while (d & 32);
+      if (out.length + x > P) throw "long";
+      for (i = 0; i < x; i++) out.push(cur);
+      cur = 1 - cur;
+    }
+    if (out.length !== P) throw "short";
+    return out;
+  }
+
+  /* ------------------------------------------------------------ the codec --------- */
+
+  function codec(data, shownFor) {
+    var st = data.state;
+    var P = data.pages.length;
+    var KCS = data.kcs.map(function (q) { return { type: q.type, n: q.n, maxLength: q.maxLength || 0 }; });
+
+    function fresh() { return { n: 0, sub: false, score: null, seed: "", answers: [], path: "" }; }
+    function questionsShown(i, seed) {
+      var def = data.assessments[i];
+      return shownFor(i, seed).map(function (k) { return def.questions[k]; });
+    }
+
+    function encode(S) {
+      var as = S.asmt.map(function (a, i) {
+        var def = data.assessments[i];
+        var body = def.branching ? a.path : packAnswers(questionsShown(i, a.seed), a.answers);
+        return def.key + def.fp + Math.min(a.n, 9999) + (a.sub ? "!" : "") +
+          (a.score === null ? "" : "=" + a.score) + (a.seed ? "~" + a.seed : "") + ":" + body;
+      });
+      var body = ["2", st.course + st.ref, packVisited(S.visited, P), packAnswers(KCS, S.kc),
+                  as.join(";")].join("|");
+      return body + "|" + check(body);
+    }
+
+    /* A scenario path is valid when every step is a choice of the node reached. */
+    function validPath(def, path) {
+      var node = def.start;
+      for (var k = 0; k < path.length; k++) {
+        var n = def.nodes[node];
+        var c = n && n.choices[CHARS.indexOf(path.charAt(k))];
+        if (!c || CHARS.indexOf(path.charAt(k)) < 0) return false;
+        node = c.next;
+      }
+      return true;
+    }
+
+    /* An attempt's counters, checked; throws when out of range. */
+    function head(i, m) {
+      var def = data.assessments[i];
+      var a = { n: +m.n, sub: !!m.sub, score: m.score === undefined || m.score === "" ? null : +m.score,
+                seed: m.seed || "", answers: [], path: "" };
+      if (a.n > 9999 || (a.score !== null && (a.score > 100 || !a.n)) || (a.sub && !a.n)) throw "range";
+      if (a.seed && !(!def.branching && (def.draw > 0 || def.shuffle))) throw "seed";
+      return a;
+    }
+
+    /* One assessment's attempt; throws when out of range. */
+    function attempt(i, m, body, same) {
+      var def = data.assessments[i];
+      var a = head(i, m);
+      if (!same) {              /* the assessment changed: its attempts and score stay */
+        var out = def.attempts > 0 && a.n >= def.attempts && a.n > 0;
+        var kept = { n: a.n, sub: out, score: a.score, seed: "", answers: [], path: "" };
+        if (out && !def.branching) kept.answers = shownFor(i, "").map(function () { return ""; });
+        return kept;
+      }
+      if (def.branching) {
+        if (!validPath(def, body)) throw "path";
+        a.path = body;
+      } else {
+        a.answers = unpackAnswers(questionsShown(i, a.seed), body);
+      }
+      return a;
+    }
+
+    function remap(list, runs, size, blank) {
+      var out = [];
+      for (var k = 0; k < size; k++) out.push(blank);
+      for (var r = 0; r < runs.length; r += 3)
+        for (var j = 0; j < runs[r + 2]; j++) out[runs[r + 1] + j] = list[runs[r] + j];
+      return out;
+    }
+
+    function decode2(parts, text) {
+      if (parts.length !== 6 || parts[1].length !== 10) throw "fields";
+      if (check(text.slice(0, text.lastIndexOf("|"))) !== parts[5]) throw "check";
+      if (parts[1].slice(0, 4) !== st.course) throw "foreign";
+      var ref = parts[1].slice(4);
+      var dropped = { pages: 0, kcs: 0, answers: 0 };
+      var visited, kc;
+      if (ref === st.ref) {
+        visited = unpackVisited(parts[2], P);
+        kc = unpackAnswers(KCS, parts[3]);
+      } else if (st.prev && Object.prototype.hasOwnProperty.call(st.prev, ref)) {
+        var old = st.prev[ref];
+        var shapes = [];
+        old.kcs.forEach(function (run) {
+          for (var c = 0; c < run[0]; c++) shapes.push({ type: run[1], n: run[2], maxLength: run[3] });
+        });
+        var ov = unpackVisited(parts[2], old.pages);
+        var ok = unpackAnswers(shapes, parts[3]);
+        visited = remap(ov, old.pmap, P, 0);
+        kc = remap(ok, old.kmap, data.kcs.length, "");
+        dropped.pages = old.pages - count(old.pmap);
+        dropped.kcs = shapes.length - count(old.kmap);
+      } else {                  /* a release this package does not know: only ids count */
+        visited = remap([], [], P, 0);
+        kc = remap([], [], data.kcs.length, "");
+        dropped.pages = dropped.kcs = -1;
+      }
+      var asmt = data.assessments.map(fresh);
+      var seen = {};
+      (parts[4] === "" ? [] : parts[4].split(";")).forEach(function (entry) {
+        var m = /^([A-Za-z0-9_-]{4})([A-Za-z0-9_-]{4})(\d{1,4})(!?)(?:=(\d{1,3}))?(?:~([0-9a-z]{4}))?:(.*)$/.exec(entry);
+        if (!m || seen[m[1]]) throw "assessment";
+        seen[m[1]] = 1;
+        for (var i = 0; i < data.assessments.length; i++) {
+          var def = data.assessments[i];
+          if (def.key !== m[1]) continue;
+          var same = def.fp === m[2];
+          if (!same) dropped.answers++;
+          asmt[i] = attempt(i, { n: m[3], sub: m[4], score: m[5], seed: m[6] }, m[7], same);
+          return;
+        }
+        /* an assessment no longer in the course: nothing to keep */
+      });
+      return { ok: true, format: 2, visited: visited, kc: kc, asmt: asmt, dropped: dropped };
+    }
+
+    function count(runs) { var n = 0; for (var r = 2; r < runs.length; r += 3) n += runs[r]; return n; }
+
+    /* Format 1 (``1|HASH|VISITED|KC|A;A;...``, by position): read only when HASH is this
+       course's structure. */
+    function decode1(parts) {
+      if (parts.length !== 5 || parts[1] !== data.hash) throw "foreign";
+      var raw = parts[2];
+      if (raw.length !== Math.ceil(P / 6) || /[^A-Za-z0-9_-]/.test(raw)) throw "visited";
+      var visited = [];
+      for (var c = 0; c < raw.length; c++) {
+        var x = B64.indexOf(raw.charAt(c));
+        for (var b = 0; b < 6; b++) if (c * 6 + b < P) visited[c * 6 + b] = (x >> b) & 1;
+          else if ((x >> b) & 1) throw "visited";
+      }
+      var kc = data.kcs.length ? parts[3].split(",").map(Q.unescape) : [];
+      if (kc.length !== data.kcs.length || (!data.kcs.length && parts[3] !== "")) throw "kc";
+      kc.forEach(function (ans, k) { if (!valid(KCS[k], ans)) throw "range"; });
+      var as = parts[4] === "" ? [] : parts[4].split(";");
+      if (as.length !== data.assessments.length) throw "assessments";
+      var asmt = as.map(function (text, k) {
+        var m = /^(\d{1,4})(!?)(?:=(\d{1,3}))?(?:~([0-9a-z]{4}))?:(.*)$/.exec(text);
+        if (!m) throw "assessment";
+        var def = data.assessments[k];
+        var a = head(k, { n: m[1], sub: m[2], score: m[3], seed: m[4] });
+        if (def.branching) {
+          if (!validPath(def, m[5])) throw "path";
+          a.path = m[5];
+          return a;
+        }
+        var qs = questionsShown(k, a.seed);
+        var answers = qs.length === 1 ? [Q.unescape(m[5])] : m[5].split(",").map(Q.unescape);
+        if (m[5] === "" && !a.sub) answers = qs.map(function () { return ""; });
+        if (answers.length !== qs.length) throw "answers";
+        answers.forEach(function (ans, n) { if (!valid(qs[n], ans)) throw "range"; });
+        a.answers = answers;
+        return a;
+      });
+      return { ok: true, format: 1, visited: visited, kc: kc, asmt: asmt,
+               dropped: { pages: 0, kcs: 0, answers: 0 } };
+    }
+
+    function decode(text) {
+      text = String(text || "");
+      if (!text) return { ok: false, reason: "empty" };
+      var parts = text.split("|");
+      try {
+        if (parts[0] === "2") return decode2(parts, text);
+        if (parts[0] === "1") return decode1(parts);
+        return { ok: false, reason: "format" };
+      } catch (e) {
+        return { ok: false, reason: typeof e === "string" ? e : "error: " + e };
+      }
+    }
+
+    return { encode: encode, decode: decode };
+  }
+
+  root.CoursepackState = { codec: codec, valid: valid, packAnswers: packAnswers,
+                           unpackAnswers: unpackAnswers, packVisited: packVisited,
+                           unpackVisited: unpackVisited };
+})(window);

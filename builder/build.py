@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import quality, runtime
+from builder import quality, runtime, state
 from builder.archive import write_all
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
@@ -33,6 +33,8 @@ class BuildResult:
     folders: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     worst_suspend: int = 0
+    #: with ``previous``: what the learners of that release lose (one line each)
+    losses: list[str] | None = None
 
 
 def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Problem]]:
@@ -56,9 +58,20 @@ def as_errors(warnings: list[Problem]) -> list[Problem]:
 
 
 def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
-          strict: bool = False) -> BuildResult:
-    """Build the packages of the course at ``root`` into ``out`` (default ``root/dist``)."""
+          strict: bool = False, previous: Path | None = None) -> BuildResult:
+    """Build the packages of the course at ``root`` into ``out`` (default ``root/dist``).
+
+    ``previous`` is the release learners have now (its package, or the package's folder
+    or index.html): the new packages then carry the maps that let its learners' resume
+    state through (:mod:`builder.state`), and the result lists what they lose."""
     root = root.resolve()
+    old = None
+    if previous is not None:
+        try:
+            old = state.read_previous(previous)
+        except state.PreviousError as e:
+            raise BuildAborted([Problem(str(previous), 0, "--previous", str(e),
+                                        "give the package (zip) learners have now")]) from e
     course, warnings = check(root, targets)
     if strict and warnings:
         raise BuildAborted(as_errors(warnings))
@@ -68,13 +81,18 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     env = make_env(dirs)
     available = packagers()
     packages: dict[Path, dict[str, bytes]] = {}
-    for target in targets:
-        packager = available[target](env, theme_dir())
-        site = render_site(course, target, dirs, env)
-        with template_errors(dirs, root):
-            packages[out / packager.file_name(course)] = packager.package_files(course, site)
+    token = state.PREVIOUS.set([old] if old else None)
+    try:
+        for target in targets:
+            packager = available[target](env, theme_dir())
+            site = render_site(course, target, dirs, env)
+            with template_errors(dirs, root):
+                packages[out / packager.file_name(course)] = packager.package_files(course, site)
+    finally:
+        state.PREVIOUS.reset(token)
     result = BuildResult(course, warnings=warnings,
-                         worst_suspend=runtime.worst_case_suspend(course))
+                         worst_suspend=runtime.worst_case_suspend(course),
+                         losses=state.losses(old, course) if old else None)
     outputs = []
     for dest, files in packages.items():
         outputs.append((dest, files, "zip"))

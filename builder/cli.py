@@ -125,7 +125,11 @@ def graph(scenario: str, project_dir: Path, fmt: str) -> None:
               help="Folder for the packages. Default: dist/ inside PROJECT_DIR. Only the "
                    "package files being built are replaced; nothing else there is touched.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict: bool) -> None:
+@click.option("--previous", type=click.Path(exists=True, path_type=Path), default=None,
+              help="The package learners have now (zip, its folder or index.html): print "
+                   "what they lose, and carry their resume state over (docs/lms-admin.md).")
+def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict: bool,
+          previous: Path | None) -> None:
     """Build the course in PROJECT_DIR (default: the current folder) into zip packages.
 
     Every problem in the sources is reported at once, with file, line and a hint; then
@@ -138,7 +142,7 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
     from builder.quality import reading_lines, summary
 
-    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict)
+    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict, previous)
     # item-quality findings as one line (check lists them): the summary stays readable
     for w in result.warnings:
         if not w.rule:
@@ -152,6 +156,14 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
     click.echo(summary([w for w in result.warnings if w.rule]))
     click.echo(f"Resume state: at most {result.worst_suspend} characters (SCORM 1.2 allows "
                "4096, SCORM 2004 64000)")
+    if result.losses is not None:
+        if result.losses:
+            click.echo(f"Learners of {previous.name} will lose:")
+            for line in result.losses:
+                click.echo("  " + line)
+        else:
+            click.echo(f"Learners of {previous.name} keep all their answers, visited pages "
+                       "and attempts.")
     for path in result.written:
         click.echo(f"Wrote {_rel(path)} ({path.stat().st_size / 1024:.0f} KB)")
     for path in result.folders:

@@ -339,6 +339,14 @@ def losses(old: dict, course: Course) -> list[str]:
     if old.get("course") and old["course"] != course.id:
         return [f"the previous release is another course ('{old['course']}'): learners "
                 "keep nothing but their LMS status"]
+    if old["ref"].startswith("v1:"):
+        from builder.runtime import structure_hash
+
+        if old["ref"] == "v1:" + structure_hash(course):
+            return []
+        return ["the previous release writes resume format 1 and its page or question ids "
+                "changed: its learners keep their bookmark and LMS status, but lose their "
+                "answers, visited pages and attempts"]
     pages = set(new["pages"])
     gone = [p for p in old["pages"] if p not in pages]
     for p in gone:
@@ -360,7 +368,4 @@ def losses(old: dict, course: Course) -> list[str]:
             what = ", ".join(changed) if changed else "draw, order or paths"
             lines.append(f"assessment {a['id']}: changed ({what}): an unsubmitted attempt's "
                          "answers are dropped; attempts and score are kept")
-    if old["ref"].startswith("v1:"):
-        lines.append("the previous release writes resume format 1: its learners keep their "
-                     "answers and visited pages only if page and question ids did not change")
     return lines

@@ -245,15 +245,20 @@ def test_worst_case_resume_state_matches_the_build(scorm12_player, package):
     length, worst = player.frame.evaluate("""() => {
         const cp = window.coursepack, data = JSON.parse(document.getElementById('cp-data').textContent);
         cp.state.visited = data.pages.map(() => 1);
-        cp.state.kc = data.kcs.map(q => q.type === 'multiple' ? 'abcdefghijklmnopqrstuvwxyz0123456789'.slice(0, q.n) : 'a');
+        const longest = q => q.type === 'multiple' ? '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, q.n)
+                                                   : '0123456789abcdefghijklmnopqrstuvwxyz'.charAt(q.n - 1);
+        cp.state.kc = data.kcs.map(longest);
         cp.state.asmt.forEach((a, i) => {
             const def = data.assessments[i];
             a.n = 123456; a.sub = true; a.score = 100;
-            a.answers = def.questions.map(q => q.type === 'multiple' ? 'x'.repeat(q.n) : 'x');
+            a.answers = def.questions.map(longest);
         });
         return [cp.encode().length, data.limits.worst];
     }""")
-    assert length == worst == 32
+    # "2|" + course and table 10 + "|" + visited "r" and 1 character + "|" + knowledge check
+    # (2 bits: 1 character, ":") + "|" + quiz (key 4, fingerprint 4, attempts 4, "!",
+    # "=100", ":", 7 bits: 2 characters, ":") + "|" + check 4
+    assert length == worst == 2 + 10 + 1 + 2 + 1 + 2 + 1 + 21 + 1 + 4
 
 
 def test_standalone_without_lms(browser, package, tmp_path):

@@ -165,31 +165,40 @@ def _shape(q: Question) -> tuple[int, int]:
     return answer_bits(q.type, len(q.choices)), text_length(q.type, q.max_length)
 
 
+HEAD_LENGTH = 4 + 4 + MAX_ATTEMPT_DIGITS + 1 + len("=100") + 1  # key, fp, n, !, =score, :
+
+
+def quiz_length(shapes: list[tuple[int, int]], shown: int, seeded: bool) -> int:
+    """The longest entry of a quiz whose questions have these (bits, text length) shapes,
+    ``shown`` of them drawn: the drawn ones could be any, so the most bits and the longest
+    texts count."""
+    bits = sorted((b for b, _ in shapes), reverse=True)[:shown]
+    texts = sorted((t for b, t in shapes if b == 0), reverse=True)[:shown]
+    return (HEAD_LENGTH + (1 + SEED_LENGTH if seeded else 0) + -(-sum(bits) // 6) + 1
+            + sum(texts) + max(len(texts) - 1, 0))
+
+
 def _attempt_length(a: Assessment) -> int:
     from builder.runtime import longest_path
 
-    head = 4 + 4 + MAX_ATTEMPT_DIGITS + 1 + len("=100") + 1
-    if a.draw or a.shuffle:
-        head += 1 + SEED_LENGTH
     if a.branching:
-        return head + longest_path(a)[0]
-    shown = a.draw or len(a.questions)
-    shapes = [_shape(q) for q in a.questions]
-    # the questions drawn could be any: the most bits and the longest texts
-    bits = sorted((b for b, _ in shapes), reverse=True)[:shown]
-    texts = sorted((t for b, t in shapes if b == 0), reverse=True)[:shown]
-    n_texts = min(shown, len(texts))
-    return head + -(-sum(bits) // 6) + 1 + sum(texts[:n_texts]) + max(n_texts - 1, 0)
+        return HEAD_LENGTH + longest_path(a)[0]
+    return quiz_length([_shape(q) for q in a.questions], a.draw or len(a.questions),
+                       bool(a.draw or a.shuffle))
+
+
+def worst_length(n_pages: int, kc_shapes: list[tuple[int, int]], attempts: list[int]) -> int:
+    """The longest state of a course with ``n_pages`` pages, knowledge checks of these
+    (bits, text length) shapes and assessments whose longest entries are ``attempts``."""
+    visited = 1 + -(-n_pages // 6)  # the run-length form is used only when shorter
+    return (len("2|") + 4 + 6 + 1 + visited + 1 + _packed(kc_shapes) + 1 + sum(attempts)
+            + max(len(attempts) - 1, 0) + len("|") + CHECK_LENGTH)
 
 
 def worst_case(course: Course) -> int:
     """The longest suspend_data the runtime can write for this course (format 2)."""
-    n_pages = len(_page_ids(course))
-    visited = 1 + -(-n_pages // 6)  # the run-length form is used only when shorter
-    kc = _packed([_shape(q) for q in _kcs(course)])
-    attempts = [_attempt_length(a) for a in course.assessments]
-    return (len("2|") + 4 + 6 + 1 + visited + 1 + kc + 1 + sum(attempts)
-            + max(len(attempts) - 1, 0) + len("|") + CHECK_LENGTH)
+    return worst_length(len(_page_ids(course)), [_shape(q) for q in _kcs(course)],
+                        [_attempt_length(a) for a in course.assessments])
 
 
 # -- what the runtime gets ---------------------------------------------------------------

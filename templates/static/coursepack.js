@@ -810,7 +810,7 @@
   function run() {
     lms.onstatus = function (ok) { notice(ok ? "" : t.save_failed); };
     lms.resave = persist;      /* adapters that retry a refused save call it */
-    window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,
+    window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate, codec: codec,
                           finish: finish, show: show, shown: shown,
                           get lms() { return lms; } };
     if (lms.name === "standalone") { standalone(lms.quiet ? "" : t[lms.message] || t.standalone); return; }

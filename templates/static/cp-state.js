@@ -394,7 +394,7 @@
     return { encode: encode, decode: decode };
   }
 
-  root.CoursepackState = { codec: codec, valid: valid, packAnswers: packAnswers,
+  root.CoursepackState = { codec: codec, valid: valid, check: check, packAnswers: packAnswers,
                            unpackAnswers: unpackAnswers, packVisited: packVisited,
                            unpackVisited: unpackVisited };
 })(window);

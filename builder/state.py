@@ -119,7 +119,8 @@ def _page_ids(course: Course) -> list[str]:
 
 
 def _kcs(course: Course) -> list[Question]:
-    return [q for u in course.outline if isinstance(u, Module) for p in u.pages for q in p.questions]
+    return [q for u in course.outline if isinstance(u, Module)
+            for p in u.pages for q in p.questions]
 
 
 def table(course: Course) -> dict:
@@ -276,7 +277,7 @@ def _unruns(runs: list[int]) -> list[tuple[int, int]]:
 # -- the previous release ----------------------------------------------------------------
 
 DATA_RE = re.compile(r'<script type="application/json" id="cp-data">(.*?)</script>', re.S)
-#: the file a build writes beside the packages: the tables learners' states refer to
+#: a stored table (the ``stored_table`` of a build, as JSON) may stand for the package
 TABLE_FILE = "state-table.json"
 
 
@@ -296,7 +297,8 @@ def tables_of(data: dict) -> dict:
             "course": data.get("id"), "version": data.get("version"),
             "pages": [p["loc"] for p in data.get("pages", [])], "kcs": kcs,
             "assessments": [{"id": a["id"], "fp": a.get("fp", ""),
-                             "questions": [[q["id"], q.get("fp", "")] for q in a.get("questions", [])]}
+                             "questions": [[q["id"], q.get("fp", "")]
+                                           for q in a.get("questions", [])]}
                             for a in data.get("assessments", [])],
             "prev": state.get("prev") or {}}
 
@@ -330,8 +332,8 @@ def read_previous(path: Path) -> dict:
 
 
 def stored_table(course: Course) -> dict:
-    """The table file a build writes (``dist/state-table.json``): give it, or the package,
-    to the next build's ``--previous``."""
+    """What a release's learners' states refer to, as ``--previous`` reads it (from the
+    package's course data, or from this, saved as ``state-table.json``)."""
     current = table(course)
     return {"course": course.id, "version": course.version, "ref": current["ref"],
             "pages": current["pages"], "kcs": current["kcs"],

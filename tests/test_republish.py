@@ -10,7 +10,6 @@ single-choice questions is measured against the build's figure.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 

@@ -20,9 +20,16 @@
     li.scrollIntoView({ block: "nearest" });
   }
 
-  /* Resume data in coursepack's format (builder/runtime.py), spelled out. */
+  /* Resume data in coursepack's format (builder/state.py; format 1: builder/runtime.py),
+     spelled out. */
   function decodeSuspend(text) {
     var p = String(text || "").split("|");
+    if (p.length === 6 && p[0] === "2")
+      return ["format 2, course " + p[1].slice(0, 4) + ", table " + p[1].slice(4),
+              "visited pages (r: bitset, l: runs): " + p[2], "knowledge checks (bits:texts): " + p[3],
+              "assessments (key, fingerprint, attempts, !submitted, =score, ~seed: answers):\n  " +
+              p[4].split(";").join("\n  "), "check: " + p[5]].join("\n") +
+        "\n\n" + text.length + " characters";
     if (p.length !== 5) return text ? "not coursepack resume data:\n" + text : "(none)";
     return ["format " + p[0] + ", structure " + p[1], "visited pages bitset: " + p[2],
             "knowledge checks: " + (p[3] || "-"),

@@ -399,3 +399,41 @@ def test_ten_thousand_pages_and_two_thousand_questions_fit_scorm12(browser):
         assert length == worst <= 4096, (len(kcs), length, worst)
     page.close()
     assert max(len(p["loc"]) for p in pages) <= 255
+
+
+def test_build_previous_prints_what_learners_lose(releases, tmp_path):
+    from click.testing import CliRunner
+
+    from builder.cli import cli
+
+    root = base(tmp_path / "renamed")
+    _renamed(root)
+    result = CliRunner().invoke(cli, ["build", str(root), "-t", "scorm12",
+                                      "--previous", str(releases["first"][0])])
+    assert result.exit_code == 0, result.output
+    assert "Learners of minimal-course-1.0.0-scorm12.zip will lose:\n" \
+           "  knowledge check kc-second: removed (its answer is lost)\n" in result.output
+    same = base(tmp_path / "same")
+    result = CliRunner().invoke(cli, ["build", str(same), "-t", "scorm12",
+                                      "--previous", str(releases["first"][0])])
+    assert "keep all their answers, visited pages and attempts" in result.output
+    other = base(tmp_path / "bad")
+    (tmp_path / "bad.zip").write_bytes(b"not a zip")
+    result = CliRunner().invoke(cli, ["build", str(other), "--previous", str(tmp_path / "bad.zip")])
+    assert result.exit_code == 1 and "--previous" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (other / "dist").exists()
+
+
+def test_finished_learner_with_damaged_state_leaves_with_exit_empty(releases, scorm12_player):
+    player = scorm12_player(releases["first"][0])
+    player.open({**LEARNER12, "core": {**LEARNER12["core"], "lesson_status": "passed",
+                                       "entry": "resume", "score": {"raw": "90"}},
+                 "suspend_data": "2|garbage"})
+    ready(player.frame)
+    assert snapshot(player.frame)["asmt"]["quiz"]["n"] == 0
+    player.frame.locator(".cp-next").click()
+    player.close_page()
+    core = player.stored["core"]
+    assert (core["lesson_status"], core["score"]["raw"], core["exit"]) == ("passed", "90", "")
+    assert player.errors() == []

@@ -397,6 +397,16 @@ def test_ten_thousand_pages_and_two_thousand_questions_fit_scorm12(browser):
         }""", data)
         assert back
         assert length == worst <= 4096, (len(kcs), length, worst)
+    # every question type packs and reads back, typed answers empty or not
+    assert page.evaluate("""() => {
+        const CS = CoursepackState;
+        const shapes = [{type: 'numeric', n: 0, maxLength: 20}, {type: 'sequencing', n: 3},
+                        {type: 'fill-in', n: 0, maxLength: 5}, {type: 'matching', n: 3},
+                        {type: 'multiple', n: 4}, {type: 'likert', n: 5}, {type: 'true-false', n: 2}];
+        return [['', '', '', '', '', '', ''], ['4.5', '102', 'a,%|', '-20', '13', '4', '1'],
+                ['', '', 'x', '', '0', '', '']].every(ans =>
+            JSON.stringify(CS.unpackAnswers(shapes, CS.packAnswers(shapes, ans))) === JSON.stringify(ans));
+    }""")
     page.close()
     assert max(len(p["loc"]) for p in pages) <= 255
 

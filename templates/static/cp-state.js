@@ -131,7 +131,10 @@
     if (cut < 0) throw "answers";
     var r = new Reader(text.slice(0, cut));
     var rest = text.slice(cut + 1);
-    var texts = rest === "" ? [] : rest.split(",");
+    /* exactly one text per typed answer (fill-in, numeric), "" when none is typed */
+    var typed = shapes.filter(function (q) { return TEXT[q.type]; }).length;
+    var texts = typed ? rest.split(",") : [];
+    if (texts.length !== typed || (!typed && rest !== "")) throw "texts";
     var t = 0;
     var out = shapes.map(function (q) {
       var n = q.n, i, ans = "";
@@ -166,9 +169,6 @@
       return ans;
     });
     r.end();
-    /* the text list has exactly one entry per typed answer ("" texts: one empty list) */
-    var typed = shapes.filter(function (q) { return TEXT[q.type]; }).length;
-    if (t !== typed || (texts.length !== typed && !(typed === 0 && rest === ""))) throw "texts";
     return out;
   }
 

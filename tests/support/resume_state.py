@@ -56,7 +56,8 @@ def _unescape(text: str) -> str:
 def answers(shapes: list[dict], text: str) -> list[str]:
     bits_text, _, rest = text.partition(":")
     r = _Bits(bits_text)
-    texts = iter(rest.split(",") if rest else [])
+    typed = sum(q["type"] in ("fill-in", "numeric") for q in shapes)
+    texts = iter(rest.split(",") if typed else [])
     out = []
     for q in shapes:
         t, n = q["type"], q["n"]

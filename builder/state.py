@@ -111,6 +111,45 @@ def question_fp(q: Question) -> str:
     return short_hash(json.dumps(parts, separators=(",", ":")), 6)
 
 
+def weak_key(d: dict) -> str:
+    """What format 1's course data says about a question's meaning (its JSON has no choice
+    ids in every target): type, number of choices, answer key, accepted answers, range.
+    Used only to carry format 1 states over (``v1:`` tables)."""
+    return json.dumps([d["type"], d["n"], d.get("correct"), d.get("accepted"), d.get("min"),
+                       d.get("max"), d.get("caseSensitive")], separators=(",", ":"))
+
+
+def _weak(q: Question) -> str:
+    d: dict = {"type": q.type, "n": len(q.choices),
+               "correct": [i for i, c in enumerate(q.choices) if c.correct]}
+    if q.type == "fill-in":
+        d.update(accepted=list(q.accepted), caseSensitive=q.case_sensitive)
+    if q.type == "numeric":
+        d.update(min=q.numeric_min, max=q.numeric_max)
+    return weak_key(d)
+
+
+def _weak_assessment(kind: dict) -> str:
+    return json.dumps(kind, sort_keys=True, separators=(",", ":"))
+
+
+def _model_assessment(a: Assessment) -> str:
+    if a.branching:
+        return _weak_assessment({"start": a.start, "nodes": {
+            n.id: [n.ending, [[c.id, c.score, c.next] for c in n.choices]] for n in a.nodes}})
+    return _weak_assessment({"draw": a.draw, "shuffle": a.shuffle,
+                             "questions": [[q.id, _weak(q)] for q in a.questions]})
+
+
+def _json_assessment(a: dict) -> str:
+    if a.get("branching"):
+        return _weak_assessment({"start": a.get("start"), "nodes": {
+            nid: [n["ending"], [[c["id"], c["score"], c["next"]] for c in n["choices"]]]
+            for nid, n in a.get("nodes", {}).items()}})
+    return _weak_assessment({"draw": a.get("draw"), "shuffle": a.get("shuffle"),
+                             "questions": [[q["id"], weak_key(q)] for q in a.get("questions", [])]})
+
+
 def _page_ids(course: Course) -> list[str]:
     out = []
     for unit in course.outline:
@@ -131,7 +170,9 @@ def table(course: Course) -> dict:
     pages = _page_ids(course)
     ref = short_hash(json.dumps([pages, [[k["id"], k["fp"]] for k in kcs]],
                                 separators=(",", ":")), 6)
-    return {"ref": ref, "pages": pages, "kcs": kcs}
+    weak = {"kcs": [_weak(q) for q in _kcs(course)],
+            "assessments": [[a.id, _model_assessment(a)] for a in course.assessments]}
+    return {"ref": ref, "pages": pages, "kcs": kcs, "weak": weak}
 
 
 def assessment_fp(a: Assessment) -> str:
@@ -251,13 +292,24 @@ def history(old: dict, current: dict) -> dict:
     which pages and knowledge checks survive where (by id; answers also by fingerprint).
     Earlier releases that ``old`` itself knew are carried on, composed."""
     new_pages = {p: i for i, p in enumerate(current["pages"])}
-    new_kcs = {(k["id"], k["fp"]): i for i, k in enumerate(current["kcs"])}
+    v1 = old["ref"].startswith("v1:")
+    if v1:   # format 1's course data has no fingerprints: its meaning fields count
+        new_kcs = {(k["id"], w): i for i, (k, w) in
+                   enumerate(zip(current["kcs"], current["weak"]["kcs"], strict=True))}
+        old_keys = [(k["id"], k["weak"]) for k in old["kcs"]]
+    else:
+        new_kcs = {(k["id"], k["fp"]): i for i, k in enumerate(current["kcs"])}
+        old_keys = [(k["id"], k["fp"]) for k in old["kcs"]]
     page_map = {i: new_pages[p] for i, p in enumerate(old["pages"]) if p in new_pages}
-    kc_map = {i: new_kcs[(k["id"], k["fp"])] for i, k in enumerate(old["kcs"])
-              if (k["id"], k["fp"]) in new_kcs}
+    kc_map = {i: new_kcs[key] for i, key in enumerate(old_keys) if key in new_kcs}
     out = {old["ref"]: {"pages": len(old["pages"]), "kcs": _shapes(old["kcs"]),
                         "pmap": _runs(list(page_map.items())),
                         "kmap": _runs(list(kc_map.items()))}}
+    if v1:   # format 1 lists assessments by position: where each went, and if unchanged
+        now = {aid: (i, w) for i, (aid, w) in enumerate(current["weak"]["assessments"])}
+        out[old["ref"]]["asmts"] = [[now[a["id"]][0], now[a["id"]][1] == a["weak"]]
+                                    if a["id"] in now else [-1, False]
+                                    for a in old["assessments"]]
     for ref, entry in (old.get("prev") or {}).items():
         if ref in out:
             continue
@@ -266,7 +318,20 @@ def history(old: dict, current: dict) -> dict:
         out[ref] = {"pages": entry["pages"], "kcs": entry["kcs"],
                     "pmap": _runs([(o, page_map[m]) for o, m in pmap if m in page_map]),
                     "kmap": _runs([(o, kc_map[m]) for o, m in kmap if m in kc_map])}
+        if "asmts" in entry:   # format 1's assessments, through the old package's
+            out[ref]["asmts"] = [_through(k, same, old.get("assessments", []), current)
+                                 for k, same in entry["asmts"]]
     return out
+
+
+def _through(k: int, same: bool, mid: list[dict], current: dict) -> list:
+    """Where the assessment at position ``k`` of the middle release went, and whether it is
+    still unchanged."""
+    now = {aid: (i, w) for i, (aid, w) in enumerate(current["weak"]["assessments"])}
+    if k < 0 or k >= len(mid) or mid[k]["id"] not in now:
+        return [-1, False]
+    i, w = now[mid[k]["id"]]
+    return [i, same and w == mid[k]["weak"]]
 
 
 def _unruns(runs: list[int]) -> list[tuple[int, int]]:
@@ -292,11 +357,11 @@ def tables_of(data: dict) -> dict:
         return data
     state = data.get("state") or {}
     kcs = [{"id": k["id"], "fp": k.get("fp", ""), "type": k["type"], "n": k["n"],
-            "maxLength": k.get("maxLength", 0)} for k in data.get("kcs", [])]
+            "maxLength": k.get("maxLength", 0), "weak": weak_key(k)} for k in data.get("kcs", [])]
     return {"ref": state.get("ref") or "v1:" + str(data.get("hash")),
             "course": data.get("id"), "version": data.get("version"),
             "pages": [p["loc"] for p in data.get("pages", [])], "kcs": kcs,
-            "assessments": [{"id": a["id"], "fp": a.get("fp", ""),
+            "assessments": [{"id": a["id"], "fp": a.get("fp", ""), "weak": _json_assessment(a),
                              "questions": [[q["id"], q.get("fp", "")]
                                            for q in a.get("questions", [])]}
                             for a in data.get("assessments", [])],
@@ -350,14 +415,20 @@ def losses(old: dict, course: Course) -> list[str]:
     if old.get("course") and old["course"] != course.id:
         return [f"the previous release is another course ('{old['course']}'): learners "
                 "keep nothing but their LMS status"]
-    if old["ref"].startswith("v1:"):
+    v1 = old["ref"].startswith("v1:")
+    if v1:
         from builder.runtime import structure_hash
 
         if old["ref"] == "v1:" + structure_hash(course):
             return []
-        return ["the previous release writes resume format 1 and its page or question ids "
-                "changed: its learners keep their bookmark and LMS status, but lose their "
-                "answers, visited pages and attempts"]
+        weak = table(course)["weak"]
+        for k, w in zip(new["kcs"], weak["kcs"], strict=True):
+            k["fp"] = w
+        for a, (_, w) in zip(new["assessments"], weak["assessments"], strict=True):
+            a["fp"] = w
+        for a in old.get("assessments", []):
+            a["fp"] = a["weak"]
+        old = {**old, "kcs": [{**k, "fp": k["weak"]} for k in old["kcs"]]}
     pages = set(new["pages"])
     gone = [p for p in old["pages"] if p not in pages]
     for p in gone:
@@ -375,8 +446,8 @@ def losses(old: dict, course: Course) -> list[str]:
             lines.append(f"assessment {a['id']}: removed (its attempts and score are lost)")
         elif a["fp"] != b["fp"]:
             now = dict(map(tuple, b["questions"]))
-            changed = [q for q, fp in a["questions"] if now.get(q) != fp]
-            what = ", ".join(changed) if changed else "draw, order or paths"
+            changed = [] if v1 else [q for q, fp in a["questions"] if now.get(q) != fp]
+            what = ", ".join(changed) if changed else "questions, draw, order or paths"
             lines.append(f"assessment {a['id']}: changed ({what}): an unsubmitted attempt's "
                          "answers are dropped; attempts and score are kept")
     return lines

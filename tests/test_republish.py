@@ -447,3 +447,38 @@ def test_finished_learner_with_damaged_state_leaves_with_exit_empty(releases, sc
     core = player.stored["core"]
     assert (core["lesson_status"], core["score"]["raw"], core["exit"]) == ("passed", "90", "")
     assert player.errors() == []
+
+
+def test_a_format_1_state_survives_a_republish(releases, scorm12_player, tmp_path):
+    """A learner of a release that wrote format 1 (its course data has no fingerprints
+    and no ``state``, as 1.0.0's packages) meets a republish that inserts a page and adds
+    a choice to one knowledge check: built with --previous that release, the package maps
+    the old positions to ids."""
+    import zipfile
+
+    data = course_data(releases["first"][0])
+    old = {k: v for k, v in data.items() if k != "state"}
+    old["kcs"] = [{k: v for k, v in q.items() if k != "fp"} for q in data["kcs"]]
+    old["assessments"] = [{k: v for k, v in a.items() if k not in ("fp", "key")}
+                          for a in data["assessments"]]
+    v1 = tmp_path / "release-1.0.0.zip"
+    with zipfile.ZipFile(v1, "w") as z:
+        z.writestr("index.html", '<script type="application/json" id="cp-data">'
+                   + json.dumps(old) + "</script>")
+    root = base(tmp_path / "next")
+    _insert_page(root)
+    _choice_added(root)
+    result = build(root, ("scorm12",), previous=v1)
+    assert result.losses == ["knowledge check kc-first: changed (its answer is dropped)"]
+    player = scorm12_player(result.written[0])
+    player.open({**LEARNER12, "core": {**LEARNER12["core"], "lesson_location": "basics/second-idea",
+                                       "lesson_status": "failed", "entry": "resume",
+                                       "score": {"raw": "33"}},
+                 "suspend_data": f"1|{data['hash']}|X|0,1|1!=33:0,2,1"})
+    f = player.frame
+    ready(f)
+    s = snapshot(f)
+    assert (s["page"], s["kc"], set(s["visited"]), s["asmt"], s["notice"]) == (
+        "pg-basics--second-idea", {"kc-first": "", "kc-second": "1"}, VISITED,
+        {"quiz": {"n": 1, "sub": True, "score": 33}}, "")
+    assert f.locator("input[name='quiz-q-both'][value='2']").is_checked()

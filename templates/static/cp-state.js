@@ -303,10 +303,7 @@
         kc = unpackAnswers(KCS, parts[3]);
       } else if (st.prev && Object.prototype.hasOwnProperty.call(st.prev, ref)) {
         var old = st.prev[ref];
-        var shapes = [];
-        old.kcs.forEach(function (run) {
-          for (var c = 0; c < run[0]; c++) shapes.push({ type: run[1], n: run[2], maxLength: run[3] });
-        });
+        var shapes = expand(old.kcs);
         var ov = unpackVisited(parts[2], old.pages);
         var ok = unpackAnswers(shapes, parts[3]);
         visited = remap(ov, old.pmap, P, 0);
@@ -339,43 +336,76 @@
 
     function count(runs) { var n = 0; for (var r = 2; r < runs.length; r += 3) n += runs[r]; return n; }
 
-    /* Format 1 (``1|HASH|VISITED|KC|A;A;...``, by position): read only when HASH is this
-       course's structure. */
+    function expand(runs) {
+      var shapes = [];
+      runs.forEach(function (run) {
+        for (var c = 0; c < run[0]; c++) shapes.push({ type: run[1], n: run[2], maxLength: run[3] });
+      });
+      return shapes;
+    }
+
+    /* Format 1 (``1|HASH|VISITED|KC|A;A;...``, by position): read when HASH is this
+       course's structure, or an earlier release's that the build was given
+       (``coursepack build --previous``), through its map. */
     function decode1(parts) {
-      if (parts.length !== 5 || parts[1] !== data.hash) throw "foreign";
+      if (parts.length !== 5) throw "fields";
+      var old = null;
+      if (parts[1] !== data.hash) {
+        old = st.prev && Object.prototype.hasOwnProperty.call(st.prev, "v1:" + parts[1]) ?
+          st.prev["v1:" + parts[1]] : null;
+        if (!old || !old.asmts) throw "foreign";
+      }
+      var pages = old ? old.pages : P;
+      var shapes = old ? expand(old.kcs) : KCS;
       var raw = parts[2];
-      if (raw.length !== Math.ceil(P / 6) || /[^A-Za-z0-9_-]/.test(raw)) throw "visited";
+      if (raw.length !== Math.ceil(pages / 6) || /[^A-Za-z0-9_-]/.test(raw)) throw "visited";
       var visited = [];
       for (var c = 0; c < raw.length; c++) {
         var x = B64.indexOf(raw.charAt(c));
-        for (var b = 0; b < 6; b++) if (c * 6 + b < P) visited[c * 6 + b] = (x >> b) & 1;
+        for (var b = 0; b < 6; b++) if (c * 6 + b < pages) visited[c * 6 + b] = (x >> b) & 1;
           else if ((x >> b) & 1) throw "visited";
       }
-      var kc = data.kcs.length ? parts[3].split(",").map(Q.unescape) : [];
-      if (kc.length !== data.kcs.length || (!data.kcs.length && parts[3] !== "")) throw "kc";
-      kc.forEach(function (ans, k) { if (!valid(KCS[k], ans)) throw "range"; });
+      var kc = shapes.length ? parts[3].split(",").map(Q.unescape) : [];
+      if (kc.length !== shapes.length || (!shapes.length && parts[3] !== "")) throw "kc";
+      kc.forEach(function (ans, k) { if (!valid(shapes[k], ans)) throw "range"; });
       var as = parts[4] === "" ? [] : parts[4].split(";");
-      if (as.length !== data.assessments.length) throw "assessments";
-      var asmt = as.map(function (text, k) {
+      if (as.length !== (old ? old.asmts.length : data.assessments.length)) throw "assessments";
+      var asmt = data.assessments.map(fresh);
+      var dropped = { pages: 0, kcs: 0, answers: 0 };
+      as.forEach(function (text, k) {
         var m = /^(\d{1,4})(!?)(?:=(\d{1,3}))?(?:~([0-9a-z]{4}))?:(.*)$/.exec(text);
         if (!m) throw "assessment";
-        var def = data.assessments[k];
-        var a = head(k, { n: m[1], sub: m[2], score: m[3], seed: m[4] });
+        var target = old ? old.asmts[k][0] : k;
+        var fields = { n: m[1], sub: m[2], score: m[3], seed: m[4] };
+        if (target < 0) return;                       /* an assessment no longer there */
+        if (old && !old.asmts[k][1]) {                /* changed: attempts and score stay */
+          if (m[4] && !(data.assessments[target].draw > 0 || data.assessments[target].shuffle)) fields.seed = "";
+          asmt[target] = attempt(target, fields, "", false);
+          dropped.answers++;
+          return;
+        }
+        var def = data.assessments[target];
+        var a = head(target, fields);
         if (def.branching) {
           if (!validPath(def, m[5])) throw "path";
           a.path = m[5];
-          return a;
+        } else {
+          var qs = questionsShown(target, a.seed);
+          var answers = qs.length === 1 ? [Q.unescape(m[5])] : m[5].split(",").map(Q.unescape);
+          if (m[5] === "" && !a.sub) answers = qs.map(function () { return ""; });
+          if (answers.length !== qs.length) throw "answers";
+          answers.forEach(function (ans, n) { if (!valid(qs[n], ans)) throw "range"; });
+          a.answers = answers;
         }
-        var qs = questionsShown(k, a.seed);
-        var answers = qs.length === 1 ? [Q.unescape(m[5])] : m[5].split(",").map(Q.unescape);
-        if (m[5] === "" && !a.sub) answers = qs.map(function () { return ""; });
-        if (answers.length !== qs.length) throw "answers";
-        answers.forEach(function (ans, n) { if (!valid(qs[n], ans)) throw "range"; });
-        a.answers = answers;
-        return a;
+        asmt[target] = a;
       });
-      return { ok: true, format: 1, visited: visited, kc: kc, asmt: asmt,
-               dropped: { pages: 0, kcs: 0, answers: 0 } };
+      if (old) {
+        dropped.pages = old.pages - count(old.pmap);
+        dropped.kcs = shapes.length - count(old.kmap);
+        visited = remap(visited, old.pmap, P, 0);
+        kc = remap(kc, old.kmap, data.kcs.length, "");
+      }
+      return { ok: true, format: 1, visited: visited, kc: kc, asmt: asmt, dropped: dropped };
     }
 
     function decode(text) {

@@ -76,6 +76,9 @@
     S.visited = r.visited;
     S.kc = r.kc;
     S.asmt = r.asmt;
+    if (window.console && (r.dropped.pages || r.dropped.kcs || r.dropped.answers))
+      window.console.info("coursepack: resume state of an earlier release: " + JSON.stringify(r.dropped) +
+                          " dropped (-1: that release is unknown to this package)");
     return true;
   }
 

@@ -129,7 +129,10 @@ def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
     of code arrives in order, and the scripts still parse."""
     with zipfile.ZipFile(built(minimal, "cmi5")) as zf:
         shipped = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith((".js", ".css"))}
+        content = {n: zf.read(n).decode() for n in zf.namelist() if n.startswith("content/")}
     for name, text in shipped.items():
+        if name in content:
+            continue  # the course's own pages and data (checked for parsing below)
         source = (REPO / "templates" / name).read_text().splitlines()
         first, *lines = text.splitlines()
         assert first == f"/* coursepack {__version__}: the commented source is templates/{name} */"

@@ -255,7 +255,7 @@ def first_path(a: Assessment) -> list[int]:
 def go(frame, unit_id: str) -> None:
     frame.evaluate("id => { const a = document.querySelector(`a[href='#pg-${id}']`); a.click(); }",
                    unit_id)
-    assert frame.locator(f"#pg-{unit_id}").is_visible()
+    frame.locator(f"#pg-{unit_id}").wait_for(state="visible")   # its unit loads first
 
 
 def current_node(frame, scenario: str) -> str:

@@ -30,3 +30,16 @@ def all_html(files: Mapping[str, bytes] | zipfile.ZipFile) -> str:
                                   if n[9:-3].isdigit() else 0, n))
     parts += [unit_html(read(n).decode()) for n in units]
     return "\n".join(parts)
+
+
+def go_to(frame, dom_id: str) -> None:
+    """Show the page (or screen) with this element id as a link to it does: the runtime
+    loads its unit first when it is not in the DOM. Returns once it is shown."""
+    frame.evaluate("""id => {
+        const a = document.createElement("a");
+        a.href = "#" + id;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+    }""", dom_id)
+    frame.locator(f"#{dom_id}").wait_for(state="visible")

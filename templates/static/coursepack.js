@@ -187,7 +187,8 @@
   function reviewing() { return info.mode === "review" || info.mode === "browse"; }
 
   function persist() {
-    if (finished) return true;
+    /* nothing to save before the first page is shown (its unit may still be loading) */
+    if (finished || !(data.pages && data.pages[S.page])) return true;
     var r = evaluate();
     var status = r.status;
     /* a passed or completed course never moves backwards (failed may become incomplete

@@ -22,7 +22,7 @@ import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
-from builder import __version__, runtime
+from builder import __version__, chunks, runtime
 from builder import theme as looks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
@@ -244,7 +244,7 @@ ADAPTERS = {"scorm12": ("static/cp-scorm.js", "static/cp-scorm12.js"),
 FEATURES = {"scenario": "static/cp-scenario.js"}
 #: what every package carries: first the question types and the adapter registry, last
 #: the course logic (adapters and features register with them in between)
-FIRST = ("static/cp-questions.js", "static/cp-state.js", "static/cp-lms.js")
+FIRST = ("static/cp-pages.js", "static/cp-questions.js", "static/cp-state.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists
 RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
@@ -340,6 +340,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "units": units,
         "scripts": scripts(course, target),
         "data": runtime.course_data(course, target),
+        "data_script": chunks.DATA,
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
                       "source_ref": g.source_ref} for g in course.glossary],
@@ -412,6 +413,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
         html = env.get_template("index.html").render(
             course=course, view=the_view, t=t, target=target)
     files = {"index.html": html.encode("utf-8")}
+    with template_errors(dirs, course.root):  # the pages, one script per unit
+        files.update(chunks.render_chunks(env, course, the_view, t, target))
     if the_view["theme_css"]:
         files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
     shipped = the_view["scripts"]

@@ -368,32 +368,62 @@ def tables_of(data: dict) -> dict:
             "prev": state.get("prev") or {}}
 
 
+COURSE_JS = "content/course.js"
+COURSE_JS_PREFIX = "window.CoursepackData="
+
+
+def _unit_locs(text: str) -> list[str]:
+    """The page bookmarks a unit script (``coursepackUnit(N,META,HTML);``) carries."""
+    start = text.index(",") + 1
+    meta, _ = json.JSONDecoder().raw_decode(text, start)
+    return list(meta["locs"])
+
+
+def package_data(read) -> dict:
+    """A package's course data, given ``read(name) -> str`` for its files: from
+    ``content/course.js`` and the unit scripts (pages loaded per unit), or from the
+    ``cp-data`` script in ``index.html`` (packages before per-unit loading)."""
+    try:
+        text = read(COURSE_JS)
+    except (OSError, KeyError):
+        m = DATA_RE.search(read("index.html"))
+        if not m:
+            raise PreviousError("not a coursepack package (no course data)") from None
+        return json.loads(m.group(1))
+    if not text.startswith(COURSE_JS_PREFIX):
+        raise PreviousError(f"{COURSE_JS} does not hold course data")
+    data, _ = json.JSONDecoder().raw_decode(text, len(COURSE_JS_PREFIX))
+    pages = []
+    for index, _unit in enumerate(data.get("units", [])):
+        pages += [{"loc": loc} for loc in _unit_locs(read(f"content/u{index}.js"))]
+    data["pages"] = pages
+    return data
+
+
 def read_previous(path: Path) -> dict:
     """The tables of the release learners have now: a package zip, its unpacked folder or
     ``index.html``, or a ``state-table.json`` a build wrote."""
     path = Path(path)
     try:
-        if path.is_dir():
-            for name in (TABLE_FILE, "index.html"):
-                if (path / name).is_file():
-                    return read_previous(path / name)
-            raise PreviousError(f"{path} holds neither index.html nor {TABLE_FILE}")
+        if path.is_dir() and (path / TABLE_FILE).is_file():
+            return read_previous(path / TABLE_FILE)
         if path.suffix == ".json":
             return tables_of(json.loads(path.read_text(encoding="utf-8")))
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as z:
-                text = z.read("index.html").decode("utf-8")
+                data = package_data(lambda name: z.read(name).decode("utf-8"))
         else:
-            text = path.read_text(encoding="utf-8")
-    except (OSError, KeyError, UnicodeDecodeError, json.JSONDecodeError, zipfile.BadZipFile) as e:
+            folder = path if path.is_dir() else path.parent
+            if not path.is_dir() and path.name != "index.html":
+                data = package_data(lambda name: path.read_text(encoding="utf-8"))
+            else:
+                data = package_data(lambda name: (folder / name).read_text(encoding="utf-8"))
+        return tables_of(data)
+    except PreviousError as e:
+        raise PreviousError(f"{path}: {e}") from e
+    except (OSError, KeyError, UnicodeDecodeError, json.JSONDecodeError, zipfile.BadZipFile,
+            ValueError, TypeError, IndexError) as e:
         raise PreviousError(f"cannot read {path}: {e}") from e
-    m = DATA_RE.search(text)
-    if not m:
-        raise PreviousError(f"{path} is not a coursepack package (no course data in index.html)")
-    try:
-        return tables_of(json.loads(m.group(1)))
-    except (json.JSONDecodeError, KeyError, TypeError, IndexError) as e:
-        raise PreviousError(f"{path}: the course data cannot be read ({e})") from e
 
 
 def stored_table(course: Course) -> dict:

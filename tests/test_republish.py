@@ -151,7 +151,7 @@ def ready(frame) -> None:
 def snapshot(frame) -> dict:
     """What the course holds now: landing page, answers by id, pages seen, attempts."""
     return frame.evaluate("""() => {
-        const cp = window.coursepack, data = JSON.parse(document.getElementById('cp-data').textContent);
+        const cp = window.coursepack, data = window.CoursepackData;
         const kc = {};
         data.kcs.forEach((q, i) => { kc[q.id] = cp.state.kc[i]; });
         const asmt = {};

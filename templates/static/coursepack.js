@@ -1,22 +1,24 @@
 /* coursepack runtime: navigation, knowledge checks, assessments and tracking.
  *
  * No dependencies. Question types live in cp-questions.js, LMS adapters in cp-lms.js;
- * this file holds the course logic. The course description comes from the JSON that
- * the build embeds in the page (#cp-data). The resume-state format is documented in
- * templates/static/cp-state.js and builder/state.py, which computes its worst-case length
- * at build time.
+ * this file holds the course logic. The course description comes from
+ * content/course.js (window.CoursepackData); the pages of each unit are loaded on demand
+ * by cp-pages.js (CP.pages), which calls the content hooks (CP.onContent). The resume-state
+ * format is documented in templates/static/cp-state.js and builder/state.py, which computes
+ * its worst-case length at build time.
  */
 (function () {
   "use strict";
 
   var Q = window.CoursepackQuestions;
   var LMS = window.CoursepackLMS;
-  var data = JSON.parse(document.getElementById("cp-data").textContent);
+  var data = window.CoursepackData;
+  var Pages = window.CP.pages;
   var t = JSON.parse(document.getElementById("cp-messages").textContent);
   var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var CHARS = Q.CHARS;
   var RANK = { "": 0, "not attempted": 0, browsed: 0, incomplete: 1, failed: 2, completed: 3, passed: 4 };
-  var P = data.pages.length;
+  var P = data.pageCount;
 
   function fmt(text, vars) {
     return String(text).replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? vars[k] : m; });
@@ -158,7 +160,8 @@
   function reviewing() { return info.mode === "review" || info.mode === "browse"; }
 
   function persist() {
-    if (finished) return true;
+    /* nothing to save before the first page is shown (its unit may still be loading) */
+    if (finished || !(data.pages && data.pages[S.page])) return true;
     var r = evaluate();
     var status = r.status;
     /* a passed or completed course never moves backwards (failed may become incomplete
@@ -280,7 +283,9 @@
 
   /* ---------------------------------------------------------------- pages ------- */
 
-  var sections = $$("section.page[data-page]").sort(function (a, b) { return a.dataset.page - b.dataset.page; });
+  /* The section of page `index`, when its unit is in the DOM. */
+  function sectionOf(index) { return $("section.page[data-page='" + index + "']"); }
+  Pages.menu($(".cp-units"), t);
   var menuItems = $$(".cp-menu li[data-unit]");
   var current = null;
   var shownAt = Date.now();
@@ -297,11 +302,37 @@
     }
   }
 
+  var wanted = null;      /* the page asked for while its unit loads */
   function show(index, focus) {
     index = Math.max(0, Math.min(P - 1, index));
+    var u = Pages.unitOf(index);
+    if (!Pages.loaded(u)) {
+      /* not in the DOM: load its unit, then show it (the page shown until then is hidden,
+         so nothing stale stays on screen) */
+      wanted = index;
+      $("main").setAttribute("aria-busy", "true");
+      if (current) current.hidden = true;
+      Pages.load(u, function () {
+        if (wanted !== index) return;
+        wanted = null;
+        $("main").removeAttribute("aria-busy");
+        show(index, focus);
+      }, function () {
+        if (wanted !== index) return;
+        wanted = null;
+        $("main").removeAttribute("aria-busy");
+        if (current) current.hidden = false;
+        notice(t.load_failed);
+      });
+      return;
+    }
+    wanted = null;
     S.page = index;
     S.visited[index] = 1;
-    showSection(sections[index], focus);
+    showSection(sectionOf(index), focus);
+    /* the DOM holds the unit shown and the next one (loaded ahead of the learner) */
+    Pages.retain([u, u + 1]);
+    if (u + 1 < data.units.length) Pages.load(u + 1);
     updateChrome();
     if (lms.page && !finished) lms.page(index, Math.round(100 * visitedCount() / P));
     persist();
@@ -398,9 +429,13 @@
     var line = $(".cp-outcome-next", box);
     line.hidden = next === null;
     if (next !== null) {
+      /* a page not in the DOM: the link names its unit and goes to the page itself */
       var link = $("a", line);
-      link.setAttribute("href", "#" + sections[next].id);
-      link.textContent = fmt(label, { title: $("h1", sections[next]).textContent });
+      var target = sectionOf(next);
+      var unitDef = data.units[Pages.unitOf(next)];
+      link.setAttribute("href", "#" + (target ? target.id : unitDef.start));
+      link.setAttribute("data-page", next);
+      link.textContent = fmt(label, { title: target ? $("h1", target).textContent : unitDef.title });
     }
     $$(".cp-to-result").forEach(function (el) {
       var unit = +el.closest("section").dataset.unit;
@@ -419,9 +454,17 @@
   }
 
   /* In-page links (menu, citations, glossary): show the page that holds the target. */
-  function follow(id) {
+  function follow(id, page) {
+    if (page !== undefined && !sectionOf(page)) { show(page, true); return true; }
     var target = document.getElementById(id);
-    if (!target) return false;
+    if (!target) {
+      /* in a unit not loaded yet: load it, then follow the link */
+      var u = Pages.unitOfId(id);
+      if (u === null) return false;
+      Pages.load(u, function () { if (document.getElementById(id)) follow(id); },
+                 function () { notice(t.load_failed); });
+      return true;
+    }
     var section = target.closest("section.page");
     if (!section) return false;
     if (section.dataset.page !== undefined) show(+section.dataset.page, target === section);
@@ -446,7 +489,8 @@
       if (h) h.focus();
       return;
     }
-    if (link && follow(link.getAttribute("href").slice(1))) {
+    var page = link && link.hasAttribute("data-page") ? +link.getAttribute("data-page") : undefined;
+    if (link && follow(link.getAttribute("href").slice(1), page)) {
       ev.preventDefault();
       closeMenu();
       return;
@@ -584,7 +628,10 @@
     return same && n > 1 ? order.slice(1).concat(order.slice(0, 1)) : order;
   }
 
-  $$(".cp-question[data-kind='kc']").forEach(function (fieldset) {
+  /* Knowledge checks, set up (and their saved answers shown) as their unit is inserted. */
+  window.CP.onContent(function (root) { $$(".cp-question[data-kind='kc']", root).forEach(function (fieldset) {
+    if (fieldset.hasAttribute("data-cp-init")) return;
+    fieldset.setAttribute("data-cp-init", "");
     var i = +fieldset.dataset.index;
     var q = data.kcs[i];
     if (q.type === "sequencing") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id))));
@@ -596,20 +643,14 @@
       var answer = Q.read(fieldset, q);
       S.kc[i] = answer;
       var ok = feedback(fieldset, q, answer, false);
-      report(q, answer, shownAt, q.scored ? q.weight : 0, data.pages[+fieldset.closest("section").dataset.page].unit);
+      report(q, answer, shownAt, q.scored ? q.weight : 0, +fieldset.closest("section").dataset.unit);
       if (q.scored) reportObjectives();
       persist();
       var text = $(".cp-feedback", fieldset).innerText || $(".cp-feedback", fieldset).textContent;
       announce(ok === null ? t.thanks : text.replace(/\s+/g, " "));
     });
-  });
-
-  function restoreKcs() {
-    $$(".cp-question[data-kind='kc']").forEach(function (fieldset) {
-      var i = +fieldset.dataset.index;
-      if (S.kc[i]) { Q.restore(fieldset, data.kcs[i], S.kc[i]); feedback(fieldset, data.kcs[i], S.kc[i], false); }
-    });
-  }
+    if (S.kc[i]) { Q.restore(fieldset, q, S.kc[i]); feedback(fieldset, q, S.kc[i], false); }
+  }); });
 
   function resultText(i) {
     var a = S.asmt[i];
@@ -633,8 +674,11 @@
     if (focus) { box.focus(); announce(resultText(i)); }
   }
 
-  /* Quizzes: answer everything, submit once per attempt, retry while attempts last. */
-  $$("form.cp-quiz").forEach(function (form) {
+  /* Quizzes: answer everything, submit once per attempt, retry while attempts last. Set up
+     (and laid out from the saved state) as their unit is inserted. */
+  window.CP.onContent(function (root) { $$("form.cp-quiz", root).forEach(function (form) {
+    if (form.hasAttribute("data-cp-init")) return;
+    form.setAttribute("data-cp-init", "");
     var i = +form.dataset.assessment;
     var def = data.assessments[i];
     var section = form.closest("section");
@@ -731,7 +775,8 @@
       if (first) first.focus();
     });
     form._render = render;
-  });
+    render(false);
+  }); });
 
   /* ---------------------------------------------------------------- features ---- */
 
@@ -762,17 +807,21 @@
     /* Resume from whatever saved data the LMS returns, whatever cmi.entry says: Open edX's
        SCORM XBlock answers "" and scormhost "ab-initio" while handing over the saved
        data; a conformant LMS returns none on a new attempt. */
-    if (info.entry === "resume" || info.suspend || info.location) {
-      decode(info.suspend);
-      for (var p = 0; p < P; p++) if (data.pages[p].loc === info.location) index = p;
+    var resume = info.entry === "resume" || info.suspend || info.location;
+    if (resume) decode(info.suspend);
+    /* the bookmark's unit first: its pages are loaded now, the rest on demand */
+    var u = resume ? Pages.unitOfLocation(info.location) : null;
+    function ready() {
+      if (u !== null) index = Math.max(0, Pages.pageOfLocation(info.location));
+      show(index, false);
+      /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
+      window.addEventListener("pagehide", function () { finish(); });
+      document.documentElement.setAttribute("data-cp-ready", lms.name);
+      /* the glossary and references screens, once the first page is up */
+      Pages.load("extras");
     }
     if (refusedNotice) notice([$(".cp-notice").textContent, refusedNotice].filter(Boolean).join(" "));
-    restoreKcs();
-    $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
-    show(index, false);
-    /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
-    window.addEventListener("pagehide", function () { finish(); });
-    document.documentElement.setAttribute("data-cp-ready", lms.name);
+    Pages.load(u === null ? 0 : u, ready, function () { u = null; notice(t.load_failed); ready(); });
   }
 
   function standalone(message) {

@@ -221,7 +221,7 @@
 
   function codec(data, shownFor) {
     var st = data.state;
-    var P = data.pages.length;
+    var P = data.pageCount;
     var KCS = data.kcs.map(function (q) { return { type: q.type, n: q.n, maxLength: q.maxLength || 0 }; });
 
     function fresh() { return { n: 0, sub: false, score: null, seed: "", answers: [], path: "" }; }

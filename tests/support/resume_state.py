@@ -10,10 +10,11 @@ quiz that draws questions are returned in the order shown).
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from pathlib import Path
+
+from builder.state import package_data
 
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -21,8 +22,7 @@ CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 def course_data(package: Path) -> dict:
     with zipfile.ZipFile(package) as z:
-        html = z.read("index.html").decode()
-    return json.loads(re.search(r'id="cp-data">(.*?)</script>', html, re.S).group(1))
+        return package_data(lambda name: z.read(name).decode())
 
 
 def _bits(values: int) -> int:

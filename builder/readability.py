@@ -39,6 +39,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.U)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*\s+(?=[\"'“‘(¿¡]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
 
 
+@lru_cache(maxsize=65536)  # the item rules, the checks and the summary ask again
 def plain_text(html: str) -> str:
     """The text a learner reads in ``html``, with a line break after every block."""
     if not html.strip():
@@ -207,5 +208,6 @@ def measure(text: str, language: str = "en") -> Stats:
                  len(letters))
 
 
+@lru_cache(maxsize=65536)  # ``check`` and the build's summary measure the same texts
 def measure_html(html: str, language: str = "en") -> Stats:
     return measure(plain_text(html), language)

@@ -35,6 +35,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Question
@@ -251,6 +252,7 @@ class _PlainText(HTMLParser):
             self.parts.append(data)
 
 
+@lru_cache(maxsize=65536)  # each target's data asks for the same texts
 def plain_text(html: str) -> str:
     """HTML as one line of plain text, without glossary definitions and citations (one
     place for every target's tracking data: SCORM 2004 descriptions, xAPI and cmi5)."""

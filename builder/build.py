@@ -68,9 +68,10 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     env = make_env(dirs)
     available = packagers()
     packages: dict[Path, dict[str, bytes]] = {}
+    shared: dict = {}  # what the targets have in common, rendered for the first one only
     for target in targets:
         packager = available[target](env, theme_dir())
-        site = render_site(course, target, dirs, env)
+        site = render_site(course, target, dirs, env, shared)
         with template_errors(dirs, root):
             packages[out / packager.file_name(course)] = packager.package_files(course, site)
     result = BuildResult(course, warnings=warnings,

@@ -282,8 +282,31 @@ def _question(q: Question, scope: str, course: Course, target: str) -> dict:
     return out
 
 
-def course_data(course: Course, target: str) -> dict:
-    """The JSON the runtime reads from the page."""
+def _flavour(target: str) -> str:
+    """Targets whose question and node data are alike: ``course_data`` for another target
+    of the same flavour reuses them (``memo``)."""
+    return "xapi" if target in XAPI_TARGETS else "2004" if target == "scorm2004" else "12"
+
+
+def _memo(memo: dict, key, make):
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def course_data(course: Course, target: str, memo: dict | None = None) -> dict:
+    """The JSON the runtime reads from the page. ``memo`` (a dict kept for the build's
+    targets) keeps the parts another target needs too: the same data, computed once."""
+    if memo is None:
+        memo = {}
+    flavour = _flavour(target)
+    return {**_memo(memo, ("data", flavour), lambda: _course_data(course, target)),
+            "target": target,
+            "limits": {"suspend": SUSPEND_LIMITS.get(target),
+                       "worst": _memo(memo, "worst", lambda: worst_case_suspend(course))}}
+
+
+def _course_data(course: Course, target: str) -> dict:
     xapi_course = target in XAPI_TARGETS
     page_list = pages(course)
     units = []

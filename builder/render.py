@@ -425,6 +425,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     """
     dirs = dirs or template_dirs(course.root)
     env = env or make_env(dirs)
+    reuse = shared is not None  # other targets follow: keep what they can reuse
     if shared is None:
         shared = {}
     if "t" not in shared:
@@ -432,7 +433,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     t = shared["t"]
     the_view = view(course, target, t, shared)
     with template_errors(dirs, course.root):
-        html = _render_page(env, shared, course=course, view=the_view, t=t, target=target)
+        html = _render_page(env, shared if reuse else None, course=course, view=the_view,
+                            t=t, target=target)
     files = {"index.html": html.encode("utf-8")}
     if "files" not in shared:
         shared["files"] = _common_files(course, dirs)
@@ -470,7 +472,7 @@ _PER_TARGET = ("target",)
 _PER_TARGET_VIEW = ("scripts", "data", "csp")
 
 
-def _render_page(env: jinja2.Environment, shared: dict, **context: Any) -> str:
+def _render_page(env: jinja2.Environment, shared: dict | None, **context: Any) -> str:
     """``index.html`` rendered with ``context``.
 
     With the default theme, a block of the page that does not depend on the target (the
@@ -481,7 +483,8 @@ def _render_page(env: jinja2.Environment, shared: dict, **context: Any) -> str:
     rendered whole, for each target.
     """
     template = env.get_template("index.html")
-    reuse = not env.sandboxed
+    reuse = shared is not None and not env.sandboxed
+    shared = shared if shared is not None else {}
     ctx = template.new_context(context)
     captured: dict[str, str] = {}
     if reuse and "blocks" in shared:

@@ -11,7 +11,6 @@ a build replaces all of its outputs or none.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import struct
 import tempfile
@@ -51,7 +50,7 @@ _MAX_ENTRIES = (1 << 16) - 1
 #: zlib's level 6: what zipfile uses for an entry given as a ZipInfo (the packages have
 #: always been written so; a ZipFile's own compresslevel applies to names only)
 _LEVEL = 6
-_CHUNK = 1 << 18  #: input is fed to zlib in chunks of this size, and states kept between
+_CHUNK = 1 << 18  #: input is fed to zlib in chunks of at least this size, states kept between
 
 
 class Deflate:
@@ -60,8 +59,8 @@ class Deflate:
     One build writes the same theme files, media and (nearly) the same ``index.html``
     into every target's zip. An entry whose bytes were compressed before is taken as it
     was; with ``share_prefix``, a large entry that starts like one compressed before (the
-    targets' pages differ only near the end) continues from zlib's state at the last
-    chunk both share (``compressobj.copy()``). zlib's output depends only on the input
+    targets' pages differ only near the end) continues from zlib's state at the end of
+    the last chunk both share (``compressobj.copy()``). zlib's output depends only on the input
     bytes, not on how they are fed to it, so each entry's bytes are those of a
     compression in one go: the zips stay byte-identical (tests/test_reproducible.py).
     """
@@ -88,7 +87,7 @@ class Deflate:
                 while lo < hi:
                     mid = (lo + hi) // 2
                     off = prev_points[mid][0]
-                    if off <= len(data) and data[:off] == prev[:off]:
+                    if off <= len(data) and data.startswith(memoryview(prev)[:off]):
                         lo = mid + 1
                     else:
                         hi = mid
@@ -97,10 +96,12 @@ class Deflate:
                     parts, points = prev_parts[:n], prev_points[:lo]
         comp = state.copy() if state else zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
         keep = self.share_prefix and len(data) >= 2 * _CHUNK
-        for off in range(start, len(data), _CHUNK):
+        # at most about 16 states kept per entry (each is about 270 KB)
+        step = max(_CHUNK, -(-len(data) // 16))
+        for off in range(start, len(data), step):
             if keep and off > start:
                 points.append((off, comp.copy(), len(parts)))
-            parts.append(comp.compress(data[off:off + _CHUNK]))
+            parts.append(comp.compress(data[off:off + step]))
         parts.append(comp.flush())
         if keep:
             self.large.append((data, points, parts))
@@ -169,7 +170,7 @@ def _stage_folder(files: dict[str, bytes], dest: Path) -> Path:
     ``mkdir`` (not ``mkdtemp``), so it gets the permissions the user's umask gives any
     new folder, and a web server running as another user can read it."""
     while True:
-        tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.tmp")
+        tmp = dest.with_name(f".{dest.name}.{os.urandom(4).hex()}.tmp")
         try:
             tmp.mkdir()
             break

@@ -301,8 +301,10 @@ class MarkdownRenderer:
                 base_dir: Path | None, problems: list[Problem],
                 allow_questions: bool) -> Rendered:
         env = {"scope": scope}
-        tokens = self.md.parse(flatten_brackets(text), env)
-        restore_brackets(tokens)
+        flat = flatten_brackets(text)
+        tokens = self.md.parse(flat, env)
+        if flat is not text:  # brackets were set aside: put them back
+            restore_brackets(tokens)
         citations: list[Citation] = []
         terms: list[TermUse] = []
         assets: list[Asset] = []

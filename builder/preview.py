@@ -80,17 +80,39 @@ def _observer(root: Path, wake: threading.Event):
     except ImportError:
         return None
 
+    watched: set[str] = set()
+
+    def watch_folder(path: Path) -> None:
+        """Watch a top-level folder of the project and all below it, unless ignored
+        (dist/, .git, .venv, node_modules: thousands of folders nobody edits)."""
+        if path.name not in IGNORED and path.name not in watched and path.is_dir() \
+                and not path.is_symlink():
+            watched.add(path.name)
+            observer.schedule(handler, str(path), recursive=True)
+
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event) -> None:
             if event.event_type not in CHANGES:
                 return
             paths = (event.src_path, getattr(event, "dest_path", "") or "")
-            if any(p and source_change(root, os.fsdecode(p)) for p in paths):
-                wake.set()
+            for p in paths:
+                if p and source_change(root, os.fsdecode(p)):
+                    path = Path(os.fsdecode(p))
+                    if path.parent == root and event.event_type in ("created", "moved"):
+                        try:
+                            watch_folder(path)  # a new top-level folder (templates/)
+                        except OSError:
+                            pass
+                    wake.set()
 
+    handler = Handler()
     observer = Observer()
     try:
-        observer.schedule(Handler(), str(root), recursive=True)
+        # the project folder itself (its files: course.yaml, ...) without recursion, and
+        # each of its folders recursively
+        observer.schedule(handler, str(root), recursive=False)
+        for path in sorted(root.iterdir()):
+            watch_folder(path)
         observer.start()
     except OSError:  # e.g. inotify's limit on watches
         observer.stop()

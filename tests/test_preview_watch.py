@@ -107,3 +107,18 @@ def test_a_save_reloads_the_course_in_the_page(browser, server, minimal):
             timeout=15_000)
     finally:
         context.close()
+
+
+def test_a_new_folder_is_watched(server, minimal):
+    """Folders are watched one by one (not dist/ or .venv): one made after the start,
+    here the course's own templates/, is watched from then on."""
+    version = status(server)["version"]
+    (minimal / "templates").mkdir()
+    wait_for_version(server, version)
+    time.sleep(0.3)
+    (minimal / "templates/partials").mkdir()
+    (minimal / "templates/partials/about.html").write_text("<p>Our own about box</p>")
+    deadline = time.monotonic() + 15
+    while "Our own about box" not in served(server, "index.html"):
+        assert time.monotonic() < deadline, "the new folder's file was not seen"
+        time.sleep(0.1)

@@ -13,6 +13,7 @@ from builder import quality, runtime, state
 from builder.archive import write_all
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
+from builder.markdown import RenderCache
 from builder.model import Course
 from builder.packagers import packagers
 from builder.render import (
@@ -37,10 +38,12 @@ class BuildResult:
     losses: list[str] | None = None
 
 
-def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Problem]]:
+def check(root: Path, targets: tuple[str, ...] = (),
+          cache: RenderCache | None = None) -> tuple[Course, list[Problem]]:
     """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings,
-    the item-quality and reading-level findings (:mod:`builder.quality`) among them."""
-    loader = Loader(root)
+    the item-quality and reading-level findings (:mod:`builder.quality`) among them.
+    ``cache`` keeps rendered texts for the next check of the same project (the preview)."""
+    loader = Loader(root, cache)
     course = loader.load()
     complete = not loader.unusable
     problems = (loader.problems + template_problems(root)
@@ -81,11 +84,13 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     env = make_env(dirs)
     available = packagers()
     packages: dict[Path, dict[str, bytes]] = {}
+    # what the targets have in common, rendered for the first one only
+    shared: dict | None = {} if len(targets) > 1 else None
     token = state.PREVIOUS.set([old] if old else None)
     try:
         for target in targets:
             packager = available[target](env, theme_dir())
-            site = render_site(course, target, dirs, env)
+            site = render_site(course, target, dirs, env, shared)
             with template_errors(dirs, root):
                 packages[out / packager.file_name(course)] = packager.package_files(course, site)
     finally:

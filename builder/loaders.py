@@ -31,6 +31,7 @@ from builder.markdown import (
     Links,
     MarkdownRenderer,
     QuestionBlock,
+    RenderCache,
     slugify,
     split_pages,
 )
@@ -63,8 +64,9 @@ MAX_TEXT_FILE = 2 * 1024 * 1024  # bytes; a course text file larger than this is
 class Loader(AssessmentReader):
     """Loads one project. ``problems`` collects everything found along the way."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, cache: RenderCache | None = None):
         self.root = root.resolve()
+        self.cache = cache  #: rendered texts kept between loads (the preview)
         self.problems: list[Problem] = []
         self.texts: list[Html] = []
         self.renderer: MarkdownRenderer | None = None
@@ -225,13 +227,14 @@ class Loader(AssessmentReader):
         for entry in glossary_raw:
             for name in (entry["id"], entry["term"], *entry["aliases"]):
                 links.terms.setdefault(name.lower(), entry["id"])
-        self.renderer = MarkdownRenderer(self.root, links)
+        self.renderer = MarkdownRenderer(self.root, links, self.cache)
         glossary = []
         for entry in glossary_raw:
             html = self.renderer.render_inline(entry["definition"])
             links.definitions[entry["id"]] = html
             glossary.append(GlossaryEntry(entry["id"], entry["term"], tuple(entry["aliases"]),
                                           html, entry["source"], entry["src"]))
+        self.renderer.links_done()
         description_html = self.markdown(description, "course.yaml",
                                          f.line_of("description") + 1, "course")
         units = self.units(outline_ids, outline_line, outline_lines)

@@ -14,6 +14,7 @@ Raw HTML is off: course text is Markdown, and the theme owns markup.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -153,13 +154,35 @@ class Rendered:
         return "".join(b for b in self.blocks if isinstance(b, str))
 
 
+class RenderCache:
+    """Rendered texts kept from one load of a project to the next (``coursepack preview``
+    rebuilds on every save): a text is rendered again only when it, or anything its
+    rendering depends on, changed. A load keeps only the entries it used."""
+
+    def __init__(self) -> None:
+        #: key -> (rendered, popover count after it, the images it checked)
+        self.entries: dict[tuple, tuple[Rendered, int, tuple]] = {}
+        self.used: set[tuple] = set()
+        self.hits = self.misses = 0
+
+    def prune(self) -> None:
+        """Drop what the last load did not use; count afresh."""
+        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        self.used = set()
+        self.hits = self.misses = 0
+
+
 class MarkdownRenderer:
     """Renders the Markdown of one project, resolving links against its references,
     glossary and files."""
 
-    def __init__(self, root: Path, links: Links):
+    def __init__(self, root: Path, links: Links, cache: RenderCache | None = None):
         self.root = root
         self.links = links
+        self.cache = cache
+        self._links_key: str | None = None  #: set by links_done(): caching starts
+        #: the images a render checked: (path as written, path it leads to, size, time)
+        self._images: list[tuple[Path, Path, int, int]] = []
         self.md = make_parser()
         # markdown-it binds render rules to its renderer: adapt our bound methods.
         self.md.add_render_rule("citation", lambda _r, *args: self._render_cite(*args))
@@ -230,6 +253,15 @@ class MarkdownRenderer:
                 f'{_esc(self.links.labels["glossary_link"])}</a></span></span>')
 
     # -- the public entry point --------------------------------------------------------
+    def links_done(self) -> None:
+        """The links are complete (the glossary's definitions rendered): from here on,
+        renders may come from the cache, keyed by everything they depend on."""
+        if self.cache is not None:
+            links = self.links
+            self._links_key = hashlib.sha256(repr((
+                str(self.root), links.references, links.notes, links.terms,
+                links.definitions, links.labels)).encode()).hexdigest()
+
     def render(self, text: str, *, file: str, first_line: int, scope: str,
                base_dir: Path | None = None, problems: list[Problem] | None = None,
                allow_questions: bool = True) -> Rendered:
@@ -237,11 +269,42 @@ class MarkdownRenderer:
 
         ``base_dir`` is the folder image paths are relative to; ``scope`` makes element
         ids unique in the page (e.g. the page id).
+
+        With a :class:`RenderCache`, a text rendered before with the same everything (the
+        numbering of glossary and citation popovers runs through the course, so where
+        it starts is part of that) is taken from it. Texts with images or problems are
+        always rendered: they depend on the files too.
         """
         problems = [] if problems is None else problems
+        if self.cache is None or self._links_key is None:
+            return self._render(text, file, first_line, scope, base_dir, problems,
+                                allow_questions)
+        key = (text, file, first_line, scope, str(base_dir), allow_questions,
+               self._term_count, self._links_key)
+        found = self.cache.entries.get(key)
+        if found is not None and all(_same_image(*seen) for seen in found[2]):
+            self.cache.hits += 1
+            self.cache.used.add(key)
+            self._term_count = found[1]
+            return found[0]
+        self.cache.misses += 1
+        before = len(problems)
+        self._images = []
+        rendered = self._render(text, file, first_line, scope, base_dir, problems,
+                                allow_questions)
+        if len(problems) == before:
+            self.cache.entries[key] = (rendered, self._term_count, tuple(self._images))
+            self.cache.used.add(key)
+        return rendered
+
+    def _render(self, text: str, file: str, first_line: int, scope: str,
+                base_dir: Path | None, problems: list[Problem],
+                allow_questions: bool) -> Rendered:
         env = {"scope": scope}
-        tokens = self.md.parse(flatten_brackets(text), env)
-        restore_brackets(tokens)
+        flat = flatten_brackets(text)
+        tokens = self.md.parse(flat, env)
+        if flat is not text:  # brackets were set aside: put them back
+            restore_brackets(tokens)
         citations: list[Citation] = []
         terms: list[TermUse] = []
         assets: list[Asset] = []
@@ -334,7 +397,9 @@ class MarkdownRenderer:
                 problems.append(Problem(file, line, "", f"image file '{src}' not found",
                                         f"expected it at {path.relative_to(root).as_posix()}"))
                 return None
-            size = path.stat().st_size
+            info = path.stat()
+            size = info.st_size
+            self._images.append((base_dir / src, path, size, info.st_mtime_ns))
         except (OSError, ValueError, RuntimeError) as exc:  # a name too long, a NUL byte,
             # a link loop (RuntimeError from Path.resolve on Python 3.11)
             problems.append(Problem(file, line, "", f"image '{src}' cannot be read: "
@@ -352,6 +417,16 @@ class MarkdownRenderer:
         package_path = "media/" + path.relative_to(root / "modules").as_posix()
         token.attrSet("src", package_path)
         return Asset(path, package_path, Source(file, line))
+
+
+def _same_image(written: Path, path: Path, size: int, mtime_ns: int) -> bool:
+    """Whether an image a cached render checked is still the same file, where it was."""
+    try:
+        info = path.stat()
+        return (written.resolve() == path and info.st_size == size
+                and info.st_mtime_ns == mtime_ns)
+    except (OSError, ValueError, RuntimeError):
+        return False
 
 
 def _plain(inline: Token) -> str:

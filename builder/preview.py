@@ -1,12 +1,13 @@
 """``coursepack preview``: the course in a test LMS on 127.0.0.1, rebuilt on every save.
 
 The package is built in memory (never into dist/) and served under ``/course/``; the
-preview page at ``/`` plays the LMS (``templates/preview/``). A watcher polls the sources;
-each rebuild is announced to the page over server-sent events (``/__events``), and a
-failed build shows its problems in the page while the last good build stays served. For
-xAPI and cmi5 the server is also a small in-memory LRS under ``/__lrs/`` (statements,
-state documents, the cmi5 fetch URL and launch data), so the page can show what the
-course sends.
+preview page at ``/`` plays the LMS (``templates/preview/``). A watcher (watchdog: the
+system's file events) sees each save; the rebuild renders again only the texts that
+changed (:class:`~builder.markdown.RenderCache`); each rebuild is announced to the page
+over server-sent events (``/__events``), and a failed build shows its problems in the
+page while the last good build stays served. For xAPI and cmi5 the server is also a
+small in-memory LRS under ``/__lrs/`` (statements, state documents, the cmi5 fetch URL
+and launch data), so the page can show what the course sends.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+import os
 import re
 import threading
 import time
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from builder.build import check
 from builder.errors import BuilderError
+from builder.markdown import RenderCache
 from builder.packagers import packagers
 from builder.render import make_env, render_site, template_dirs, template_errors, theme_dir
 
@@ -32,8 +35,17 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 IGNORED = {"dist", ".git", ".venv", "node_modules", "__pycache__", "test-artifacts"}
 
 
+#: after the first file event, wait this long for the rest of a save (an editor writes a
+#: temporary file, renames it, sets its time) before rebuilding
+SETTLE = 0.05
+#: file events that change the sources (not "opened" or "closed without writing": the
+#: rebuild reads every file, and must not wake itself)
+CHANGES = frozenset(("created", "deleted", "modified", "moved", "closed"))
+
+
 def snapshot(root: Path) -> tuple:
-    """What the watcher compares: every source file's path, size and modification time."""
+    """What the polling watcher compares (where file events are not to be had): every
+    source file's path, size and modification time."""
     out = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
@@ -42,6 +54,70 @@ def snapshot(root: Path) -> tuple:
         st = path.stat()
         out.append((rel.as_posix(), st.st_size, st.st_mtime_ns))
     return tuple(out)
+
+
+def source_change(root: Path, path: str) -> bool:
+    """Whether a file event at ``path`` concerns the sources: a path inside ``root``
+    (by name: the watch does not enter linked folders) outside the ignored folders."""
+    try:
+        rel = Path(path).relative_to(root)
+    except ValueError:
+        return False
+    return bool(rel.parts) and rel.parts[0] not in IGNORED
+
+
+def _observer(root: Path, wake: threading.Event):
+    """A started watchdog observer that sets ``wake`` on every change of the sources
+    under ``root``; None when file events cannot be had (no watchdog, or the system's
+    limit on watches reached): the caller polls instead.
+
+    watchdog walks the tree without following links (``os.walk``), so a link to a folder
+    outside the project is not watched; the rebuild refuses such links anyway.
+    """
+    try:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+    except ImportError:
+        return None
+
+    watched: set[str] = set()
+
+    def watch_folder(path: Path) -> None:
+        """Watch a top-level folder of the project and all below it, unless ignored
+        (dist/, .git, .venv, node_modules: thousands of folders nobody edits)."""
+        if path.name not in IGNORED and path.name not in watched and path.is_dir() \
+                and not path.is_symlink():
+            watched.add(path.name)
+            observer.schedule(handler, str(path), recursive=True)
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:
+            if event.event_type not in CHANGES:
+                return
+            paths = (event.src_path, getattr(event, "dest_path", "") or "")
+            for p in paths:
+                if p and source_change(root, os.fsdecode(p)):
+                    path = Path(os.fsdecode(p))
+                    if path.parent == root and event.event_type in ("created", "moved"):
+                        try:
+                            watch_folder(path)  # a new top-level folder (templates/)
+                        except OSError:
+                            pass
+                    wake.set()
+
+    handler = Handler()
+    observer = Observer()
+    try:
+        # the project folder itself (its files: course.yaml, ...) without recursion, and
+        # each of its folders recursively
+        observer.schedule(handler, str(root), recursive=False)
+        for path in sorted(root.iterdir()):
+            watch_folder(path)
+        observer.start()
+    except OSError:  # e.g. inotify's limit on watches
+        observer.stop()
+        return None
+    return observer
 
 
 class Preview:
@@ -61,10 +137,15 @@ class Preview:
         self.state: dict[str, object] = {}
         self.tokens: dict[str, bool] = {}
         self.registration = str(uuid.uuid4())
+        self.cache = RenderCache()
+        self.watching = threading.Event()  #: set once a save would be seen
+        #: the last rebuild: milliseconds (wall, CPU), texts rendered and texts reused
+        self.last: dict[str, float] = {}
 
     def rebuild(self) -> None:
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
-            course, _ = check(self.root, (self.target,))
+            course, _ = check(self.root, (self.target,), self.cache)
             dirs = template_dirs(self.root)
             env = make_env(dirs)
             packager = packagers()[self.target](env, theme_dir())
@@ -74,6 +155,11 @@ class Preview:
             error = None
         except BuilderError as exc:
             files, error = None, exc.format_message()
+        self.last = {"ms": round((time.perf_counter() - started) * 1000, 1),
+                     "cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+                     "rendered": self.cache.misses, "reused": self.cache.hits}
+        if error is None:
+            self.cache.prune()  # a failed load keeps the cache for the next
         with self.changed:
             if files is not None:
                 self.files = files
@@ -87,15 +173,36 @@ class Preview:
     def status(self) -> dict:
         return {"version": self.version, "error": self.error, "ok": bool(self.files),
                 "target": self.target, "course": self.course_id,
-                "masteryScore": self.mastery, "quirks": list(self.quirks)}
+                "masteryScore": self.mastery, "quirks": list(self.quirks),
+                "rebuild": self.last}
 
     def watch(self, stop: threading.Event, interval: float = 0.25) -> None:
+        """Rebuild after every change of the sources until ``stop``: on the system's file
+        events (watchdog), else by polling every ``interval`` seconds."""
+        wake = threading.Event()
+        observer = _observer(self.root, wake)
+        if observer is None:
+            return self._poll(stop, interval)
+        self.watching.set()
+        try:
+            while not stop.is_set():
+                if not wake.wait(0.5):
+                    continue
+                time.sleep(SETTLE)
+                wake.clear()  # a save during the rebuild sets it again: one more rebuild
+                self.rebuild()
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+
+    def _poll(self, stop: threading.Event, interval: float) -> None:
         seen = snapshot(self.root)
+        self.watching.set()
         while not stop.wait(interval):
             now = snapshot(self.root)
             if now != seen:
                 seen = now
-                time.sleep(0.05)  # let an editor finish writing
+                time.sleep(SETTLE)
                 self.rebuild()
 
     # -- the small LRS --------------------------------------------------------------------
@@ -397,6 +504,7 @@ class PreviewServer:
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self.threads.append(thread)
+        self.preview.watching.wait(timeout=30)  # a save right after start() is seen
 
     def stop(self) -> None:
         self.stop_event.set()

@@ -293,7 +293,22 @@ def page_dom_id(location: str) -> str:
     return "pg-" + location.replace("/", "--")
 
 
-def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
+def view(course: Course, target: str, t: dict[str, str],
+         shared: dict | None = None) -> dict[str, Any]:
+    """What the templates see. Everything but the script list, the course data and the
+    CSP is the same for every target: with ``shared`` (one dict per build) it is
+    computed for the first target and reused by the others."""
+    if shared is None:
+        shared = {}
+    if "view" not in shared:
+        shared["view"] = _common_view(course, t)
+    return {**shared["view"],
+            "scripts": scripts(course, target),
+            "data": runtime.course_data(course, target, shared.setdefault("data", {})),
+            "csp": csp(target)}
+
+
+def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
     units = []
     page_index = 0
     kc_index = 0
@@ -338,8 +353,6 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         units.append(entry)
     return {
         "units": units,
-        "scripts": scripts(course, target),
-        "data": runtime.course_data(course, target),
         "data_script": chunks.DATA,
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
@@ -349,7 +362,6 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "has_glossary": bool(course.glossary),
         "has_references": bool(course.references),
         "theme_css": THEME_CSS if course.theme and looks.css(course.theme) else "",
-        "csp": csp(target),
         "logo": {"src": course.theme.logo.package_path, "alt": course.theme.logo_alt}
         if course.theme and course.theme.logo else None,
     }
@@ -403,25 +415,49 @@ def without_comments(text: str, name: str) -> str:
 
 
 def render_site(course: Course, target: str, dirs: list[Path] | None = None,
-                env: jinja2.Environment | None = None) -> dict[str, bytes]:
-    """The course as web files: ``index.html``, theme ``static/`` files and media."""
+                env: jinja2.Environment | None = None,
+                shared: dict | None = None) -> dict[str, bytes]:
+    """The course as web files: ``index.html``, theme ``static/`` files and media.
+
+    ``shared`` (one dict per build, given to the call for each target) keeps what every
+    target has in common: the messages, the view of the course, the parts of the page
+    that do not depend on the target (:func:`_render_page`), the theme's files and the
+    media. Without it every call starts afresh; the files are the same either way.
+    """
     dirs = dirs or template_dirs(course.root)
     env = env or make_env(dirs)
-    t = messages(dirs, course.language)
-    the_view = view(course, target, t)
+    reuse = shared is not None  # other targets follow: keep what they can reuse
+    if shared is None:
+        shared = {}
+    if "t" not in shared:
+        shared["t"] = messages(dirs, course.language)
+    t = shared["t"]
+    the_view = view(course, target, t, shared)
     with template_errors(dirs, course.root):
-        html = env.get_template("index.html").render(
-            course=course, view=the_view, t=t, target=target)
+        html = _render_page(env, shared if reuse else None, course=course, view=the_view,
+                            t=t, target=target)
     files = {"index.html": html.encode("utf-8")}
     with template_errors(dirs, course.root):  # the pages, one script per unit
         files.update(chunks.render_chunks(env, course, the_view, t, target))
-    if the_view["theme_css"]:
-        files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
+    if "files" not in shared:
+        shared["files"] = _common_files(course, dirs)
     shipped = the_view["scripts"]
-    theme = theme_dir()
-    for name, path in static_files(dirs).items():
+    for name, data in shared["files"].items():
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
+        files[name] = data
+    return files
+
+
+def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes]:
+    """Every file of the site but ``index.html``, in the order packages list them: the
+    theme's style sheet, every static file (each target ships the runtime's it needs),
+    the media and the logo."""
+    files: dict[str, bytes] = {}
+    if course.theme and looks.css(course.theme):
+        files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
+    theme = theme_dir()
+    for name, path in static_files(dirs).items():
         if path.suffix in (".js", ".css") and path.is_relative_to(theme):
             files[name] = without_comments(path.read_text("utf-8"), name).encode("utf-8")
         else:
@@ -432,6 +468,67 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     if course.theme and course.theme.logo:
         files[course.theme.logo.package_path] = course.theme.logo.project_path.read_bytes()
     return files
+
+
+#: the context that differs between targets: what a block rendered once may not use
+_PER_TARGET = ("target",)
+_PER_TARGET_VIEW = ("scripts", "data", "csp")
+
+
+def _render_page(env: jinja2.Environment, shared: dict | None, **context: Any) -> str:
+    """``index.html`` rendered with ``context``.
+
+    With the default theme, a block of the page that does not depend on the target (the
+    pages block, in practice: nearly all of the text) is rendered for the first target
+    only, and its text reused for the others. A block qualifies when, rendered again
+    without the target's values (where StrictUndefined makes any use of them an error),
+    it gives exactly the text it gave in the full render. Course templates are always
+    rendered whole, for each target.
+    """
+    template = env.get_template("index.html")
+    reuse = shared is not None and not env.sandboxed
+    shared = shared if shared is not None else {}
+    ctx = template.new_context(context)
+    captured: dict[str, str] = {}
+    if reuse and "blocks" in shared:
+        for name, text in shared["blocks"].items():
+            ctx.blocks[name] = [lambda _ctx, text=text: iter((text,))]
+    elif reuse:
+        for name, funcs in ctx.blocks.items():
+            funcs[0] = _capturing(env, name, funcs[0], captured)
+    try:
+        html = env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]
+    except Exception:
+        return env.handle_exception()
+    if reuse and "blocks" not in shared:
+        shared["blocks"] = _neutral_blocks(template, ctx, captured)
+    return html
+
+
+def _capturing(env: jinja2.Environment, name: str, func, captured: dict[str, str]):
+    def render(ctx):
+        text = env.concat(func(ctx))  # type: ignore[attr-defined]
+        captured.setdefault(name, text)
+        yield text
+    return render
+
+
+def _neutral_blocks(template: jinja2.Template, ctx, captured: dict[str, str]
+                    ) -> dict[str, str]:
+    """The blocks of ``captured`` (rendered for one target) that render the same without
+    the target's values: those are the same for every target."""
+    neutral = {k: v for k, v in ctx.get_all().items() if k not in _PER_TARGET}
+    neutral["view"] = {k: v for k, v in neutral["view"].items() if k not in _PER_TARGET_VIEW}
+    out = {}
+    for name, text in captured.items():
+        try:
+            again = template.environment.concat(  # type: ignore[attr-defined]
+                template.blocks[name](template.new_context(neutral)))
+        except jinja2.UndefinedError:
+            continue  # it uses the target: rendered with each
+        if again == text:
+            out[name] = text
+    return out
 
 
 @contextmanager

@@ -36,6 +36,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from builder.model import INTERACTION_TYPES, Assessment, Course, Module, Question
@@ -258,6 +259,7 @@ class _PlainText(HTMLParser):
             self.parts.append(data)
 
 
+@lru_cache(maxsize=65536)  # each target's data asks for the same texts
 def plain_text(html: str) -> str:
     """HTML as one line of plain text, without glossary definitions and citations (one
     place for every target's tracking data: SCORM 2004 descriptions, xAPI and cmi5)."""
@@ -288,8 +290,31 @@ def _question(q: Question, scope: str, course: Course, target: str) -> dict:
     return out
 
 
-def course_data(course: Course, target: str) -> dict:
-    """The JSON the runtime reads from the page."""
+def _flavour(target: str) -> str:
+    """Targets whose question and node data are alike: ``course_data`` for another target
+    of the same flavour reuses them (``memo``)."""
+    return "xapi" if target in XAPI_TARGETS else "2004" if target == "scorm2004" else "12"
+
+
+def _memo(memo: dict, key, make):
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def course_data(course: Course, target: str, memo: dict | None = None) -> dict:
+    """The JSON the runtime reads from the page. ``memo`` (a dict kept for the build's
+    targets) keeps the parts another target needs too: the same data, computed once."""
+    if memo is None:
+        memo = {}
+    flavour = _flavour(target)
+    return {**_memo(memo, ("data", flavour), lambda: _course_data(course, target)),
+            "target": target,
+            "limits": {"suspend": SUSPEND_LIMITS.get(target),
+                       "worst": _memo(memo, "worst", lambda: worst_case_suspend(course))}}
+
+
+def _course_data(course: Course, target: str) -> dict:
     xapi_course = target in XAPI_TARGETS
     page_list = pages(course)
     units = []

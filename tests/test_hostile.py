@@ -174,11 +174,11 @@ def test_an_unwritable_output_folder_replaces_nothing(minimal, monkeypatch):
         (minimal / "course.yaml").read_text().replace("A Minimal Course", "Changed"))
     real, calls = archive._stage_zip, []
 
-    def refuse_third(files, dest):
+    def refuse_third(files, dest, *rest):
         calls.append(dest)
         if len(calls) == 3:
             raise PermissionError(13, "Permission denied")
-        return real(files, dest)
+        return real(files, dest, *rest)
 
     monkeypatch.setattr(archive, "_stage_zip", refuse_third)
     with pytest.raises(BuilderError, match="Permission denied; nothing was replaced"):

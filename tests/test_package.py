@@ -129,7 +129,7 @@ def test_write_is_atomic(minimal, monkeypatch):
     before = path.read_bytes()
     import builder.archive as archive
 
-    def explode(files, fh):
+    def explode(files, fh, *_):
         fh.write(b"half a zip")
         raise OSError("disk full")
 

@@ -22,7 +22,7 @@ import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
-from builder import __version__, runtime
+from builder import __version__, runtime, screens
 from builder import theme as looks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
@@ -241,19 +241,21 @@ ADAPTERS = {"scorm12": ("static/cp-scorm.js", "static/cp-scorm12.js"),
             "cmi5": ("static/cp-xapi.js", "static/cp-cmi5.js"),
             "web": ()}
 #: optional parts of the runtime, shipped only to courses that use them
-FEATURES = {"scenario": "static/cp-scenario.js"}
+FEATURES = {"scenario": "static/cp-scenario.js", "screens": screens.SCRIPT}
 #: what every package carries: first the question types and the adapter registry, last
 #: the course logic (adapters and features register with them in between)
 FIRST = ("static/cp-questions.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists
-RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
+RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(), screens.STYLE,
                      *(s for a in ADAPTERS.values() for s in a)])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
+    if screens.used(course):
+        features.append(FEATURES["screens"])
     return (*FIRST, *ADAPTERS[target], *features, LAST)
 
 
@@ -304,6 +306,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
                                  "kind": unit.kind, "first": page_index}
         if isinstance(unit, Module):
             entry["duration"] = unit.duration
+            entry["image"] = screens.module_image(unit)
             pages = []
             for n, page in enumerate(unit.pages):
                 blocks = []
@@ -351,6 +354,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "csp": csp(target),
         "logo": {"src": course.theme.logo.package_path, "alt": course.theme.logo_alt}
         if course.theme and course.theme.logo else None,
+        **screens.view(course, t),
     }
 
 
@@ -414,7 +418,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     files = {"index.html": html.encode("utf-8")}
     if the_view["theme_css"]:
         files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
-    shipped = the_view["scripts"]
+    shipped = (*the_view["scripts"], *([screens.STYLE] if the_view["screens"] else []))
     theme = theme_dir()
     for name, path in static_files(dirs).items():
         if name in RUNTIME and name not in shipped:
@@ -428,6 +432,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
             files[asset.package_path] = asset.project_path.read_bytes()
     if course.theme and course.theme.logo:
         files[course.theme.logo.package_path] = course.theme.logo.project_path.read_bytes()
+    for asset in screens.assets(course):
+        files[asset.package_path] = asset.project_path.read_bytes()
     return files
 
 

@@ -263,8 +263,7 @@
      submitted assessment questions (and graded knowledge checks) that assess it; a
      scenario decision counts as one question scored by its points over the node's best,
      for its node's objectives (objectives no decision on the path assessed are left out). */
-  function reportObjectives() {
-    if (reviewing()) return;
+  function objectiveScores() {
     var acc = {};
     function add(ids, weight, got) {
       ids.forEach(function (id) {
@@ -290,6 +289,11 @@
     data.kcs.forEach(function (q, i) {
       if (q.scored && S.kc[i]) add(q.objectives, q.weight, Q.isCorrect(q, S.kc[i]) ? q.weight : 0);
     });
+    return acc;
+  }
+  function reportObjectives() {
+    if (reviewing()) return;
+    var acc = objectiveScores();
     var mastery = data.tracking.mastery;
     data.objectives.forEach(function (id) {
       if (!acc[id] || !acc[id].total) return;
@@ -427,6 +431,7 @@
         return data.assessments[i].unit === unit && S.asmt[i].n > 0;
       });
     });
+    fire("outcome", { status: status, done: done, judged: j });
     return [$(".cp-outcome-status", box).textContent + ".", $(".cp-outcome-summary", box).textContent,
             score.hidden ? "" : score.textContent].filter(Boolean).join(" ");
   }
@@ -757,8 +762,20 @@
   /* Optional parts of the runtime (cp-scenario.js) register a function that gets the
      course logic and wires up its own markup. A package carries only the parts its
      course uses. */
+  /* Hooks for features (cp-screens.js): "begin" (the first page is shown; with the LMS's
+     start info, whose learner is the learner's name as the LMS gives it) and "outcome"
+     (the result screen was brought up to date). */
+  var hooks = {};
+  function fire(name, arg) {
+    var taken = false;
+    (hooks[name] || []).forEach(function (fn) { if (fn(arg)) taken = true; });
+    return taken;
+  }
   var core = {
-    data: data, t: t, state: S, $: $, $$: $$,
+    data: data, t: t, state: S, $: $, $$: $$, fmt: fmt,
+    on: function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); },
+    show: show, combined: combined, evaluate: evaluate, objectiveScores: objectiveScores,
+    visitedCount: visitedCount, unitDone: unitDone, shown: shown,
     announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed, walkPath: walkPath,
     isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
     reviewing: reviewing,
@@ -788,6 +805,7 @@
     restoreKcs();
     $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
     show(index, false);
+    fire("begin", info);
     /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
     window.addEventListener("pagehide", function () { finish(); });
     document.documentElement.setAttribute("data-cp-ready", lms.name);

@@ -54,7 +54,8 @@
       location: location,
       suspend: suspend,
       status: status,
-      mode: this.get("cmi.core.lesson_mode") || "normal"
+      mode: this.get("cmi.core.lesson_mode") || "normal",
+      learner: this.get("cmi.core.student_name")   /* "Last, First" (SCORM 1.2 RTE 3.4.4) */
     };
     this.sent["cmi.core.lesson_location"] = info.location;
     this.sent["cmi.suspend_data"] = info.suspend;

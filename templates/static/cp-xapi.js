@@ -199,7 +199,8 @@
                    mode: mode === "normal" ? "normal" : mode,
                    mastery: typeof launchData.masteryScore === "number" ? Math.round(launchData.masteryScore * 100) : null,
                    moveOn: launchData.moveOn || null, preferences: self.prefs || null,
-                   returnURL: launchData.returnURL || "" };
+                   returnURL: launchData.returnURL || "",
+                   learner: (self.actor && self.actor.name) || "" };
       self.mode = info.mode;
       self.initId = self.statement("initialized", self.objectId, { cmi5: true }).id;
       if (info.entry === "resume") self.statement("resumed", self.objectId, {});

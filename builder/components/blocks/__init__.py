@@ -112,6 +112,12 @@ class Item:
     def html(self) -> str:
         return "".join(p.html for p in self.parts)
 
+    @property
+    def has_controls(self) -> bool:
+        """Does the title hold a link or a button (a glossary term, a citation)? Such a
+        title cannot be the label of a button."""
+        return "<button" in self.title_html or "<a " in self.title_html
+
 
 @dataclass
 class BlockSource:
@@ -132,6 +138,26 @@ class BlockSource:
     @property
     def line(self) -> int:
         return self.source.line
+
+    def items_needed(self, least: int, what: str, example: str) -> bool:
+        """Report a block with fewer than ``least`` items (``what`` names one: "tab");
+        True when there are enough."""
+        if len(self.items) >= least:
+            return True
+        self.problem(f"the '{self.name}' block has {len(self.items)} {what}s; it needs "
+                     f"at least {least}", f"start each {what} with a heading inside the "
+                     f"block: {example}")
+        return False
+
+    def plain_titles(self, what: str) -> None:
+        """Report item titles that hold a glossary term or a citation (they become
+        buttons, which cannot sit inside another button)."""
+        for item in self.items:
+            if item.has_controls:
+                self.problem(f"the {what} title '{item.title}' holds a glossary term, a "
+                             "citation or a link", f"a {what} title is itself a button: "
+                             "move the term or citation into the text below it",
+                             line=item.line)
 
     def problem(self, message: str, hint: str = "", *, line: int | None = None,
                 key: str = "") -> None:

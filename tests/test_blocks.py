@@ -451,3 +451,22 @@ def test_figure_zoom_and_labelled_graphic_by_keyboard(learner):
         "el => el === document.activeElement")
     assert printed_hidden(page, sel) == []
     assert page.evaluate("window.__csp || []") == [] and page.errors == []
+
+
+def test_the_authoring_guide_examples_build(project):
+    """Every block example in docs/authoring.md builds as written."""
+    from tests.conftest import REPO
+
+    guide = (REPO / "docs/authoring.md").read_text()
+    section = guide[guide.index("### Content blocks"):guide.index("## scenarios/")]
+    examples = re.findall(r"```markdown\n(.*?)```\n", section, re.S)
+    assert len(examples) >= 10
+    root = project({"modules/02-basics.md": "---\ntitle: Basics\nduration: 2\n"
+                    "objectives: [obj-two]\n---\n\n# The second idea {#second-idea}\n\n"
+                    "Cited [@ref-b].\n\n" + "\n".join(examples)})
+    for name in ("triad.svg", "plan.svg"):
+        shutil.copy(root / "modules/diagram.svg", root / "modules" / name)
+    course, problems = check(root)
+    assert [p for p in problems if p.level == "error"] == []
+    html = "".join(b for b in course.unit("basics").pages[0].blocks if isinstance(b, str))
+    assert html.count("data-cp-block=") == len(examples) + 1  # the nested tip

@@ -45,7 +45,10 @@ def test_every_block_renders_from_markdown():
     assert 'class="term-button pop-button"' in callouts  # glossary terms work inside blocks
     acc = html["accordion"]
     assert re.search(r'<h3 class="cp-acc-head"><button type="button" class="cp-acc-button" '
-                     r'id="([\w-]+)-h1" aria-expanded="false" aria-controls="\1-p1">', acc)
+                     r'id="([\w-]+)-h1" aria-expanded="true" aria-controls="\1-p1">', acc)
+    # every panel, card back and answer is in the page (the script closes them): its
+    # words count in the reading figures
+    assert " hidden" not in acc + html["tabs"] + html["flipcards"] + html["reveal"]
     assert acc.count('role="region"') == 2 and "<li>a prosecutor</li>" in acc
     tabs = html["tabs"]
     assert 'role="tablist" aria-label="The roles"' in tabs

@@ -6,15 +6,23 @@ window.CoursepackBlocks.register("flipcards", function (root) {
   var B = window.CoursepackBlocks;
   B.all(root, ".cp-flipcards").forEach(function (box) {
     if (!B.once(box, "flipcards")) return;
-    box.addEventListener("click", function (ev) {
-      var button = ev.target.closest(".cp-card-flip");
-      if (!button || button.closest(".cp-flipcards") !== box) return;
+    function turn(button, flipped) {
       var card = button.closest(".cp-card");
-      var flipped = button.getAttribute("aria-expanded") !== "true";
       button.setAttribute("aria-expanded", flipped ? "true" : "false");
       card.querySelector(".cp-card-back").hidden = !flipped;
       card.querySelector(".cp-card-front").hidden = flipped;
       card.classList.toggle("cp-flipped", flipped);
+      return card;
+    }
+    /* the page comes with both sides shown (for the reading figures, and without the
+       script): every card on its front from here */
+    Array.prototype.forEach.call(box.querySelectorAll(".cp-card-flip"), function (b) {
+      if (b.closest(".cp-flipcards") === box) turn(b, false);
+    });
+    box.addEventListener("click", function (ev) {
+      var button = ev.target.closest(".cp-card-flip");
+      if (!button || button.closest(".cp-flipcards") !== box) return;
+      var card = turn(button, button.getAttribute("aria-expanded") !== "true");
       card.classList.remove("cp-turning");
       void card.offsetWidth;  /* restart the turning animation */
       card.classList.add("cp-turning");

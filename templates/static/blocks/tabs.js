@@ -19,6 +19,9 @@ window.CoursepackBlocks.register("tabs", function (root) {
       });
       if (focus) tab.focus();
     }
+    /* the page comes with every panel shown (for the reading figures, and without the
+       script): the selected tab's alone from here */
+    select(tabs.filter(function (t) { return t.getAttribute("aria-selected") === "true"; })[0] || tabs[0], false);
     list.addEventListener("click", function (ev) {
       var tab = ev.target.closest("[role=tab]");
       if (tab && list.contains(tab)) select(tab, true);

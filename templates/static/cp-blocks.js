@@ -36,6 +36,11 @@
       }
       return messages[key] || key;
     },
+    /* A disclosure: button's aria-expanded and the hidden of what it controls. */
+    expand: function (button, open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
+    },
     /* The elements under root (root included) that match selector. */
     all: function (root, selector) {
       var found = Array.prototype.slice.call(root.querySelectorAll(selector));

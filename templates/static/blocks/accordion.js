@@ -13,17 +13,13 @@ window.CoursepackBlocks.register("accordion", function (root) {
         return b.closest(".cp-accordion") === box;  /* not those of an accordion inside */
       });
     }
-    function set(button, open) {
-      button.setAttribute("aria-expanded", open ? "true" : "false");
-      document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
-    }
     /* the page comes with every section open (its text counts in the reading figures, and
        reads without the script): closed here, once */
-    buttons().forEach(function (b) { set(b, false); });
+    buttons().forEach(function (b) { B.expand(b, false); });
     box.addEventListener("click", function (ev) {
       var button = ev.target.closest(".cp-acc-button");
       if (!button || button.closest(".cp-accordion") !== box) return;
-      set(button, button.getAttribute("aria-expanded") !== "true");
+      B.expand(button, button.getAttribute("aria-expanded") !== "true");
     });
     box.addEventListener("keydown", function (ev) {
       var button = ev.target.closest && ev.target.closest(".cp-acc-button");

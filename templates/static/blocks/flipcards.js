@@ -8,8 +8,7 @@ window.CoursepackBlocks.register("flipcards", function (root) {
     if (!B.once(box, "flipcards")) return;
     function turn(button, flipped) {
       var card = button.closest(".cp-card");
-      button.setAttribute("aria-expanded", flipped ? "true" : "false");
-      card.querySelector(".cp-card-back").hidden = !flipped;
+      B.expand(button, flipped);
       card.querySelector(".cp-card-front").hidden = flipped;
       card.classList.toggle("cp-flipped", flipped);
       return card;

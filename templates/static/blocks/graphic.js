@@ -11,10 +11,7 @@ window.CoursepackBlocks.register("labelled-graphic", function (root) {
     if (!B.once(box, "graphic")) return;
     var spots = Array.prototype.slice.call(box.querySelectorAll(".cp-spot"));
     function desc(spot) { return document.getElementById(spot.getAttribute("aria-controls")); }
-    function set(spot, open) {
-      spot.setAttribute("aria-expanded", open ? "true" : "false");
-      desc(spot).hidden = !open;
-    }
+    var set = B.expand;
     spots.forEach(function (spot) {
       spot.style.left = spot.dataset.x + "%";
       spot.style.top = spot.dataset.y + "%";

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from builder import __version__, runtime, screens
 from builder import theme as looks
+from builder.components import blocks as content_blocks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
 from builder.yamlfile import parse_yaml
@@ -248,12 +249,14 @@ FIRST = ("static/cp-questions.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists
 RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(), screens.STYLE,
-                     *(s for a in ADAPTERS.values() for s in a)])
+                     *(s for a in ADAPTERS.values() for s in a),
+                     *content_blocks.static_files()])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
+    features += content_blocks.scripts([text.html for text in course.texts])
     if screens.used(course):
         features.append(FEATURES["screens"])
     return (*FIRST, *ADAPTERS[target], *features, LAST)
@@ -342,6 +345,8 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
     return {
         "units": units,
         "scripts": scripts(course, target),
+        "styles": (*content_blocks.styles([text.html for text in course.texts]),
+                   *([screens.STYLE] if screens.used(course) else [])),
         "data": runtime.course_data(course, target),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
@@ -418,7 +423,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     files = {"index.html": html.encode("utf-8")}
     if the_view["theme_css"]:
         files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
-    shipped = (*the_view["scripts"], *([screens.STYLE] if the_view["screens"] else []))
+    shipped = (*the_view["scripts"], *the_view["styles"])
     theme = theme_dir()
     for name, path in static_files(dirs).items():
         if name in RUNTIME and name not in shipped:

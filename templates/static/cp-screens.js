@@ -2,8 +2,10 @@
  * and per learning objective) and the certificate of completion. A feature of the runtime
  * (coursepack.js gives it the course logic); packages carry it only when the course has a
  * cover or a certificate (builder/screens.py). The markup is partials/cover.html,
- * results.html and certificate.html; all of it is in the page shell (never in a module's
- * pages), so nothing here waits for pages to load.
+ * results.html and certificate.html. The result screen and the certificate are in the page
+ * shell; the cover is on the course's first page, which may be put into the page later
+ * (pages load per module), so its button is found when needed and its clicks are taken
+ * by delegation.
  */
 (window.CoursepackFeatures = window.CoursepackFeatures || []).push(function (core) {
   "use strict";
@@ -27,8 +29,7 @@
 
   /* ------------------------------------------------------------ cover ----------- */
 
-  var start = $(".cp-start");
-  var startLabel = start ? start.textContent : "";
+  var startLabel = null;
 
   function seenBeyondCover() {
     for (var p = 1; p < P; p++) if (S.visited[p]) return true;
@@ -43,11 +44,15 @@
     return Math.min(1, P - 1);
   }
   function updateCover() {
+    var start = $(".cp-start");
     if (!start) return;
+    if (startLabel === null) startLabel = start.textContent;
     start.textContent = seenBeyondCover() ? start.dataset.resume : startLabel;
     start.hidden = P < 2;
   }
-  if (start) start.addEventListener("click", function () { core.show(coverTarget(), true); });
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest && ev.target.closest(".cp-start")) core.show(coverTarget(), true);
+  });
 
   /* ------------------------------------------------------------ results --------- */
 

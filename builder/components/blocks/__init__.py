@@ -224,25 +224,21 @@ RUNTIME_SCRIPT = "static/cp-blocks.js"
 USED_RE = re.compile(r'data-cp-block="([a-z][a-z0-9-]*)"')
 
 
-def used(texts) -> list[BlockType]:
-    """The block types used in ``texts`` (a course's rendered texts, each with ``html``),
-    in name order."""
-    found = {n for text in texts for n in USED_RE.findall(text.html)}
+def used(html: list[str]) -> list[BlockType]:
+    """The block types whose blocks appear in these HTML fragments, in name order."""
+    found = {n for h in html for n in USED_RE.findall(h)}
     return [k for k in kinds() if any(n in found for n in k.names)]
 
 
-def with_scripts(runtime: tuple[str, ...], texts) -> tuple[str, ...]:
-    """The runtime's scripts (``runtime``, the course logic last) with those of the blocks
-    used in ``texts``: the registry, then each block's, before the course logic."""
-    own = [k.script for k in used(texts) if k.script]
-    if not own:
-        return runtime
-    return (*runtime[:-1], RUNTIME_SCRIPT, *own, *runtime[-1:])
+def scripts(html: list[str]) -> tuple[str, ...]:
+    """The runtime scripts these fragments' blocks need, in load order (the registry
+    first)."""
+    own = [k.script for k in used(html) if k.script]
+    return (RUNTIME_SCRIPT, *own) if own else ()
 
 
-def styles(texts) -> tuple[str, ...]:
-    """The style sheets of the blocks used in ``texts``."""
-    return tuple(k.style for k in used(texts) if k.style)
+def styles(html: list[str]) -> tuple[str, ...]:
+    return tuple(k.style for k in used(html) if k.style)
 
 
 # -- reading Markdown -------------------------------------------------------------------

@@ -224,11 +224,17 @@ def learner(browser, tmp_path_factory) -> Iterator:
 
 
 def show(page, page_id: str) -> str:
-    """Show the fixture's page ``page_id``; its section's CSS selector."""
+    """Show the fixture's page ``page_id`` as a link to it does (the runtime may have to
+    load it first); its section's CSS selector."""
     sel = f"#pg-blocks--{page_id}"
-    page.evaluate("s => window.coursepack.show(+document.querySelector(s).dataset.page, true)",
-                  sel)
-    page.wait_for_selector(f"{sel}:not([hidden])")
+    page.evaluate("""id => {
+        const a = document.createElement("a");
+        a.href = "#" + id;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+    }""", sel[1:])
+    page.locator(sel).wait_for(state="visible")
     return sel
 
 

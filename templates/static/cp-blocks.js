@@ -3,7 +3,9 @@
  * carry it, and the scripts of the blocks their course uses, only when a block needs one.
  *
  * A block's script registers an idempotent init(root), run at once for the document and
- * again, through CoursepackBlocks.init(root), for every page inserted later.
+ * again, through CoursepackBlocks.init(root), for every page inserted later; when the
+ * runtime loads pages on demand (CP.onContent, cp-pages.js), init is one of its content
+ * hooks.
  */
 (function () {
   "use strict";
@@ -14,7 +16,8 @@
     /* Set up every block of this kind now, and under each root given to init later. */
     register: function (name, init) {
       inits.push({ name: name, init: init });
-      init(document);
+      if (window.CP && window.CP.onContent) window.CP.onContent(init);
+      else init(document);
     },
     /* Set up the blocks under root (a page just inserted): each block's init skips what
        it has already set up. */

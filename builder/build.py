@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import quality, runtime
+from builder import media, quality, runtime
 from builder.archive import write_all
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
@@ -45,6 +45,7 @@ def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Probl
                 + validate(course, targets, complete=complete))
     if complete:
         problems += quality.check(course)
+    problems += media.check_course(course, course.media_limits[1])
     if any(p.level == "error" for p in problems):
         raise BuildAborted(problems)
     return course, problems

@@ -156,6 +156,7 @@ class Html:
     citations: tuple[Citation, ...] = ()
     terms: tuple[TermUse, ...] = ()
     assets: tuple[Asset, ...] = ()
+    media: tuple = ()  #: builder.media.Media of its ```video and ```audio blocks
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,8 @@ class Course:
     texts: tuple[Html, ...] = ()  #: every rendered Markdown text, for cross-checks
     theme: Theme | None = None  #: None: the default theme's look
     quality: Quality = Quality()  #: item-quality and reading-level settings
+    #: course.yaml media: (largest media file, all media of a package), in MB
+    media_limits: tuple[float, float] = (100, 250)
 
     @property
     def modules(self) -> tuple[Module, ...]:

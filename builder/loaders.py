@@ -223,6 +223,7 @@ class Loader(AssessmentReader):
                     "glossary_link": t.get("glossary_link", "Glossary"),
                     "table": t.get("table", "Table"),
                     "references": t.get("references", "References")},
+            messages=t,
         )
         for entry in glossary_raw:
             for name in (entry["id"], entry["term"], *entry["aliases"]):

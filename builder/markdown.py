@@ -4,7 +4,9 @@
   place in references.yaml and on the references page) that opens the reference in place;
 - ``[[term]]`` / ``[[shown text|glossary-id]]`` links a glossary entry that opens in place;
 - a fenced block marked ``question`` holds an inline knowledge check (YAML), which the
-  caller turns into a :class:`~builder.model.Question`.
+  caller turns into a :class:`~builder.model.Question`;
+- a ``:::`` container is a content block (tabs, accordion, ...): see
+  :mod:`builder.components.blocks`.
 
 Images are checked (alt text, file exists inside the project) and rewritten to their path
 inside the package. An image whose title is ``decorative`` (``![](border.svg "decorative")``)
@@ -23,8 +25,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
+from builder.components.blocks import Expander, theme_templates
 from builder.errors import Problem
 from builder.model import Asset, Citation, Source, TermUse
 
@@ -102,6 +106,8 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(admon_plugin).use(deflist_plugin)
+    # every ::: line opens a content block; an unknown name is reported, not shown as text
+    md.use(container_plugin, "block", validate=lambda *_: True)
     md.inline.ruler.before("link", "citation", _cite_rule)
     md.inline.ruler.before("link", "glossary_term", _term_rule)
     md.core.ruler.push("align_classes", _align_classes)
@@ -139,6 +145,8 @@ class Links:
     labels: dict[str, str] = field(default_factory=lambda: {
         "source": "Source", "glossary_link": "Glossary", "table": "Table",
         "references": "References"})
+    #: the whole message catalogue of the course's language (content blocks' strings)
+    messages: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -172,6 +180,7 @@ class MarkdownRenderer:
         self.md.add_render_rule("th_open", lambda r, *args: self._render_cell(r, *args))
         self.md.add_render_rule("th_close", lambda r, *args: self._render_cell(r, *args))
         self._term_count = 0
+        self._templates = theme_templates(root)
         #: reads ```video and ```audio blocks (a builder.media.Reader, set by the loader)
         self.media = None
 
@@ -276,6 +285,9 @@ class MarkdownRenderer:
                     if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
                         child.attrSet("target", "_blank")
                         child.attrSet("rel", "noopener")
+        if any(t.type == "container_block_open" for t in tokens):
+            tokens = Expander(self.md, env, file, first_line, text, problems,
+                              self._messages(), self._templates).expand(tokens)
         blocks: list[str | QuestionBlock] = []
         media: list = []
         start = 0
@@ -308,6 +320,12 @@ class MarkdownRenderer:
                               base_dir=base_dir, problems=problems, allow_questions=False)
             return got.html, got.assets
         return render
+
+    def _messages(self) -> dict[str, str]:
+        if not self.links.messages:  # no catalogue given: the theme's English
+            from builder.render import messages, theme_dir
+            self.links.messages = messages([theme_dir()], "en")
+        return self.links.messages
 
     def render_inline(self, text: str) -> str:
         return self.md.renderInline(text, {"scope": "inline"})

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from builder import __version__, runtime
 from builder import theme as looks
+from builder.components import blocks as content_blocks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
 from builder.yamlfile import parse_yaml
@@ -241,21 +242,21 @@ ADAPTERS = {"scorm12": ("static/cp-scorm.js", "static/cp-scorm12.js"),
             "cmi5": ("static/cp-xapi.js", "static/cp-cmi5.js"),
             "web": ()}
 #: optional parts of the runtime, shipped only to courses that use them
-FEATURES = {"scenario": "static/cp-scenario.js", "media": "static/cp-media.js"}
+FEATURES = {"scenario": "static/cp-scenario.js"}
 #: what every package carries: first the question types and the adapter registry, last
 #: the course logic (adapters and features register with them in between)
 FIRST = ("static/cp-questions.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists
 RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
-                     *(s for a in ADAPTERS.values() for s in a)])
+                     *(s for a in ADAPTERS.values() for s in a),
+                     *content_blocks.static_files()])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
-    if runtime.media_ids(course):
-        features.append(FEATURES["media"])
+    features += content_blocks.scripts([text.html for text in course.texts])
     return (*FIRST, *ADAPTERS[target], *features, LAST)
 
 
@@ -343,6 +344,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
     return {
         "units": units,
         "scripts": scripts(course, target),
+        "styles": content_blocks.styles([text.html for text in course.texts]),
         "data": runtime.course_data(course, target),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
@@ -424,7 +426,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     files = {"index.html": html.encode("utf-8")}
     if the_view["theme_css"]:
         files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
-    shipped = the_view["scripts"]
+    shipped = (*the_view["scripts"], *the_view["styles"])
     theme = theme_dir()
     for name, path in static_files(dirs).items():
         if name in RUNTIME and name not in shipped:

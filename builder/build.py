@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import media, quality, runtime
+from builder import quality, runtime
 from builder.archive import write_all
+from builder.components.blocks import media
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
 from builder.model import Course

@@ -13,8 +13,8 @@ import re
 import stat
 from pathlib import Path
 
-from builder import media
 from builder.assessments import AssessmentReader
+from builder.components.blocks import media
 from builder.errors import BuildAborted, Problem, did_you_mean
 from builder.formats import (
     COURSE,

@@ -361,7 +361,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
 
 
 def _frames(course: Course) -> tuple[str, ...]:
-    from builder.media import course_media
+    from builder.components.blocks.media import course_media
 
     return tuple(sorted({m.host for m in course_media(course) if m.host}))
 

@@ -86,7 +86,7 @@ def knowledge_checks(course: Course) -> list[tuple[int, Question]]:
 
 def media_ids(course: Course) -> list[str]:
     """The ids of the course's video and audio blocks, in course order (builder.media)."""
-    from builder.media import course_media
+    from builder.components.blocks.media import course_media
 
     return [m.id for m in course_media(course)]
 
@@ -353,12 +353,21 @@ def course_data(course: Course, target: str) -> dict:
 def media_data(course: Course, target: str) -> list[dict]:
     """What cp-media.js needs about each video and audio block, in course order (its
     position is its place in the resume state's bitset of media watched)."""
-    from builder.media import COMPLETION, course_media
+    from builder.components.blocks.media import COMPLETION, course_media
 
+    starts = []  # (file, line of the page heading, page index), in course order
+    index = 0
+    for unit in course.outline:
+        for page in unit.pages if isinstance(unit, Module) else ():
+            starts.append((page.source.file, page.source.line, index))
+            index += 1
+        index += 0 if isinstance(unit, Module) else 1
     out = []
     for m in course_media(course):
+        page = max((s for s in starts if s[0] == m.source.file and s[1] <= m.source.line),
+                   key=lambda s: s[1], default=("", 0, 0))[2]
         item = {"id": m.id, "kind": m.kind, "required": m.required and m.tracked,
-                "threshold": COMPLETION}
+                "threshold": COMPLETION, "page": page}
         if target in XAPI_TARGETS and m.tracked:
             item["activity"] = _xapi().media_activity(course, m)
         out.append(item)

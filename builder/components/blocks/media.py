@@ -23,8 +23,11 @@ files (parsed), and the accessibility rules (captions for a video with speech, a
 or captions for audio with speech, a transcript for a hosted video with speech). The size
 limit per package is checked for the whole course by :func:`check_course`.
 
-The player is the browser's own (``controls``): see docs/authoring.md for why. The runtime
-part (templates/static/cp-media.js) ships only with a course that has media.
+The player is the browser's own (``controls``): see docs/authoring.md for why. The blocks
+are registered like every content block (:class:`MediaBlock`): their script
+(templates/static/blocks/media.js) and style ship only with a course that has media. They
+are written as fenced YAML blocks, like ```question, and not as ``:::`` containers: what
+they hold is a list of files and settings, not Markdown.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.components.blocks import BlockSource, BlockType, register
 from builder.errors import Problem
 from builder.formats import FLAG, ID, ID_HINT, TEXT, WEB_ADDRESS, Key, Mapping
 from builder.model import Asset, Source
@@ -94,6 +98,23 @@ def _keys(kind: str) -> Mapping:
 
 
 SPECS = {kind: _keys(kind) for kind in KINDS}
+
+
+@register
+class MediaBlock(BlockType):
+    """Registered for its runtime files (shipped when a page holds ``data-cp-block="video"``
+    or ``"audio"``); the blocks are read from fenced blocks by :class:`Reader`."""
+
+    names = KINDS
+    script = "static/blocks/media.js"
+    style = "static/blocks/media.css"
+    nestable = False
+
+    def read(self, block: BlockSource) -> None:
+        block.problem(f"{block.name} is written as a fenced block, not with :::",
+                      f"write ```{block.name} on a line, then src:, title:, captions: ... "
+                      "one per line, then ``` (see 'Video and audio' in docs/authoring.md)")
+        return None
 
 # -- the model ------------------------------------------------------------------------------
 
@@ -487,7 +508,8 @@ class Reader:
             return a.package_path
 
         dom = f"media-{mid}"
-        parts = [f'<figure class="cp-media cp-media-{kind}" data-media="{_esc(mid)}" '
+        parts = [f'<figure class="cp-media cp-media-{kind}" data-cp-block="{kind}" '
+                 f'data-media="{_esc(mid)}" '
                  f'id="{dom}" aria-labelledby="{dom}-title">',
                  f'<figcaption class="cp-media-title" id="{dom}-title">{_esc(title)}</figcaption>']
         if player:

@@ -83,8 +83,11 @@
     merged(all).forEach(function (x) { sum += x[1] - x[0]; });
     return round(Math.min(1, sum / len));
   };
+  /* The segments played so far (the one still playing too), in the order played. */
   Tracker.prototype.playedSegments = function () {
-    return this.segments.map(function (x) { return x[0] + "[.]" + x[1]; }).join("[,]");
+    var all = this.segments.slice();
+    if (this.from !== null && this.last > this.from) all.push([round(this.from), round(this.last)]);
+    return all.map(function (x) { return x[0] + "[.]" + x[1]; }).join("[,]");
   };
   /* A Video Profile statement through the xAPI or cmi5 adapter (none for SCORM and web). */
   Tracker.prototype.send = function (verb, result) {
@@ -134,7 +137,8 @@
     this.check();
   };
   Tracker.prototype.pause = function () {
-    this.close(this.player.currentTime);
+    this.last = this.player.currentTime;
+    this.close(this.last);
     this.send("paused", { ext: this.ext() });
     this.check();
   };

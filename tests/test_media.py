@@ -89,7 +89,7 @@ def test_size_limits_from_course_yaml(tmp_path, runner):
     root = course(tmp_path)
     result = runner.invoke(cli, ["build", str(root), "-t", "scorm12"])
     assert result.exit_code == 0, result.output
-    assert "Media: 2 block(s) (2 file(s), 0 hosted)" in result.output
+    assert "Media: 3 block(s) (2 file(s), 1 hosted)" in result.output
     assert "250 MB allowed per package, 1 required" in result.output
     (root / "modules" / "tone.mp3").write_bytes(silent_mp3(4))   # about 64 KB
     with (root / "course.yaml").open("a") as fh:
@@ -104,7 +104,7 @@ def test_size_limits_from_course_yaml(tmp_path, runner):
 def test_hosted_video_loads_nothing_until_asked(tmp_path):
     root = course(tmp_path)
     module = root / "modules" / "01-watch.md"
-    edit(module, "# Done {#done}", "# Hosted {#hosted}\n\n```video\ntitle: On YouTube\n"
+    edit(module, "# Done {#done}", "# Hosted {#hosted-two}\n\n```video\ntitle: On YouTube\n"
          "hosted: https://www.youtube.com/watch?v=dQw4w9WgXcQ\nrequired: true\n```\n\n"
          "# Done {#done}")
     found = problems(root)
@@ -141,7 +141,7 @@ def test_worst_case_suspend_counts_the_watched_bits(tmp_path, minimal):
     plain, _ = load_course(minimal)
     media, _ = load_course(course(tmp_path))
     assert worst_case_suspend(media) > 0
-    # the media course: 3 pages (1 char), no checks, no assessments, 2 media (1 char)
+    # the media course: 4 pages (1 char), no checks, no assessments, 3 media (1 char)
     assert worst_case_suspend(media) == len("1|") + 8 + 1 + 1 + 1 + 0 + 1 + 0 + 1 + 1
     assert worst_case_suspend(plain) > 0
 
@@ -157,7 +157,7 @@ def video(browser) -> bytes:
 def packages(video, tmp_path_factory) -> dict[str, Path]:
     root = media_course(tmp_path_factory.mktemp("media") / "course", video)
     out = {}
-    for target in ("scorm12", "xapi"):
+    for target in ("scorm12", "xapi", "web"):
         [zip_path] = build(root, (target,), out=root / "dist").written
         out[target] = zip_path
     return out
@@ -194,12 +194,14 @@ def test_video_plays_with_captions_keyboard_axe_and_completion(scorm12_player, p
     frame.page.keyboard.press("Enter")
     frame.wait_for_function("document.querySelector('video').currentTime >= 1.4")
     assert frame.evaluate("document.activeElement.tagName") == "VIDEO"
-    # every page seen, the required video not played: incomplete
-    for _ in range(2):
+    # every page seen, the required video not played: incomplete, and the result screen
+    # points to the video's page
+    for _ in range(3):
         frame.locator(".cp-next").click()
     assert player.cmi()["core"]["lesson_status"] == "incomplete"
-    frame.locator(".cp-back").click()
-    frame.locator(".cp-back").click()
+    assert "The video" in frame.locator("#cp-complete .cp-outcome-next a").text_content()
+    for _ in range(3):
+        frame.locator(".cp-back").click()
     frame.evaluate("document.querySelector('video').currentTime = 0")
     # playing: a caption cue is active on the way
     frame.evaluate("() => { const v = document.querySelector('video'); v.muted = true; "
@@ -215,6 +217,56 @@ def test_video_plays_with_captions_keyboard_axe_and_completion(scorm12_player, p
     # a new session resumes with the video watched
     player.open(player.resume_preload())
     player.frame.wait_for_function("!document.querySelector('.cp-media-done').hidden")
+    # the audio plays (the generated MP3 is a real one)
+    frame = player.frame
+    frame.locator(".cp-next").click()
+    frame.evaluate("() => { const a = document.querySelector('audio'); a.muted = true; "
+                   "return a.play(); }")
+    frame.wait_for_function("document.querySelector('audio').ended", timeout=15000)
+
+
+@pytest.mark.browser
+def test_hosted_video_contacts_the_host_only_when_asked(browser, packages, tmp_path):
+    """With the package's Content-Security-Policy in force: nothing from the host until the
+    learner presses the button (by keyboard), then the host's player in a frame the policy
+    allows; axe-core finds nothing before and after."""
+    site = tmp_path / "web"
+    safe_extract(packages["web"], site)
+    asked: list[str] = []
+    context = browser.new_context(bypass_csp=False)
+    context.add_init_script("""document.addEventListener("securitypolicyviolation", (e) => {
+        (window.__csp = window.__csp || []).push(e.violatedDirective + " " + e.blockedURI); });""")
+    context.route("https://www.youtube-nocookie.com/**", lambda route: (
+        asked.append(route.request.url),
+        route.fulfill(body="<!doctype html><title>player</title><p>player", status=200,
+                      content_type="text/html")))
+    context.on("request", lambda r: asked.append(r.url) if "youtube" in r.url else None)
+    try:
+        with serve({"/": site}) as base:
+            page = context.new_page()
+            page.goto(f"{base}/index.html")
+            page.wait_for_selector("html[data-cp-ready]")
+            for _ in range(2):
+                page.locator(".cp-next").click()
+            button = page.locator("section:not([hidden]) .cp-hosted-load")
+            button.wait_for()
+            assert page.locator("iframe").count() == 0
+            assert asked == []
+            assert axe_violations(page.main_frame) == []
+            button.focus()
+            page.keyboard.press("Enter")
+            page.locator("iframe.cp-hosted-frame").wait_for()
+            frame = page.locator("iframe.cp-hosted-frame")
+            assert frame.get_attribute("src") == \
+                "https://www.youtube-nocookie.com/embed/aaaaaaaaaaa"
+            assert frame.get_attribute("title") == "A video on a video host"
+            page.wait_for_timeout(300)
+            assert any(u.startswith("https://www.youtube-nocookie.com/embed/") for u in asked)
+            assert page.evaluate("window.__csp || []") == []
+            assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+            assert axe_violations(page.main_frame) == []
+    finally:
+        context.close()
 
 
 @pytest.mark.browser

@@ -249,14 +249,12 @@ FIRST = ("static/cp-questions.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists
 RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
-                     *(s for a in ADAPTERS.values() for s in a),
-                     *content_blocks.static_files()])
+                     *(s for a in ADAPTERS.values() for s in a)])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
-    features += content_blocks.scripts([text.html for text in course.texts])
     return (*FIRST, *ADAPTERS[target], *features, LAST)
 
 
@@ -343,8 +341,8 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         units.append(entry)
     return {
         "units": units,
-        "scripts": scripts(course, target),
-        "styles": content_blocks.styles([text.html for text in course.texts]),
+        "scripts": content_blocks.with_scripts(scripts(course, target), course.texts),
+        "styles": content_blocks.styles(course.texts),
         "data": runtime.course_data(course, target),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
@@ -429,7 +427,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     shipped = (*the_view["scripts"], *the_view["styles"])
     theme = theme_dir()
     for name, path in static_files(dirs).items():
-        if name in RUNTIME and name not in shipped:
+        if (name in RUNTIME or name in content_blocks.static_files()) and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
         if path.suffix in (".js", ".css") and path.is_relative_to(theme):
             files[name] = without_comments(path.read_text("utf-8"), name).encode("utf-8")

@@ -3,7 +3,9 @@
  * carry it, and the scripts of the blocks their course uses, only when a block needs one.
  *
  * A block's script registers an idempotent init(root), run at once for the document and
- * again, through CoursepackBlocks.init(root), for every page inserted later.
+ * again, through CoursepackBlocks.init(root), for every page inserted later; when the
+ * runtime loads pages on demand (CP.onContent, cp-pages.js), init is one of its content
+ * hooks.
  */
 (function () {
   "use strict";
@@ -14,7 +16,8 @@
     /* Set up every block of this kind now, and under each root given to init later. */
     register: function (name, init) {
       inits.push({ name: name, init: init });
-      init(document);
+      if (window.CP && window.CP.onContent) window.CP.onContent(init);
+      else init(document);
     },
     /* Set up the blocks under root (a page just inserted): each block's init skips what
        it has already set up. */
@@ -35,6 +38,11 @@
         try { messages = el ? JSON.parse(el.textContent) : {}; } catch (e) { messages = {}; }
       }
       return messages[key] || key;
+    },
+    /* A disclosure: button's aria-expanded and the hidden of what it controls. */
+    expand: function (button, open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
     },
     /* The elements under root (root included) that match selector. */
     all: function (root, selector) {

@@ -112,6 +112,12 @@ class Item:
     def html(self) -> str:
         return "".join(p.html for p in self.parts)
 
+    @property
+    def has_controls(self) -> bool:
+        """Does the title hold a link or a button (a glossary term, a citation)? Such a
+        title cannot be the label of a button."""
+        return "<button" in self.title_html or "<a " in self.title_html
+
 
 @dataclass
 class BlockSource:
@@ -132,6 +138,26 @@ class BlockSource:
     @property
     def line(self) -> int:
         return self.source.line
+
+    def items_needed(self, least: int, what: str, example: str) -> bool:
+        """Report a block with fewer than ``least`` items (``what`` names one: "tab");
+        True when there are enough."""
+        if len(self.items) >= least:
+            return True
+        self.problem(f"the '{self.name}' block has {len(self.items)} {what}s; it needs "
+                     f"at least {least}", f"start each {what} with a heading inside the "
+                     f"block: {example}")
+        return False
+
+    def plain_titles(self, what: str) -> None:
+        """Report item titles that hold a glossary term or a citation (they become
+        buttons, which cannot sit inside another button)."""
+        for item in self.items:
+            if item.has_controls:
+                self.problem(f"the {what} title '{item.title}' holds a glossary term, a "
+                             "citation or a link", f"a {what} title is itself a button: "
+                             "move the term or citation into the text below it",
+                             line=item.line)
 
     def problem(self, message: str, hint: str = "", *, line: int | None = None,
                 key: str = "") -> None:
@@ -198,21 +224,25 @@ RUNTIME_SCRIPT = "static/cp-blocks.js"
 USED_RE = re.compile(r'data-cp-block="([a-z][a-z0-9-]*)"')
 
 
-def used(html: list[str]) -> list[BlockType]:
-    """The block types whose blocks appear in these HTML fragments, in name order."""
-    found = {n for h in html for n in USED_RE.findall(h)}
+def used(texts) -> list[BlockType]:
+    """The block types used in ``texts`` (a course's rendered texts, each with ``html``),
+    in name order."""
+    found = {n for text in texts for n in USED_RE.findall(text.html)}
     return [k for k in kinds() if any(n in found for n in k.names)]
 
 
-def scripts(html: list[str]) -> tuple[str, ...]:
-    """The runtime scripts these fragments' blocks need, in load order (the registry
-    first)."""
-    own = [k.script for k in used(html) if k.script]
-    return (RUNTIME_SCRIPT, *own) if own else ()
+def with_scripts(runtime: tuple[str, ...], texts) -> tuple[str, ...]:
+    """The runtime's scripts (``runtime``, the course logic last) with those of the blocks
+    used in ``texts``: the registry, then each block's, before the course logic."""
+    own = [k.script for k in used(texts) if k.script]
+    if not own:
+        return runtime
+    return (*runtime[:-1], RUNTIME_SCRIPT, *own, *runtime[-1:])
 
 
-def styles(html: list[str]) -> tuple[str, ...]:
-    return tuple(k.style for k in used(html) if k.style)
+def styles(texts) -> tuple[str, ...]:
+    """The style sheets of the blocks used in ``texts``."""
+    return tuple(k.style for k in used(texts) if k.style)
 
 
 # -- reading Markdown -------------------------------------------------------------------

@@ -152,6 +152,10 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
     click.echo(summary([w for w in result.warnings if w.rule]))
     click.echo(f"Resume state: at most {result.worst_suspend} characters (SCORM 1.2 allows "
                "4096, SCORM 2004 64000)")
+    from builder.components.blocks.media import summary as media_summary
+
+    if media_line := media_summary(course, course.media_limits[1]):
+        click.echo(media_line)
     for path in result.written:
         click.echo(f"Wrote {_rel(path)} ({path.stat().st_size / 1024:.0f} KB)")
     for path in result.folders:

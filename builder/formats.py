@@ -207,6 +207,15 @@ QUALITY = Mapping("Quality", "The item-quality and reading-level checks of cours
 
 # -- course.yaml -------------------------------------------------------------------------
 
+MEDIA = Mapping("Media limits", "Limits on the video and audio files of the course (checked "
+                "when building, printed in the build summary).", (
+    Key("max_file_mb", NUMBER, "The largest media file, in MB.", default=100, above=0,
+        message="max_file_mb is a size in MB above 0, not {value}"),
+    Key("max_package_mb", NUMBER, "All the media of one package together, in MB.",
+        default=250, above=0, message="max_package_mb is a size in MB above 0, not {value}"),
+))
+
+
 OBJECTIVE = Mapping("Learning objective", "A learning objective of the course.", (
     _id("id", "Stable id of the objective; modules and questions name it."),
     Key("text", TEXT, "What the learner will be able to do.", required=True),
@@ -304,6 +313,8 @@ COURSE = Mapping("Course", "course.yaml: what the course is, its objectives, its
         mapping=CERTIFICATE, empty=("'certificate' is empty", "write 'certificate: {}' for a "
                                     "certificate without issuer or signature, or give its "
                                     "keys (issuer, signer, signature)")),
+    Key("media", MAPPING, "Size limits on video and audio files (default: 100 MB a file, "
+        "250 MB a package).", mapping=MEDIA),
 ))
 
 # -- modules/*.md front matter ---------------------------------------------------------

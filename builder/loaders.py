@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from builder.assessments import AssessmentReader
+from builder.components.blocks import media
 from builder.errors import BuildAborted, Problem, did_you_mean
 from builder.formats import (
     COURSE,
@@ -211,6 +212,7 @@ class Loader(AssessmentReader):
         quality = self.quality(f)
         cover = self.cover(f)
         certificate = self.certificate(f)
+        media_limits = self.media_limits(f)
         f.done()
 
         references = self.references()
@@ -231,6 +233,7 @@ class Loader(AssessmentReader):
             for name in (entry["id"], entry["term"], *entry["aliases"]):
                 links.terms.setdefault(name.lower(), entry["id"])
         self.renderer = MarkdownRenderer(self.root, links)
+        self.renderer.media = media.Reader(self.root, language, t, media_limits[0])
         glossary = []
         for entry in glossary_raw:
             html = self.renderer.render_inline(entry["definition"])
@@ -252,6 +255,7 @@ class Loader(AssessmentReader):
             quality=quality,
             cover=cover,
             certificate=certificate,
+            media_limits=media_limits,
         )
 
     def objectives(self, f: Fields) -> list[Objective]:
@@ -275,6 +279,14 @@ class Loader(AssessmentReader):
         t.done()
         return Tracking(completion, None if mastery is None else round(mastery),
                         assessment, Source("course.yaml", t.line), tuple(require))
+
+    def media_limits(self, f: Fields) -> tuple[float, float]:
+        m = f.fields("media")
+        if m is None:
+            return (media.DEFAULT_MAX_FILE_MB, media.DEFAULT_MAX_PACKAGE_MB)
+        limits = (m.get("max_file_mb"), m.get("max_package_mb"))
+        m.done()
+        return limits
 
     def quality(self, f: Fields) -> Quality:
         q = f.fields("quality")
@@ -590,7 +602,8 @@ class Loader(AssessmentReader):
                                             scope=f"{mid}-{pid}", base_dir=path.parent,
                                             problems=self.problems)
             self.texts.append(Html(rendered.html, tuple(rendered.citations),
-                                   tuple(rendered.terms), tuple(rendered.assets)))
+                                   tuple(rendered.terms), tuple(rendered.assets),
+                                   tuple(rendered.media)))
             blocks: list[str | Question] = []
             for block in rendered.blocks:
                 if isinstance(block, QuestionBlock):

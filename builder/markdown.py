@@ -155,6 +155,7 @@ class Rendered:
     citations: list[Citation]
     terms: list[TermUse]
     assets: list[Asset]
+    media: list = field(default_factory=list)  #: builder.media.Media of its media blocks
 
     @property
     def html(self) -> str:
@@ -180,6 +181,8 @@ class MarkdownRenderer:
         self.md.add_render_rule("th_close", lambda r, *args: self._render_cell(r, *args))
         self._term_count = 0
         self._templates = theme_templates(root)
+        #: reads ```video and ```audio blocks (a builder.media.Reader, set by the loader)
+        self.media = None
 
     # -- rendering of our tokens -------------------------------------------------------
     def _render_cite(self, tokens, idx, options, env) -> str:
@@ -286,8 +289,17 @@ class MarkdownRenderer:
             tokens = Expander(self.md, env, file, first_line, text, problems,
                               self._messages(), self._templates).expand(tokens)
         blocks: list[str | QuestionBlock] = []
+        media: list = []
         start = 0
         for i, token in enumerate(tokens):
+            if token.type == "fence" and self.media and token.info.strip() in self.media.KINDS:
+                line = first_line + (token.map[0] if token.map else 0)
+                got = self.media.block(token.info.strip(), token.content, file, line + 1,
+                                       base_dir, problems, self._transcript(scope, problems))
+                token.type, token.content = "html_block", got.html
+                assets += got.assets
+                media += [got.media] if got.media else []
+                continue
             if token.type == "fence" and token.info.strip() == "question":
                 line = first_line + (token.map[0] if token.map else 0)
                 if not allow_questions:
@@ -299,7 +311,15 @@ class MarkdownRenderer:
                     blocks.append(QuestionBlock(token.content, line + 1))
                 start = i + 1
         blocks.append(self.md.renderer.render(tokens[start:], self.md.options, env))
-        return Rendered([b for b in blocks if b != ""], citations, terms, assets)
+        return Rendered([b for b in blocks if b != ""], citations, terms, assets, media)
+
+    def _transcript(self, scope: str, problems: list[Problem]):
+        """Renders a media block's transcript file: (HTML, its images)."""
+        def render(text: str, file: str, base_dir: Path):
+            got = self.render(text, file=file, first_line=1, scope=scope + "-tr",
+                              base_dir=base_dir, problems=problems, allow_questions=False)
+            return got.html, got.assets
+        return render
 
     def _messages(self) -> dict[str, str]:
         if not self.links.messages:  # no catalogue given: the theme's English

@@ -156,6 +156,7 @@ class Html:
     citations: tuple[Citation, ...] = ()
     terms: tuple[TermUse, ...] = ()
     assets: tuple[Asset, ...] = ()
+    media: tuple = ()  #: builder.media.Media of its ```video and ```audio blocks
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,8 @@ class Course:
     quality: Quality = Quality()  #: item-quality and reading-level settings
     cover: Cover | None = None  #: None: no cover page
     certificate: Certificate | None = None  #: None: no certificate
+    #: course.yaml media: (largest media file, all media of a package), in MB
+    media_limits: tuple[float, float] = (100, 250)
 
     @property
     def modules(self) -> tuple[Module, ...]:

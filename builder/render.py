@@ -271,12 +271,14 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 THEME_CSS = "static/theme.css"
 
 
-def csp(target: str) -> str:
+def csp(target: str, frames: tuple[str, ...] = ()) -> str:
     """The Content-Security-Policy of every page of a ``target`` package. The LRS
     endpoint of an xAPI or cmi5 launch is a launch parameter, unknown when building, so
-    those packages may connect to any http(s) address; the others to their own origin."""
+    those packages may connect to any http(s) address; the others to their own origin.
+    ``frames``: the origins of the hosted videos the course uses (frame-src), no others."""
     connect = "'self' https: http:" if target in ("xapi", "cmi5") else "'self'"
-    return CSP.format(connect=connect)
+    policy = CSP.format(connect=connect)
+    return policy + "; frame-src " + " ".join(frames) if frames else policy
 
 
 CITED_RE = re.compile(r'data-cite="([^"]+)"')
@@ -356,11 +358,17 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "has_glossary": bool(course.glossary),
         "has_references": bool(course.references),
         "theme_css": THEME_CSS if course.theme and looks.css(course.theme) else "",
-        "csp": csp(target),
+        "csp": csp(target, _frames(course)),
         "logo": {"src": course.theme.logo.package_path, "alt": course.theme.logo_alt}
         if course.theme and course.theme.logo else None,
         **screens.view(course, t),
     }
+
+
+def _frames(course: Course) -> tuple[str, ...]:
+    from builder.components.blocks.media import course_media
+
+    return tuple(sorted({m.host for m in course_media(course) if m.host}))
 
 
 def static_files(dirs: list[Path]) -> dict[str, Path]:

@@ -32,7 +32,8 @@
     page: 0,
     visited: [],
     kc: data.kcs.map(function () { return ""; }),
-    asmt: data.assessments.map(freshAttempt)
+    asmt: data.assessments.map(freshAttempt),
+    watched: (data.media || []).map(function () { return 0; })   /* media played to 95% (blocks/media.js) */
   };
 
   function newSeed() {
@@ -69,14 +70,40 @@
       return Math.min(a.n, 9999) + (a.sub ? "!" : "") + (a.score === null ? "" : "=" + a.score) +
         (a.seed ? "~" + a.seed : "") + ":" + (def.branching ? a.path : a.answers.map(Q.escape).join(","));
     });
-    return ["1", data.hash, v, S.kc.map(Q.escape).join(","), as.join(";")].join("|");
+    var parts = ["1", data.hash, v, S.kc.map(Q.escape).join(","), as.join(";")];
+    if (data.media) parts.push(bits(S.watched));
+    return parts.join("|");
+  }
+
+  /* A list of 0/1 as a bitset, 6 per base64url character, and back. */
+  function bits(list) {
+    var out = "";
+    for (var i = 0; i < list.length; i += 6) {
+      var x = 0;
+      for (var b = 0; b < 6; b++) if (list[i + b]) x |= 1 << b;
+      out += B64.charAt(x);
+    }
+    return out;
+  }
+  function unbits(text, n) {
+    var out = [];
+    for (var i = 0; i < n; i++) {
+      var x = B64.indexOf(String(text).charAt(Math.floor(i / 6)));
+      out[i] = x >= 0 && (x >> (i % 6)) & 1 ? 1 : 0;
+    }
+    return out;
+  }
+
+  /* Every media block marked required has been played to 95%. */
+  function mediaWatched() {
+    return (data.media || []).every(function (m, i) { return !m.required || S.watched[i]; });
   }
 
   /* Restore state written by encode(). Returns false, changing nothing, when the text
      belongs to another structure of the course (the hash differs) or is damaged. */
   function decode(text) {
     var parts = String(text || "").split("|");
-    if (parts.length !== 5 || parts[0] !== "1" || parts[1] !== data.hash) return false;
+    if (parts.length !== (data.media ? 6 : 5) || parts[0] !== "1" || parts[1] !== data.hash) return false;
     var visited = [];
     for (var i = 0; i < P; i++) {
       var x = B64.indexOf(parts[2].charAt(Math.floor(i / 6)));
@@ -106,6 +133,7 @@
     S.visited = visited;
     S.kc = kc;
     S.asmt = asmt;
+    if (data.media) S.watched = unbits(parts[5], data.media.length);
     return true;
   }
 
@@ -143,7 +171,7 @@
 
   /* The tracking rules of course.yaml, applied to the current state. */
   function evaluate() {
-    var allViewed = visitedCount() === P;
+    var allViewed = visitedCount() === P && mediaWatched();
     var j = combined();
     var passed = !!j && j.passed;
     var failed = !!j && !j.passed;
@@ -193,7 +221,7 @@
     if (RANK[reported] >= RANK.completed && RANK[status] < RANK[reported]) status = "";
     if (reviewing()) { status = ""; r.score = null; }
     var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
-                        score: r.score, viewed: visitedCount() === P, progress: visitedCount() / P,
+                        score: r.score, viewed: visitedCount() === P && mediaWatched(), progress: visitedCount() / P,
                         judgement: reviewing() ? null : judgement(),
                         seconds: (Date.now() - startedAt) / 1000 });
     if (status) reported = status;
@@ -416,6 +444,9 @@
     if (!done && status === "failed" && retake) next = assessment;
     else if (!done) {
       for (var p = 0; p < P && next === null; p++) if (!S.visited[p]) { next = p; label = t.go_unseen; }
+      (data.media || []).forEach(function (m, k) {
+        if (next === null && m.required && !S.watched[k]) { next = m.page; label = t.go_media; }
+      });
       if (next === null && retake) next = assessment;
     }
     var line = $(".cp-outcome-next", box);
@@ -779,6 +810,7 @@
     announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed, walkPath: walkPath,
     isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
     reviewing: reviewing,
+    begun: [],                                         /* run once the saved state is read */
     lms: function () { return lms; },
     since: function () { return shownAt; },          /* when the current question showed */
     restart: function () { shownAt = Date.now(); }
@@ -803,6 +835,7 @@
       for (var p = 0; p < P; p++) if (data.pages[p].loc === info.location) index = p;
     }
     restoreKcs();
+    core.begun.forEach(function (f) { f(); });
     $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
     show(index, false);
     fire("begin", info);

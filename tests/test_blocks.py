@@ -481,3 +481,20 @@ def test_the_authoring_guide_examples_build(project):
     assert [p for p in problems if p.level == "error"] == []
     html = "".join(b for b in course.unit("basics").pages[0].blocks if isinstance(b, str))
     assert html.count("data-cp-block=") == len(examples) + 1  # the nested tip
+
+
+def test_a_course_overrides_a_block_partial_and_its_strings(tmp_path):
+    """A course's templates/ wins over the theme for a block's partial and interface
+    strings, as for every template (rendered in Jinja's sandbox)."""
+    root = tmp_path / "course"
+    shutil.copytree(BLOCKS, root)
+    (root / "templates/i18n").mkdir(parents=True)
+    (root / "templates/i18n/en.yaml").write_text("block_tip: Pro tip\n")
+    (root / "templates/components").mkdir()
+    (root / "templates/components/timeline.html").write_text(
+        '<ul class="my-timeline" data-cp-block="{{ block.name }}">{% for e in b.events %}'
+        '<li>{{ e.title }}</li>{% endfor %}</ul>\n')
+    course, _ = check(root)
+    assert '<span class="cp-callout-kind">Pro tip</span>' in page_html(course, "callouts")
+    assert '<ul class="my-timeline" data-cp-block="timeline"><li>1984</li><li>1994</li></ul>' \
+        in page_html(course, "steps")

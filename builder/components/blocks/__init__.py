@@ -34,6 +34,13 @@ Adding a block (one module in this package; it is found and imported automatical
             (a dataclass of the module), or None when it cannot be shown. Report every
             problem at once with ``block.problem(message, hint, line=..., key=...)``."""
 
+``block.intro`` (the parts before the first item heading) and ``block.items`` (each an
+:class:`Item`: ``title``, ``title_html``, ``level``, ``attrs``, ``parts``, ``html``,
+``line``) are tuples of :class:`Part` (one paragraph, list, ... as ``html``, with ``image``
+set when it is a paragraph holding only an image, and ``text`` its plain words).
+``block.items_needed(least, what, example)`` and ``block.plain_titles(what)`` are the
+common checks.
+
 The template gets ``b`` (what ``read`` returned), ``block`` (the :class:`BlockSource`:
 ``name``, ``args``, ``id`` unique in the page, ``source``) and ``t`` (the interface
 strings of the course's language, templates/i18n/*.yaml). Its root element carries
@@ -47,8 +54,12 @@ The script registers with the runtime (templates/static/cp-blocks.js)::
 
 ``init(root)`` sets up every block of its kind under ``root`` and is idempotent (it skips
 elements it already set up): it runs for the document at start-up and again for every
-page inserted later (``CoursepackBlocks.init(root)``). A block's script and style ship
-only in packages whose course uses the block. Packages allow no inline script or style
+page inserted later (``CoursepackBlocks.init(root)``; with pages loaded on demand it is a
+content hook, ``CP.onContent``). The partial shows everything (every panel, answer, card
+back) and the script closes what starts closed: the words count in the reading figures,
+which leave hidden elements out. A block's script and style ship only in packages whose
+course uses the block (render.py asks :func:`scripts`, :func:`styles` and
+:func:`static_files`). Packages allow no inline script or style
 (the Content-Security-Policy of builder/render.py): position things from the script
 (``el.style.left = ...``) or with classes, never with a ``style`` attribute.
 '''

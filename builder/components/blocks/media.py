@@ -102,18 +102,20 @@ SPECS = {kind: _keys(kind) for kind in KINDS}
 
 @register
 class MediaBlock(BlockType):
-    """Registered for its runtime files (shipped when a page holds ``data-cp-block="video"``
-    or ``"audio"``); the blocks are read from fenced blocks by :class:`Reader`."""
+    """Registered for its runtime files (shipped when a page holds ``data-cp-block="media"``);
+    the blocks are read from fenced blocks by :class:`Reader`, so ``::: media`` only says
+    how to write them."""
 
-    names = KINDS
+    names = ("media",)
     script = "static/blocks/media.js"
     style = "static/blocks/media.css"
     nestable = False
 
     def read(self, block: BlockSource) -> None:
-        block.problem(f"{block.name} is written as a fenced block, not with :::",
-                      f"write ```{block.name} on a line, then src:, title:, captions: ... "
-                      "one per line, then ``` (see 'Video and audio' in docs/authoring.md)")
+        block.problem("video and audio are written as fenced blocks, not with :::",
+                      "write ```video (or ```audio) on a line, then src:, title:, "
+                      "captions: ... one per line, then ``` (see 'Video and audio' in "
+                      "docs/authoring.md)")
         return None
 
 # -- the model ------------------------------------------------------------------------------
@@ -508,7 +510,7 @@ class Reader:
             return a.package_path
 
         dom = f"media-{mid}"
-        parts = [f'<figure class="cp-media cp-media-{kind}" data-cp-block="{kind}" '
+        parts = [f'<figure class="cp-media cp-media-{kind}" data-cp-block="media" '
                  f'data-media="{_esc(mid)}" '
                  f'id="{dom}" aria-labelledby="{dom}-title">',
                  f'<figcaption class="cp-media-title" id="{dom}-title">{_esc(title)}</figcaption>']

@@ -191,6 +191,13 @@ def test_video_plays_with_captions_keyboard_axe_and_completion(scorm12_player, p
         if reached[-1].endswith("The end"):
             break
     assert "VIDEO " in reached and reached[-2].endswith("The start"), reached
+    # the browser's player by keyboard: Space on the focused video plays and pauses it
+    frame.locator("video").focus()
+    frame.page.keyboard.press("Space")
+    frame.wait_for_function("!document.querySelector('video').paused")
+    frame.page.keyboard.press("Space")
+    frame.wait_for_function("document.querySelector('video').paused")
+    frame.locator(".cp-chapter").last.focus()
     frame.page.keyboard.press("Enter")
     frame.wait_for_function("document.querySelector('video').currentTime >= 1.4")
     assert frame.evaluate("document.activeElement.tagName") == "VIDEO"
@@ -209,6 +216,15 @@ def test_video_plays_with_captions_keyboard_axe_and_completion(scorm12_player, p
     frame.wait_for_function("document.querySelector('video').textTracks[0].activeCues.length > 0")
     frame.wait_for_function("document.querySelector('video').ended", timeout=15000)
     frame.wait_for_function("!document.querySelector('.cp-media-done').hidden")
+    # printed: the transcript is open
+    page = frame.page
+    page.emulate_media(media="print")
+    frame.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert frame.evaluate("document.querySelector('details.cp-transcript').open")
+    assert frame.locator(".cp-transcript-text").first.is_visible()
+    frame.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert not frame.evaluate("document.querySelector('details.cp-transcript').open")
     assert player.cmi()["core"]["lesson_status"] == "completed"
     suspend = player.cmi()["suspend_data"]
     assert suspend.split("|")[-1] == "B"      # the first media block watched

@@ -357,3 +357,15 @@ def test_fixture_folder_holds_no_binaries():
     """The media fixture's video, audio and poster are made by the tests."""
     binaries = [p for p in FIXTURE.rglob("*") if p.suffix in (".webm", ".mp4", ".mp3", ".png")]
     assert binaries == []
+
+
+def test_media_outside_module_pages_and_unknown_keys(tmp_path):
+    root = course(tmp_path)
+    edit(root / "course.yaml", "description: |\n",
+         "description: |\n  ```video\n  src: clip.webm\n  title: x\n  ```\n\n")
+    edit(root / "modules" / "01-watch.md", "required: true\n", "required: true\nsrcs: x\n")
+    found = problems(root)
+    assert any(p.startswith("course.yaml:6") and "a video block is not allowed here" in p
+               for p in found), found
+    assert any("[video.srcs] unknown key 'srcs'" in p and "did you mean 'src'" in p
+               for p in found), found

@@ -56,7 +56,8 @@ def record_webm(browser, seconds: float) -> bytes:
         raw = base64.b64decode(page.evaluate(RECORD_JS, int(seconds * 1000)))
     finally:
         page.close()
-    return with_duration(raw, seconds * 1000)
+    # the length of what was recorded (a busy machine drops frames), plus one frame
+    return with_duration(raw, last_frame_ms(raw) + 40)
 
 
 def _id(b: bytes, i: int) -> tuple[int, int]:
@@ -76,18 +77,44 @@ def _size(b: bytes, i: int) -> tuple[int, int]:
     return value, n
 
 
+def _segment_start(data: bytes) -> int:
+    ident, n = _id(data, 0)
+    size, m = _size(data, n)
+    i = n + m + size  # the EBML header
+    ident, n = _id(data, i)
+    assert ident == 0x18538067, f"no Segment ({ident:x})"
+    _, m = _size(data, i + n)
+    return i + n + m
+
+
+def last_frame_ms(data: bytes) -> int:
+    """The time of the last frame of a WebM recording, in ms: the clusters' Timecode plus
+    each block's relative time (clusters of a recording have an unknown size, so
+    their children are read in line)."""
+    i = _segment_start(data)
+    cluster = last = 0
+    while i < len(data):
+        ident, n = _id(data, i)
+        size, m = _size(data, i + n)
+        body = i + n + m
+        if ident in (0x1F43B675, 0xA0):  # Cluster, BlockGroup: go inside
+            i = body
+            continue
+        if ident == 0xE7:  # the cluster's Timecode
+            cluster = int.from_bytes(data[body:body + size], "big")
+        elif ident in (0xA3, 0xA1):  # (Simple)Block: track number, then a signed 16-bit time
+            _, k = _size(data, body)
+            last = max(last, cluster + int.from_bytes(data[body + k:body + k + 2], "big",
+                                                      signed=True))
+        i = body + size
+    return last
+
+
 def with_duration(data: bytes, ms: float) -> bytes:
     """The WebM ``data`` with a Duration of ``ms`` (in the default TimecodeScale, 1 ms) in
     its Segment Info. The Segment of a recording has an unknown size, so only the Info
     element's size changes."""
-    i = 0
-    ident, n = _id(data, i)
-    size, m = _size(data, i + n)
-    i += n + m + size  # the EBML header
-    ident, n = _id(data, i)
-    assert ident == 0x18538067, f"no Segment ({ident:x})"
-    _, m = _size(data, i + n)
-    i += n + m
+    i = _segment_start(data)
     while True:
         ident, n = _id(data, i)
         size, m = _size(data, i + n)

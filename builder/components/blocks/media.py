@@ -102,18 +102,20 @@ SPECS = {kind: _keys(kind) for kind in KINDS}
 
 @register
 class MediaBlock(BlockType):
-    """Registered for its runtime files (shipped when a page holds ``data-cp-block="video"``
-    or ``"audio"``); the blocks are read from fenced blocks by :class:`Reader`."""
+    """Registered for its runtime files (shipped when a page holds ``data-cp-block="media"``);
+    the blocks are read from fenced blocks by :class:`Reader`, so ``::: media`` only says
+    how to write them."""
 
-    names = KINDS
+    names = ("media",)
     script = "static/blocks/media.js"
     style = "static/blocks/media.css"
     nestable = False
 
     def read(self, block: BlockSource) -> None:
-        block.problem(f"{block.name} is written as a fenced block, not with :::",
-                      f"write ```{block.name} on a line, then src:, title:, captions: ... "
-                      "one per line, then ``` (see 'Video and audio' in docs/authoring.md)")
+        block.problem("video and audio are written as fenced blocks, not with :::",
+                      "write ```video (or ```audio) on a line, then src:, title:, "
+                      "captions: ... one per line, then ``` (see 'Video and audio' in "
+                      "docs/authoring.md)")
         return None
 
 # -- the model ------------------------------------------------------------------------------
@@ -321,7 +323,7 @@ class Reader:
             return None
         line = f.line_of(key)
         fail = lambda message, hint="": problems.append(  # noqa: E731
-            Problem(f.file, line, key, message, hint))
+            Problem(f.file, line, f.key(key), message, hint))
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", name, re.I):
             fail(f"'{name}' is not a file in the project", "packages must work offline: save "
                  "the file next to the module and give its name (for a video on a video host, "
@@ -394,6 +396,10 @@ class Reader:
         """Read one ```video or ```audio block (its YAML ``text`` starts on ``line``).
         ``markdown(text, file, line)`` renders a transcript to HTML (and its assets)."""
         empty = Block("", None, [])
+        if base_dir is None:
+            problems.append(Problem(file, line - 1, "", f"a {kind} block is not allowed here",
+                                    "put video and audio in module pages"))
+            return empty
         data, found = parse_yaml(text, file, first_line=line)
         problems += found
         if data is None:
@@ -404,11 +410,6 @@ class Reader:
             return empty
         f = Fields(data, SPECS[kind], file, kind, problems, line)
         if not f.ok:
-            return empty
-        if base_dir is None:
-            problems.append(Problem(file, line - 1, "", f"a {kind} block is not allowed here",
-                                    "put video and audio in module pages"))
-            f.done()
             return empty
         count = len(problems)
         title = f.get("title", default="")
@@ -444,7 +445,7 @@ class Reader:
             path, fmt = found_file
             rel = path.relative_to(self.root).as_posix()
             if fmt != "vtt":
-                problems.append(Problem(file, f.line_of(key), key, f"'{path.name}' is not a "
+                problems.append(Problem(file, f.line_of(key), f.key(key), f"'{path.name}' is not a "
                                         ".vtt file", f"{key} are WebVTT files (.vtt); "
                                         "convert .srt with any subtitle editor"))
                 continue
@@ -460,7 +461,7 @@ class Reader:
                                                 "write the chapter's title under its times"))
             tracks[key] = cues
         if transcript is not None and transcript[1] != "md":
-            problems.append(Problem(file, f.line_of("transcript"), "transcript",
+            problems.append(Problem(file, f.line_of("transcript"), f.key("transcript"),
                                     f"'{transcript[0].name}' is not a Markdown file (.md)",
                                     "write the transcript as Markdown in a .md file"))
             transcript = None
@@ -468,16 +469,16 @@ class Reader:
         if speech:
             where = (f"{file}", f.line_of("title") if hosted else src_line or line)
             if kind == "video" and not hosted and captions is None:
-                problems.append(Problem(*where, "captions", "a video with speech needs "
+                problems.append(Problem(*where, f.key("captions"), "a video with speech needs "
                                         "captions", "add captions: intro.vtt (WebVTT), or "
                                         "speech: false if nobody speaks in it"))
             if kind == "audio" and captions is None and transcript is None:
-                problems.append(Problem(*where, "transcript", "audio with speech needs a "
+                problems.append(Problem(*where, f.key("transcript"), "audio with speech needs a "
                                         "transcript or captions", "add transcript: "
                                         "talk-transcript.md, or speech: false if nobody "
                                         "speaks in it"))
             if hosted and transcript is None:
-                problems.append(Problem(*where, "transcript", "a hosted video with speech "
+                problems.append(Problem(*where, f.key("transcript"), "a hosted video with speech "
                                         "needs a transcript", "coursepack cannot see the "
                                         "host's captions: add transcript: video-transcript.md "
                                         "(shown under the player), or speech: false"))
@@ -494,7 +495,7 @@ class Reader:
         if mid in self.ids:
             other = self.ids[mid]
             problems.append(Problem(file, f.line_of("id") if f.data.get("id") else line,
-                                    "id", f"two media have the id '{mid}' (the other is in "
+                                    f.key("id"), f"two media have the id '{mid}' (the other is in "
                                     f"{other.file} line {other.line})",
                                     "give one of them its own id: id: other-id"))
         self.ids.setdefault(mid, Source(file, line))
@@ -508,7 +509,7 @@ class Reader:
             return a.package_path
 
         dom = f"media-{mid}"
-        parts = [f'<figure class="cp-media cp-media-{kind}" data-cp-block="{kind}" '
+        parts = [f'<figure class="cp-media cp-media-{kind}" data-cp-block="media" '
                  f'data-media="{_esc(mid)}" '
                  f'id="{dom}" aria-labelledby="{dom}-title">',
                  f'<figcaption class="cp-media-title" id="{dom}-title">{_esc(title)}</figcaption>']

@@ -226,6 +226,16 @@
   }
 
   B.register("media", init);
+  /* printed, every transcript is open (and closed again after) */
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = B.all(document, "details.cp-transcript:not([open])");
+    opened.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
   (window.CoursepackFeatures = window.CoursepackFeatures || []).push(function (c) {
     core = c;
     /* once the saved state is read: the required blocks already watched say so */

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from builder import quality, runtime, state
 from builder.archive import write_all
+from builder.components.blocks import media
 from builder.errors import BuildAborted, Problem
 from builder.loaders import Loader
 from builder.markdown import RenderCache
@@ -50,6 +51,7 @@ def check(root: Path, targets: tuple[str, ...] = (),
                 + validate(course, targets, complete=complete))
     if complete:
         problems += quality.check(course)
+    problems += media.check_course(course, course.media_limits[1])
     if any(p.level == "error" for p in problems):
         raise BuildAborted(problems)
     return course, problems

@@ -164,6 +164,10 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
         else:
             click.echo(f"Learners of {previous.name} keep all their answers, visited pages "
                        "and attempts.")
+    from builder.components.blocks.media import summary as media_summary
+
+    if media_line := media_summary(course, course.media_limits[1]):
+        click.echo(media_line)
     for path in result.written:
         click.echo(f"Wrote {_rel(path)} ({path.stat().st_size / 1024:.0f} KB)")
     for path in result.folders:

@@ -4,7 +4,9 @@
   place in references.yaml and on the references page) that opens the reference in place;
 - ``[[term]]`` / ``[[shown text|glossary-id]]`` links a glossary entry that opens in place;
 - a fenced block marked ``question`` holds an inline knowledge check (YAML), which the
-  caller turns into a :class:`~builder.model.Question`.
+  caller turns into a :class:`~builder.model.Question`;
+- a ``:::`` container is a content block (tabs, accordion, ...): see
+  :mod:`builder.components.blocks`.
 
 Images are checked (alt text, file exists inside the project) and rewritten to their path
 inside the package. An image whose title is ``decorative`` (``![](border.svg "decorative")``)
@@ -24,8 +26,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
+from builder.components.blocks import Expander, theme_templates
 from builder.errors import Problem
 from builder.model import Asset, Citation, Source, TermUse
 
@@ -103,6 +107,8 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(admon_plugin).use(deflist_plugin)
+    # every ::: line opens a content block; an unknown name is reported, not shown as text
+    md.use(container_plugin, "block", validate=lambda *_: True)
     md.inline.ruler.before("link", "citation", _cite_rule)
     md.inline.ruler.before("link", "glossary_term", _term_rule)
     md.core.ruler.push("align_classes", _align_classes)
@@ -140,6 +146,8 @@ class Links:
     labels: dict[str, str] = field(default_factory=lambda: {
         "source": "Source", "glossary_link": "Glossary", "table": "Table",
         "references": "References"})
+    #: the whole message catalogue of the course's language (content blocks' strings)
+    messages: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -148,6 +156,7 @@ class Rendered:
     citations: list[Citation]
     terms: list[TermUse]
     assets: list[Asset]
+    media: list = field(default_factory=list)  #: builder.media.Media of its media blocks
 
     @property
     def html(self) -> str:
@@ -194,6 +203,9 @@ class MarkdownRenderer:
         self.md.add_render_rule("th_open", lambda r, *args: self._render_cell(r, *args))
         self.md.add_render_rule("th_close", lambda r, *args: self._render_cell(r, *args))
         self._term_count = 0
+        self._templates = theme_templates(root)
+        #: reads ```video and ```audio blocks (a builder.media.Reader, set by the loader)
+        self.media = None
 
     # -- rendering of our tokens -------------------------------------------------------
     def _render_cite(self, tokens, idx, options, env) -> str:
@@ -336,9 +348,21 @@ class MarkdownRenderer:
                     if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
                         child.attrSet("target", "_blank")
                         child.attrSet("rel", "noopener")
+        if any(t.type == "container_block_open" for t in tokens):
+            tokens = Expander(self.md, env, file, first_line, text, problems,
+                              self._messages(), self._templates).expand(tokens)
         blocks: list[str | QuestionBlock] = []
+        media: list = []
         start = 0
         for i, token in enumerate(tokens):
+            if token.type == "fence" and self.media and token.info.strip() in self.media.KINDS:
+                line = first_line + (token.map[0] if token.map else 0)
+                got = self.media.block(token.info.strip(), token.content, file, line + 1,
+                                       base_dir, problems, self._transcript(scope, problems))
+                token.type, token.content = "html_block", got.html
+                assets += got.assets
+                media += [got.media] if got.media else []
+                continue
             if token.type == "fence" and token.info.strip() == "question":
                 line = first_line + (token.map[0] if token.map else 0)
                 if not allow_questions:
@@ -350,7 +374,21 @@ class MarkdownRenderer:
                     blocks.append(QuestionBlock(token.content, line + 1))
                 start = i + 1
         blocks.append(self.md.renderer.render(tokens[start:], self.md.options, env))
-        return Rendered([b for b in blocks if b != ""], citations, terms, assets)
+        return Rendered([b for b in blocks if b != ""], citations, terms, assets, media)
+
+    def _transcript(self, scope: str, problems: list[Problem]):
+        """Renders a media block's transcript file: (HTML, its images)."""
+        def render(text: str, file: str, base_dir: Path):
+            got = self.render(text, file=file, first_line=1, scope=scope + "-tr",
+                              base_dir=base_dir, problems=problems, allow_questions=False)
+            return got.html, got.assets
+        return render
+
+    def _messages(self) -> dict[str, str]:
+        if not self.links.messages:  # no catalogue given: the theme's English
+            from builder.render import messages, theme_dir
+            self.links.messages = messages([theme_dir()], "en")
+        return self.links.messages
 
     def render_inline(self, text: str) -> str:
         return self.md.renderInline(text, {"scope": "inline"})

@@ -22,8 +22,9 @@ import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
-from builder import __version__, chunks, runtime
+from builder import __version__, chunks, runtime, screens
 from builder import theme as looks
+from builder.components import blocks as content_blocks
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
 from builder.yamlfile import parse_yaml
@@ -241,19 +242,23 @@ ADAPTERS = {"scorm12": ("static/cp-scorm.js", "static/cp-scorm12.js"),
             "cmi5": ("static/cp-xapi.js", "static/cp-cmi5.js"),
             "web": ()}
 #: optional parts of the runtime, shipped only to courses that use them
-FEATURES = {"scenario": "static/cp-scenario.js"}
+FEATURES = {"scenario": "static/cp-scenario.js", "screens": screens.SCRIPT}
 #: what every package carries: first the question types and the adapter registry, last
 #: the course logic (adapters and features register with them in between)
 FIRST = ("static/cp-pages.js", "static/cp-questions.js", "static/cp-state.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists
-RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
-                     *(s for a in ADAPTERS.values() for s in a)])
+RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(), screens.STYLE,
+                     *(s for a in ADAPTERS.values() for s in a),
+                     *content_blocks.static_files()])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     features = [FEATURES["scenario"]] if any(a.branching for a in course.assessments) else []
+    features += content_blocks.scripts([text.html for text in course.texts])
+    if screens.used(course):
+        features.append(FEATURES["screens"])
     return (*FIRST, *ADAPTERS[target], *features, LAST)
 
 
@@ -266,12 +271,14 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 THEME_CSS = "static/theme.css"
 
 
-def csp(target: str) -> str:
+def csp(target: str, frames: tuple[str, ...] = ()) -> str:
     """The Content-Security-Policy of every page of a ``target`` package. The LRS
     endpoint of an xAPI or cmi5 launch is a launch parameter, unknown when building, so
-    those packages may connect to any http(s) address; the others to their own origin."""
+    those packages may connect to any http(s) address; the others to their own origin.
+    ``frames``: the origins of the hosted videos the course uses (frame-src), no others."""
     connect = "'self' https: http:" if target in ("xapi", "cmi5") else "'self'"
-    return CSP.format(connect=connect)
+    policy = CSP.format(connect=connect)
+    return policy + "; frame-src " + " ".join(frames) if frames else policy
 
 
 CITED_RE = re.compile(r'data-cite="([^"]+)"')
@@ -305,7 +312,7 @@ def view(course: Course, target: str, t: dict[str, str],
     return {**shared["view"],
             "scripts": scripts(course, target),
             "data": runtime.course_data(course, target, shared.setdefault("data", {})),
-            "csp": csp(target)}
+            "csp": csp(target, _frames(course))}
 
 
 def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
@@ -319,6 +326,7 @@ def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
                                  "kind": unit.kind, "first": page_index}
         if isinstance(unit, Module):
             entry["duration"] = unit.duration
+            entry["image"] = screens.module_image(unit)
             pages = []
             for n, page in enumerate(unit.pages):
                 blocks = []
@@ -354,6 +362,8 @@ def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
     return {
         "units": units,
         "data_script": chunks.DATA,
+        "styles": (*content_blocks.styles([text.html for text in course.texts]),
+                   *([screens.STYLE] if screens.used(course) else [])),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
                       "source_ref": g.source_ref} for g in course.glossary],
@@ -364,7 +374,14 @@ def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
         "theme_css": THEME_CSS if course.theme and looks.css(course.theme) else "",
         "logo": {"src": course.theme.logo.package_path, "alt": course.theme.logo_alt}
         if course.theme and course.theme.logo else None,
+        **screens.view(course, t),
     }
+
+
+def _frames(course: Course) -> tuple[str, ...]:
+    from builder.components.blocks.media import course_media
+
+    return tuple(sorted({m.host for m in course_media(course) if m.host}))
 
 
 def static_files(dirs: list[Path]) -> dict[str, Path]:
@@ -441,7 +458,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
         files.update(chunks.render_chunks(env, course, the_view, t, target))
     if "files" not in shared:
         shared["files"] = _common_files(course, dirs)
-    shipped = the_view["scripts"]
+    shipped = (*the_view["scripts"], *the_view["styles"])
     for name, data in shared["files"].items():
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
@@ -467,6 +484,8 @@ def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes]:
             files[asset.package_path] = asset.project_path.read_bytes()
     if course.theme and course.theme.logo:
         files[course.theme.logo.package_path] = course.theme.logo.project_path.read_bytes()
+    for asset in screens.assets(course):
+        files[asset.package_path] = asset.project_path.read_bytes()
     return files
 
 

@@ -9,7 +9,7 @@ The resume state is format 2 (:mod:`builder.state` and ``templates/static/cp-sta
 keyed by stable ids, packed). Format 1, written by packages before it, is still read when
 its ``HASH`` matches the course's structure; it was:
 
-    1|HASH|VISITED|KC|A;A;...
+    1|HASH|VISITED|KC|A;A;...[|MEDIA]
 
 - ``1`` is the format version; ``HASH`` is 8 hex digits of the course *structure*
   (page, question, choice and node ids). A package rebuilt with different structure has a
@@ -17,6 +17,8 @@ its ``HASH`` matches the course's structure; it was:
 - ``VISITED`` is a bitset of visited pages, 6 pages per base64url character.
 - ``KC`` is the answer of each knowledge check, in course order, joined by ``,``: the
   chosen choices' positions as ``0-9a-z`` characters ("" when unanswered).
+- ``MEDIA`` (only in a course with video or audio, after a ``|``) is a bitset of the
+  media played to 95%, in course order, 6 per base64url character (cp-media.js).
 - each ``A`` is one assessment: ``{attempts}{!}{=score}{~seed}:{body}`` where ``!`` marks
   the current attempt as submitted, ``=score`` the last submitted score (0-100), ``~seed``
   (4 base-36 digits, quizzes that draw or shuffle) fixes the questions drawn and the order
@@ -84,8 +86,17 @@ def knowledge_checks(course: Course) -> list[tuple[int, Question]]:
     return out
 
 
+def media_ids(course: Course) -> list[str]:
+    """The ids of the course's video and audio blocks, in course order (builder.media)."""
+    from builder.components.blocks.media import course_media
+
+    return [m.id for m in course_media(course)]
+
+
 def structure_hash(course: Course) -> str:
     parts: list = [[p.location for p in pages(course)]]
+    if media_ids(course):  # only then: the hash of a course without media stays as it was
+        parts.append(["media", media_ids(course)])
     parts.append([[q.id, [c.id for c in q.choices]] for _, q in knowledge_checks(course)])
     for a in course.assessments:
         parts.append([a.id, [[q.id, [c.id for c in q.choices]] for q in a.questions],
@@ -165,8 +176,9 @@ def worst_case_suspend_v1(course: Course) -> int:
     kcs = knowledge_checks(course)
     kc = sum(answer_length(q) for _, q in kcs) + max(len(kcs) - 1, 0)
     assessments = [assessment_length(a) for a in course.assessments]
+    media = len(media_ids(course))  # "|" and a bitset of media watched, 6 per character
     return (len("1|") + 8 + 1 + -(-n_pages // 6) + 1 + kc + 1 + sum(assessments)
-            + max(len(assessments) - 1, 0))
+            + max(len(assessments) - 1, 0) + (1 + -(-media // 6) if media else 0))
 
 
 def pattern12(q: Question) -> str:
@@ -369,7 +381,33 @@ def _course_data(course: Course, target: str) -> dict:
         "assessments": assessments,
         "limits": {"suspend": SUSPEND_LIMITS.get(target), "worst": worst_case_suspend(course)},
         **({"xapi": _xapi().course_activities(course)} if xapi_course else {}),
+        **({"media": media_data(course, target)} if media_ids(course) else {}),
     }
+
+
+def media_data(course: Course, target: str) -> list[dict]:
+    """What cp-media.js needs about each video and audio block, in course order (its
+    position is its place in the resume state's bitset of media watched)."""
+    from builder.components.blocks.media import COMPLETION, course_media
+
+    starts = []  # (file, line of the page heading, page index), in course order
+    index = 0
+    for unit in course.outline:
+        for page in unit.pages if isinstance(unit, Module) else ():
+            starts.append((page.source.file, page.source.line, index))
+            index += 1
+        index += 0 if isinstance(unit, Module) else 1
+    out = []
+    for m in course_media(course):
+        page = max((s for s in starts if s[0] == m.source.file and s[1] <= m.source.line),
+                   key=lambda s: s[1], default=("", 0, 0))[2]
+        item = {"id": m.id, "key": _state().media_key(m.id), "kind": m.kind,
+                "required": m.required and m.tracked,
+                "threshold": COMPLETION, "page": page}
+        if target in XAPI_TARGETS and m.tracked:
+            item["activity"] = _xapi().media_activity(course, m)
+        out.append(item)
+    return out
 
 
 XAPI_TARGETS = ("xapi", "cmi5")

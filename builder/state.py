@@ -4,7 +4,7 @@ longest possible length, and what a republish keeps.
 The runtime side is ``templates/static/cp-state.js``; this module and that file define
 format 2 together::
 
-    2|CCCCRRRRRR|VISITED|KC|A;A;...|CHECK
+    2|CCCCRRRRRR|VISITED|KC|A;A;...[|MEDIA]|CHECK
 
 - ``2`` is the format version (format 1, ``1|HASH|...``, is still read: see
   :mod:`builder.runtime`).
@@ -24,6 +24,9 @@ format 2 together::
   scenario's nodes and choices). The body is the current attempt's answers packed as for
   knowledge checks (``bits:texts``) or, for a branching scenario, the choice taken at each
   step (``0-9a-z``).
+- ``MEDIA``, only in a course with video or audio blocks: the 4-character key
+  (:func:`media_key`) of each one played to 95%, in course order; keys of media no longer
+  in the course are dropped.
 - ``CHECK``: 4 base64url characters of a 24-bit FNV-1a hash of everything before the last
   ``|``: a state cut short or damaged is refused as a whole.
 
@@ -56,6 +59,7 @@ B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 TEXT_TYPES = ("fill-in", "numeric")
 MAX_ATTEMPT_DIGITS = 4  # the runtime caps the stored attempt counter at 9999
 SEED_LENGTH = 4
+MEDIA_KEY_LENGTH = 4  # a media block's key in the list of media watched
 CHECK_LENGTH = 4  # the check characters that end the state (a cut or damaged state fails)
 
 #: the earlier releases' tables, for the build in progress (set by builder.build)
@@ -229,18 +233,29 @@ def _attempt_length(a: Assessment) -> int:
                        bool(a.draw or a.shuffle))
 
 
-def worst_length(n_pages: int, kc_shapes: list[tuple[int, int]], attempts: list[int]) -> int:
+def worst_length(n_pages: int, kc_shapes: list[tuple[int, int]], attempts: list[int],
+                 n_media: int = 0) -> int:
     """The longest state of a course with ``n_pages`` pages, knowledge checks of these
-    (bits, text length) shapes and assessments whose longest entries are ``attempts``."""
+    (bits, text length) shapes, assessments whose longest entries are ``attempts`` and
+    ``n_media`` video and audio blocks (``|`` and the key of each one watched)."""
     visited = 1 + -(-n_pages // 6)  # the run-length form is used only when shorter
+    media = 1 + MEDIA_KEY_LENGTH * n_media if n_media else 0
     return (len("2|") + 4 + 6 + 1 + visited + 1 + _packed(kc_shapes) + 1 + sum(attempts)
-            + max(len(attempts) - 1, 0) + len("|") + CHECK_LENGTH)
+            + max(len(attempts) - 1, 0) + media + len("|") + CHECK_LENGTH)
 
 
 def worst_case(course: Course) -> int:
     """The longest suspend_data the runtime can write for this course (format 2)."""
+    from builder.runtime import media_ids
+
     return worst_length(len(_page_ids(course)), [_shape(q) for q in _kcs(course)],
-                        [_attempt_length(a) for a in course.assessments])
+                        [_attempt_length(a) for a in course.assessments],
+                        len(media_ids(course)))
+
+
+def media_key(media_id: str) -> str:
+    """The key of a video or audio block in the resume state's list of media watched."""
+    return short_hash("media:" + media_id, MEDIA_KEY_LENGTH)
 
 
 # -- what the runtime gets ---------------------------------------------------------------

@@ -35,7 +35,8 @@
     page: 0,
     visited: [],
     kc: data.kcs.map(function () { return ""; }),
-    asmt: data.assessments.map(freshAttempt)
+    asmt: data.assessments.map(freshAttempt),
+    watched: (data.media || []).map(function () { return 0; })   /* media played to 95% (blocks/media.js) */
   };
 
   function newSeed() {
@@ -81,7 +82,13 @@
     if (window.console && (r.dropped.pages || r.dropped.kcs || r.dropped.answers))
       window.console.info("coursepack: resume state of an earlier release: " + JSON.stringify(r.dropped) +
                           " dropped (-1: that release is unknown to this package)");
+    S.watched = r.watched;
     return true;
+  }
+
+  /* Every media block marked required has been played to 95%. */
+  function mediaWatched() {
+    return (data.media || []).every(function (m, i) { return !m.required || S.watched[i]; });
   }
 
   function visitedCount() {
@@ -118,7 +125,7 @@
 
   /* The tracking rules of course.yaml, applied to the current state. */
   function evaluate() {
-    var allViewed = visitedCount() === P;
+    var allViewed = visitedCount() === P && mediaWatched();
     var j = combined();
     var passed = !!j && j.passed;
     var failed = !!j && !j.passed;
@@ -175,7 +182,7 @@
                     r.score !== null && r.score < info.score)) r.score = null;
     if (reviewing()) { status = ""; r.score = null; }
     var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
-                        score: r.score, viewed: visitedCount() === P, progress: visitedCount() / P,
+                        score: r.score, viewed: visitedCount() === P && mediaWatched(), progress: visitedCount() / P,
                         judgement: reviewing() ? null : judgement(),
                         seconds: (Date.now() - startedAt) / 1000 });
     if (status) reported = status;
@@ -246,8 +253,7 @@
      submitted assessment questions (and graded knowledge checks) that assess it; a
      scenario decision counts as one question scored by its points over the node's best,
      for its node's objectives (objectives no decision on the path assessed are left out). */
-  function reportObjectives() {
-    if (reviewing()) return;
+  function objectiveScores() {
     var acc = {};
     function add(ids, weight, got) {
       ids.forEach(function (id) {
@@ -273,6 +279,11 @@
     data.kcs.forEach(function (q, i) {
       if (q.scored && S.kc[i]) add(q.objectives, q.weight, Q.isCorrect(q, S.kc[i]) ? q.weight : 0);
     });
+    return acc;
+  }
+  function reportObjectives() {
+    if (reviewing()) return;
+    var acc = objectiveScores();
     var mastery = data.tracking.mastery;
     data.objectives.forEach(function (id) {
       if (!acc[id] || !acc[id].total) return;
@@ -424,6 +435,9 @@
     if (!done && status === "failed" && retake) next = assessment;
     else if (!done) {
       for (var p = 0; p < P && next === null; p++) if (!S.visited[p]) { next = p; label = t.go_unseen; }
+      (data.media || []).forEach(function (m, k) {
+        if (next === null && m.required && !S.watched[k]) { next = m.page; label = t.go_media; }
+      });
       if (next === null && retake) next = assessment;
     }
     var line = $(".cp-outcome-next", box);
@@ -443,6 +457,7 @@
         return data.assessments[i].unit === unit && S.asmt[i].n > 0;
       });
     });
+    fire("outcome", { status: status, done: done, judged: j });
     return [$(".cp-outcome-status", box).textContent + ".", $(".cp-outcome-summary", box).textContent,
             score.hidden ? "" : score.textContent].filter(Boolean).join(" ");
   }
@@ -783,11 +798,24 @@
   /* Optional parts of the runtime (cp-scenario.js) register a function that gets the
      course logic and wires up its own markup. A package carries only the parts its
      course uses. */
+  /* Hooks for features (cp-screens.js): "begin" (the first page is shown; with the LMS's
+     start info, whose learner is the learner's name as the LMS gives it) and "outcome"
+     (the result screen was brought up to date). */
+  var hooks = {};
+  function fire(name, arg) {
+    var taken = false;
+    (hooks[name] || []).forEach(function (fn) { if (fn(arg)) taken = true; });
+    return taken;
+  }
   var core = {
-    data: data, t: t, state: S, $: $, $$: $$,
+    data: data, t: t, state: S, $: $, $$: $$, fmt: fmt,
+    on: function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); },
+    show: show, combined: combined, evaluate: evaluate, objectiveScores: objectiveScores,
+    visitedCount: visitedCount, unitDone: unitDone, shown: shown,
     announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed, walkPath: walkPath,
     isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
     reviewing: reviewing,
+    begun: [],                                         /* run once the saved state is read */
     lms: function () { return lms; },
     since: function () { return shownAt; },          /* when the current question showed */
     restart: function () { shownAt = Date.now(); }
@@ -814,12 +842,14 @@
     function ready() {
       if (u !== null) index = Math.max(0, Pages.pageOfLocation(info.location));
       show(index, false);
+      fire("begin", info);
       /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
       window.addEventListener("pagehide", function () { finish(); });
       document.documentElement.setAttribute("data-cp-ready", lms.name);
       /* the glossary and references screens, once the first page is up */
       Pages.load("extras");
     }
+    core.begun.forEach(function (f) { f(); });
     if (refusedNotice) notice([$(".cp-notice").textContent, refusedNotice].filter(Boolean).join(" "));
     Pages.load(u === null ? 0 : u, ready, function () { u = null; notice(t.load_failed); ready(); });
   }

@@ -237,8 +237,12 @@
         return def.key + def.fp + Math.min(a.n, 9999) + (a.sub ? "!" : "") +
           (a.score === null ? "" : "=" + a.score) + (a.seed ? "~" + a.seed : "") + ":" + body;
       });
-      var body = ["2", st.course + st.ref, packVisited(S.visited, P), packAnswers(KCS, S.kc),
-                  as.join(";")].join("|");
+      var parts = ["2", st.course + st.ref, packVisited(S.visited, P), packAnswers(KCS, S.kc),
+                   as.join(";")];
+      /* media played to 95% (blocks/media.js), only in courses with media: the 4-character
+         keys of those watched, so a republish keeps them by id */
+      if (data.media) parts.push(data.media.map(function (m, i) { return S.watched[i] ? m.key : ""; }).join(""));
+      var body = parts.join("|");
       return body + "|" + check(body);
     }
 
@@ -291,9 +295,19 @@
       return out;
     }
 
+    /* The media watched, one 0/1 per entry of data.media, from their keys; keys of media
+       no longer in the course are dropped. Throws when the text is not a list of keys. */
+    function watchedOf(text) {
+      if (text.length % 4 || /[^A-Za-z0-9_-]/.test(text)) throw "media";
+      var keys = {};
+      for (var k = 0; k < text.length; k += 4) keys[text.slice(k, k + 4)] = 1;
+      return (data.media || []).map(function (m) { return keys[m.key] ? 1 : 0; });
+    }
+
     function decode2(parts, text) {
-      if (parts.length !== 6 || parts[1].length !== 10) throw "fields";
-      if (check(text.slice(0, text.lastIndexOf("|"))) !== parts[5]) throw "check";
+      if ((parts.length !== 6 && parts.length !== 7) || parts[1].length !== 10) throw "fields";
+      if (check(text.slice(0, text.lastIndexOf("|"))) !== parts[parts.length - 1]) throw "check";
+      var watched = watchedOf(parts.length === 7 ? parts[5] : "");
       if (parts[1].slice(0, 4) !== st.course) throw "foreign";
       var ref = parts[1].slice(4);
       var dropped = { pages: 0, kcs: 0, answers: 0 };
@@ -331,7 +345,8 @@
         }
         /* an assessment no longer in the course: nothing to keep */
       });
-      return { ok: true, format: 2, visited: visited, kc: kc, asmt: asmt, dropped: dropped };
+      return { ok: true, format: 2, visited: visited, kc: kc, asmt: asmt, dropped: dropped,
+               watched: watched };
     }
 
     function count(runs) { var n = 0; for (var r = 2; r < runs.length; r += 3) n += runs[r]; return n; }
@@ -405,7 +420,8 @@
         visited = remap(visited, old.pmap, P, 0);
         kc = remap(kc, old.kmap, data.kcs.length, "");
       }
-      return { ok: true, format: 1, visited: visited, kc: kc, asmt: asmt, dropped: dropped };
+      return { ok: true, format: 1, visited: visited, kc: kc, asmt: asmt, dropped: dropped,
+               watched: watchedOf("") };
     }
 
     function decode(text) {

@@ -25,6 +25,7 @@ from pathlib import Path
 from builder.build import check
 from builder.errors import BuilderError
 from builder.packagers import packagers
+from builder.packagers.xapi import MOVE_ON
 from builder.render import make_env, render_site, template_dirs, template_errors, theme_dir
 
 PREVIEW_TARGETS = ("scorm12", "xapi", "cmi5")
@@ -56,11 +57,18 @@ class Preview:
         self.version = 0
         self.course_id = ""
         self.mastery = ""
+        self.move_on = "NotApplicable"  #: cmi5 moveOn, from the course's tracking rules
         self.changed = threading.Condition()
         self.statements: list[dict] = []
         self.state: dict[str, object] = {}
         self.tokens: dict[str, bool] = {}
         self.registration = str(uuid.uuid4())
+        self.retired: set[str] = set()  #: registrations of learners "Reset learner" forgot
+
+    def retired_statement(self, statement: dict) -> bool:
+        """A statement of a learner reset since (sent by the course as it closed)."""
+        context = statement.get("context")
+        return isinstance(context, dict) and context.get("registration") in self.retired
 
     def rebuild(self) -> None:
         try:
@@ -80,6 +88,7 @@ class Preview:
                 self.course_id = course.activity_id
                 self.mastery = "" if course.tracking.mastery_score is None else str(
                     course.tracking.mastery_score)
+                self.move_on = MOVE_ON[course.tracking.completion]
             self.error = error
             self.version += 1
             self.changed.notify_all()
@@ -112,7 +121,7 @@ class Preview:
                 "contextTemplate": {"extensions": {
                     "https://w3id.org/xapi/cmi5/context/extensions/sessionid":
                         str(uuid.uuid4())}},
-                "launchMode": mode, "moveOn": "CompletedAndPassed",
+                "launchMode": mode, "moveOn": self.move_on,
                 **({"masteryScore": int(self.mastery) / 100} if self.mastery else {})}
             params.update(fetch=f"/__lrs/fetch/{token}", activityId=activity)
         else:
@@ -297,9 +306,11 @@ def make_handler(preview: Preview, stop: threading.Event):
                 body = self.json_body([])
                 items = statements(body if isinstance(body, list) else [body])
                 known = {s["id"] for s in preview.statements}
-                preview.statements += [s for s in items if s["id"] not in known]
+                preview.statements += [s for s in items if s["id"] not in known
+                                       and not preview.retired_statement(s)]
                 self.send_json(200, [s["id"] for s in items])
             elif path == "/__lrs/reset":
+                preview.retired.add(preview.registration)  # a late save of the unloaded course
                 preview.statements.clear()
                 preview.state.clear()
                 preview.registration = str(uuid.uuid4())
@@ -322,7 +333,8 @@ def make_handler(preview: Preview, stop: threading.Event):
                 if given and body.get("id", given) != given:
                     raise BadRequest("the statement's id differs from statementId")
                 [statement] = statements([{**body, "id": given or body.get("id")}])
-                if statement["id"] not in {s["id"] for s in preview.statements}:
+                if (statement["id"] not in {s["id"] for s in preview.statements}
+                        and not preview.retired_statement(statement)):
                     preview.statements.append(statement)
                 self.send(204)
             else:

@@ -274,6 +274,64 @@ def preview(project_dir: Path, port: int, target: str, quirks: str | None) -> No
 
 
 @cli.command()
+@click.argument("source", default=".", metavar="[PROJECT_DIR | PACKAGE.zip]",
+                type=click.Path(exists=True, path_type=Path))
+@click.option("-t", "--target", "targets", multiple=True, type=click.Choice(TARGETS),
+              help="Package to build and play (a project only); repeat for several. "
+                   "Default: as for build.")
+@click.option("--learner", "learners", multiple=True, default=("all",), show_default=True,
+              type=click.Choice(["pass", "fail", "first-option", "random", "resume", "paths",
+                                 "all"]),
+              help="Who plays; repeat for several. paths: every scenario path once.")
+@click.option("--random", "random_count", type=click.IntRange(min=1), default=3,
+              show_default=True, help="How many random learners.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="The first random learner's seed (the next ones count up).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
+              show_default=True, help="json and junit (JUnit XML) for CI systems.")
+@click.option("--trace", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for a screenshot and the call log of each learner with problems.")
+@click.pass_context
+def play(ctx: click.Context, source: Path, targets: tuple[str, ...],
+         learners: tuple[str, ...], random_count: int, seed: int, fmt: str,
+         trace: Path | None) -> None:
+    """Play the course in PROJECT_DIR (built in memory) or a PACKAGE.zip in headless
+    Chromium inside a strict test LMS, as scripted learners, and print what the LMS
+    recorded: status, score, time, interactions, objectives, resume data, bookmark,
+    statements; every LMS error and JS error.
+
+    Exits with code 1 when anything differs from what the course's tracking rules say.
+    A foreign SCORM zip is played as a generic learner (launch, initialise, finish).
+    Needs `pip install 'coursepack[play]'` and a Chromium (CHROMIUM= chooses one).
+    See "coursepack play" in docs/qa.md.
+    """
+    import time
+
+    from builder.play.browser import BrowserMissing
+    from builder.play.output import as_json, as_junit, as_text
+    from builder.play.package import PackageError
+    from builder.play.run import play as run_play
+
+    if source.is_dir() and not (source / "course.yaml").is_file():
+        raise click.BadParameter(f"no course.yaml in '{source}'", param_hint="PROJECT_DIR")
+    if source.is_file() and targets:
+        raise click.BadParameter("a package is played as it is; --target is for a project",
+                                 param_hint="--target")
+    started = time.monotonic()
+    try:
+        results = run_play(source, tuple(dict.fromkeys(targets)), learners, random_count,
+                           seed, trace)
+    except BrowserMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    except PackageError as exc:
+        raise click.ClickException(f"cannot play: {exc}") from None
+    seconds = time.monotonic() - started
+    render = {"text": as_text, "json": as_json, "junit": as_junit}[fmt]
+    click.echo(render(results, seconds), nl=False)
+    ctx.exit(0 if results and all(r.ok for r in results) else 1)
+
+
+@cli.command()
 @click.option("--endpoint", required=True, help="The LRS's xAPI endpoint, e.g. "
               "https://lrs.example.org/xAPI/.")
 @click.option("--user", required=True, help="LRS user name (key).")

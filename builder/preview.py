@@ -58,6 +58,7 @@ class Preview:
         self.course_id = ""
         self.mastery = ""
         self.move_on = "NotApplicable"  #: cmi5 moveOn, from the course's tracking rules
+        self.au_id = ""  #: the cmi5 AU's id when not the course's own + "/au" (coursepack play)
         self.changed = threading.Condition()
         self.statements: list[dict] = []
         self.state: dict[str, object] = {}
@@ -116,7 +117,7 @@ class Preview:
         if self.target == "cmi5":
             token = uuid.uuid4().hex
             self.tokens[token] = False
-            activity = f"{self.course_id}/au"
+            activity = self.au_id or f"{self.course_id}/au"
             self.state[self._key(activity, actor, "LMS.LaunchData")] = {
                 "contextTemplate": {"extensions": {
                     "https://w3id.org/xapi/cmi5/context/extensions/sessionid":

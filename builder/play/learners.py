@@ -1,0 +1,381 @@
+"""The scripted learners of `coursepack play`.
+
+A learner plays a coursepack package from the course data its shell carries (pages,
+knowledge checks and quiz questions with their answers, scenario graphs), never by
+guessing at the page: it moves with the course's own Next button and menu, waits for a
+page to show (pages may be inserted into the DOM only when their module opens), answers
+the questions the data names, and notes what it did so that the expected outcome can be
+computed from the tracking rules (builder/play/expect.py).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+# -- what a learner did -----------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What one learner did, for the expectations."""
+
+    visited: set[int] = field(default_factory=set)
+    scores: dict[int, list[int]] = field(default_factory=dict)   #: assessment -> attempts
+    answers: int = 0               #: questions answered and checked, submitted or chosen
+    paths: dict[int, list[str]] = field(default_factory=dict)    #: scenario -> endings
+    points: dict[int, int] = field(default_factory=dict)         #: scenario -> so far
+    notes: list[str] = field(default_factory=list)               #: resume checks that failed
+
+
+def js_round(x: float) -> int:
+    """Math.round, as the course rounds its scores."""
+    return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
+
+
+# -- strategies -------------------------------------------------------------------------
+
+
+class Strategy:
+    """How a learner answers. ``answer(q)`` gives (what to enter, right or not)."""
+
+    name = "pass"
+
+    def retry(self, attempts: int, used: int) -> bool:
+        """Try a failed assessment again (``attempts`` 0: unlimited)?"""
+        return False
+
+    def answer(self, q: dict) -> tuple[object, bool]:
+        return right_answer(q), True
+
+    def choose(self, scenario: dict, node: str) -> int:
+        choices = scenario["nodes"][node]["choices"]
+        return max(range(len(choices)), key=lambda i: best_points(scenario, choices[i]["next"])
+                   + choices[i]["score"])
+
+
+class Fail(Strategy):
+    name = "fail"
+
+    def retry(self, attempts: int, used: int) -> bool:
+        return used < (attempts or 2)     # until attempts run out; unlimited: fail twice
+
+    def answer(self, q: dict) -> tuple[object, bool]:
+        if not q.get("scored"):
+            return right_answer(q), True
+        return wrong_answer(q), False
+
+    def choose(self, scenario: dict, node: str) -> int:
+        choices = scenario["nodes"][node]["choices"]
+        return min(range(len(choices)), key=lambda i: worst_points(scenario, choices[i]["next"])
+                   + choices[i]["score"])
+
+
+class FirstOption(Strategy):
+    """Always the first option as written (index 0): a course whose assessment this passes
+    has an answer key a guesser can beat. Types without options are answered wrongly."""
+
+    name = "first-option"
+
+    def answer(self, q: dict) -> tuple[object, bool]:
+        if q["type"] in ("choice", "true-false", "likert", "multiple"):
+            return [0], q["type"] == "likert" or q.get("correct") == [0]
+        return wrong_answer(q), False
+
+    def choose(self, scenario: dict, node: str) -> int:
+        return 0
+
+
+class Random(Strategy):
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.name = f"random-{seed}"
+
+    def answer(self, q: dict) -> tuple[object, bool]:
+        if q["type"] in ("choice", "true-false", "likert"):
+            pick = [self.rng.randrange(q["n"])]
+            return pick, q["type"] == "likert" or pick == sorted(q["correct"])
+        if q["type"] == "multiple":
+            pick = sorted(i for i in range(q["n"]) if self.rng.random() < 0.5) or [0]
+            return pick, pick == sorted(q["correct"])
+        right = self.rng.random() < 0.5
+        return (right_answer(q) if right else wrong_answer(q)), right
+
+    def choose(self, scenario: dict, node: str) -> int:
+        return self.rng.randrange(len(scenario["nodes"][node]["choices"]))
+
+
+class Path(Strategy):
+    """Plays one given path through each scenario (choice positions by node)."""
+
+    def __init__(self, choices: dict[str, int], name: str) -> None:
+        self.choices = choices
+        self.name = name
+
+    def choose(self, scenario: dict, node: str) -> int:
+        return self.choices.get(node, 0)
+
+
+def best_points(s: dict, node: str) -> int:
+    n = s["nodes"][node]
+    return 0 if n["ending"] else max(c["score"] + best_points(s, c["next"]) for c in n["choices"])
+
+
+def worst_points(s: dict, node: str) -> int:
+    n = s["nodes"][node]
+    return 0 if n["ending"] else min(c["score"] + worst_points(s, c["next"]) for c in n["choices"])
+
+
+def covering_paths(s: dict) -> list[dict[str, int]]:
+    """Paths (node -> choice) that together take every choice of a scenario at least once,
+    so every ending is reached: for each choice not yet taken, the shortest way to its node,
+    the choice, then the shortest way to an ending."""
+    nodes = s["nodes"]
+
+    def route(start: str, goal) -> list[tuple[str, int]] | None:
+        queue, seen = [(start, [])], {start}
+        while queue:
+            node, steps = queue.pop(0)
+            if goal(node):
+                return steps
+            for i, c in enumerate(nodes[node]["choices"]):
+                if c["next"] not in seen:
+                    seen.add(c["next"])
+                    queue.append((c["next"], steps + [(node, i)]))
+        return None
+
+    taken: set[tuple[str, int]] = set()
+    paths = []
+    for node in nodes:
+        for i, c in enumerate(nodes[node]["choices"]):
+            if (node, i) in taken:
+                continue
+            to = route(s["start"], lambda n, node=node: n == node)
+            rest = route(c["next"], lambda n: nodes[n]["ending"])
+            if to is None or rest is None:
+                continue
+            steps = to + [(node, i)] + rest
+            taken.update(steps)
+            paths.append(dict(steps))
+    return paths
+
+
+def right_answer(q: dict) -> object:
+    kind = q["type"]
+    if kind in ("choice", "true-false", "multiple"):
+        return sorted(q["correct"])
+    if kind == "likert":
+        return [0]
+    if kind == "matching":
+        return {int(a): int(b) for a, b in (p.split(".") for p in q["pattern"].split(","))}
+    if kind == "sequencing":
+        order = [int(i) for i in q["pattern"].split(",")]
+        return {item: position + 1 for position, item in enumerate(order)}
+    if kind == "fill-in":
+        return q["accepted"][0]
+    if kind == "numeric":
+        return _number(q["min"])
+    raise ValueError(f"unknown question type {kind!r}")
+
+
+def wrong_answer(q: dict) -> object:
+    kind = q["type"]
+    n = q.get("n", 0)
+    if kind in ("choice", "true-false", "likert"):
+        wrong = [i for i in range(n) if i not in q.get("correct", [])]
+        return [wrong[0] if wrong else 0]
+    if kind == "multiple":
+        wrong = [i for i in range(n) if i not in q["correct"]]
+        return [wrong[0]] if wrong else [q["correct"][0]]
+    if kind == "matching":
+        right = right_answer(q)
+        return {c: (t + 1) % n for c, t in right.items()}
+    if kind == "sequencing":
+        right = right_answer(q)
+        return {item: n + 1 - position for item, position in right.items()}
+    if kind == "fill-in":
+        return "not-" + q["accepted"][0].replace(" ", "-") + "-zz"
+    if kind == "numeric":
+        return _number(q["max"] + 1 + abs(q["max"]))
+    raise ValueError(f"unknown question type {kind!r}")
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+# -- playing ----------------------------------------------------------------------------
+
+
+NEXT = """({page, ms}) => new Promise((resolve, reject) => {
+  const next = document.querySelector('.cp-next');
+  if (!next || next.disabled || !next.getClientRects().length || next.closest('[inert]'))
+    return reject(new Error('the Next button is not there to click'));
+  next.click();
+  const until = Date.now() + ms;
+  (function poll() {
+    const s = document.querySelector(`section.page[data-page="${page}"]`);
+    if (s && !s.hidden) return resolve(true);
+    if (Date.now() > until) return reject(new Error(`page ${page + 1} did not show after Next`));
+    setTimeout(poll, 5);
+  })();
+})"""
+
+
+class Walker:
+    """Plays a coursepack package in a session (builder/play/session.py) as a strategy."""
+
+    def __init__(self, session, data: dict, strategy: Strategy, outcome: Outcome) -> None:
+        self.s = session
+        self.data = data
+        self.strategy = strategy
+        self.out = outcome
+        self.units = data["units"]
+        self.by_unit = {a["unit"]: i for i, a in enumerate(data["assessments"])}
+        self.done_kcs: set[int] = set()
+
+    @property
+    def frame(self):
+        return self.s.frame
+
+    def section(self, page: int):
+        return self.frame.locator(f"section.page[data-page='{page}']")
+
+    def current(self) -> int:
+        loc = self.frame.locator("section.page[data-page]:not([hidden])")
+        loc.first.wait_for()
+        return int(loc.first.get_attribute("data-page"))
+
+    def wait_page(self, page: int) -> None:
+        self.frame.locator(f"section.page[data-page='{page}']:not([hidden])").wait_for()
+        self.out.visited.add(page)
+
+    def next(self, page: int) -> None:
+        """The course's Next button, clicked as a learner would (it must be shown and
+        enabled), then the next page waited for: one round trip to the browser."""
+        self.s.course_frame().evaluate(NEXT, {"page": page + 1, "ms": 15000})
+        self.out.visited.add(page + 1)
+
+    def goto_unit(self, u: int) -> None:
+        link = self.frame.locator(f".cp-menu li[data-unit='{u}'] a")
+        if not link.is_visible():
+            self.frame.locator(".cp-menu-toggle").click()
+        link.click()
+        self.wait_page(self.units[u]["first"])
+
+    def walk(self, stop=None) -> None:
+        """From the page shown to the last page, playing each page; ``stop(page)`` true
+        stops there (before the page is played)."""
+        page = self.current()
+        self.out.visited.add(page)
+        last = len(self.data["pages"]) - 1
+        while True:
+            if stop and stop(page):
+                return
+            self.play_page(page)
+            if page >= last:
+                return
+            self.next(page)
+            page += 1
+
+    def play_page(self, page: int) -> None:
+        for k, q in enumerate(self.data["kcs"]):
+            if q["page"] == page and k not in self.done_kcs:
+                self.knowledge_check(page, q)
+                self.done_kcs.add(k)
+        unit = self.data["pages"][page]["unit"]
+        if page == self.units[unit]["first"] and unit in self.by_unit:
+            i = self.by_unit[unit]
+            if self.data["assessments"][i]["branching"]:
+                self.scenario(i)
+            else:
+                self.quiz(i)
+
+    # -- questions ---------------------------------------------------------------------
+    def enter(self, fieldset, q: dict, answer) -> None:
+        kind = q["type"]
+        if kind in ("choice", "true-false", "likert"):
+            fieldset.locator(f"input[value='{answer[0]}']").check()
+        elif kind == "multiple":
+            for box in fieldset.locator("input[type='checkbox']").all():
+                want = int(box.get_attribute("value")) in answer
+                if box.is_checked() != want:
+                    box.set_checked(want)
+        elif kind in ("matching", "sequencing"):
+            for item, value in answer.items():
+                fieldset.locator(f"select[data-i='{item}']").select_option(str(value))
+        else:
+            fieldset.locator("input[type='text']").fill(str(answer))
+
+    def knowledge_check(self, page: int, q: dict) -> None:
+        fs = self.section(page).locator(f".cp-question[data-kind='kc'][data-q='{q['id']}']")
+        if fs.locator(".cp-feedback").is_visible():
+            return                           # checked before (a resumed learner)
+        answer, _ = self.strategy.answer(q)
+        self.enter(fs, q, answer)
+        fs.locator(".cp-check").click()
+        fs.locator(".cp-feedback").wait_for()
+        self.out.answers += 1
+
+    def quiz(self, i: int, submit: bool = True) -> None:
+        """One assessment: every attempt the strategy wants (``submit`` False fills the
+        answers in and leaves without submitting)."""
+        a = self.data["assessments"][i]
+        section = self.section(self.units[a["unit"]]["first"])
+        result, retry = section.locator(".cp-result"), section.locator(".cp-retry")
+        while True:
+            if result.is_visible():
+                used = len(self.out.scores.get(i, [])) or 1
+                if not (self.strategy.retry(a["attempts"], used) and retry.is_visible()):
+                    return
+                retry.click()
+                section.locator("form.cp-quiz .cp-submit").wait_for()
+            questions = {q["id"]: q for q in a["questions"]}
+            shown = section.locator("form.cp-quiz .cp-question[data-kind='quiz']:not([hidden])")
+            ids = [fs.get_attribute("data-q") for fs in shown.all()]
+            total = got = 0.0
+            for qid in ids:
+                q = questions[qid]
+                answer, right = self.strategy.answer(q)
+                self.enter(section.locator(f".cp-question[data-q='{qid}']"), q, answer)
+                if q["scored"]:
+                    total += q["weight"]
+                    got += q["weight"] if right else 0
+            if not submit:
+                return
+            section.locator("form.cp-quiz .cp-submit").click()
+            result.wait_for()
+            self.out.answers += len(ids)
+            self.out.scores.setdefault(i, []).append(
+                js_round(100 * got / total) if total else None)
+
+    def scenario(self, i: int, steps: int | None = None) -> None:
+        """One scenario on the strategy's path (``steps`` choices at most, then leave)."""
+        s = self.data["assessments"][i]
+        box = self.section(self.units[s["unit"]]["first"]).locator(".cp-scenario")
+        if box.locator(".cp-result").is_visible():
+            return
+        el = box.locator(".cp-node:not([hidden])").first
+        el.wait_for()
+        node = el.get_attribute("data-node")
+        if node == s["start"]:
+            self.out.points[i] = 0
+        taken = 0
+        while not s["nodes"][node]["ending"]:
+            if steps is not None and taken >= steps:
+                return
+            pick = self.strategy.choose(s, node)
+            el = box.locator(f".cp-node[data-node='{node}']")
+            el.locator(f"input[value='{pick}']").check()
+            el.locator(".cp-choose").click()
+            self.out.answers += 1
+            taken += 1
+            choice = s["nodes"][node]["choices"][pick]
+            self.out.points[i] = self.out.points.get(i, 0) + choice["score"]
+            node = choice["next"]
+            box.locator(f".cp-node[data-node='{node}']").wait_for()
+        box.locator(".cp-result").wait_for()
+        points = self.out.points.get(i, 0)
+        self.out.scores.setdefault(i, []).append(
+            js_round(100 * points / s["maxPoints"]) if s["maxPoints"] else 100)
+        self.out.paths.setdefault(i, []).append(node)

@@ -114,9 +114,29 @@ class Lms:
         """A new learner for the LRS: statements and state forgotten, a new registration."""
         import uuid
 
+        self.preview.retired.add(self.preview.registration)  # late saves of the last one
         self.preview.statements.clear()
         self.preview.state.clear()
         self.preview.registration = str(uuid.uuid4())
+
+    def settle(self, timeout: float = 5.0, quiet: float = 0.1) -> bool:
+        """Wait until the course's session ended at the LRS: its terminated statement came
+        and nothing more for ``quiet`` seconds (statements sent as the page closed arrive
+        after it closed). False when no terminated statement came."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        seen, since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            items = list(self.preview.statements)
+            if len(items) != seen:
+                seen, since = len(items), time.monotonic()
+            ended = any(str(s.get("verb", {}).get("id", "")).endswith("/terminated")
+                        for s in items)
+            if ended and time.monotonic() - since >= quiet:
+                return True
+            time.sleep(0.01)
+        return False
 
     def close(self) -> None:
         self._stop.set()

@@ -222,6 +222,84 @@ NEXT = """({page, ms}) => new Promise((resolve, reject) => {
 })"""
 
 
+# Enters answers into question fieldsets and clicks a button, then waits for what shows:
+# one round trip per knowledge check or quiz attempt. Inputs are found by the values the
+# course data names (choice index, select data-i); the events are those a learner's
+# clicks and typing fire (click on a radio or checkbox, input + change on a select or a
+# text field), so the course's own handlers run.
+ANSWER = """({root, items, button, wait, ms}) => new Promise((resolve, reject) => {
+  const box = document.querySelector(root);
+  if (!box) return reject(new Error(`${root} is not in the page`));
+  const fire = (el) => { el.dispatchEvent(new Event('input', {bubbles: true}));
+                         el.dispatchEvent(new Event('change', {bubbles: true})); };
+  for (const {q, type, answer} of items) {
+    const fs = box.querySelector(`.cp-question[data-q="${q}"]`);
+    if (!fs) return reject(new Error(`question ${q} is not in the page`));
+    if (type === 'text') {
+      const input = fs.querySelector('input[type="text"]');
+      input.value = answer; fire(input);
+    } else if (type === 'select') {
+      for (const [i, v] of Object.entries(answer)) {
+        const sel = fs.querySelector(`select[data-i="${i}"]`);
+        if (!sel) return reject(new Error(`question ${q} has no item ${i}`));
+        sel.value = String(v); fire(sel);
+      }
+    } else {
+      for (const input of fs.querySelectorAll('input[type="radio"], input[type="checkbox"]')) {
+        const want = answer.includes(+input.value);
+        if (input.checked !== want) input.click();
+      }
+    }
+  }
+  const b = button && box.querySelector(button);
+  if (button && (!b || b.disabled || !b.getClientRects().length))
+    return reject(new Error(`${button} is not there to click`));
+  if (b) b.click();
+  const until = Date.now() + ms;
+  (function poll() {
+    const w = wait ? box.querySelector(wait) : box;
+    if (w && !w.hidden && w.getClientRects().length) return resolve(true);
+    if (Date.now() > until) return reject(new Error(`${wait} did not show`));
+    setTimeout(poll, 5);
+  })();
+})"""
+
+
+CHOOSE = """({root, path, last, ended, ms}) => new Promise((resolve, reject) => {
+  const box = document.querySelector(root);
+  const until = Date.now() + ms;
+  const shown = (sel) => { const el = box.querySelector(sel);
+                           return el && !el.hidden && el.getClientRects().length ? el : null; };
+  let k = 0;
+  (function step() {
+    if (k === path.length) {
+      if (shown(ended ? '.cp-result' : `.cp-node[data-node="${last}"]`)) return resolve(true);
+    } else {
+      const node = shown(`.cp-node[data-node="${path[k].node}"]`);
+      if (node) {
+        const input = node.querySelector(`input[value="${path[k].pick}"]`);
+        if (!input) return reject(new Error(`node ${path[k].node} has no choice ${path[k].pick}`));
+        input.click();
+        node.querySelector('.cp-choose').click();
+        k += 1;
+        return step();
+      }
+    }
+    if (Date.now() > until) return reject(new Error(k === path.length ?
+      `the scenario did not reach ${last}` : `scenario node ${path[k].node} did not show`));
+    setTimeout(step, 5);
+  })();
+})"""
+
+
+def item(q: dict, answer) -> dict:
+    kind = "text" if q["type"] in ("fill-in", "numeric") else \
+        "select" if q["type"] in ("matching", "sequencing") else "choice"
+    if kind == "select":
+        answer = {str(k): v for k, v in answer.items()}
+    return {"q": q["id"], "type": kind, "answer": answer}
+
+
 class Walker:
     """Plays a coursepack package in a session (builder/play/session.py) as a strategy."""
 
@@ -292,29 +370,16 @@ class Walker:
                 self.quiz(i)
 
     # -- questions ---------------------------------------------------------------------
-    def enter(self, fieldset, q: dict, answer) -> None:
-        kind = q["type"]
-        if kind in ("choice", "true-false", "likert"):
-            fieldset.locator(f"input[value='{answer[0]}']").check()
-        elif kind == "multiple":
-            for box in fieldset.locator("input[type='checkbox']").all():
-                want = int(box.get_attribute("value")) in answer
-                if box.is_checked() != want:
-                    box.set_checked(want)
-        elif kind in ("matching", "sequencing"):
-            for item, value in answer.items():
-                fieldset.locator(f"select[data-i='{item}']").select_option(str(value))
-        else:
-            fieldset.locator("input[type='text']").fill(str(answer))
-
     def knowledge_check(self, page: int, q: dict) -> None:
         fs = self.section(page).locator(f".cp-question[data-kind='kc'][data-q='{q['id']}']")
         if fs.locator(".cp-feedback").is_visible():
             return                           # checked before (a resumed learner)
         answer, _ = self.strategy.answer(q)
-        self.enter(fs, q, answer)
-        fs.locator(".cp-check").click()
-        fs.locator(".cp-feedback").wait_for()
+        root = f"section.page[data-page='{page}']"
+        self.s.course_frame().evaluate(ANSWER, {
+            "root": root, "items": [item(q, answer)],
+            "button": f".cp-question[data-q='{q['id']}'] .cp-check",
+            "wait": f".cp-question[data-q='{q['id']}'] .cp-feedback", "ms": 15000})
         self.out.answers += 1
 
     def quiz(self, i: int, submit: bool = True) -> None:
@@ -334,25 +399,31 @@ class Walker:
             shown = section.locator("form.cp-quiz .cp-question[data-kind='quiz']:not([hidden])")
             ids = [fs.get_attribute("data-q") for fs in shown.all()]
             total = got = 0.0
+            items = []
             for qid in ids:
                 q = questions[qid]
                 answer, right = self.strategy.answer(q)
-                self.enter(section.locator(f".cp-question[data-q='{qid}']"), q, answer)
+                items.append(item(q, answer))
                 if q["scored"]:
                     total += q["weight"]
                     got += q["weight"] if right else 0
+            page = self.units[a["unit"]]["first"]
+            self.s.course_frame().evaluate(ANSWER, {
+                "root": f"section.page[data-page='{page}']", "items": items,
+                "button": "form.cp-quiz .cp-submit" if submit else None,
+                "wait": ".cp-result" if submit else None, "ms": 15000})
             if not submit:
                 return
-            section.locator("form.cp-quiz .cp-submit").click()
-            result.wait_for()
             self.out.answers += len(ids)
             self.out.scores.setdefault(i, []).append(
                 js_round(100 * got / total) if total else None)
 
     def scenario(self, i: int, steps: int | None = None) -> None:
-        """One scenario on the strategy's path (``steps`` choices at most, then leave)."""
+        """One scenario on the strategy's path (``steps`` choices at most, then leave).
+        The path is worked out from the scenario graph, then chosen in one round trip."""
         s = self.data["assessments"][i]
-        box = self.section(self.units[s["unit"]]["first"]).locator(".cp-scenario")
+        page = self.units[s["unit"]]["first"]
+        box = self.section(page).locator(".cp-scenario")
         if box.locator(".cp-result").is_visible():
             return
         el = box.locator(".cp-node:not([hidden])").first
@@ -360,21 +431,20 @@ class Walker:
         node = el.get_attribute("data-node")
         if node == s["start"]:
             self.out.points[i] = 0
-        taken = 0
-        while not s["nodes"][node]["ending"]:
-            if steps is not None and taken >= steps:
-                return
+        path = []
+        while not s["nodes"][node]["ending"] and (steps is None or len(path) < steps):
             pick = self.strategy.choose(s, node)
-            el = box.locator(f".cp-node[data-node='{node}']")
-            el.locator(f"input[value='{pick}']").check()
-            el.locator(".cp-choose").click()
-            self.out.answers += 1
-            taken += 1
+            path.append({"node": node, "pick": pick})
             choice = s["nodes"][node]["choices"][pick]
             self.out.points[i] = self.out.points.get(i, 0) + choice["score"]
             node = choice["next"]
-            box.locator(f".cp-node[data-node='{node}']").wait_for()
-        box.locator(".cp-result").wait_for()
+        ended = s["nodes"][node]["ending"]
+        self.s.course_frame().evaluate(CHOOSE, {
+            "root": f"section.page[data-page='{page}'] .cp-scenario", "path": path,
+            "last": node, "ended": ended, "ms": 15000})
+        self.out.answers += len(path)
+        if not ended:
+            return
         points = self.out.points.get(i, 0)
         self.out.scores.setdefault(i, []).append(
             js_round(100 * points / s["maxPoints"]) if s["maxPoints"] else 100)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -71,24 +72,28 @@ def play(source: Path, targets: tuple[str, ...] = (), learners: tuple[str, ...] 
             for path in zips:
                 package = load(path)
                 lms = Lms(package)
+                session = None
                 try:
+                    session = Session(browser, lms)
                     for name in expand(learners) if package.coursepack else ["generic"]:
-                        results += run_learner(browser, lms, package, name, random_count,
+                        results += run_learner(session, package, name, random_count,
                                                seed, trace)
                 finally:
+                    if session is not None:
+                        session.close()
                     lms.close()
             return results
         finally:
             browser.close()
 
 
-def run_learner(browser: Browser, lms: Lms, package: Package, name: str, count: int,
+def run_learner(session: Session, package: Package, name: str, count: int,
                 seed: int, trace: Path | None) -> list[Result]:
     data = package.data
     if name == "generic":
-        return [one(browser, lms, package, "generic", trace, generic)]
+        return [one(session, package, "generic", trace, generic)]
     if name == "random":
-        return [one(browser, lms, package, f"random-{seed + k}", trace,
+        return [one(session, package, f"random-{seed + k}", trace,
                     lambda s, r, k=k: scripted(s, r, data, L.Random(seed + k)))
                 for k in range(count)]
     if name == "paths":
@@ -97,37 +102,38 @@ def run_learner(browser: Browser, lms: Lms, package: Package, name: str, count: 
             if not a["branching"]:
                 continue
             for n, path in enumerate(L.covering_paths(a)):
-                out.append(one(browser, lms, package, f"path-{a['id']}-{n + 1}", trace,
+                out.append(one(session, package, f"path-{a['id']}-{n + 1}", trace,
                                lambda s, r, i=i, path=path, n=n: scenario_path(
                                    s, r, data, i, L.Path(path, f"path-{n + 1}"))))
         return out
     if name == "resume":
-        return [one(browser, lms, package, "resume", trace,
+        return [one(session, package, "resume", trace,
                     lambda s, r: resume(s, r, data))]
     strategy = {"pass": L.Strategy(), "fail": L.Fail(), "first-option": L.FirstOption()}[name]
-    return [one(browser, lms, package, name, trace,
+    return [one(session, package, name, trace,
                 lambda s, r: scripted(s, r, data, strategy))]
 
 
-def one(browser: Browser, lms: Lms, package: Package, learner: str, trace: Path | None,
+def one(session: Session, package: Package, learner: str, trace: Path | None,
         script) -> Result:
-    """A fresh learner: a new browser context and a new LRS registration; ``script`` plays
-    and fills in the result; LMS errors and JS errors are added after."""
+    """A fresh learner: their own stored data and a new LRS registration; ``script``
+    plays and fills in the result; LMS errors and JS errors are added after."""
     started = time.monotonic()
     result = Result(package.name, package.standard, learner)
-    lms.reset_lrs()
-    session = Session(browser, lms, f"play-{learner}")
+    session.lms.reset_lrs()
+    session.begin(f"play-{learner}")
     try:
+        script(session, result)
+    except Exception as exc:  # noqa: BLE001 - a learner that got stuck is a finding
+        result.problems.append(f"the learner got stuck: {_first_line(exc)}")
         try:
-            script(session, result)
-        except Exception as exc:  # noqa: BLE001 - a learner that got stuck is a finding
-            result.problems.append(f"the learner got stuck: {_first_line(exc)}")
-        result.lms_errors = session.lms_errors()
-        result.js_errors = list(session.js_errors)
-        if trace is not None and not result.ok:
-            session.trace(trace, f"{package.standard}-{learner}")
-    finally:
-        session.close()
+            session.leave()
+        except Exception:  # noqa: BLE001
+            pass
+    result.lms_errors = session.lms_errors()
+    result.js_errors = list(session.js_errors)
+    if trace is not None and not result.ok:
+        session.trace(trace, f"{package.standard}-{learner}")
     result.seconds = time.monotonic() - started
     return result
 
@@ -150,11 +156,18 @@ def start(session: Session, result: Result) -> bool:
 def finish(session: Session, result: Result, data: dict, out: L.Outcome) -> None:
     session.leave()
     standard = session.package.standard
+    if standard in ("xapi", "cmi5") and not session.lms.settle():
+        result.problems.append("the session did not end with a terminated statement")
     got = recorded(standard, session.stored(), session.lms.preview.statements,
                    session.lms.preview.state)
     want = expected(data, standard, out)
     result.recorded, result.expected = got, want
     result.problems += out.notes + compare(data, standard, want, got)
+    if standard in ("scorm12", "scorm2004"):
+        # every session's interaction records (a SCORM 1.2 LMS may keep a journal)
+        got["interactions"] = sum(
+            1 for c in session.calls() if c["fn"].endswith("SetValue") and c["error"] == "0"
+            and re.fullmatch(r"cmi\.interactions\.\d+\.id", str(c["args"][0])))
     if out.answers and standard != "web" and got.get("interactions", 0) < out.answers:
         result.problems.append(f"{got.get('interactions', 0)} interactions recorded for "
                                f"{out.answers} answers")

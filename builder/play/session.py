@@ -11,7 +11,7 @@ TIMEOUT_MS = 15_000
 
 
 class Session:
-    def __init__(self, browser: Browser, lms: Lms, key: str) -> None:
+    def __init__(self, browser: Browser, lms: Lms, key: str = "coursepack-play") -> None:
         self.lms = lms
         self.package = lms.package
         self.js_errors: list[str] = []
@@ -21,6 +21,13 @@ class Session:
         self.page.on("pageerror", lambda e: self.js_errors.append(str(e).splitlines()[0]))
         self.page.on("dialog", self._dialog)
         self.page.goto(lms.url(key))
+        self.ready = ""
+        self._frame = None
+
+    def begin(self, key: str) -> None:
+        """A new learner on the same page: their own stored data, a fresh call log."""
+        self.page.evaluate("k => window.coursepackPlay.begin(k)", key)
+        self.js_errors.clear()
         self.ready = ""
 
     def _dialog(self, dialog) -> None:
@@ -38,6 +45,7 @@ class Session:
     def launch(self) -> str:
         """Start a session; for a coursepack package wait until the course runs and return
         the LMS adapter it found ("standalone" when it found none)."""
+        self._frame = None
         self.page.evaluate("window.coursepackPlay.launch()")
         if self.package.coursepack:
             html = self.frame.locator("html[data-cp-ready]")
@@ -52,7 +60,9 @@ class Session:
 
     def course_frame(self):
         """The course's frame (playwright Frame), for one-round-trip scripts."""
-        return self.page.locator("#play-course").element_handle().content_frame()
+        if self._frame is None or self._frame.is_detached():
+            self._frame = self.page.locator("#play-course").element_handle().content_frame()
+        return self._frame
 
     def leave(self) -> None:
         """Leave as a learner closing the course does (its pagehide saves and finishes)."""

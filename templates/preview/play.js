@@ -12,7 +12,7 @@
   function settings() {
     var q = new URLSearchParams(window.location.search);
     return { standard: q.get("standard") || "scorm12", launch: q.get("launch") || "index.html",
-             key: q.get("key") || "coursepack-play", mastery: q.get("mastery") || "" };
+             key: play.key || q.get("key") || "coursepack-play", mastery: q.get("mastery") || "" };
   }
 
   function record(c) { play.calls.push({ fn: c.fn, args: c.args, result: c.result, error: c.error, launch: play.launches }); }
@@ -52,6 +52,15 @@
       });
       frame.src = "about:blank";
     });
+  };
+
+  /* A new learner on the same page: their own stored data (key), a fresh call log. */
+  play.begin = function (key) {
+    play.key = key;
+    play.calls = [];
+    play.launches = 0;
+    api = null;
+    play.api = null;
   };
 
   play.dump = function () { return api ? api.dump() : {}; };

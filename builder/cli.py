@@ -282,7 +282,7 @@ def preview(project_dir: Path, port: int, target: str, quirks: str | None) -> No
 @click.option("--learner", "learners", multiple=True, default=("all",), show_default=True,
               type=click.Choice(["pass", "fail", "first-option", "random", "resume", "paths",
                                  "all"]),
-              help="Who plays; repeat for several. paths: every scenario path once.")
+              help="Who plays; repeat for several. paths: every ending of every scenario once.")
 @click.option("--random", "random_count", type=click.IntRange(min=1), default=3,
               show_default=True, help="How many random learners.")
 @click.option("--seed", type=int, default=1, show_default=True,

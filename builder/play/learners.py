@@ -126,38 +126,20 @@ def worst_points(s: dict, node: str) -> int:
     return 0 if n["ending"] else min(c["score"] + worst_points(s, c["next"]) for c in n["choices"])
 
 
-def covering_paths(s: dict) -> list[dict[str, int]]:
-    """Paths (node -> choice) that together take every choice of a scenario at least once,
-    so every ending is reached: for each choice not yet taken, the shortest way to its node,
-    the choice, then the shortest way to an ending."""
+def ending_paths(s: dict) -> list[dict[str, int]]:
+    """One path (node -> choice position) to each ending of a scenario, the shortest."""
     nodes = s["nodes"]
-
-    def route(start: str, goal) -> list[tuple[str, int]] | None:
-        queue, seen = [(start, [])], {start}
-        while queue:
-            node, steps = queue.pop(0)
-            if goal(node):
-                return steps
-            for i, c in enumerate(nodes[node]["choices"]):
-                if c["next"] not in seen:
-                    seen.add(c["next"])
-                    queue.append((c["next"], steps + [(node, i)]))
-        return None
-
-    taken: set[tuple[str, int]] = set()
-    paths = []
-    for node in nodes:
+    queue, seen, paths = [(s["start"], {})], {s["start"]}, {}
+    while queue:
+        node, steps = queue.pop(0)
+        if nodes[node]["ending"]:
+            paths.setdefault(node, steps)
+            continue
         for i, c in enumerate(nodes[node]["choices"]):
-            if (node, i) in taken:
-                continue
-            to = route(s["start"], lambda n, node=node: n == node)
-            rest = route(c["next"], lambda n: nodes[n]["ending"])
-            if to is None or rest is None:
-                continue
-            steps = to + [(node, i)] + rest
-            taken.update(steps)
-            paths.append(dict(steps))
-    return paths
+            if c["next"] not in seen:
+                seen.add(c["next"])
+                queue.append((c["next"], {**steps, node: i}))
+    return [paths[n] for n in nodes if n in paths]
 
 
 def right_answer(q: dict) -> object:

@@ -31,8 +31,8 @@ def _facts(r: Result) -> str:
         parts.append(f"suspend_data {g['suspend_data']} chars")
     if g.get("bookmark"):
         parts.append(f"bookmark {g['bookmark']}")
-    if g.get("ending"):
-        parts.append(f"ending {g['ending']}")
+    if g.get("endings"):
+        parts.append(f"endings {', '.join(g['endings'])}")
     return ", ".join(parts)
 
 

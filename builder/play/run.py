@@ -97,15 +97,14 @@ def run_learner(session: Session, package: Package, name: str, count: int,
                     lambda s, r, k=k: scripted(s, r, data, L.Random(seed + k)))
                 for k in range(count)]
     if name == "paths":
-        out = []
-        for i, a in enumerate(data["assessments"]):
-            if not a["branching"]:
-                continue
-            for n, path in enumerate(L.covering_paths(a)):
-                out.append(one(session, package, f"path-{a['id']}-{n + 1}", trace,
-                               lambda s, r, i=i, path=path, n=n: scenario_path(
-                                   s, r, data, i, L.Path(path, f"path-{n + 1}"))))
-        return out
+        # every ending of every scenario once: learner k takes each scenario's k-th ending
+        scenarios = [(i, L.ending_paths(a)) for i, a in enumerate(data["assessments"])
+                     if a["branching"]]
+        most = max((len(p) for _, p in scenarios), default=0)
+        return [one(session, package, f"endings-{k + 1}", trace,
+                    lambda s, r, k=k: scenario_paths(
+                        s, r, data, [(i, p[k]) for i, p in scenarios if k < len(p)]))
+                for k in range(most)]
     if name == "resume":
         return [one(session, package, "resume", trace,
                     lambda s, r: resume(s, r, data))]
@@ -164,6 +163,14 @@ def finish(session: Session, result: Result, data: dict, out: L.Outcome) -> None
     result.recorded, result.expected = got, want
     result.problems += out.notes + compare(data, standard, want, got)
     if standard in ("scorm12", "scorm2004"):
+        limit = data.get("limits", {}).get("suspend") or (4096 if standard == "scorm12"
+                                                          else 64000)
+        longest = max((len(str(c["args"][1])) for c in session.calls()
+                       if c["fn"].endswith("SetValue") and c["args"]
+                       and c["args"][0] == "cmi.suspend_data"), default=0)
+        if longest > limit:
+            result.problems.append(f"the course wrote suspend_data of {longest} characters, "
+                                   f"over the limit of {limit}")
         # every session's interaction records (a SCORM 1.2 LMS may keep a journal)
         got["interactions"] = sum(
             1 for c in session.calls() if c["fn"].endswith("SetValue") and c["error"] == "0"
@@ -190,18 +197,20 @@ def scripted(session: Session, result: Result, data: dict, strategy: L.Strategy)
                                    "(see `coursepack check`: item quality)")
 
 
-def scenario_path(session: Session, result: Result, data: dict, i: int,
-                  strategy: L.Strategy) -> None:
-    """Straight to one scenario through the menu, along one path to its ending."""
+def scenario_paths(session: Session, result: Result, data: dict,
+                   paths: list[tuple[int, dict[str, int]]]) -> None:
+    """Straight to each scenario through the menu, along the given path to its ending."""
     out = L.Outcome()
     if not start(session, result):
         return
-    walker = L.Walker(session, data, strategy, out)
+    walker = L.Walker(session, data, L.Strategy(), out)
     walker.out.visited.add(walker.current())
-    walker.goto_unit(data["assessments"][i]["unit"])
-    walker.scenario(i)
+    for i, path in paths:
+        walker.strategy = L.Path(path, "path")
+        walker.goto_unit(data["assessments"][i]["unit"])
+        walker.scenario(i)
     finish(session, result, data, out)
-    result.recorded["ending"] = out.paths.get(i, [""])[-1]
+    result.recorded["endings"] = [out.paths[i][-1] for i, _ in paths if out.paths.get(i)]
 
 
 def resume(session: Session, result: Result, data: dict) -> None:

@@ -86,7 +86,7 @@ class Session:
                 continue
             if c["fn"] == "GetValue" and str(c["error"]) == "403":
                 continue
-            args = ", ".join(repr(a) for a in c["args"])
+            args = ", ".join(_short(a) for a in c["args"])
             out.append(f"{c['fn']}({args}) = {c['result']!r}, error {c['error']}")
         return out
 
@@ -105,3 +105,8 @@ class Session:
 
     def close(self) -> None:
         self.context.close()
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}...' ({len(str(value))} characters)"

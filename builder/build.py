@@ -12,6 +12,7 @@ from pathlib import Path
 from builder import quality, runtime
 from builder.archive import write_all
 from builder.errors import BuildAborted, Problem
+from builder.languages import language_problems
 from builder.loaders import Loader
 from builder.model import Course
 from builder.packagers import packagers
@@ -42,9 +43,12 @@ def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Probl
     course = loader.load()
     complete = not loader.unusable
     problems = (loader.problems + template_problems(root)
-                + validate(course, targets, complete=complete))
+                + [p for p in validate(course, targets, complete=complete)
+                   if not any(p.file == file and f"'{qid}'" in p.message
+                              for file, qid in loader.follow_ons)])
     if complete:
         problems += quality.check(course)
+        problems += language_problems(root, course)
     if any(p.level == "error" for p in problems):
         raise BuildAborted(problems)
     return course, problems

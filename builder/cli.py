@@ -4,13 +4,14 @@ prints the result; the work happens in :mod:`builder.build`."""
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import click
 
 from builder import __version__
 from builder.lms_quirks import LMS_QUIRKS
-from builder.model import TARGETS
+from builder.model import DEFAULT_TARGETS, TARGET_NAMES, TARGETS
 
 
 def _rel(path: Path) -> str:
@@ -20,14 +21,14 @@ def _rel(path: Path) -> str:
     return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=(
+    "Build e-learning packages (" + ", ".join(TARGET_NAMES[t] for t in TARGETS)
+    + ") from a course written as plain files: course.yaml, modules/*.md and "
+    "scenarios/*.yaml.\n\nRun `coursepack build` in a course folder; see README.md and "
+    "docs/authoring.md."))
 @click.version_option(__version__, prog_name="coursepack")
 def cli() -> None:
-    """Build e-learning packages (SCORM 1.2) from a course written as plain files:
-    course.yaml, modules/*.md and scenarios/*.yaml.
-
-    Run `coursepack build` in a course folder; see README.md and docs/authoring.md.
-    """
+    pass
 
 
 @cli.command()
@@ -120,7 +121,7 @@ def graph(scenario: str, project_dir: Path, fmt: str) -> None:
 @click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-t", "--target", "targets", multiple=True, type=click.Choice(TARGETS),
               help="Package to build; repeat for several. Default: the `targets` list in "
-                   "course.yaml, else scorm12.")
+                   "course.yaml, else " + " ".join(DEFAULT_TARGETS) + ".")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the packages. Default: dist/ inside PROJECT_DIR. Only the "
                    "package files being built are replaced; nothing else there is touched.")
@@ -199,7 +200,26 @@ def new(directory: Path, course_id: str | None) -> None:
     files = create(directory, course_id)
     for path in files:
         click.echo(f"Created {_rel(path)}")
-    click.echo(f"Next: cd {directory} && coursepack preview")
+    click.echo(f"Next: {_command()} preview {shlex.quote(str(directory))}")
+
+
+def _command() -> str:
+    """How to run this coursepack from the current folder: ``coursepack`` when that name
+    on PATH is this one, else the path it was started by (after ``make build`` it is
+    .venv/bin/coursepack, not on PATH), or ``python -m builder``."""
+    import shutil
+    import sys
+
+    started = Path(sys.argv[0])
+    if started.name == "__main__.py":
+        return f"{shlex.quote(_rel(Path(sys.executable)))} -m builder"
+    found = shutil.which("coursepack")
+    if found and started.exists() and Path(found).resolve() == started.resolve():
+        return "coursepack"
+    if started.name == "coursepack" and started.exists():
+        rel = _rel(started)
+        return shlex.quote(rel if "/" in rel else "./" + rel)
+    return "coursepack"
 
 
 @cli.command()

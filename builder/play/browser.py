@@ -119,6 +119,21 @@ class Lms:
         self.preview.state.clear()
         self.preview.registration = str(uuid.uuid4())
 
+    def quiet(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
+        """Wait until the course has sent nothing for ``quiet`` seconds: a learner reads a
+        page before closing it; one who closes it with a send in flight leaves the rest
+        for the next launch (cp-xapi.js), which is not what a play compares."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        seen, since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            if len(self.preview.statements) != seen:
+                seen, since = len(self.preview.statements), time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+            time.sleep(0.01)
+
     def settle(self, timeout: float = 5.0, quiet: float = 0.1) -> bool:
         """Wait until the course's session ended at the LRS: its terminated statement came
         and nothing more for ``quiet`` seconds (statements sent as the page closed arrive

@@ -65,7 +65,10 @@ class Session:
         return self._frame
 
     def leave(self) -> None:
-        """Leave as a learner closing the course does (its pagehide saves and finishes)."""
+        """Leave as a learner closing the course does (its pagehide saves and finishes),
+        once the course has delivered what it was sending."""
+        if self.package.standard in ("xapi", "cmi5"):
+            self.lms.quiet()
         self.page.evaluate("window.coursepackPlay.leave()")
 
     def calls(self) -> list[dict]:

@@ -105,7 +105,7 @@ class Random(Strategy):
         return self.rng.randrange(len(scenario["nodes"][node]["choices"]))
 
 
-class Path(Strategy):
+class Route(Strategy):
     """Plays one given path through each scenario (choice positions by node)."""
 
     def __init__(self, choices: dict[str, int], name: str) -> None:
@@ -116,14 +116,21 @@ class Path(Strategy):
         return self.choices.get(node, 0)
 
 
-def best_points(s: dict, node: str) -> int:
-    n = s["nodes"][node]
-    return 0 if n["ending"] else max(c["score"] + best_points(s, c["next"]) for c in n["choices"])
+def best_points(s: dict, node: str, memo: dict | None = None) -> int:
+    """The most points from ``node`` to an ending (the graph has no loops: validated)."""
+    return _points(s, node, max, {} if memo is None else memo)
 
 
-def worst_points(s: dict, node: str) -> int:
-    n = s["nodes"][node]
-    return 0 if n["ending"] else min(c["score"] + worst_points(s, c["next"]) for c in n["choices"])
+def worst_points(s: dict, node: str, memo: dict | None = None) -> int:
+    return _points(s, node, min, {} if memo is None else memo)
+
+
+def _points(s: dict, node: str, pick, memo: dict) -> int:
+    if node not in memo:
+        n = s["nodes"][node]
+        memo[node] = 0 if n["ending"] else pick(
+            c["score"] + _points(s, c["next"], pick, memo) for c in n["choices"])
+    return memo[node]
 
 
 def ending_paths(s: dict) -> list[dict[str, int]]:

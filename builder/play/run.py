@@ -206,7 +206,7 @@ def scenario_paths(session: Session, result: Result, data: dict,
     walker = L.Walker(session, data, L.Strategy(), out)
     walker.out.visited.add(walker.current())
     for i, path in paths:
-        walker.strategy = L.Path(path, "path")
+        walker.strategy = L.Route(path, "path")
         walker.goto_unit(data["assessments"][i]["unit"])
         walker.scenario(i)
     finish(session, result, data, out)

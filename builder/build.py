@@ -13,6 +13,7 @@ from builder import quality, runtime, state
 from builder.archive import write_all
 from builder.components.blocks import media
 from builder.errors import BuildAborted, Problem
+from builder.languages import language_problems
 from builder.loaders import Loader
 from builder.markdown import RenderCache
 from builder.model import Course
@@ -48,9 +49,12 @@ def check(root: Path, targets: tuple[str, ...] = (),
     course = loader.load()
     complete = not loader.unusable
     problems = (loader.problems + template_problems(root)
-                + validate(course, targets, complete=complete))
+                + [p for p in validate(course, targets, complete=complete)
+                   if not any(p.file == file and f"'{qid}'" in p.message
+                              for file, qid in loader.follow_ons)])
     if complete:
         problems += quality.check(course)
+        problems += language_problems(root, course)
     problems += media.check_course(course, course.media_limits[1])
     if any(p.level == "error" for p in problems):
         raise BuildAborted(problems)

@@ -393,6 +393,26 @@ QUESTION_KEYS = Variants("type", {
 assert tuple(QUESTION_KEYS.cases) == QUESTION_TYPES
 
 
+#: what authors coming from other tools call coursepack's question types
+QUESTION_TYPE_ALIASES = {
+    "ordering": "sequencing", "order": "sequencing", "sort": "sequencing",
+    "sorting": "sequencing", "ranking": "sequencing", "single": "choice",
+    "single-choice": "choice", "multiple-choice": "choice", "mcq": "choice",
+    "radio": "choice", "checkbox": "multiple", "checkboxes": "multiple",
+    "multiple-response": "multiple", "multi": "multiple", "boolean": "true-false",
+    "truefalse": "true-false", "true_false": "true-false", "yes-no": "true-false",
+    "short-answer": "fill-in", "text": "fill-in", "fill-in-the-blank": "fill-in",
+    "cloze": "fill-in", "number": "numeric", "scale": "likert", "rating": "likert",
+    "survey": "likert", "match": "matching", "pairs": "matching", "drag-and-drop": "matching",
+}
+
+
+def did_you_mean_type(word: str) -> str:
+    """ "did you mean 'sequencing'?" for a question type another tool's name for it."""
+    alias = QUESTION_TYPE_ALIASES.get(str(word).strip().lower().replace(" ", "-"))
+    return f"did you mean '{alias}'?" if alias else ""
+
+
 def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping:
     graded = (Key("graded", FLAG, "true to count this knowledge check towards its objectives' "
                   "scores.", default=False),) if knowledge_check else ()
@@ -400,7 +420,8 @@ def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping
         _id("id", "Stable id of the question, unique across the course."),
         Key("type", TEXT, "The kind of question; it decides the other keys.", required=True,
             enum=QUESTION_TYPES, message=lambda v: f"unknown question type '{v}'. " + (
-                did_you_mean(v, QUESTION_TYPES) or "Types: " + ", ".join(QUESTION_TYPES))),
+                did_you_mean(v, QUESTION_TYPES) or did_you_mean_type(v)
+                or "Types: " + ", ".join(QUESTION_TYPES))),
         Key("prompt", TEXT, "The question as the learner sees it (Markdown).", required=True),
         _objectives("Ids of the learning objectives this question assesses."),
         Key("weight", NUMBER, "How much the question counts in the score.", default=1,

@@ -37,8 +37,8 @@ from builder.markdown import (
     split_pages,
 )
 from builder.model import (
+    DEFAULT_TARGETS,
     QUALITY_RULES,
-    TARGETS,
     Assessment,
     Asset,
     Certificate,
@@ -76,6 +76,9 @@ class Loader(AssessmentReader):
         #: files (or outline entries) that could not be loaded at all. Rules across files
         #: would only repeat what is missing because of them (see validate(complete=...)).
         self.unusable: list[str] = []
+        #: (file, question id) of questions whose type is unknown: their other problems
+        #: follow from that one and are not reported (AssessmentReader.question)
+        self.follow_ons: set[tuple[str, str]] = set()
 
     # -- files ---------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -251,7 +254,7 @@ class Loader(AssessmentReader):
             description_html=description_html, audience=tuple(audience),
             objectives=tuple(objectives), outline=tuple(units), tracking=tracking,
             references=tuple(references), glossary=tuple(glossary), root=self.root,
-            targets=tuple(dict.fromkeys(targets)) or TARGETS,
+            targets=tuple(dict.fromkeys(targets)) or DEFAULT_TARGETS,
             theme=theme,
             activity_id=activity_id.rstrip("/"),
             texts=tuple(self.texts),

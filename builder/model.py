@@ -11,6 +11,12 @@ COMPLETION_RULES = ("viewed", "passed", "both")
 FEEDBACK_TIMES = ("immediate", "after-submit")
 #: the packages coursepack can build (``--target``), in the order ``make build`` builds them
 TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
+#: what `build` makes when neither --target nor course.yaml's ``targets`` says: the one
+#: place the default is decided (the loader, --help and the README follow it)
+DEFAULT_TARGETS = TARGETS
+#: each target as the help and messages name it
+TARGET_NAMES = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "xapi": "xAPI",
+                "cmi5": "cmi5", "web": "a web site"}
 QUESTION_TYPES = ("choice", "multiple", "true-false", "matching", "sequencing", "fill-in",
                   "numeric", "likert")
 #: the item-quality and reading-level rules of `coursepack check` (builder/quality.py), each

@@ -28,6 +28,7 @@ from builder.build import check
 from builder.errors import BuilderError
 from builder.markdown import RenderCache
 from builder.packagers import packagers
+from builder.packagers.xapi import MOVE_ON
 from builder.render import make_env, render_site, template_dirs, template_errors, theme_dir
 
 PREVIEW_TARGETS = ("scorm12", "xapi", "cmi5")
@@ -132,6 +133,8 @@ class Preview:
         self.version = 0
         self.course_id = ""
         self.mastery = ""
+        self.move_on = "NotApplicable"  #: cmi5 moveOn, from the course's tracking rules
+        self.au_id = ""  #: the cmi5 AU's id when not the course's own + "/au" (coursepack play)
         self.changed = threading.Condition()
         self.statements: list[dict] = []
         self.state: dict[str, object] = {}
@@ -141,6 +144,12 @@ class Preview:
         self.watching = threading.Event()  #: set once a save would be seen
         #: the last rebuild: milliseconds (wall, CPU), texts rendered and texts reused
         self.last: dict[str, float] = {}
+        self.retired: set[str] = set()  #: registrations of learners "Reset learner" forgot
+
+    def retired_statement(self, statement: dict) -> bool:
+        """A statement of a learner reset since (sent by the course as it closed)."""
+        context = statement.get("context")
+        return isinstance(context, dict) and context.get("registration") in self.retired
 
     def rebuild(self) -> None:
         started, cpu = time.perf_counter(), time.thread_time()
@@ -166,6 +175,7 @@ class Preview:
                 self.course_id = course.activity_id
                 self.mastery = "" if course.tracking.mastery_score is None else str(
                     course.tracking.mastery_score)
+                self.move_on = MOVE_ON[course.tracking.completion]
             self.error = error
             self.version += 1
             self.changed.notify_all()
@@ -214,12 +224,12 @@ class Preview:
         if self.target == "cmi5":
             token = uuid.uuid4().hex
             self.tokens[token] = False
-            activity = f"{self.course_id}/au"
+            activity = self.au_id or f"{self.course_id}/au"
             self.state[self._key(activity, actor, "LMS.LaunchData")] = {
                 "contextTemplate": {"extensions": {
                     "https://w3id.org/xapi/cmi5/context/extensions/sessionid":
                         str(uuid.uuid4())}},
-                "launchMode": mode, "moveOn": "CompletedAndPassed",
+                "launchMode": mode, "moveOn": self.move_on,
                 **({"masteryScore": int(self.mastery) / 100} if self.mastery else {})}
             params.update(fetch=f"/__lrs/fetch/{token}", activityId=activity)
         else:
@@ -404,9 +414,11 @@ def make_handler(preview: Preview, stop: threading.Event):
                 body = self.json_body([])
                 items = statements(body if isinstance(body, list) else [body])
                 known = {s["id"] for s in preview.statements}
-                preview.statements += [s for s in items if s["id"] not in known]
+                preview.statements += [s for s in items if s["id"] not in known
+                                       and not preview.retired_statement(s)]
                 self.send_json(200, [s["id"] for s in items])
             elif path == "/__lrs/reset":
+                preview.retired.add(preview.registration)  # a late save of the unloaded course
                 preview.statements.clear()
                 preview.state.clear()
                 preview.registration = str(uuid.uuid4())
@@ -429,7 +441,8 @@ def make_handler(preview: Preview, stop: threading.Event):
                 if given and body.get("id", given) != given:
                     raise BadRequest("the statement's id differs from statementId")
                 [statement] = statements([{**body, "id": given or body.get("id")}])
-                if statement["id"] not in {s["id"] for s in preview.statements}:
+                if (statement["id"] not in {s["id"] for s in preview.statements}
+                        and not preview.retired_statement(statement)):
                     preview.statements.append(statement)
                 self.send(204)
             else:

@@ -174,6 +174,10 @@ CORPUS: dict[str, Case] = {
                                                           for k, v in FILES12.items()}}),
                       ["manifest-nested"]),
     "no-manifest": (lambda t: make_zip(t / "c.zip", FILES12), ["manifest-missing"]),
+    "web-package": (lambda t: make_zip(t / "web.zip", {
+        "index.html": '<!doctype html><html><head><meta charset="utf-8">'
+                      '<meta name="generator" content="coursepack"></head></html>'}),
+        ["web-package"]),
     "manifest-wrong-case": (lambda t: make_zip(t / "c.zip", {"IMSManifest.xml": MANIFEST12,
                                                              **FILES12}),
                             ["manifest-missing"]),

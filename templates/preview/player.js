@@ -12,12 +12,17 @@
   var api = null;
   var unloading = false;    /* the course is being unloaded (for the unload-first-only quirk) */
 
+  /* A line in a log panel. The panel follows its end (when it was there already) by
+     scrolling itself: scrollIntoView would also scroll the page, moving the course under
+     the learner's mouse (a click lost between mouse-down and mouse-up). */
   function item(list, text, bad) {
+    var view = list.parentNode;
+    var atEnd = view.scrollHeight - view.scrollTop - view.clientHeight < 24;
     var li = document.createElement("li");
     li.textContent = text;
     if (bad) li.className = "is-error";
     list.appendChild(li);
-    li.scrollIntoView({ block: "nearest" });
+    if (atEnd) view.scrollTop = view.scrollHeight;
   }
 
   /* Resume data in coursepack's format (builder/state.py; format 1: builder/runtime.py),
@@ -160,9 +165,20 @@
   }
 
   document.getElementById("pv-relaunch").addEventListener("click", relaunch);
+  /* Reset: unload the course first (its pagehide saves, as a closing course does), then
+     forget the learner, then launch. Resetting first let that last save write the old
+     state back (entry "resume" on the same page). The unloaded course's API is detached:
+     nothing it does later reaches the new learner's data. */
   document.getElementById("pv-reset").addEventListener("click", function () {
-    if (api) api.reset();
-    fetch("/__lrs/reset", { method: "POST" }).finally(relaunch);
+    var old = api;
+    unloading = true;
+    frame.addEventListener("load", function once() {
+      frame.removeEventListener("load", once);
+      if (old) { old.detach(); old.reset(); }
+      api = null;
+      fetch("/__lrs/reset", { method: "POST" }).finally(launch);
+    });
+    frame.src = "about:blank";
   });
   ["pv-credit", "pv-mode"].forEach(function (id) {
     document.getElementById(id).addEventListener("change", relaunch);

@@ -399,13 +399,15 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
 
 def without_comments(text: str, name: str) -> str:
     """The default theme's script or style sheet as packages carry it: whole-line comments
-    left out (about a tenth of the bytes), every line of code kept as written.
+    left out (about a tenth of the bytes) and each line's indentation with them (another
+    tenth), every line of code otherwise kept as written.
 
     Only lines that are nothing but a comment go: a ``//`` line, or a ``/* ... */`` block
     that starts a line (a line where code follows the block keeps the code). Comments after
     code stay. The first line says where the commented source is. Course overrides are
     shipped as they are: this is safe for coursepack's own files, which have no template
-    literals (a backtick string could hold a line that looks like a comment).
+    literals (a backtick string could hold a line that looks like a comment) and no string
+    continued over lines (whose indentation would be part of the string).
     """
     out = [f"/* coursepack {__version__}: the commented source is templates/{name} */\n"]
     in_block = False
@@ -416,7 +418,7 @@ def without_comments(text: str, name: str) -> str:
                 in_block = False
                 rest = code.split("*/", 1)[1].strip()
                 if rest:
-                    out.append(line[:len(line) - len(line.lstrip())] + rest + "\n")
+                    out.append(rest + "\n")
             continue
         if code.startswith("//"):
             continue
@@ -425,9 +427,10 @@ def without_comments(text: str, name: str) -> str:
             if end < 0:
                 in_block = True
             elif code[end + 2:].strip():
-                out.append(line)
+                out.append(code + "\n")
             continue
-        out.append(line)
+        if code:
+            out.append(code + "\n")
     return "".join(out)
 
 

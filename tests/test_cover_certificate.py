@@ -20,6 +20,7 @@ from builder.loaders import load_course
 from builder.render import render_site
 from tests.conftest import FIXTURES
 from tests.support.lms import axe_violations, safe_extract, serve
+from tests.support.site import all_html
 from tests.test_xapi_e2e import cmi5_url, learner_passes, open_course, tincan_url
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
@@ -110,7 +111,7 @@ def test_cover_certificate_and_module_image_render(course_dir):
     course, problems = load_course(course_dir)
     assert problems == []
     files = render_site(course, "scorm12")
-    html = files["index.html"].decode()
+    html = all_html(files)
     first = html[html.index('data-page="0"'):html.index('data-page="1"')]
     assert 'class="cp-cover"' in first and "Duration: About 2 minutes" in first
     assert 'src="assets/cover.svg" alt="The course&#39;s cover picture"' in first
@@ -122,7 +123,7 @@ def test_cover_certificate_and_module_image_render(course_dir):
     for name in ("static/cp-screens.js", "static/cp-screens.css", "assets/cover.svg",
                  "assets/signature.svg"):
         assert name in files, name
-    assert '<script src="static/cp-screens.js">' in html
+    assert '<script src="static/cp-screens.js" defer>' in html
 
 
 def test_screens_ship_only_with_a_course_that_uses_them():

@@ -657,5 +657,6 @@ def test_shipped_2004_and_cmi5_schemas_are_verbatim():
 
 def test_docs_list_every_rule():
     text = (REPO / "docs" / "qa.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", text, flags=re.M))
+    # the rules' table: a rule, then its level (other tables list learners, options...)
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \| (?:error|warning)", text, flags=re.M))
     assert documented == set(RULES)

@@ -11,7 +11,7 @@
   "use strict";
 
   var data = core.data, S = core.state, t = core.t, $ = core.$, $$ = core.$$, fmt = core.fmt;
-  var P = data.pages.length;
+  var P = data.pageCount;
   var learner = "";        /* the learner's name as the LMS gives it */
   var lastPage = 0;        /* the last page shown after the cover: where Resume goes */
 
@@ -53,6 +53,8 @@
   document.addEventListener("click", function (ev) {
     if (ev.target.closest && ev.target.closest(".cp-start")) core.show(coverTarget(), true);
   });
+  /* the cover's page may be put into the page after start-up (pages load per module) */
+  if (window.CP && window.CP.onContent) window.CP.onContent(function () { updateCover(); });
 
   /* ------------------------------------------------------------ results --------- */
 

@@ -148,9 +148,26 @@ def ready(frame) -> None:
     frame.wait_for_function("document.documentElement.hasAttribute('data-cp-ready')")
 
 
+def page_locs(frame) -> list[str]:
+    """The bookmark of every page of the package the frame shows, in order (the pages
+    are in the unit scripts, which the runtime loads only when needed)."""
+    import urllib.request
+
+    from builder.state import package_data
+
+    base = frame.url.split("?")[0].rsplit("/", 1)[0]
+
+    def read(name: str) -> str:
+        with urllib.request.urlopen(f"{base}/{name}") as r:
+            return r.read().decode()
+
+    return [p["loc"] for p in package_data(read)["pages"]]
+
+
 def snapshot(frame) -> dict:
     """What the course holds now: landing page, answers by id, pages seen, attempts."""
-    return frame.evaluate("""() => {
+    locs = page_locs(frame)
+    s = frame.evaluate("""() => {
         const cp = window.coursepack, data = window.CoursepackData;
         const kc = {};
         data.kcs.forEach((q, i) => { kc[q.id] = cp.state.kc[i]; });
@@ -160,9 +177,11 @@ def snapshot(frame) -> dict:
             asmt[d.id] = {n: a.n, sub: a.sub, score: a.score};
         });
         return {page: document.querySelector('section.page:not([hidden])').id, kc: kc, asmt: asmt,
-                visited: data.pages.filter((p, i) => cp.state.visited[i]).map(p => p.loc),
+                visited: cp.state.visited.map((v, i) => v ? i : -1).filter(i => i >= 0),
                 notice: document.querySelector('.cp-notice').textContent};
     }""")
+    s["visited"] = [locs[i] for i in s["visited"]]
+    return s
 
 
 def learner_who_failed(player, preload) -> dict:
@@ -378,7 +397,7 @@ def test_ten_thousand_pages_and_two_thousand_questions_fit_scorm12(browser):
     for name in ("cp-questions.js", "cp-state.js"):
         page.add_script_tag(content=(STATIC / name).read_text())
     for kcs, assessments in (([], [quiz]), ([choice] * 2000, [])):
-        data = {"pages": pages, "kcs": kcs, "assessments": assessments, "hash": "x",
+        data = {"pages": pages, "pageCount": len(pages), "kcs": kcs, "assessments": assessments, "hash": "x",
                 "state": {"v": 2, "course": "CCCC", "ref": "RRRRRR", "prev": {}}}
         worst = cpstate.worst_length(len(pages), [(3, 0)] * len(kcs),
                                      [cpstate.quiz_length([(3, 0)] * 2000, 2000, False)]

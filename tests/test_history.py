@@ -83,8 +83,12 @@ def test_republish_without_previous_keeps_answers_and_pages(tmp_path, scorm12_pl
     assert v1_again == v1 and "intro/inserted" in v2["pages"] and v2["ref"] != v1["ref"]
     v2_zip = tmp_path / "v2.zip"
     shutil.copy(root / ZIP, v2_zip)
-    # the same release without the history: the file is neither read nor written
+    # the same sources and the same history: the same bytes, and the file as it was
     written = history.read_bytes()
+    assert run(str(root)).exit_code == 0
+    assert (root / ZIP).read_bytes() == v2_zip.read_bytes()
+    assert history.read_bytes() == written
+    # the same release without the history: the file is neither read nor written
     bare = run(str(root), "--no-history", "-o", str(tmp_path / "bare"))
     assert bare.exit_code == 0 and "will lose" not in bare.output
     assert history.read_bytes() == written

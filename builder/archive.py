@@ -199,11 +199,25 @@ def _stage_zip(files: dict[str, bytes], dest: Path, deflate: Deflate) -> Path:
     return Path(tmp)
 
 
+def _stage_file(data: bytes, dest: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
 def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
-    """Write every output (destination, files, "zip" or "folder") of one build: all are
-    written to temporary names first, then renamed into place, so a failure (a full
-    disk, a read-only folder, ``dist`` being a file) leaves every destination as it was.
-    Raises :class:`BuilderError` with the reason."""
+    """Write every output (destination, files, "zip", "folder" or "file") of one build:
+    all are written to temporary names first, then renamed into place, so a failure (a
+    full disk, a read-only folder, ``dist`` being a file) leaves every destination as it
+    was. A "file" (the project's release history) is the one value of its ``files``,
+    written as it is beside its destination. Raises :class:`BuilderError` with the
+    reason."""
     timestamp()  # a SOURCE_DATE_EPOCH zips cannot hold: refused before anything is written
     staged: list[tuple[Path, Path, str]] = []
     folder = outputs[0][0].parent if outputs else Path(".")
@@ -214,11 +228,12 @@ def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
         deflate = Deflate(share_prefix=sum(kind == "zip" for _, _, kind in outputs) > 1)
         for dest, files, kind in outputs:
             tmp = (_stage_zip(files, dest, deflate) if kind == "zip"
+                   else _stage_file(next(iter(files.values())), dest) if kind == "file"
                    else _stage_folder(files, dest))
             staged.append((tmp, dest, kind))
         # a folder's earlier version moves aside first: clear what is in the way
         for _, dest, kind in staged:
-            if kind == "zip" and dest.is_dir() and not dest.is_symlink():
+            if kind in ("zip", "file") and dest.is_dir() and not dest.is_symlink():
                 raise BuilderError(f"cannot write '{dest}': a folder has that name; "
                                    "nothing was replaced")
             if kind == "folder":
@@ -233,7 +248,7 @@ def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
                                f"{exc.strerror or exc}; nothing was replaced") from None
         raise
     for tmp, dest, kind in staged:
-        if kind == "zip":
+        if kind in ("zip", "file"):
             os.replace(tmp, dest)
             continue
         old = dest.with_name(f".{dest.name}.old")

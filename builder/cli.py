@@ -128,14 +128,25 @@ def graph(scenario: str, project_dir: Path, fmt: str) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--previous", type=click.Path(exists=True, path_type=Path), default=None,
               help="The package learners have now (zip, its folder or index.html): print "
-                   "what they lose, and carry their resume state over (docs/lms-admin.md).")
+                   "what they lose, and carry their resume state over (docs/lms-admin.md). "
+                   "Needed only for a release state-history.json does not list (one "
+                   "built elsewhere); it is added to that file.")
+@click.option("--no-history", is_flag=True,
+              help="Neither read nor update state-history.json, the project's record of "
+                   "its releases (learners of earlier releases then keep only what "
+                   "--previous carries over).")
 def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict: bool,
-          previous: Path | None) -> None:
+          previous: Path | None, no_history: bool) -> None:
     """Build the course in PROJECT_DIR (default: the current folder) into zip packages.
 
     Every problem in the sources is reported at once, with file, line and a hint; then
     the command exits with code 1 and writes nothing. Set SOURCE_DATE_EPOCH to choose the
     timestamp stored in the zips (the same sources always give the same bytes).
+
+    The build reads state-history.json in PROJECT_DIR, the tables of the course's earlier
+    releases, so that their learners keep their answers and visited pages, prints what
+    learners of the most recent different release lose, and records this release there
+    (created on the first build; commit it with the course).
     """
     from builder.build import build as run_build
 
@@ -143,7 +154,8 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
     from builder.quality import reading_lines, summary
 
-    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict, previous)
+    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict, previous,
+                       history="off" if no_history else "write")
     # item-quality findings as one line (check lists them): the summary stays readable
     for w in result.warnings:
         if not w.rule:
@@ -165,6 +177,15 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
         else:
             click.echo(f"Learners of {previous.name} keep all their answers, visited pages "
                        "and attempts.")
+    if result.history_losses is not None:
+        source = f"version {result.history_version} (state-history.json)"
+        if result.history_losses:
+            click.echo(f"Learners of {source} will lose:")
+            for line in result.history_losses:
+                click.echo("  " + line)
+        else:
+            click.echo(f"Learners of {source} keep all their answers, visited pages and "
+                       "attempts.")
     from builder.components.blocks.media import summary as media_summary
 
     if media_line := media_summary(course, course.media_limits[1]):
@@ -173,6 +194,9 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
         click.echo(f"Wrote {_rel(path)} ({path.stat().st_size / 1024:.0f} KB)")
     for path in result.folders:
         click.echo(f"Wrote {_rel(path)}/ (open index.html in a browser)")
+    if result.history_written:
+        click.echo(f"Recorded this release in {_rel(result.history_written)} (commit it with "
+                   "the course)")
 
 
 @cli.command("validate")

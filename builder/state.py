@@ -37,8 +37,10 @@ answer key, accepted answers, numeric range. A republish keeps what still matche
   the assessment's fingerprint is unchanged;
 - visited pages and knowledge-check answers: directly when the table reference is the
   current one, else through the map of an earlier release that the build was given
-  (``coursepack build --previous OLD.zip``): pages by id, answers by id and fingerprint.
-  A state whose table the package does not know keeps only its assessments and bookmark.
+  (``coursepack build --previous OLD.zip``) or that the project's release history
+  (``state-history.json``, :func:`read_history`) holds: pages by id, answers by id and
+  fingerprint. A state whose table the package does not know keeps only its assessments
+  and bookmark.
 """
 
 from __future__ import annotations
@@ -265,10 +267,11 @@ def course_state(course: Course) -> dict:
     """The ``state`` entry of the course data: the format, the course key, the table
     reference and the maps of earlier releases' tables (``prev``)."""
     current = table(course)
-    prev = {}
+    prev: dict = {}
     for old in PREVIOUS.get() or []:
         for ref, entry in history(old, current).items():
-            if ref != current["ref"]:
+            # a release's own map beats one composed through a later release's package
+            if ref != current["ref"] and (ref == old["ref"] or ref not in prev):
                 prev[ref] = entry
     return {"v": FORMAT, "course": course_key(course), "ref": current["ref"],
             "prev": dict(sorted(prev.items()))}
@@ -496,3 +499,128 @@ def losses(old: dict, course: Course) -> list[str]:
             lines.append(f"assessment {a['id']}: changed ({what}): an unsubmitted attempt's "
                          "answers are dropped; attempts and score are kept")
     return lines
+
+
+# -- the release history -----------------------------------------------------------------
+
+#: the project's record of its releases' tables, next to course.yaml (committed with it)
+HISTORY_FILE = "state-history.json"
+HISTORY_FORMAT = 1
+#: the tables the history keeps: the most recent ones
+HISTORY_KEEP = 20
+HISTORY_ABOUT = ("The tables of this course's releases, which learners' resume states refer "
+                 "to: every build reads them (as if each were given with --previous) and "
+                 "records a new one. Keep it with the course and commit it. See "
+                 "docs/lms-admin.md, 'Republishing a course'.")
+HISTORY_HINT = (f"restore {HISTORY_FILE} from version control, or delete it (learners of "
+                "the releases it lists then lose their answers and visited pages when "
+                "the pages or questions change)")
+
+
+class HistoryError(Exception):
+    """The project's release history cannot be used."""
+
+    def __init__(self, message: str, line: int = 0, key: str = ""):
+        super().__init__(message)
+        self.line = line
+        self.key = key
+
+
+def _is_str_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_runs(value) -> bool:
+    return isinstance(value, list) and len(value) % 3 == 0 and all(map(_is_int, value))
+
+
+def _check_table(t, key: str) -> None:
+    """Raise :class:`HistoryError` unless ``t`` is a table as :func:`history` and
+    :func:`losses` read it."""
+    def need(ok: bool, where: str, what: str) -> None:
+        if not ok:
+            raise HistoryError(what, key=f"{key}.{where}" if where else key)
+
+    need(isinstance(t, dict), "", "is not a table (an object with ref, pages, kcs)")
+    need(isinstance(t.get("ref"), str) and bool(t["ref"]), "ref", "is not a table reference")
+    v1 = t["ref"].startswith("v1:")
+    for name in ("course", "version"):
+        need(t.get(name) is None or isinstance(t[name], str), name, "is not text")
+    need(_is_str_list(t.get("pages")), "pages", "is not a list of page ids")
+    kcs = t.get("kcs")
+    need(isinstance(kcs, list), "kcs", "is not a list of knowledge checks")
+    for i, k in enumerate(kcs):
+        need(isinstance(k, dict) and isinstance(k.get("id"), str)
+             and isinstance(k.get("fp"), str) and isinstance(k.get("type"), str)
+             and _is_int(k.get("n")) and _is_int(k.get("maxLength", 0))
+             and (not v1 or isinstance(k.get("weak"), str)),
+             f"kcs[{i}]", "is not a knowledge check (id, fp, type, n, maxLength)")
+    asmts = t.get("assessments", [])
+    need(isinstance(asmts, list), "assessments", "is not a list of assessments")
+    for i, a in enumerate(asmts):
+        need(isinstance(a, dict) and isinstance(a.get("id"), str)
+             and isinstance(a.get("fp"), str)
+             and isinstance(a.get("questions", []), list)
+             and all(_is_str_list(q) and len(q) == 2 for q in a.get("questions", []))
+             and (not v1 or isinstance(a.get("weak"), str)),
+             f"assessments[{i}]", "is not an assessment (id, fp, questions)")
+    prev = t.get("prev", {})
+    need(isinstance(prev, dict), "prev", "is not an object of earlier tables' maps")
+    for ref, e in prev.items():
+        need(isinstance(e, dict) and _is_int(e.get("pages")) and _is_runs(e.get("pmap"))
+             and _is_runs(e.get("kmap")) and isinstance(e.get("kcs"), list)
+             and all(isinstance(r, list) and len(r) == 4 and _is_int(r[0])
+                     and isinstance(r[1], str) and _is_int(r[2]) and _is_int(r[3])
+                     for r in e["kcs"])
+             and all(isinstance(x, list) and len(x) == 2 and isinstance(x[0], int)
+                     and isinstance(x[1], bool) for x in e.get("asmts", [])),
+             f"prev.{ref}", "is not a map of an earlier table (pages, kcs, pmap, kmap)")
+
+
+def read_history(path: Path) -> list[dict]:
+    """The tables of the project's earlier releases, oldest first (:data:`HISTORY_FILE`).
+    Raises :class:`HistoryError` with the line or key of what is wrong."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise HistoryError(f"cannot read the release history: {e}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise HistoryError(f"the release history is not valid JSON: {e.msg}", e.lineno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("tables"), list):
+        raise HistoryError("the release history is not an object with a 'tables' list",
+                           key="tables")
+    if data.get("format") != HISTORY_FORMAT:
+        raise HistoryError(f"format {data.get('format')!r} of the release history is not "
+                           f"one this coursepack reads ({HISTORY_FORMAT})", key="format")
+    for i, t in enumerate(data["tables"]):
+        _check_table(t, f"tables[{i}]")
+    return data["tables"]
+
+
+def history_entry(t: dict) -> dict:
+    """A table (:func:`stored_table`, or :func:`read_previous`'s) as the history keeps it:
+    its maps of earlier tables only when it has some (a package given to ``--previous``
+    may know releases the history does not)."""
+    return {k: v for k, v in t.items() if k != "prev" or v}
+
+
+def record(tables: list[dict], *new: dict) -> list[dict]:
+    """``tables`` with each of ``new`` appended unless its reference is already there;
+    the last :data:`HISTORY_KEEP` kept."""
+    out = list(tables)
+    for t in new:
+        if t["ref"] not in {o["ref"] for o in out}:
+            out.append(history_entry(t))
+    return out[-HISTORY_KEEP:]
+
+
+def history_text(tables: list[dict]) -> str:
+    """The history file: sorted keys, two-space indents, one line per page id (diffable)."""
+    return json.dumps({"about": HISTORY_ABOUT, "format": HISTORY_FORMAT, "tables": tables},
+                      indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 
-.PHONY: build test check bench clean
+.PHONY: build test check bench bench-runtime clean
 
 build: $(INSTALLED)
 	$(VENV)/bin/coursepack build .
@@ -25,6 +25,9 @@ test: $(TEST_INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py
+
+bench-runtime: $(INSTALLED)
+	$(PY) benchmarks/runtime.py
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -22,12 +22,12 @@ All text comes from ``random.Random(seed)``: the same arguments give the same by
 
 SCORM 1.2 limits the resume state (``cmi.suspend_data``) to 4096 characters. The builder
 refuses a course whose worst-case state could exceed it. ``suspend_estimate`` mirrors the
-format documented in ``builder/runtime.py`` (a visited-pages bitset of one character per 6
-pages, then one answer per knowledge check and per quiz question, ``,``-separated; a
-multiple-choice answer takes one character per choice) so the benchmark can pick the
-largest question count that still builds. Splitting questions over several quizzes never
-helps: each extra quiz adds its own header (attempts, flags, score: 10 characters) and a
-separator, so ``quizzes`` only exists to measure that.
+format documented in ``builder/state.py`` (a visited-pages bitset of one character per 6
+pages, then the knowledge checks' and each quiz's answers packed as bit fields: 3 bits a
+single-choice answer, 4 a multiple-choice one, 2 a true-false one) so the benchmark can
+pick the largest question count that still builds. Splitting questions over several
+quizzes never helps: each extra quiz adds its own header (key, fingerprint, attempts,
+flags, score: 18 characters) and a separator, so ``quizzes`` only exists to measure that.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from pathlib import Path
 import yaml
 
 SUSPEND_LIMIT = 4096
-QUIZ_HEAD = 4 + 1 + len("=100") + 1  # attempts (4 digits), '!', '=score', ':'
+#: a quiz's entry: key, fingerprint, attempts (4 digits), "!", "=score", ":"
+QUIZ_HEAD = 4 + 4 + 4 + 1 + len("=100") + 1
 TYPES = ("choice", "multiple", "true-false")
 CHOICES = 4  # choices per choice / multiple question
 
@@ -63,9 +64,10 @@ GLOSSARY = [
 N_REFERENCES = 8
 
 
-def answer_chars(qtype: str) -> int:
-    """Characters one answer takes in the resume state (see builder/runtime.py)."""
-    return CHOICES if qtype == "multiple" else 1
+def answer_bits(qtype: str) -> int:
+    """Bits one packed answer takes in the resume state (see builder/state.py): single
+    choice 0..4 (3 bits), multiple choice one bit a choice, true-false 0..2 (2 bits)."""
+    return {"choice": 3, "multiple": CHOICES, "true-false": 2}[qtype]
 
 
 def qtype(k: int, mix: str = "mixed") -> str:
@@ -73,8 +75,8 @@ def qtype(k: int, mix: str = "mixed") -> str:
 
 
 def _answers(n: int, mix: str, offset: int = 0) -> int:
-    """Characters of ``n`` comma-separated answers."""
-    return sum(answer_chars(qtype(offset + k, mix)) for k in range(n)) + max(n - 1, 0)
+    """Characters of ``n`` packed answers (base64url bit field, then ":")."""
+    return math.ceil(sum(answer_bits(qtype(offset + k, mix)) for k in range(n)) / 6) + 1
 
 
 def quiz_sizes(questions: int, quizzes: int) -> list[int]:
@@ -88,12 +90,12 @@ def suspend_estimate(modules: int, pages_per_module: int, questions: int,
     sizes = quiz_sizes(questions, quizzes)
     pages = modules * pages_per_module + len(sizes)
     kcs = modules * kc_per_module
-    total = len("1|") + 8 + 1 + math.ceil(pages / 6) + 1 + _answers(kcs, mix) + 1
+    total = len("2|") + 10 + 1 + 1 + math.ceil(pages / 6) + 1 + _answers(kcs, mix) + 1
     offset = 0
     for n in sizes:
         total += QUIZ_HEAD + _answers(n, mix, offset)
         offset += n
-    return total + max(len(sizes) - 1, 0)
+    return total + max(len(sizes) - 1, 0) + len("|") + 4
 
 
 def largest_fitting(modules: int, pages_per_module: int, kc_per_module: int = 0,

@@ -11,11 +11,12 @@ a build replaces all of its outputs or none.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
+import struct
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 from builder.errors import BuilderError
@@ -41,14 +42,120 @@ def entry_order(names: list[str]) -> list[str]:
     return sorted(names, key=lambda n: (n not in MANIFESTS, n))
 
 
-def zip_bytes_to(files: dict[str, bytes], fh) -> None:
+#: zip format figures, as Python's zipfile writes them (its defaults for a deflated entry)
+_VERSION = 20  #: "version made by" and "needed to extract": 2.0, deflate
+_UNIX = 3  #: "made by" system: permissions are Unix mode bits
+_MODE = 0o100644 << 16  #: a regular file, rw-r--r--
+_UTF8_NAME = 0x800
+_ZIP64_LIMIT = (1 << 31) - 1
+_MAX_ENTRIES = (1 << 16) - 1
+#: zlib's level 6: what zipfile uses for an entry given as a ZipInfo (the packages have
+#: always been written so; a ZipFile's own compresslevel applies to names only)
+_LEVEL = 6
+_CHUNK = 1 << 18  #: input is fed to zlib in chunks of at least this size, states kept between
+
+
+class Deflate:
+    """The compressed form of each entry of a build's zips, each content compressed once.
+
+    One build writes the same theme files, media and (nearly) the same ``index.html``
+    into every target's zip. An entry whose bytes were compressed before is taken as it
+    was; with ``share_prefix``, a large entry that starts like one compressed before (the
+    targets' pages differ only near the end) continues from zlib's state at the end of
+    the last chunk both share (``compressobj.copy()``). zlib's output depends only on the input
+    bytes, not on how they are fed to it, so each entry's bytes are those of a
+    compression in one go: the zips stay byte-identical (tests/test_reproducible.py).
+    """
+
+    def __init__(self, share_prefix: bool = False):
+        self.share_prefix = share_prefix
+        self.done: dict[bytes, tuple[int, bytes]] = {}
+        #: large entries: (data, [(offset, zlib state there, compressed parts before)])
+        self.large: list[tuple[bytes, list[tuple[int, object, int]], list[bytes]]] = []
+
+    def __call__(self, data: bytes) -> tuple[int, bytes]:
+        """(CRC-32, raw deflate stream) of ``data``."""
+        found = self.done.get(data)
+        if found is None:
+            found = self.done[data] = (zlib.crc32(data), self._deflate(data))
+        return found
+
+    def _deflate(self, data: bytes) -> bytes:
+        start, state, parts, points = 0, None, [], []
+        if self.share_prefix and len(data) >= 2 * _CHUNK:
+            for prev, prev_points, prev_parts in self.large:
+                # the last checkpoint whose whole prefix both share (prefixes nest)
+                lo, hi = 0, len(prev_points)
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    off = prev_points[mid][0]
+                    if off <= len(data) and data.startswith(memoryview(prev)[:off]):
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo and prev_points[lo - 1][0] > start:
+                    start, state, n = prev_points[lo - 1]
+                    parts, points = prev_parts[:n], prev_points[:lo]
+        comp = state.copy() if state else zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+        keep = self.share_prefix and len(data) >= 2 * _CHUNK
+        # at most about 16 states kept per entry (each is about 270 KB)
+        step = max(_CHUNK, -(-len(data) // 16))
+        for off in range(start, len(data), step):
+            if keep and off > start:
+                points.append((off, comp.copy(), len(parts)))
+            parts.append(comp.compress(data[off:off + step]))
+        parts.append(comp.flush())
+        if keep:
+            self.large.append((data, points, parts))
+        return b"".join(parts)
+
+
+def zip_bytes_to(files: dict[str, bytes], fh, deflate: Deflate | None = None) -> None:
+    """Write ``files`` as a zip into ``fh`` (a new file), entries in :func:`entry_order`.
+
+    The bytes are those Python's zipfile writes for the same entries (a ZipInfo each,
+    deflated, Unix mode 644, the :func:`timestamp`); written here so that the compressed
+    form of an entry can come from ``deflate``, which the zips of a build share.
+    """
+    names = entry_order(list(files))
+    if len(names) > _MAX_ENTRIES or sum(len(d) for d in files.values()) > _ZIP64_LIMIT // 2:
+        return _zipfile_to(files, fh, names)  # Zip64 territory: zipfile's own writer
+    deflate = deflate or Deflate()
+    y, mo, d, h, mi, sec = timestamp()
+    dosdate = (y - 1980) << 9 | mo << 5 | d
+    dostime = h << 11 | mi << 5 | sec // 2
+    offset = fh.tell()
+    central = []
+    for name in names:
+        data = files[name]
+        crc, packed = deflate(data)
+        try:
+            raw, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            raw, flags = name.encode("utf-8"), _UTF8_NAME
+        head = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", _VERSION, 0, flags, zipfile.ZIP_DEFLATED,
+                           dostime, dosdate, crc, len(packed), len(data), len(raw), 0)
+        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", _VERSION, _UNIX, _VERSION,
+                                   0, flags, zipfile.ZIP_DEFLATED, dostime, dosdate, crc,
+                                   len(packed), len(data), len(raw), 0, 0, 0, 0, _MODE, offset)
+                       + raw)
+        fh.write(head + raw)
+        fh.write(packed)
+        offset += len(head) + len(raw) + len(packed)
+    directory = b"".join(central)
+    fh.write(directory)
+    fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(names), len(names),
+                         len(directory), offset, 0))
+
+
+def _zipfile_to(files: dict[str, bytes], fh, names: list[str]) -> None:
     stamp = timestamp()
-    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for name in entry_order(list(files)):
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in names:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
+            info.create_system = _UNIX
+            info.external_attr = _MODE
             zf.writestr(info, files[name])
 
 
@@ -65,7 +172,7 @@ def _stage_folder(files: dict[str, bytes], dest: Path) -> Path:
     ``mkdir`` (not ``mkdtemp``), so it gets the permissions the user's umask gives any
     new folder, and a web server running as another user can read it."""
     while True:
-        tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.tmp")
+        tmp = dest.with_name(f".{dest.name}.{os.urandom(4).hex()}.tmp")
         try:
             tmp.mkdir()
             break
@@ -82,11 +189,23 @@ def _stage_folder(files: dict[str, bytes], dest: Path) -> Path:
     return tmp
 
 
-def _stage_zip(files: dict[str, bytes], dest: Path) -> Path:
+def _stage_zip(files: dict[str, bytes], dest: Path, deflate: Deflate) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            zip_bytes_to(files, fh)
+            zip_bytes_to(files, fh, deflate)
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _stage_file(data: bytes, dest: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.chmod(tmp, 0o644)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -95,10 +214,12 @@ def _stage_zip(files: dict[str, bytes], dest: Path) -> Path:
 
 
 def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
-    """Write every output (destination, files, "zip" or "folder") of one build: all are
-    written to temporary names first, then renamed into place, so a failure (a full
-    disk, a read-only folder, ``dist`` being a file) leaves every destination as it was.
-    Raises :class:`BuilderError` with the reason."""
+    """Write every output (destination, files, "zip", "folder" or "file") of one build:
+    all are written to temporary names first, then renamed into place, so a failure (a
+    full disk, a read-only folder, ``dist`` being a file) leaves every destination as it
+    was. A "file" (the project's release history) is the one value of its ``files``,
+    written as it is beside its destination. Raises :class:`BuilderError` with the
+    reason."""
     timestamp()  # a SOURCE_DATE_EPOCH zips cannot hold: refused before anything is written
     staged: list[tuple[Path, Path, str]] = []
     folder = outputs[0][0].parent if outputs else Path(".")
@@ -106,12 +227,15 @@ def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
         if folder.exists() and not folder.is_dir():
             raise BuilderError(f"cannot write into '{folder}': it is a file, not a folder")
         folder.mkdir(parents=True, exist_ok=True)
+        deflate = Deflate(share_prefix=sum(kind == "zip" for _, _, kind in outputs) > 1)
         for dest, files, kind in outputs:
-            tmp = _stage_zip(files, dest) if kind == "zip" else _stage_folder(files, dest)
+            tmp = (_stage_zip(files, dest, deflate) if kind == "zip"
+                   else _stage_file(next(iter(files.values())), dest) if kind == "file"
+                   else _stage_folder(files, dest))
             staged.append((tmp, dest, kind))
         # a folder's earlier version moves aside first: clear what is in the way
         for _, dest, kind in staged:
-            if kind == "zip" and dest.is_dir() and not dest.is_symlink():
+            if kind in ("zip", "file") and dest.is_dir() and not dest.is_symlink():
                 raise BuilderError(f"cannot write '{dest}': a folder has that name; "
                                    "nothing was replaced")
             if kind == "folder":
@@ -126,7 +250,7 @@ def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
                                f"{exc.strerror or exc}; nothing was replaced") from None
         raise
     for tmp, dest, kind in staged:
-        if kind == "zip":
+        if kind in ("zip", "file"):
             os.replace(tmp, dest)
             continue
         old = dest.with_name(f".{dest.name}.old")

@@ -12,11 +12,18 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from builder.components.questions import QUESTION_TYPES, question_type
+from builder.components.questions import QUESTIONS, question_type
 from builder.errors import Problem, did_you_mean
 from builder.formats import ASSESSMENT, KNOWLEDGE_CHECK, NODE, QUESTION
 from builder.markdown import QuestionBlock
-from builder.model import QUALITY_RULES, Assessment, Choice, Node, Question, Source
+from builder.model import (
+    QUALITY_RULES,
+    Assessment,
+    Choice,
+    Node,
+    Question,
+    Source,
+)
 from builder.yamlfile import Fields, LList, parse_yaml
 
 
@@ -52,12 +59,30 @@ class AssessmentReader:
 
     def question(self, data, rel: str, key: str, line: int = 0, *,
                  inline: bool = False) -> Question | None:
-        """One question of any type; ``inline`` for knowledge checks in modules."""
+        """One question of any type; ``inline`` for knowledge checks in modules. A question
+        of an unknown type gives that one error: it is read as a choice question, and what
+        reading it so finds wrong (keys of its real type, a choice count) is not reported,
+        here or by the rules later (``follow_ons``)."""
+        raw = data.get("type") if isinstance(data, dict) else None
+        if not (isinstance(raw, str) and raw.strip() and raw not in QUESTIONS):
+            return self._question(data, rel, key, line, inline=inline)
+        kept, self.problems = self.problems, []
+        try:
+            q = self._question(data, rel, key, line, inline=inline)
+        finally:
+            found, self.problems = self.problems, kept
+            self.problems += [p for p in found if "unknown question type" in p.message]
+        if q is not None:
+            self.follow_ons.add((rel, q.id))
+        return q
+
+    def _question(self, data, rel: str, key: str, line: int = 0, *,
+                  inline: bool = False) -> Question | None:
         f = Fields(data, KNOWLEDGE_CHECK if inline else QUESTION, rel, key, self.problems, line)
         if not f.ok:
             return None
         qid = f.get("id")
-        qtype = f.get("type", default=QUESTION_TYPES[0])
+        qtype = f.get("type", default=QUESTIONS.names()[0])
         f.select(qtype)
         kind = question_type(qtype)
         prompt = f.get("prompt", default="")

@@ -6,14 +6,18 @@ problem anywhere leaves the output folder exactly as it was.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import quality, runtime
+from builder import quality, runtime, state
 from builder.archive import write_all
+from builder.components.blocks import media
 from builder.course_rules import validate
 from builder.errors import BuildAborted, Problem
+from builder.languages import language_problems
 from builder.loaders import Loader
+from builder.markdown import RenderCache
 from builder.model import Course
 from builder.packagers import packagers
 from builder.render import (
@@ -33,18 +37,32 @@ class BuildResult:
     folders: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     worst_suspend: int = 0
+    #: with ``previous``: what the learners of that release lose (one line each)
+    losses: list[str] | None = None
+    #: the most recent earlier table in the release history (``state-history.json``)
+    #: that differs from this build's: its version, and what its learners lose
+    history_version: str | None = None
+    history_losses: list[str] | None = None
+    #: the release history file, when this build created or changed it
+    history_written: Path | None = None
 
 
-def check(root: Path, targets: tuple[str, ...] = ()) -> tuple[Course, list[Problem]]:
+def check(root: Path, targets: tuple[str, ...] = (),
+          cache: RenderCache | None = None) -> tuple[Course, list[Problem]]:
     """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings,
-    the item-quality and reading-level findings (:mod:`builder.quality`) among them."""
-    loader = Loader(root)
+    the item-quality and reading-level findings (:mod:`builder.quality`) among them.
+    ``cache`` keeps rendered texts for the next check of the same project (the preview)."""
+    loader = Loader(root, cache)
     course = loader.load()
     complete = not loader.unusable
     problems = (loader.problems + template_problems(root)
-                + validate(course, targets, complete=complete))
+                + [p for p in validate(course, targets, complete=complete)
+                   if not any(p.file == file and f"'{qid}'" in p.message
+                              for file, qid in loader.follow_ons)])
     if complete:
         problems += quality.check(course)
+        problems += language_problems(root, course)
+    problems += media.check_course(course, course.media_limits[1])
     if any(p.level == "error" for p in problems):
         raise BuildAborted(problems)
     return course, problems
@@ -55,11 +73,65 @@ def as_errors(warnings: list[Problem]) -> list[Problem]:
     return [replace(w, level="error") for w in warnings]
 
 
+def _history_problem(e: state.HistoryError) -> Problem:
+    return Problem(state.HISTORY_FILE, e.line, e.key, str(e), state.HISTORY_HINT)
+
+
+def read_history(root: Path) -> list[dict]:
+    """The release history of the project at ``root`` (none if it has no file yet);
+    raises :class:`BuildAborted` if it cannot be used."""
+    path = root / state.HISTORY_FILE
+    if not path.exists() and not path.is_symlink():
+        return []
+    try:
+        return state.read_history(path)
+    except state.HistoryError as e:
+        raise BuildAborted([_history_problem(e)]) from None
+
+
 def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
-          strict: bool = False) -> BuildResult:
-    """Build the packages of the course at ``root`` into ``out`` (default ``root/dist``)."""
+          strict: bool = False, previous: Path | None = None,
+          history: str = "read") -> BuildResult:
+    """Build the packages of the course at ``root`` into ``out`` (default ``root/dist``).
+
+    ``previous`` is the release learners have now (its package, or the package's folder
+    or index.html): the new packages then carry the maps that let its learners' resume
+    state through (:mod:`builder.state`), and the result lists what they lose.
+
+    ``history``: ``"read"`` uses the tables of the project's release history
+    (``state-history.json``) as if each were given as ``previous``; ``"write"`` also
+    records this release's table (and ``previous``'s) in it, written with the packages
+    (``coursepack build`` does); ``"off"`` neither reads nor writes it."""
     root = root.resolve()
-    course, warnings = check(root, targets)
+    old = None
+    problems: list[Problem] = []
+    if previous is not None:
+        try:
+            old = state.read_previous(previous)
+        except state.PreviousError as e:
+            raise BuildAborted([Problem(str(previous), 0, "--previous", str(e),
+                                        "give the package (zip) learners have now")]) from e
+    recorded: list[dict] = []
+    if history != "off":
+        try:
+            recorded = read_history(root)
+        except BuildAborted as e:
+            problems = e.problems
+    try:
+        course, warnings = check(root, targets)
+    except BuildAborted as e:
+        raise BuildAborted(e.problems + problems) from None
+    if problems:
+        raise BuildAborted(problems)
+    current = state.table(course)
+    for i, t in enumerate(recorded):  # what the file's checks let through, tried
+        try:
+            state.history(t, current)
+            state.losses(copy.deepcopy(t), course)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+            raise BuildAborted([_history_problem(state.HistoryError(
+                f"the table cannot be read: {type(e).__name__}: {e}",
+                key=f"tables[{i}]"))]) from None
     if strict and warnings:
         raise BuildAborted(as_errors(warnings))
     targets = targets or course.targets
@@ -69,14 +141,27 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     available = packagers()
     packages: dict[Path, dict[str, bytes]] = {}
     folder_too: dict[Path, bool] = {}
-    for target in targets:
-        packager = available[target](env, theme_dir())
-        site = render_site(course, target, dirs, env)
-        with template_errors(dirs, root):
-            packages[out / packager.file_name(course)] = packager.package_files(course, site)
-        folder_too[out / packager.file_name(course)] = packager.folder
+    # what the targets have in common, rendered for the first one only
+    shared: dict | None = {} if len(targets) > 1 else None
+    olds = ([old] if old else []) + [t for t in reversed(recorded)
+                                     if not old or t["ref"] != old["ref"]]
+    token = state.PREVIOUS.set(olds or None)
+    try:
+        for target in targets:
+            packager = available[target](env, theme_dir())
+            site = render_site(course, target, dirs, env, shared)
+            with template_errors(dirs, root):
+                packages[out / packager.file_name(course)] = packager.package_files(course, site)
+            folder_too[out / packager.file_name(course)] = packager.folder
+    finally:
+        state.PREVIOUS.reset(token)
     result = BuildResult(course, warnings=warnings,
-                         worst_suspend=runtime.worst_case_suspend(course))
+                         worst_suspend=runtime.worst_case_suspend(course),
+                         losses=state.losses(copy.deepcopy(old), course) if old else None)
+    latest = next((t for t in reversed(recorded) if t["ref"] != current["ref"]), None)
+    if latest and not (old and old["ref"] == latest["ref"]):
+        result.history_version = latest.get("version") or "?"
+        result.history_losses = state.losses(copy.deepcopy(latest), course)
     outputs = []
     for dest, files in packages.items():
         outputs.append((dest, files, "zip"))
@@ -85,5 +170,13 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             folder = dest.with_suffix("")
             outputs.append((folder, files, "folder"))
             result.folders.append(folder)
+    if history == "write":
+        new = [old] if old and old["ref"] != current["ref"] else []
+        tables = state.record(recorded, *new, state.stored_table(course))
+        path = root / state.HISTORY_FILE
+        if tables != recorded or not path.exists():
+            text = state.history_text(tables).encode("utf-8")
+            outputs.append((path, {path.name: text}, "file"))
+            result.history_written = path
     write_all(outputs)
     return result

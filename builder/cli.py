@@ -4,13 +4,14 @@ prints the result; the work happens in :mod:`builder.build`."""
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import click
 
 from builder import __version__
 from builder.lms_quirks import LMS_QUIRKS
-from builder.packagers import PACKAGERS, TARGETS
+from builder.packagers import DEFAULT_TARGETS, PACKAGERS, TARGET_NAMES, TARGETS
 
 #: the targets `coursepack preview` can play, the default first
 PREVIEWED = [name for name, p in PACKAGERS.items() if p.preview]
@@ -23,14 +24,14 @@ def _rel(path: Path) -> str:
     return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=(
+    "Build e-learning packages (" + ", ".join(TARGET_NAMES[t] for t in TARGETS)
+    + ") from a course written as plain files: course.yaml, modules/*.md and "
+    "scenarios/*.yaml.\n\nRun `coursepack build` in a course folder; see README.md and "
+    "docs/authoring.md."))
 @click.version_option(__version__, prog_name="coursepack")
 def cli() -> None:
-    """Build e-learning packages (SCORM 1.2) from a course written as plain files:
-    course.yaml, modules/*.md and scenarios/*.yaml.
-
-    Run `coursepack build` in a course folder; see README.md and docs/authoring.md.
-    """
+    pass
 
 
 @cli.command()
@@ -123,17 +124,32 @@ def graph(scenario: str, project_dir: Path, fmt: str) -> None:
 @click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-t", "--target", "targets", multiple=True, type=click.Choice(TARGETS),
               help="Package to build; repeat for several. Default: the `targets` list in "
-                   "course.yaml, else scorm12.")
+                   "course.yaml, else " + " ".join(DEFAULT_TARGETS) + ".")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the packages. Default: dist/ inside PROJECT_DIR. Only the "
                    "package files being built are replaced; nothing else there is touched.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict: bool) -> None:
+@click.option("--previous", type=click.Path(exists=True, path_type=Path), default=None,
+              help="The package learners have now (zip, its folder or index.html): print "
+                   "what they lose, and carry their resume state over (docs/lms-admin.md). "
+                   "Needed only for a release state-history.json does not list (one "
+                   "built elsewhere); it is added to that file.")
+@click.option("--no-history", is_flag=True,
+              help="Neither read nor update state-history.json, the project's record of "
+                   "its releases (learners of earlier releases then keep only what "
+                   "--previous carries over).")
+def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict: bool,
+          previous: Path | None, no_history: bool) -> None:
     """Build the course in PROJECT_DIR (default: the current folder) into zip packages.
 
     Every problem in the sources is reported at once, with file, line and a hint; then
     the command exits with code 1 and writes nothing. Set SOURCE_DATE_EPOCH to choose the
     timestamp stored in the zips (the same sources always give the same bytes).
+
+    The build reads state-history.json in PROJECT_DIR, the tables of the course's earlier
+    releases, so that their learners keep their answers and visited pages, prints what
+    learners of the most recent different release lose, and records this release there
+    (created on the first build; commit it with the course).
     """
     from builder.build import build as run_build
 
@@ -141,7 +157,8 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
     from builder.quality import reading_lines, summary
 
-    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict)
+    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict, previous,
+                       history="off" if no_history else "write")
     # item-quality findings as one line (check lists them): the summary stays readable
     for w in result.warnings:
         if not w.rule:
@@ -155,10 +172,34 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
     click.echo(summary([w for w in result.warnings if w.rule]))
     click.echo(f"Resume state: at most {result.worst_suspend} characters (SCORM 1.2 allows "
                "4096, SCORM 2004 64000)")
+    if result.losses is not None:
+        if result.losses:
+            click.echo(f"Learners of {previous.name} will lose:")
+            for line in result.losses:
+                click.echo("  " + line)
+        else:
+            click.echo(f"Learners of {previous.name} keep all their answers, visited pages "
+                       "and attempts.")
+    if result.history_losses is not None:
+        source = f"version {result.history_version} (state-history.json)"
+        if result.history_losses:
+            click.echo(f"Learners of {source} will lose:")
+            for line in result.history_losses:
+                click.echo("  " + line)
+        else:
+            click.echo(f"Learners of {source} keep all their answers, visited pages and "
+                       "attempts.")
+    from builder.components.blocks.media import summary as media_summary
+
+    if media_line := media_summary(course, course.media_limits[1]):
+        click.echo(media_line)
     for path in result.written:
         click.echo(f"Wrote {_rel(path)} ({path.stat().st_size / 1024:.0f} KB)")
     for path in result.folders:
         click.echo(f"Wrote {_rel(path)}/ (open index.html in a browser)")
+    if result.history_written:
+        click.echo(f"Recorded this release in {_rel(result.history_written)} (commit it with "
+                   "the course)")
 
 
 @cli.command("validate")
@@ -202,7 +243,26 @@ def new(directory: Path, course_id: str | None) -> None:
     files = create(directory, course_id)
     for path in files:
         click.echo(f"Created {_rel(path)}")
-    click.echo(f"Next: cd {directory} && coursepack preview")
+    click.echo(f"Next: {_command()} preview {shlex.quote(str(directory))}")
+
+
+def _command() -> str:
+    """How to run this coursepack from the current folder: ``coursepack`` when that name
+    on PATH is this one, else the path it was started by (after ``make build`` it is
+    .venv/bin/coursepack, not on PATH), or ``python -m builder``."""
+    import shutil
+    import sys
+
+    started = Path(sys.argv[0])
+    if started.name == "__main__.py":
+        return f"{shlex.quote(_rel(Path(sys.executable)))} -m builder"
+    found = shutil.which("coursepack")
+    if found and started.exists() and Path(found).resolve() == started.resolve():
+        return "coursepack"
+    if started.name == "coursepack" and started.exists():
+        rel = _rel(started)
+        return shlex.quote(rel if "/" in rel else "./" + rel)
+    return "coursepack"
 
 
 @cli.command()
@@ -275,6 +335,64 @@ def preview(project_dir: Path, port: int, target: str, quirks: str | None) -> No
         click.echo("Stopped.")
     finally:
         server.stop()
+
+
+@cli.command()
+@click.argument("source", default=".", metavar="[PROJECT_DIR | PACKAGE.zip]",
+                type=click.Path(exists=True, path_type=Path))
+@click.option("-t", "--target", "targets", multiple=True, type=click.Choice(TARGETS),
+              help="Package to build and play (a project only); repeat for several. "
+                   "Default: as for build.")
+@click.option("--learner", "learners", multiple=True, default=("all",), show_default=True,
+              type=click.Choice(["pass", "fail", "first-option", "random", "resume", "paths",
+                                 "all"]),
+              help="Who plays; repeat for several. paths: every ending of every scenario once.")
+@click.option("--random", "random_count", type=click.IntRange(min=1), default=3,
+              show_default=True, help="How many random learners.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="The first random learner's seed (the next ones count up).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
+              show_default=True, help="json and junit (JUnit XML) for CI systems.")
+@click.option("--trace", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for a screenshot and the call log of each learner with problems.")
+@click.pass_context
+def play(ctx: click.Context, source: Path, targets: tuple[str, ...],
+         learners: tuple[str, ...], random_count: int, seed: int, fmt: str,
+         trace: Path | None) -> None:
+    """Play the course in PROJECT_DIR (built in memory) or a PACKAGE.zip in headless
+    Chromium inside a strict test LMS, as scripted learners, and print what the LMS
+    recorded: status, score, time, interactions, objectives, resume data, bookmark,
+    statements; every LMS error and JS error.
+
+    Exits with code 1 when anything differs from what the course's tracking rules say.
+    A foreign SCORM zip is played as a generic learner (launch, initialise, finish).
+    Needs `pip install 'coursepack[play]'` and a Chromium (CHROMIUM= chooses one).
+    See "coursepack play" in docs/qa.md.
+    """
+    import time
+
+    from builder.play.browser import BrowserMissing
+    from builder.play.output import as_json, as_junit, as_text
+    from builder.play.package import PackageError
+    from builder.play.run import play as run_play
+
+    if source.is_dir() and not (source / "course.yaml").is_file():
+        raise click.BadParameter(f"no course.yaml in '{source}'", param_hint="PROJECT_DIR")
+    if source.is_file() and targets:
+        raise click.BadParameter("a package is played as it is; --target is for a project",
+                                 param_hint="--target")
+    started = time.monotonic()
+    try:
+        results = run_play(source, tuple(dict.fromkeys(targets)), learners, random_count,
+                           seed, trace)
+    except BrowserMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    except PackageError as exc:
+        raise click.ClickException(f"cannot play: {exc}") from None
+    seconds = time.monotonic() - started
+    render = {"text": as_text, "json": as_json, "junit": as_junit}[fmt]
+    click.echo(render(results, seconds), nl=False)
+    ctx.exit(0 if results and all(r.ok for r in results) else 1)
 
 
 @cli.command()

@@ -93,6 +93,15 @@ QUALITY = Mapping("Quality", "The item-quality and reading-level checks of cours
 
 # -- course.yaml -------------------------------------------------------------------------
 
+MEDIA = Mapping("Media limits", "Limits on the video and audio files of the course (checked "
+                "when building, printed in the build summary).", (
+    Key("max_file_mb", NUMBER, "The largest media file, in MB.", default=100, above=0,
+        message="max_file_mb is a size in MB above 0, not {value}"),
+    Key("max_package_mb", NUMBER, "All the media of one package together, in MB.",
+        default=250, above=0, message="max_package_mb is a size in MB above 0, not {value}"),
+))
+
+
 OBJECTIVE = Mapping("Learning objective", "A learning objective of the course.", (
     _id("id", "Stable id of the objective; modules and questions name it."),
     Key("text", TEXT, "What the learner will be able to do.", required=True),
@@ -132,6 +141,27 @@ THEME = Mapping("Theme", "Colours (checked for a WCAG contrast of 4.5:1), logo a
         "the system fonts always follow.", default=""),
 ))
 
+COVER = Mapping("Cover", "The course's cover: its first page opens with the course title, the "
+                 "theme's logo and colours, an optional image, the description, the duration, the "
+                 "objectives and a Start (or Resume) button. 'cover: {}' gives a cover without "
+                 "an image.", (
+    Key("image", TEXT, "Path of an image in assets/ or modules/, shown on the cover."),
+    Key("image_alt", TEXT, "Text alternative of the cover image; without it the image is "
+        "decorative.", default=""),
+    Key("duration", TEXT, "How long the course takes, as the cover says it (default: the "
+        "modules' minutes added up, e.g. 'About 80 minutes')."),
+))
+
+CERTIFICATE = Mapping("Certificate", "A printable certificate of completion, offered on the "
+                      "result screen once the course is passed (or completed, when nothing "
+                      "is graded). 'certificate: {}' gives one without issuer or signature.", (
+    Key("issuer", TEXT, "Who issues the certificate (an organisation), printed on it."),
+    Key("signer", TEXT, "The name printed under the signature line (e.g. 'Jane Smith, "
+        "Training Director')."),
+    Key("signature", TEXT, "Path of a signature image in assets/ or modules/; its text "
+        "alternative says whose signature it is (needs signer)."),
+))
+
 COURSE = Mapping("Course", "course.yaml: what the course is, its objectives, its outline and "
                  "its tracking rules.", (
     _id("id", "The course id: package file names and tracking ids start from it."),
@@ -162,6 +192,15 @@ COURSE = Mapping("Course", "course.yaml: what the course is, its objectives, its
         mapping=THEME),
     Key("quality", MAPPING, "Item-quality and reading-level checks: the reading grade "
         "wanted, and rules switched off.", mapping=QUALITY),
+    Key("cover", MAPPING, "A cover page that opens the course (default: none).",
+        mapping=COVER, empty=("'cover' is empty", "write 'cover: {}' for a cover without an "
+                              "image, or give its keys (image, image_alt, duration)")),
+    Key("certificate", MAPPING, "A printable certificate of completion (default: none).",
+        mapping=CERTIFICATE, empty=("'certificate' is empty", "write 'certificate: {}' for a "
+                                    "certificate without issuer or signature, or give its "
+                                    "keys (issuer, signer, signature)")),
+    Key("media", MAPPING, "Size limits on video and audio files (default: 100 MB a file, "
+        "250 MB a package).", mapping=MEDIA),
 ))
 
 # -- modules/*.md front matter ---------------------------------------------------------
@@ -174,6 +213,10 @@ MODULE = Mapping("Module front matter", "The YAML between the two '---' lines at
     Key("duration", WHOLE, "Estimated learner minutes.", minimum=1,
         message="duration is the estimated number of minutes, a whole number above 0"),
     _objectives("Ids of the objectives this module teaches."),
+    Key("image", TEXT, "Path of an image in assets/ or modules/ that opens the module (shown "
+        "at the top of its first page)."),
+    Key("image_alt", TEXT, "Text alternative of the opening image; without it the image is "
+        "decorative.", default=""),
     _quality_ignore("this module (its knowledge checks, duration and reading level)"),
 ))
 
@@ -190,6 +233,17 @@ QUESTION_KEYS = Variants("type", {name: qt.keys for name, qt in QUESTIONS.items(
 QUESTION_TYPES = tuple(QUESTION_KEYS.cases)
 
 
+#: what authors coming from other tools call coursepack's question types (each type's
+#: ``aliases``)
+QUESTION_TYPE_ALIASES = {alias: name for name, qt in QUESTIONS.items() for alias in qt.aliases}
+
+
+def did_you_mean_type(word: str) -> str:
+    """ "did you mean 'sequencing'?" for a question type another tool's name for it."""
+    alias = QUESTION_TYPE_ALIASES.get(str(word).strip().lower().replace(" ", "-"))
+    return f"did you mean '{alias}'?" if alias else ""
+
+
 def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping:
     graded = (Key("graded", FLAG, "true to count this knowledge check towards its objectives' "
                   "scores.", default=False),) if knowledge_check else ()
@@ -197,7 +251,8 @@ def _question(title: str, description: str, *, knowledge_check: bool) -> Mapping
         _id("id", "Stable id of the question, unique across the course."),
         Key("type", TEXT, "The kind of question; it decides the other keys.", required=True,
             enum=QUESTION_TYPES, message=lambda v: f"unknown question type '{v}'. " + (
-                did_you_mean(v, QUESTION_TYPES) or "Types: " + ", ".join(QUESTION_TYPES))),
+                did_you_mean(v, QUESTION_TYPES) or did_you_mean_type(v)
+                or "Types: " + ", ".join(QUESTION_TYPES))),
         Key("prompt", TEXT, "The question as the learner sees it (Markdown).", required=True),
         _objectives("Ids of the learning objectives this question assesses."),
         Key("weight", NUMBER, "How much the question counts in the score.", default=1,

@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from builder.assessments import AssessmentReader
+from builder.components.blocks import media
 from builder.errors import BuildAborted, Problem, did_you_mean
 from builder.formats import (
     COURSE,
@@ -31,6 +32,7 @@ from builder.markdown import (
     Links,
     MarkdownRenderer,
     QuestionBlock,
+    RenderCache,
     slugify,
     split_pages,
 )
@@ -38,8 +40,10 @@ from builder.model import (
     QUALITY_RULES,
     Assessment,
     Asset,
+    Certificate,
     Colours,
     Course,
+    Cover,
     GlossaryEntry,
     Html,
     Module,
@@ -52,7 +56,7 @@ from builder.model import (
     Theme,
     Tracking,
 )
-from builder.packagers import TARGETS
+from builder.packagers import DEFAULT_TARGETS
 from builder.render import messages, template_dirs
 from builder.theme import FONT_RE, GENERIC_FONTS, normalise
 from builder.yamlfile import CONTROL_HINT, NOT_XML, Fields, LDict, LList, parse_yaml
@@ -63,14 +67,18 @@ MAX_TEXT_FILE = 2 * 1024 * 1024  # bytes; a course text file larger than this is
 class Loader(AssessmentReader):
     """Loads one project. ``problems`` collects everything found along the way."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, cache: RenderCache | None = None):
         self.root = root.resolve()
+        self.cache = cache  #: rendered texts kept between loads (the preview)
         self.problems: list[Problem] = []
         self.texts: list[Html] = []
         self.renderer: MarkdownRenderer | None = None
         #: files (or outline entries) that could not be loaded at all. Rules across files
         #: would only repeat what is missing because of them (see validate(complete=...)).
         self.unusable: list[str] = []
+        #: (file, question id) of questions whose type is unknown: their other problems
+        #: follow from that one and are not reported (AssessmentReader.question)
+        self.follow_ons: set[tuple[str, str]] = set()
 
     # -- files ---------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -207,6 +215,9 @@ class Loader(AssessmentReader):
         activity_id = f.get("activity_id", default=f"urn:coursepack:{course_id}")
         theme = self.theme(f)
         quality = self.quality(f)
+        cover = self.cover(f)
+        certificate = self.certificate(f)
+        media_limits = self.media_limits(f)
         f.done()
 
         references = self.references()
@@ -221,17 +232,20 @@ class Loader(AssessmentReader):
                     "glossary_link": t.get("glossary_link", "Glossary"),
                     "table": t.get("table", "Table"),
                     "references": t.get("references", "References")},
+            messages=t,
         )
         for entry in glossary_raw:
             for name in (entry["id"], entry["term"], *entry["aliases"]):
                 links.terms.setdefault(name.lower(), entry["id"])
-        self.renderer = MarkdownRenderer(self.root, links)
+        self.renderer = MarkdownRenderer(self.root, links, self.cache)
+        self.renderer.media = media.Reader(self.root, language, t, media_limits[0])
         glossary = []
         for entry in glossary_raw:
             html = self.renderer.render_inline(entry["definition"])
             links.definitions[entry["id"]] = html
             glossary.append(GlossaryEntry(entry["id"], entry["term"], tuple(entry["aliases"]),
                                           html, entry["source"], entry["src"]))
+        self.renderer.links_done()
         description_html = self.markdown(description, "course.yaml",
                                          f.line_of("description") + 1, "course")
         units = self.units(outline_ids, outline_line, outline_lines)
@@ -240,11 +254,14 @@ class Loader(AssessmentReader):
             description_html=description_html, audience=tuple(audience),
             objectives=tuple(objectives), outline=tuple(units), tracking=tracking,
             references=tuple(references), glossary=tuple(glossary), root=self.root,
-            targets=tuple(dict.fromkeys(targets)) or TARGETS,
+            targets=tuple(dict.fromkeys(targets)) or DEFAULT_TARGETS,
             theme=theme,
             activity_id=activity_id.rstrip("/"),
             texts=tuple(self.texts),
             quality=quality,
+            cover=cover,
+            certificate=certificate,
+            media_limits=media_limits,
         )
 
     def objectives(self, f: Fields) -> list[Objective]:
@@ -268,6 +285,14 @@ class Loader(AssessmentReader):
         t.done()
         return Tracking(completion, None if mastery is None else round(mastery),
                         assessment, Source("course.yaml", t.line), tuple(require))
+
+    def media_limits(self, f: Fields) -> tuple[float, float]:
+        m = f.fields("media")
+        if m is None:
+            return (media.DEFAULT_MAX_FILE_MB, media.DEFAULT_MAX_PACKAGE_MB)
+        limits = (m.get("max_file_mb"), m.get("max_package_mb"))
+        m.done()
+        return limits
 
     def quality(self, f: Fields) -> Quality:
         q = f.fields("quality")
@@ -312,39 +337,78 @@ class Loader(AssessmentReader):
                           ("brand", "brand_text", "text", "background", "link")})
 
     def logo(self, f: Fields) -> Asset | None:
-        value = f.get("logo")
+        return self.image(f, "logo", "logo", "assets/logo.svg")
+
+    def image(self, f: Fields, key: str, what: str, example: str) -> Asset | None:
+        """The image file named by ``key`` (the logo, a cover or module image, a
+        signature): a file in assets/ or modules/ of a type browsers show, not too large."""
+        value = f.get(key)
         if not value:
             return None
-        line = f.line_of("logo")
+        line = f.line_of(key)
         try:
             path = (self.root / value).resolve()
         except (OSError, RuntimeError, ValueError):  # RuntimeError: a link loop (3.11)
-            f.error("logo", f"the logo '{value}' cannot be read: it is a link that loops back "
+            f.error(key, f"the {what} '{value}' cannot be read: it is a link that loops back "
                     "on itself", "replace the link by the image file")
             return None
         folder = next((d for d in ("assets", "modules") if path.is_relative_to(self.root / d)),
                       None)
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", value, re.I) or folder is None:
-            f.error("logo", f"the logo '{value}' is not a file in assets/ or modules/",
-                    "packages must work offline: save the logo as assets/logo.svg and write "
-                    "logo: assets/logo.svg")
+            f.error(key, f"the {what} '{value}' is not a file in assets/ or modules/",
+                    f"packages must work offline: save the {what} as {example} and write "
+                    f"{key}: {example}")
             return None
         if not path.is_file():
-            f.error("logo", f"logo file '{value}' not found",
+            f.error(key, f"{what} file '{value}' not found",
                     f"expected it at {path.relative_to(self.root).as_posix()}")
             return None
         size = path.stat().st_size  # before it is read into the package
         if size > MAX_IMAGE:
-            f.error("logo", f"the logo '{value}' is too large ({size:,} bytes; the limit is "
+            f.error(key, f"the {what} '{value}' is too large ({size:,} bytes; the limit is "
                     f"{MAX_IMAGE:,})", "scale it down or compress it")
             return None
         if path.suffix.lower() not in IMAGE_SUFFIXES:
-            f.error("logo", f"'{value}' is not an image type browsers show",
+            f.error(key, f"'{value}' is not an image type browsers show",
                     "use " + ", ".join(sorted(IMAGE_SUFFIXES)))
             return None
         inside = path.relative_to(self.root / folder).as_posix()
         package_path = f"media/{inside}" if folder == "modules" else f"assets/{inside}"
-        return Asset(path, package_path, Source("course.yaml", line))
+        return Asset(path, package_path, Source(f.file, line))
+
+    def image_alt(self, f: Fields, image: Asset | None) -> str:
+        """``image_alt`` beside ``image``: a text alternative without an image is a
+        mistake (the image's key misspelt, or the image removed)."""
+        alt = (f.get("image_alt") or "").strip()
+        if alt and image is None and not f.data.get("image"):
+            f.error("image_alt", "image_alt is given but there is no image",
+                    "add image: assets/<file> or remove image_alt")
+        return alt
+
+    # -- cover and certificate -------------------------------------------------------------
+    def cover(self, f: Fields) -> Cover | None:
+        c = f.fields("cover")
+        if c is None:
+            return None
+        image = self.image(c, "image", "cover image", "assets/cover.jpg")
+        alt = self.image_alt(c, image)
+        duration = (c.get("duration") or "").strip()
+        c.done()
+        return Cover(image, alt, duration)
+
+    def certificate(self, f: Fields) -> Certificate | None:
+        c = f.fields("certificate")
+        if c is None:
+            return None
+        issuer = (c.get("issuer") or "").strip()
+        signer = (c.get("signer") or "").strip()
+        signature = self.image(c, "signature", "signature", "assets/signature.png")
+        if signature is not None and not signer:
+            c.error("signature", "a signature image needs the signer's name",
+                    "add signer: the name printed under the signature (it is also the "
+                    "image's text alternative)")
+        c.done()
+        return Certificate(issuer, signer, signature)
 
     def font(self, f: Fields) -> tuple[str, ...]:
         value = f.get("font")
@@ -510,6 +574,8 @@ class Loader(AssessmentReader):
         duration = f.get("duration")
         objectives = f.get_list("objectives")
         quality_ignore = self.quality_ignore(f)
+        image = self.image(f, "image", "module image", "assets/opening.jpg")
+        image_alt = self.image_alt(f, image)
         f.done()
         if mid != uid:
             self.problems.append(Problem(rel, f.line_of("id"), "id", f"the id '{mid}' differs "
@@ -542,7 +608,8 @@ class Loader(AssessmentReader):
                                             scope=f"{mid}-{pid}", base_dir=path.parent,
                                             problems=self.problems)
             self.texts.append(Html(rendered.html, tuple(rendered.citations),
-                                   tuple(rendered.terms), tuple(rendered.assets)))
+                                   tuple(rendered.terms), tuple(rendered.assets),
+                                   tuple(rendered.media)))
             blocks: list[str | Question] = []
             for block in rendered.blocks:
                 if isinstance(block, QuestionBlock):
@@ -554,7 +621,7 @@ class Loader(AssessmentReader):
             pages.append(Page(pid, ps.title, tuple(blocks), Source(rel, ps.line)))
         return Module(mid, title, duration, tuple(objectives), tuple(pages), Source(rel, 1),
                       key_lines=tuple(f.data.key_lines.items()),
-                      quality_ignore=quality_ignore)
+                      quality_ignore=quality_ignore, image=image, image_alt=image_alt)
 
 
 def split_module(text: str) -> tuple[str, str, int] | None:

@@ -4,7 +4,9 @@
   place in references.yaml and on the references page) that opens the reference in place;
 - ``[[term]]`` / ``[[shown text|glossary-id]]`` links a glossary entry that opens in place;
 - a fenced block marked ``question`` holds an inline knowledge check (YAML), which the
-  caller turns into a :class:`~builder.model.Question`.
+  caller turns into a :class:`~builder.model.Question`;
+- a ``:::`` container is a content block (tabs, accordion, ...): see
+  :mod:`builder.components.blocks`.
 
 Images are checked (alt text, file exists inside the project) and rewritten to their path
 inside the package. An image whose title is ``decorative`` (``![](border.svg "decorative")``)
@@ -14,6 +16,7 @@ Raw HTML is off: course text is Markdown, and the theme owns markup.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -23,8 +26,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
+from builder.components.blocks import Expander, theme_templates
 from builder.errors import Problem
 from builder.model import Asset, Citation, Source, TermUse
 
@@ -102,6 +107,8 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(admon_plugin).use(deflist_plugin)
+    # every ::: line opens a content block; an unknown name is reported, not shown as text
+    md.use(container_plugin, "block", validate=lambda *_: True)
     md.inline.ruler.before("link", "citation", _cite_rule)
     md.inline.ruler.before("link", "glossary_term", _term_rule)
     md.core.ruler.push("align_classes", _align_classes)
@@ -139,6 +146,8 @@ class Links:
     labels: dict[str, str] = field(default_factory=lambda: {
         "source": "Source", "glossary_link": "Glossary", "table": "Table",
         "references": "References"})
+    #: the whole message catalogue of the course's language (content blocks' strings)
+    messages: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,19 +156,42 @@ class Rendered:
     citations: list[Citation]
     terms: list[TermUse]
     assets: list[Asset]
+    media: list = field(default_factory=list)  #: builder.media.Media of its media blocks
 
     @property
     def html(self) -> str:
         return "".join(b for b in self.blocks if isinstance(b, str))
 
 
+class RenderCache:
+    """Rendered texts kept from one load of a project to the next (``coursepack preview``
+    rebuilds on every save): a text is rendered again only when it, or anything its
+    rendering depends on, changed. A load keeps only the entries it used."""
+
+    def __init__(self) -> None:
+        #: key -> (rendered, popover count after it, the images it checked)
+        self.entries: dict[tuple, tuple[Rendered, int, tuple]] = {}
+        self.used: set[tuple] = set()
+        self.hits = self.misses = 0
+
+    def prune(self) -> None:
+        """Drop what the last load did not use; count afresh."""
+        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        self.used = set()
+        self.hits = self.misses = 0
+
+
 class MarkdownRenderer:
     """Renders the Markdown of one project, resolving links against its references,
     glossary and files."""
 
-    def __init__(self, root: Path, links: Links):
+    def __init__(self, root: Path, links: Links, cache: RenderCache | None = None):
         self.root = root
         self.links = links
+        self.cache = cache
+        self._links_key: str | None = None  #: set by links_done(): caching starts
+        #: the images a render checked: (path as written, path it leads to, size, time)
+        self._images: list[tuple[Path, Path, int, int]] = []
         self.md = make_parser()
         # markdown-it binds render rules to its renderer: adapt our bound methods.
         self.md.add_render_rule("citation", lambda _r, *args: self._render_cite(*args))
@@ -171,6 +203,9 @@ class MarkdownRenderer:
         self.md.add_render_rule("th_open", lambda r, *args: self._render_cell(r, *args))
         self.md.add_render_rule("th_close", lambda r, *args: self._render_cell(r, *args))
         self._term_count = 0
+        self._templates = theme_templates(root)
+        #: reads ```video and ```audio blocks (a builder.media.Reader, set by the loader)
+        self.media = None
 
     # -- rendering of our tokens -------------------------------------------------------
     def _render_cite(self, tokens, idx, options, env) -> str:
@@ -230,6 +265,15 @@ class MarkdownRenderer:
                 f'{_esc(self.links.labels["glossary_link"])}</a></span></span>')
 
     # -- the public entry point --------------------------------------------------------
+    def links_done(self) -> None:
+        """The links are complete (the glossary's definitions rendered): from here on,
+        renders may come from the cache, keyed by everything they depend on."""
+        if self.cache is not None:
+            links = self.links
+            self._links_key = hashlib.sha256(repr((
+                str(self.root), links.references, links.notes, links.terms,
+                links.definitions, links.labels)).encode()).hexdigest()
+
     def render(self, text: str, *, file: str, first_line: int, scope: str,
                base_dir: Path | None = None, problems: list[Problem] | None = None,
                allow_questions: bool = True) -> Rendered:
@@ -237,11 +281,42 @@ class MarkdownRenderer:
 
         ``base_dir`` is the folder image paths are relative to; ``scope`` makes element
         ids unique in the page (e.g. the page id).
+
+        With a :class:`RenderCache`, a text rendered before with the same everything (the
+        numbering of glossary and citation popovers runs through the course, so where
+        it starts is part of that) is taken from it. Texts with images or problems are
+        always rendered: they depend on the files too.
         """
         problems = [] if problems is None else problems
+        if self.cache is None or self._links_key is None:
+            return self._render(text, file, first_line, scope, base_dir, problems,
+                                allow_questions)
+        key = (text, file, first_line, scope, str(base_dir), allow_questions,
+               self._term_count, self._links_key)
+        found = self.cache.entries.get(key)
+        if found is not None and all(_same_image(*seen) for seen in found[2]):
+            self.cache.hits += 1
+            self.cache.used.add(key)
+            self._term_count = found[1]
+            return found[0]
+        self.cache.misses += 1
+        before = len(problems)
+        self._images = []
+        rendered = self._render(text, file, first_line, scope, base_dir, problems,
+                                allow_questions)
+        if len(problems) == before:
+            self.cache.entries[key] = (rendered, self._term_count, tuple(self._images))
+            self.cache.used.add(key)
+        return rendered
+
+    def _render(self, text: str, file: str, first_line: int, scope: str,
+                base_dir: Path | None, problems: list[Problem],
+                allow_questions: bool) -> Rendered:
         env = {"scope": scope}
-        tokens = self.md.parse(flatten_brackets(text), env)
-        restore_brackets(tokens)
+        flat = flatten_brackets(text)
+        tokens = self.md.parse(flat, env)
+        if flat is not text:  # brackets were set aside: put them back
+            restore_brackets(tokens)
         citations: list[Citation] = []
         terms: list[TermUse] = []
         assets: list[Asset] = []
@@ -273,9 +348,21 @@ class MarkdownRenderer:
                     if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
                         child.attrSet("target", "_blank")
                         child.attrSet("rel", "noopener")
+        if any(t.type == "container_block_open" for t in tokens):
+            tokens = Expander(self.md, env, file, first_line, text, problems,
+                              self._messages(), self._templates).expand(tokens)
         blocks: list[str | QuestionBlock] = []
+        media: list = []
         start = 0
         for i, token in enumerate(tokens):
+            if token.type == "fence" and self.media and token.info.strip() in self.media.KINDS:
+                line = first_line + (token.map[0] if token.map else 0)
+                got = self.media.block(token.info.strip(), token.content, file, line + 1,
+                                       base_dir, problems, self._transcript(scope, problems))
+                token.type, token.content = "html_block", got.html
+                assets += got.assets
+                media += [got.media] if got.media else []
+                continue
             if token.type == "fence" and token.info.strip() == "question":
                 line = first_line + (token.map[0] if token.map else 0)
                 if not allow_questions:
@@ -287,7 +374,21 @@ class MarkdownRenderer:
                     blocks.append(QuestionBlock(token.content, line + 1))
                 start = i + 1
         blocks.append(self.md.renderer.render(tokens[start:], self.md.options, env))
-        return Rendered([b for b in blocks if b != ""], citations, terms, assets)
+        return Rendered([b for b in blocks if b != ""], citations, terms, assets, media)
+
+    def _transcript(self, scope: str, problems: list[Problem]):
+        """Renders a media block's transcript file: (HTML, its images)."""
+        def render(text: str, file: str, base_dir: Path):
+            got = self.render(text, file=file, first_line=1, scope=scope + "-tr",
+                              base_dir=base_dir, problems=problems, allow_questions=False)
+            return got.html, got.assets
+        return render
+
+    def _messages(self) -> dict[str, str]:
+        if not self.links.messages:  # no catalogue given: the theme's English
+            from builder.render import messages, theme_dir
+            self.links.messages = messages([theme_dir()], "en")
+        return self.links.messages
 
     def render_inline(self, text: str) -> str:
         return self.md.renderInline(text, {"scope": "inline"})
@@ -334,7 +435,9 @@ class MarkdownRenderer:
                 problems.append(Problem(file, line, "", f"image file '{src}' not found",
                                         f"expected it at {path.relative_to(root).as_posix()}"))
                 return None
-            size = path.stat().st_size
+            info = path.stat()
+            size = info.st_size
+            self._images.append((base_dir / src, path, size, info.st_mtime_ns))
         except (OSError, ValueError, RuntimeError) as exc:  # a name too long, a NUL byte,
             # a link loop (RuntimeError from Path.resolve on Python 3.11)
             problems.append(Problem(file, line, "", f"image '{src}' cannot be read: "
@@ -352,6 +455,16 @@ class MarkdownRenderer:
         package_path = "media/" + path.relative_to(root / "modules").as_posix()
         token.attrSet("src", package_path)
         return Asset(path, package_path, Source(file, line))
+
+
+def _same_image(written: Path, path: Path, size: int, mtime_ns: int) -> bool:
+    """Whether an image a cached render checked is still the same file, where it was."""
+    try:
+        info = path.stat()
+        return (written.resolve() == path and info.st_size == size
+                and info.st_mtime_ns == mtime_ns)
+    except (OSError, ValueError, RuntimeError):
+        return False
 
 
 def _plain(inline: Token) -> str:

@@ -150,6 +150,7 @@ class Html:
     citations: tuple[Citation, ...] = ()
     terms: tuple[TermUse, ...] = ()
     assets: tuple[Asset, ...] = ()
+    media: tuple = ()  #: builder.media.Media of its ```video and ```audio blocks
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ class Module:
     key_lines: tuple[tuple[str, int], ...] = ()  #: front matter key -> line, for problems
     #: item-quality rules switched off for this module: (rule, reason) pairs
     quality_ignore: tuple[tuple[str, str], ...] = ()
+    image: Asset | None = None  #: the opening image, shown at the top of the first page
+    image_alt: str = ""  #: "" when the opening image is decorative
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, self.source.line)
@@ -292,6 +295,24 @@ class Quality:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """The ``cover:`` of course.yaml: the course's first page opens with it."""
+
+    image: Asset | None = None
+    image_alt: str = ""  #: "" when the image is decorative
+    duration: str = ""  #: "" : the modules' minutes added up
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The ``certificate:`` of course.yaml: printed once the course is passed."""
+
+    issuer: str = ""
+    signer: str = ""
+    signature: Asset | None = None
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -310,6 +331,10 @@ class Course:
     texts: tuple[Html, ...] = ()  #: every rendered Markdown text, for cross-checks
     theme: Theme | None = None  #: None: the default theme's look
     quality: Quality = Quality()  #: item-quality and reading-level settings
+    cover: Cover | None = None  #: None: no cover page
+    certificate: Certificate | None = None  #: None: no certificate
+    #: course.yaml media: (largest media file, all media of a package), in MB
+    media_limits: tuple[float, float] = (100, 250)
 
     @property
     def modules(self) -> tuple[Module, ...]:

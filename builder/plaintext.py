@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 
@@ -40,6 +41,7 @@ class _PlainText(HTMLParser):
             self.parts.append(data)
 
 
+@lru_cache(maxsize=65536)  # each target's data asks for the same texts
 def plain_text(html: str) -> str:
     """HTML as one line of plain text, without glossary definitions and citations (one
     place for every target's tracking data: SCORM 2004 descriptions, xAPI and cmi5)."""

@@ -1,12 +1,13 @@
 """``coursepack preview``: the course in a test LMS on 127.0.0.1, rebuilt on every save.
 
 The package is built in memory (never into dist/) and served under ``/course/``; the
-preview page at ``/`` plays the LMS (``templates/preview/``). A watcher polls the sources;
-each rebuild is announced to the page over server-sent events (``/__events``), and a
-failed build shows its problems in the page while the last good build stays served. For
-xAPI and cmi5 the server is also a small in-memory LRS under ``/__lrs/`` (statements,
-state documents, the cmi5 fetch URL and launch data), so the page can show what the
-course sends.
+preview page at ``/`` plays the LMS (``templates/preview/``). A watcher (watchdog: the
+system's file events) sees each save; the rebuild renders again only the texts that
+changed (:class:`~builder.markdown.RenderCache`); each rebuild is announced to the page
+over server-sent events (``/__events``), and a failed build shows its problems in the
+page while the last good build stays served. For xAPI and cmi5 the server is also a
+small in-memory LRS under ``/__lrs/`` (statements, state documents, the cmi5 fetch URL
+and launch data), so the page can show what the course sends.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+import os
 import re
 import threading
 import time
@@ -24,7 +26,9 @@ from pathlib import Path
 
 from builder.build import check
 from builder.errors import BuilderError
+from builder.markdown import RenderCache
 from builder.packagers import PACKAGERS, packagers
+from builder.packagers.xapi import MOVE_ON
 from builder.render import make_env, render_site, template_dirs, template_errors, theme_dir
 
 #: the targets whose packages the preview plays (its LMS is SCORM 1.2 or a small LRS)
@@ -33,8 +37,17 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 IGNORED = {"dist", ".git", ".venv", "node_modules", "__pycache__", "test-artifacts"}
 
 
+#: after the first file event, wait this long for the rest of a save (an editor writes a
+#: temporary file, renames it, sets its time) before rebuilding
+SETTLE = 0.05
+#: file events that change the sources (not "opened" or "closed without writing": the
+#: rebuild reads every file, and must not wake itself)
+CHANGES = frozenset(("created", "deleted", "modified", "moved", "closed"))
+
+
 def snapshot(root: Path) -> tuple:
-    """What the watcher compares: every source file's path, size and modification time."""
+    """What the polling watcher compares (where file events are not to be had): every
+    source file's path, size and modification time."""
     out = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
@@ -43,6 +56,70 @@ def snapshot(root: Path) -> tuple:
         st = path.stat()
         out.append((rel.as_posix(), st.st_size, st.st_mtime_ns))
     return tuple(out)
+
+
+def source_change(root: Path, path: str) -> bool:
+    """Whether a file event at ``path`` concerns the sources: a path inside ``root``
+    (by name: the watch does not enter linked folders) outside the ignored folders."""
+    try:
+        rel = Path(path).relative_to(root)
+    except ValueError:
+        return False
+    return bool(rel.parts) and rel.parts[0] not in IGNORED
+
+
+def _observer(root: Path, wake: threading.Event):
+    """A started watchdog observer that sets ``wake`` on every change of the sources
+    under ``root``; None when file events cannot be had (no watchdog, or the system's
+    limit on watches reached): the caller polls instead.
+
+    watchdog walks the tree without following links (``os.walk``), so a link to a folder
+    outside the project is not watched; the rebuild refuses such links anyway.
+    """
+    try:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+    except ImportError:
+        return None
+
+    watched: set[str] = set()
+
+    def watch_folder(path: Path) -> None:
+        """Watch a top-level folder of the project and all below it, unless ignored
+        (dist/, .git, .venv, node_modules: thousands of folders nobody edits)."""
+        if path.name not in IGNORED and path.name not in watched and path.is_dir() \
+                and not path.is_symlink():
+            watched.add(path.name)
+            observer.schedule(handler, str(path), recursive=True)
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:
+            if event.event_type not in CHANGES:
+                return
+            paths = (event.src_path, getattr(event, "dest_path", "") or "")
+            for p in paths:
+                if p and source_change(root, os.fsdecode(p)):
+                    path = Path(os.fsdecode(p))
+                    if path.parent == root and event.event_type in ("created", "moved"):
+                        try:
+                            watch_folder(path)  # a new top-level folder (templates/)
+                        except OSError:
+                            pass
+                    wake.set()
+
+    handler = Handler()
+    observer = Observer()
+    try:
+        # the project folder itself (its files: course.yaml, ...) without recursion, and
+        # each of its folders recursively
+        observer.schedule(handler, str(root), recursive=False)
+        for path in sorted(root.iterdir()):
+            watch_folder(path)
+        observer.start()
+    except OSError:  # e.g. inotify's limit on watches
+        observer.stop()
+        return None
+    return observer
 
 
 class Preview:
@@ -57,15 +134,28 @@ class Preview:
         self.version = 0
         self.course_id = ""
         self.mastery = ""
+        self.move_on = "NotApplicable"  #: cmi5 moveOn, from the course's tracking rules
+        self.au_id = ""  #: the cmi5 AU's id when not the course's own + "/au" (coursepack play)
         self.changed = threading.Condition()
         self.statements: list[dict] = []
         self.state: dict[str, object] = {}
         self.tokens: dict[str, bool] = {}
         self.registration = str(uuid.uuid4())
+        self.cache = RenderCache()
+        self.watching = threading.Event()  #: set once a save would be seen
+        #: the last rebuild: milliseconds (wall, CPU), texts rendered and texts reused
+        self.last: dict[str, float] = {}
+        self.retired: set[str] = set()  #: registrations of learners "Reset learner" forgot
+
+    def retired_statement(self, statement: dict) -> bool:
+        """A statement of a learner reset since (sent by the course as it closed)."""
+        context = statement.get("context")
+        return isinstance(context, dict) and context.get("registration") in self.retired
 
     def rebuild(self) -> None:
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
-            course, _ = check(self.root, (self.target,))
+            course, _ = check(self.root, (self.target,), self.cache)
             dirs = template_dirs(self.root)
             env = make_env(dirs)
             packager = packagers()[self.target](env, theme_dir())
@@ -75,12 +165,18 @@ class Preview:
             error = None
         except BuilderError as exc:
             files, error = None, exc.format_message()
+        self.last = {"ms": round((time.perf_counter() - started) * 1000, 1),
+                     "cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+                     "rendered": self.cache.misses, "reused": self.cache.hits}
+        if error is None:
+            self.cache.prune()  # a failed load keeps the cache for the next
         with self.changed:
             if files is not None:
                 self.files = files
                 self.course_id = course.activity_id
                 self.mastery = "" if course.tracking.mastery_score is None else str(
                     course.tracking.mastery_score)
+                self.move_on = MOVE_ON[course.tracking.completion]
             self.error = error
             self.version += 1
             self.changed.notify_all()
@@ -88,15 +184,36 @@ class Preview:
     def status(self) -> dict:
         return {"version": self.version, "error": self.error, "ok": bool(self.files),
                 "target": self.target, "course": self.course_id,
-                "masteryScore": self.mastery, "quirks": list(self.quirks)}
+                "masteryScore": self.mastery, "quirks": list(self.quirks),
+                "rebuild": self.last}
 
     def watch(self, stop: threading.Event, interval: float = 0.25) -> None:
+        """Rebuild after every change of the sources until ``stop``: on the system's file
+        events (watchdog), else by polling every ``interval`` seconds."""
+        wake = threading.Event()
+        observer = _observer(self.root, wake)
+        if observer is None:
+            return self._poll(stop, interval)
+        self.watching.set()
+        try:
+            while not stop.is_set():
+                if not wake.wait(0.5):
+                    continue
+                time.sleep(SETTLE)
+                wake.clear()  # a save during the rebuild sets it again: one more rebuild
+                self.rebuild()
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+
+    def _poll(self, stop: threading.Event, interval: float) -> None:
         seen = snapshot(self.root)
+        self.watching.set()
         while not stop.wait(interval):
             now = snapshot(self.root)
             if now != seen:
                 seen = now
-                time.sleep(0.05)  # let an editor finish writing
+                time.sleep(SETTLE)
                 self.rebuild()
 
     # -- the small LRS --------------------------------------------------------------------
@@ -108,12 +225,12 @@ class Preview:
         if PACKAGERS[self.target].cmi5_launch:
             token = uuid.uuid4().hex
             self.tokens[token] = False
-            activity = f"{self.course_id}/au"
+            activity = self.au_id or f"{self.course_id}/au"
             self.state[self._key(activity, actor, "LMS.LaunchData")] = {
                 "contextTemplate": {"extensions": {
                     "https://w3id.org/xapi/cmi5/context/extensions/sessionid":
                         str(uuid.uuid4())}},
-                "launchMode": mode, "moveOn": "CompletedAndPassed",
+                "launchMode": mode, "moveOn": self.move_on,
                 **({"masteryScore": int(self.mastery) / 100} if self.mastery else {})}
             params.update(fetch=f"/__lrs/fetch/{token}", activityId=activity)
         else:
@@ -298,9 +415,11 @@ def make_handler(preview: Preview, stop: threading.Event):
                 body = self.json_body([])
                 items = statements(body if isinstance(body, list) else [body])
                 known = {s["id"] for s in preview.statements}
-                preview.statements += [s for s in items if s["id"] not in known]
+                preview.statements += [s for s in items if s["id"] not in known
+                                       and not preview.retired_statement(s)]
                 self.send_json(200, [s["id"] for s in items])
             elif path == "/__lrs/reset":
+                preview.retired.add(preview.registration)  # a late save of the unloaded course
                 preview.statements.clear()
                 preview.state.clear()
                 preview.registration = str(uuid.uuid4())
@@ -323,7 +442,8 @@ def make_handler(preview: Preview, stop: threading.Event):
                 if given and body.get("id", given) != given:
                     raise BadRequest("the statement's id differs from statementId")
                 [statement] = statements([{**body, "id": given or body.get("id")}])
-                if statement["id"] not in {s["id"] for s in preview.statements}:
+                if (statement["id"] not in {s["id"] for s in preview.statements}
+                        and not preview.retired_statement(statement)):
                     preview.statements.append(statement)
                 self.send(204)
             else:
@@ -398,6 +518,7 @@ class PreviewServer:
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self.threads.append(thread)
+        self.preview.watching.wait(timeout=30)  # a save right after start() is seen
 
     def stop(self) -> None:
         self.stop_event.set()

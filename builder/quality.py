@@ -156,9 +156,11 @@ def profile(questions: Iterable[Question]) -> dict:
 def _similar(a: str, b: str) -> bool:
     """``a`` and ``b`` at least NEAR_DUPLICATE alike. The cheap upper bounds of difflib's
     ratio come first: most pairs of options are ruled out without the full comparison."""
+    total = len(a) + len(b)  # real_quick_ratio, from the lengths: no matcher built yet
+    if total and 2.0 * min(len(a), len(b)) / total < NEAR_DUPLICATE:
+        return False
     m = difflib.SequenceMatcher(None, a, b)
-    return (m.real_quick_ratio() >= NEAR_DUPLICATE and m.quick_ratio() >= NEAR_DUPLICATE
-            and m.ratio() >= NEAR_DUPLICATE)
+    return m.quick_ratio() >= NEAR_DUPLICATE and m.ratio() >= NEAR_DUPLICATE
 
 
 class _Checker:

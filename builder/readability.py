@@ -32,6 +32,10 @@ _SKIP = ("//pre | //code | //*[contains(concat(' ', @class, ' '), ' cite ')]"
          " | //*[contains(concat(' ', @class, ' '), ' visually-hidden ')] | //img")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|dt|dd|div|blockquote|summary|caption|tr)>|<br\s*/?>",
                         re.I)
+#: a citation marker with its popover, exactly as builder.markdown renders it
+_CITATION = re.compile(r'<span class="cite"><button type="button" class="cite-button pop-button"'
+                       r'[^>]*>\d+</button><span class="cite-def pop" [^>]*>.*?'
+                       r'class="term-more">[^<]*</a></span></span>', re.S)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.U)
 #: a sentence ends at . ! ? (or …) before white space and a capital, a digit or a quote,
@@ -39,12 +43,18 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.U)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*\s+(?=[\"'“‘(¿¡]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
 
 
+@lru_cache(maxsize=65536)  # the item rules, the checks and the summary ask again
 def plain_text(html: str) -> str:
     """The text a learner reads in ``html``, with a line break after every block."""
     if not html.strip():
         return ""
     # line breaks inside a paragraph are spaces; each block ends its sentence
     marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", re.sub(r"\s*\n\s*", " ", html))
+    # citation popovers (most of the markup of a well-sourced page) are left out below
+    # anyway: cut out as the renderer writes them, lxml need not parse them
+    lean = _CITATION.sub("", marked)
+    if lean.strip():
+        marked = lean
     try:
         root = lxml_html.fragment_fromstring(marked, create_parent="div")
     except Exception:  # noqa: BLE001 - lxml raises several kinds on odd markup
@@ -207,5 +217,6 @@ def measure(text: str, language: str = "en") -> Stats:
                  len(letters))
 
 
+@lru_cache(maxsize=65536)  # ``check`` and the build's summary measure the same texts
 def measure_html(html: str, language: str = "en") -> Stats:
     return measure(plain_text(html), language)

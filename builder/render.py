@@ -22,8 +22,9 @@ import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
-from builder import __version__, runtime
+from builder import __version__, chunks, runtime, screens, state
 from builder import theme as looks
+from builder.components import blocks as content_blocks
 from builder.components.questions import QUESTIONS, question_type
 from builder.errors import BuildAborted, Problem
 from builder.model import Assessment, Course, Module, Question
@@ -214,30 +215,35 @@ def answer_key(q: Question, choices: list[dict]) -> Markup:
 
 
 #: optional parts of the runtime, shipped only to courses that use them
-FEATURES = {"scenario": "static/cp-scenario.js"}
+FEATURES = {"scenario": "static/cp-scenario.js", "screens": screens.SCRIPT}
 #: the question types a branching scenario's decisions are reported as
 SCENARIO_QUESTION_TYPES = ("choice",)
-#: what every package carries: first the question types' registry and the adapter
-#: registry, last the course logic (the question types the course uses, adapters and
-#: features register with them in between)
-FIRST = ("static/cp-questions.js", "static/cp-lms.js")
+#: what every package carries: first the page loader, the question types' registry, the
+#: resume state and the adapter registry, last the course logic (the question types the
+#: course uses, adapters and features register with them in between)
+FIRST = ("static/cp-pages.js", "static/cp-questions.js", "static/cp-state.js", "static/cp-lms.js")
 LAST = "static/coursepack.js"
 #: every file of the runtime: a package carries only the ones its ``scripts`` lists (each
 #: target's packager names its adapter's scripts; cp-lms.js has the registry of adapters
-#: and the standalone mode; each question type names its script)
-RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(),
+#: and the standalone mode; each question type and content block names its files)
+RUNTIME = frozenset([*FIRST, LAST, *FEATURES.values(), screens.STYLE,
                      *(s for p in PACKAGERS.values() for s in p.scripts),
-                     *(qt.script for qt in QUESTIONS.values() if qt.script)])
+                     *(qt.script for qt in QUESTIONS.values() if qt.script),
+                     *content_blocks.static_files()])
 
 
 def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     branching = any(a.branching for a in course.assessments)
     features = [FEATURES["scenario"]] if branching else []
+    features += content_blocks.scripts([text.html for text in course.texts])
+    if screens.used(course):
+        features.append(FEATURES["screens"])
     used = {q.type for u in course.outline for q in
             (u.questions if isinstance(u, Assessment) else
              (q for p in u.pages for q in p.questions))}
     used |= set(SCENARIO_QUESTION_TYPES) if branching else set()
+    used |= state.previous_types(course)  # their answers in an earlier release's state
     types = [qt.script for name, qt in QUESTIONS.items() if name in used and qt.script]
     return (*FIRST, *types, *packager(target).scripts, *features, LAST)
 
@@ -251,12 +257,14 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 THEME_CSS = "static/theme.css"
 
 
-def csp(target: str) -> str:
+def csp(target: str, frames: tuple[str, ...] = ()) -> str:
     """The Content-Security-Policy of every page of a ``target`` package. The LRS
     endpoint of an xAPI or cmi5 launch is a launch parameter, unknown when building, so
-    those packages may connect to any http(s) address; the others to their own origin."""
+    those packages may connect to any http(s) address; the others to their own origin.
+    ``frames``: the origins of the hosted videos the course uses (frame-src), no others."""
     connect = "'self' https: http:" if packager(target).xapi else "'self'"
-    return CSP.format(connect=connect)
+    policy = CSP.format(connect=connect)
+    return policy + "; frame-src " + " ".join(frames) if frames else policy
 
 
 CITED_RE = re.compile(r'data-cite="([^"]+)"')
@@ -278,7 +286,22 @@ def page_dom_id(location: str) -> str:
     return "pg-" + location.replace("/", "--")
 
 
-def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
+def view(course: Course, target: str, t: dict[str, str],
+         shared: dict | None = None) -> dict[str, Any]:
+    """What the templates see. Everything but the script list, the course data and the
+    CSP is the same for every target: with ``shared`` (one dict per build) it is
+    computed for the first target and reused by the others."""
+    if shared is None:
+        shared = {}
+    if "view" not in shared:
+        shared["view"] = _common_view(course, t)
+    return {**shared["view"],
+            "scripts": scripts(course, target),
+            "data": runtime.course_data(course, target, shared.setdefault("data", {})),
+            "csp": csp(target, _frames(course))}
+
+
+def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
     units = []
     page_index = 0
     kc_index = 0
@@ -289,6 +312,7 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
                                  "kind": unit.kind, "first": page_index}
         if isinstance(unit, Module):
             entry["duration"] = unit.duration
+            entry["image"] = screens.module_image(unit)
             pages = []
             for n, page in enumerate(unit.pages):
                 blocks = []
@@ -323,8 +347,9 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         units.append(entry)
     return {
         "units": units,
-        "scripts": scripts(course, target),
-        "data": runtime.course_data(course, target),
+        "data_script": chunks.DATA,
+        "styles": (*content_blocks.styles([text.html for text in course.texts]),
+                   *([screens.STYLE] if screens.used(course) else [])),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
                       "source_ref": g.source_ref} for g in course.glossary],
@@ -333,10 +358,16 @@ def view(course: Course, target: str, t: dict[str, str]) -> dict[str, Any]:
         "has_glossary": bool(course.glossary),
         "has_references": bool(course.references),
         "theme_css": THEME_CSS if course.theme and looks.css(course.theme) else "",
-        "csp": csp(target),
         "logo": {"src": course.theme.logo.package_path, "alt": course.theme.logo_alt}
         if course.theme and course.theme.logo else None,
+        **screens.view(course, t),
     }
+
+
+def _frames(course: Course) -> tuple[str, ...]:
+    from builder.components.blocks.media import course_media
+
+    return tuple(sorted({m.host for m in course_media(course) if m.host}))
 
 
 def static_files(dirs: list[Path]) -> dict[str, Path]:
@@ -354,13 +385,15 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
 
 def without_comments(text: str, name: str) -> str:
     """The default theme's script or style sheet as packages carry it: whole-line comments
-    left out (about a tenth of the bytes), every line of code kept as written.
+    left out (about a tenth of the bytes) and each line's indentation with them (another
+    tenth), every line of code otherwise kept as written.
 
     Only lines that are nothing but a comment go: a ``//`` line, or a ``/* ... */`` block
     that starts a line (a line where code follows the block keeps the code). Comments after
     code stay. The first line says where the commented source is. Course overrides are
     shipped as they are: this is safe for coursepack's own files, which have no template
-    literals (a backtick string could hold a line that looks like a comment).
+    literals (a backtick string could hold a line that looks like a comment) and no string
+    continued over lines (whose indentation would be part of the string).
     """
     out = [f"/* coursepack {__version__}: the commented source is templates/{name} */\n"]
     in_block = False
@@ -371,7 +404,7 @@ def without_comments(text: str, name: str) -> str:
                 in_block = False
                 rest = code.split("*/", 1)[1].strip()
                 if rest:
-                    out.append(line[:len(line) - len(line.lstrip())] + rest + "\n")
+                    out.append(rest + "\n")
             continue
         if code.startswith("//"):
             continue
@@ -380,30 +413,57 @@ def without_comments(text: str, name: str) -> str:
             if end < 0:
                 in_block = True
             elif code[end + 2:].strip():
-                out.append(line)
+                out.append(code + "\n")
             continue
-        out.append(line)
+        if code:
+            out.append(code + "\n")
     return "".join(out)
 
 
 def render_site(course: Course, target: str, dirs: list[Path] | None = None,
-                env: jinja2.Environment | None = None) -> dict[str, bytes]:
-    """The course as web files: ``index.html``, theme ``static/`` files and media."""
+                env: jinja2.Environment | None = None,
+                shared: dict | None = None) -> dict[str, bytes]:
+    """The course as web files: ``index.html``, theme ``static/`` files and media.
+
+    ``shared`` (one dict per build, given to the call for each target) keeps what every
+    target has in common: the messages, the view of the course, the parts of the page
+    that do not depend on the target (:func:`_render_page`), the theme's files and the
+    media. Without it every call starts afresh; the files are the same either way.
+    """
     dirs = dirs or template_dirs(course.root)
     env = env or make_env(dirs)
-    t = messages(dirs, course.language)
-    the_view = view(course, target, t)
+    reuse = shared is not None  # other targets follow: keep what they can reuse
+    if shared is None:
+        shared = {}
+    if "t" not in shared:
+        shared["t"] = messages(dirs, course.language)
+    t = shared["t"]
+    the_view = view(course, target, t, shared)
     with template_errors(dirs, course.root):
-        html = env.get_template("index.html").render(
-            course=course, view=the_view, t=t, target=target)
+        html = _render_page(env, shared if reuse else None, course=course, view=the_view,
+                            t=t, target=target)
     files = {"index.html": html.encode("utf-8")}
-    if the_view["theme_css"]:
-        files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
-    shipped = the_view["scripts"]
-    theme = theme_dir()
-    for name, path in static_files(dirs).items():
+    with template_errors(dirs, course.root):  # the pages, one script per unit
+        files.update(chunks.render_chunks(env, course, the_view, t, target))
+    if "files" not in shared:
+        shared["files"] = _common_files(course, dirs)
+    shipped = (*the_view["scripts"], *the_view["styles"])
+    for name, data in shared["files"].items():
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
+        files[name] = data
+    return files
+
+
+def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes]:
+    """Every file of the site but ``index.html``, in the order packages list them: the
+    theme's style sheet, every static file (each target ships the runtime's it needs),
+    the media and the logo."""
+    files: dict[str, bytes] = {}
+    if course.theme and looks.css(course.theme):
+        files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
+    theme = theme_dir()
+    for name, path in static_files(dirs).items():
         if path.suffix in (".js", ".css") and path.is_relative_to(theme):
             files[name] = without_comments(path.read_text("utf-8"), name).encode("utf-8")
         else:
@@ -413,7 +473,70 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
             files[asset.package_path] = asset.project_path.read_bytes()
     if course.theme and course.theme.logo:
         files[course.theme.logo.package_path] = course.theme.logo.project_path.read_bytes()
+    for asset in screens.assets(course):
+        files[asset.package_path] = asset.project_path.read_bytes()
     return files
+
+
+#: the context that differs between targets: what a block rendered once may not use
+_PER_TARGET = ("target",)
+_PER_TARGET_VIEW = ("scripts", "data", "csp")
+
+
+def _render_page(env: jinja2.Environment, shared: dict | None, **context: Any) -> str:
+    """``index.html`` rendered with ``context``.
+
+    With the default theme, a block of the page that does not depend on the target (the
+    pages block, in practice: nearly all of the text) is rendered for the first target
+    only, and its text reused for the others. A block qualifies when, rendered again
+    without the target's values (where StrictUndefined makes any use of them an error),
+    it gives exactly the text it gave in the full render. Course templates are always
+    rendered whole, for each target.
+    """
+    template = env.get_template("index.html")
+    reuse = shared is not None and not env.sandboxed
+    shared = shared if shared is not None else {}
+    ctx = template.new_context(context)
+    captured: dict[str, str] = {}
+    if reuse and "blocks" in shared:
+        for name, text in shared["blocks"].items():
+            ctx.blocks[name] = [lambda _ctx, text=text: iter((text,))]
+    elif reuse:
+        for name, funcs in ctx.blocks.items():
+            funcs[0] = _capturing(env, name, funcs[0], captured)
+    try:
+        html = env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]
+    except Exception:
+        return env.handle_exception()
+    if reuse and "blocks" not in shared:
+        shared["blocks"] = _neutral_blocks(template, ctx, captured)
+    return html
+
+
+def _capturing(env: jinja2.Environment, name: str, func, captured: dict[str, str]):
+    def render(ctx):
+        text = env.concat(func(ctx))  # type: ignore[attr-defined]
+        captured.setdefault(name, text)
+        yield text
+    return render
+
+
+def _neutral_blocks(template: jinja2.Template, ctx, captured: dict[str, str]
+                    ) -> dict[str, str]:
+    """The blocks of ``captured`` (rendered for one target) that render the same without
+    the target's values: those are the same for every target."""
+    neutral = {k: v for k, v in ctx.get_all().items() if k not in _PER_TARGET}
+    neutral["view"] = {k: v for k, v in neutral["view"].items() if k not in _PER_TARGET_VIEW}
+    out = {}
+    for name, text in captured.items():
+        try:
+            again = template.environment.concat(  # type: ignore[attr-defined]
+                template.blocks[name](template.new_context(neutral)))
+        except jinja2.UndefinedError:
+            continue  # it uses the target: rendered with each
+        if again == text:
+            out[name] = text
+    return out
 
 
 @contextmanager

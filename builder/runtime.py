@@ -6,10 +6,11 @@ branching graphs, tracking rules. Python computes every id, index and limit here
 the template only prints the JSON. :class:`CourseData` types it (docs/development.md
 describes it).
 
-It also defines the resume-state format, so the build can compute the longest
-``cmi.suspend_data`` a learner could ever produce (SCORM 1.2 allows 4096 characters):
+The resume state is format 2 (:mod:`builder.state` and ``templates/static/cp-state.js``:
+keyed by stable ids, packed). Format 1, written by packages before it, is still read when
+its ``HASH`` matches the course's structure; it was:
 
-    1|HASH|VISITED|KC|A;A;...
+    1|HASH|VISITED|KC|A;A;...[|MEDIA]
 
 - ``1`` is the format version; ``HASH`` is 8 hex digits of the course *structure*
   (page, question, choice and node ids). A package rebuilt with different structure has a
@@ -17,6 +18,8 @@ It also defines the resume-state format, so the build can compute the longest
 - ``VISITED`` is a bitset of visited pages, 6 pages per base64url character.
 - ``KC`` is the answer of each knowledge check, in course order, joined by ``,``: the
   chosen choices' positions as ``0-9a-z`` characters ("" when unanswered).
+- ``MEDIA`` (only in a course with video or audio, after a ``|``) is a bitset of the
+  media played to 95%, in course order, 6 per base64url character (cp-media.js).
 - each ``A`` is one assessment: ``{attempts}{!}{=score}{~seed}:{body}`` where ``!`` marks
   the current attempt as submitted, ``=score`` the last submitted score (0-100), ``~seed``
   (4 base-36 digits, quizzes that draw or shuffle) fixes the questions drawn and the order
@@ -186,8 +189,17 @@ def knowledge_checks(course: Course) -> list[tuple[int, Question]]:
     return out
 
 
+def media_ids(course: Course) -> list[str]:
+    """The ids of the course's video and audio blocks, in course order (builder.media)."""
+    from builder.components.blocks.media import course_media
+
+    return [m.id for m in course_media(course)]
+
+
 def structure_hash(course: Course) -> str:
     parts: list = [[p.location for p in pages(course)]]
+    if media_ids(course):  # only then: the hash of a course without media stays as it was
+        parts.append(["media", media_ids(course)])
     parts.append([[q.id, [c.id for c in q.choices]] for _, q in knowledge_checks(course)])
     for a in course.assessments:
         parts.append([a.id, [[q.id, [c.id for c in q.choices]] for q in a.questions],
@@ -250,13 +262,20 @@ def assessment_length(a: Assessment) -> int:
 
 
 def worst_case_suspend(course: Course) -> int:
-    """The longest suspend_data the runtime can write for this course."""
+    """The longest suspend_data the runtime can write for this course (format 2: see
+    :mod:`builder.state`)."""
+    return _state().worst_case(course)
+
+
+def worst_case_suspend_v1(course: Course) -> int:
+    """The longest suspend_data of format 1 (before 0.2), kept for comparison."""
     n_pages = len(pages(course))
     kcs = knowledge_checks(course)
     kc = sum(answer_length(q) for _, q in kcs) + max(len(kcs) - 1, 0)
     assessments = [assessment_length(a) for a in course.assessments]
+    media = len(media_ids(course))  # "|" and a bitset of media watched, 6 per character
     return (len("1|") + 8 + 1 + -(-n_pages // 6) + 1 + kc + 1 + sum(assessments)
-            + max(len(assessments) - 1, 0))
+            + max(len(assessments) - 1, 0) + (1 + -(-media // 6) if media else 0))
 
 
 def interaction_id(scope: str, q_id: str) -> str:
@@ -270,7 +289,8 @@ def _question(q: Question, scope: str, course: Course, target: str) -> QuestionD
                          "itype": kind.interaction, "weight": q.weight, "scored": q.scored,
                          "n": len(q.choices),
                          "correct": [i for i, c in enumerate(q.choices) if c.correct],
-                         "objectives": list(q.objectives), "pattern": kind.pattern12(q)}
+                         "objectives": list(q.objectives), "pattern": kind.pattern12(q),
+                         "fp": _state().question_fp(q)}
     out.update(kind.runtime_data(q))  # type: ignore[typeddict-item]
     target_class = packager(target)
     if target_class.responses_2004:  # responses in the SCORM 2004 formats
@@ -282,8 +302,33 @@ def _question(q: Question, scope: str, course: Course, target: str) -> QuestionD
     return out
 
 
-def course_data(course: Course, target: str) -> CourseData:
-    """The JSON the runtime reads from the page."""
+def _flavour(target: str) -> tuple[bool, bool]:
+    """Targets whose question and node data are alike (the same response formats, the
+    same LRS or none): ``course_data`` for another target of the same flavour reuses them
+    (``memo``)."""
+    p = packager(target)
+    return p.responses_2004, p.xapi
+
+
+def _memo(memo: dict, key, make):
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def course_data(course: Course, target: str, memo: dict | None = None) -> CourseData:
+    """The JSON the runtime reads from the page. ``memo`` (a dict kept for the build's
+    targets) keeps the parts another target needs too: the same data, computed once."""
+    if memo is None:
+        memo = {}
+    flavour = _flavour(target)
+    return {**_memo(memo, ("data", flavour), lambda: _course_data(course, target)),
+            "target": target,
+            "limits": {"suspend": packager(target).suspend_limit,
+                       "worst": _memo(memo, "worst", lambda: worst_case_suspend(course))}}
+
+
+def _course_data(course: Course, target: str) -> CourseData:
     xapi_course = packager(target).xapi
     page_list = pages(course)
     units: list[UnitData] = []
@@ -302,7 +347,8 @@ def course_data(course: Course, target: str) -> CourseData:
             "id": a.id, "unit": course.outline.index(a), "attempts": a.attempts,
             "branching": a.branching, "mastery": mastery, "draw": a.draw,
             "shuffle": a.shuffle, "showCorrect": a.show_correct,
-            "objectives": list(a.objectives), "feedback": a.feedback}
+            "objectives": list(a.objectives), "feedback": a.feedback,
+            "key": _state().assessment_key(a), "fp": _state().assessment_fp(a)}
         if a.branching:
             item["start"] = a.start
             item["maxPoints"] = longest_path(a)[1]
@@ -324,7 +370,8 @@ def course_data(course: Course, target: str) -> CourseData:
         "version": course.version,
         "language": course.language,
         "target": target,
-        "hash": structure_hash(course),
+        "hash": structure_hash(course),   # format 1 of the resume state (still read)
+        "state": _state().course_state(course),
         "tracking": {"completion": tracking.completion, "mastery": tracking.mastery_score,
                      "assessment": ids.index(tracking.assessment)
                      if tracking.assessment in ids else None,
@@ -337,7 +384,40 @@ def course_data(course: Course, target: str) -> CourseData:
         "assessments": assessments,
         "limits": {"suspend": packager(target).suspend_limit, "worst": worst_case_suspend(course)},
         **({"xapi": _xapi().course_activities(course)} if xapi_course else {}),
+        **({"media": media_data(course, target)} if media_ids(course) else {}),
     }
+
+
+def media_data(course: Course, target: str) -> list[dict]:
+    """What cp-media.js needs about each video and audio block, in course order (its
+    position is its place in the resume state's bitset of media watched)."""
+    from builder.components.blocks.media import COMPLETION, course_media
+
+    starts = []  # (file, line of the page heading, page index), in course order
+    index = 0
+    for unit in course.outline:
+        for page in unit.pages if isinstance(unit, Module) else ():
+            starts.append((page.source.file, page.source.line, index))
+            index += 1
+        index += 0 if isinstance(unit, Module) else 1
+    out = []
+    for m in course_media(course):
+        page = max((s for s in starts if s[0] == m.source.file and s[1] <= m.source.line),
+                   key=lambda s: s[1], default=("", 0, 0))[2]
+        item = {"id": m.id, "key": _state().media_key(m.id), "kind": m.kind,
+                "required": m.required and m.tracked,
+                "threshold": COMPLETION, "page": page}
+        if packager(target).xapi and m.tracked:
+            item["activity"] = _xapi().media_activity(course, m)
+        out.append(item)
+    return out
+
+
+def _state():
+    """:mod:`builder.state` (the resume state format 2), which imports this module."""
+    from builder import state
+
+    return state
 
 
 def _xapi():

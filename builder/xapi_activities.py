@@ -27,6 +27,9 @@ TYPES = {
     "page": "http://activitystrea.ms/schema/1.0/page",
     "assessment": ADL + "assessment",
     "interaction": ADL + "cmi.interaction",
+    # the xAPI Video Profile's type; it defines none for audio: Activity Streams' audio
+    "video": "https://w3id.org/xapi/video/activity-type/video",
+    "audio": "http://activitystrea.ms/schema/1.0/audio",
 }
 
 
@@ -92,3 +95,9 @@ def course_activities(course: Course) -> dict:
         "units": units,
         "pages": pages,
     }
+
+
+def media_activity(course: Course, media) -> dict:
+    """A video or audio block (builder.media.Media) as the object of Video Profile
+    statements: ``<course>/media/<id>``."""
+    return activity(course, f"{course.activity_id}/media/{media.id}", media.kind, media.title)

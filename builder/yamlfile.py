@@ -48,6 +48,7 @@ class LDict(dict):
 
     line: int = 0
     key_lines: dict
+    flow: bool = False  #: written in flow style, {a: 1, b: 2}
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -75,6 +76,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode):
     data = LDict()
     data.line = node.start_mark.line + 1
     data.key_lines = {}
+    data.flow = bool(getattr(node, "flow_style", False))
     yield data
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
@@ -405,7 +407,7 @@ class Fields:
         assert not unread, f"{self.spec.title}: the loader never reads {unread}"
         for name in self.data:
             if name not in known:
-                hint = did_you_mean(name, known) or (
+                hint = did_you_mean(name, known) or comma_hint(self.data, name) or (
                     "allowed keys here: " + ", ".join(known))
                 self.error(str(name), f"unknown key '{name}'", hint)
                 # a misspelt required key: "did you mean" says it all, once
@@ -428,3 +430,18 @@ def allowed(key: Key, value: Any) -> bool:
         if key.above is not None and value <= key.above:
             return False
     return True
+
+
+def comma_hint(data, name) -> str:
+    """In a flow mapping ({text: Yes, it is}) a comma ends the text, and the rest becomes a
+    key without a value: say so, and how to quote."""
+    if not getattr(data, "flow", False) or data.get(name) is not None:
+        return ""
+    keys = list(data)
+    at = keys.index(name)
+    if at == 0 or not isinstance(data[keys[at - 1]], str):
+        return ""
+    prev = keys[at - 1]
+    return (f"a comma ends the text of '{prev}' inside {{...}}, so '{name}' became a key of "
+            f"its own: put the text in quotes, e.g. {prev}: \"{data[prev]}, {name}\"")
+

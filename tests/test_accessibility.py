@@ -20,6 +20,7 @@ from builder.build import build, check
 from builder.errors import BuildAborted
 from tests.conftest import FIXTURES, REPO
 from tests.support.lms import AXE_JS, WCAG_TAGS, Scorm12Player, axe_violations
+from tests.support.site import go_to
 
 SHOTS = REPO / "test-artifacts" / "screenshots"
 DESKTOP, TABLET, PHONE, NARROW = 1280, 768, 375, 320
@@ -128,16 +129,12 @@ class Tour:
 
     def goto(self, dom_id: str) -> None:
         """Show the page (or glossary, references, result) with this id, as a link does."""
-        self.frame.evaluate("""id => {
-            const section = document.getElementById(id);
-            if (section.dataset.page !== undefined) window.coursepack.show(+section.dataset.page, true);
-            else {
-              const a = document.createElement("a");
-              a.href = "#" + id;
-              document.body.appendChild(a);
-              a.click();
-              a.remove();
-            }
+        self.frame.evaluate("""id => {   // its unit may not be loaded: the link loads it
+            const a = document.createElement("a");
+            a.href = "#" + id;
+            document.body.appendChild(a);
+            a.click();
+            a.remove();
         }""", dom_id)
         self.frame.wait_for_selector(f"#{dom_id}:not([hidden])")
 
@@ -321,6 +318,7 @@ def test_alltypes_question_types_and_results(tour):
     frame.locator("#pg-scenario .cp-node:not([hidden]) .cp-choose").click()
     assert frame.locator("#pg-scenario .cp-result").is_visible()
     t.check("scenario-ending")
+    t.goto("pg-quiz")                       # the quiz's unit left the DOM: back to it
     frame.locator("#pg-quiz .cp-to-result").dispatch_event("click")
     assert frame.locator("#cp-complete").is_visible()
     assert frame.locator(".cp-outcome").get_attribute("data-status") == "passed"
@@ -592,11 +590,7 @@ def test_print_reduced_motion_and_large_text(browser, packages, shots):
         for px in (DESKTOP, DESKTOP // 2):          # 200% of 1280 px is 640 px of room
             page.set_viewport_size({"width": px, "height": HEIGHT})
             for dom_id in ("pg-about--welcome", "pg-what-is-an-sro--sro-vs-guard", "cp-complete"):
-                frame.evaluate("""id => {
-                    const s = document.getElementById(id);
-                    if (s.dataset.page !== undefined) window.coursepack.show(+s.dataset.page, true);
-                    else document.querySelector(".cp-tools a[href='#" + id + "']").click();
-                }""", dom_id)
+                go_to(frame, dom_id)
                 overflow = frame.evaluate(
                     "() => document.documentElement.scrollWidth - window.innerWidth")
                 assert overflow <= 0, (px, dom_id, overflow)
@@ -671,23 +665,16 @@ OVERFLOW = """() => {
     return {over, culprits: out.slice(-5).map(e => ((e.closest("section.page") || {}).id || "")
                                              + ": " + e.outerHTML.slice(0, 100))};
 }"""
-#: every screen in turn, as the learner reaches it: its title, footer and print button
-WALK = """() => {
-    const pages = [...document.querySelectorAll("section.page[data-page]")];
-    const aux = [...document.querySelectorAll("section.page:not([data-page])")];
-    const seen = [];
-    const look = s => ({id: s.id, title: document.title,
+#: the screen shown: its title, footer and print button
+LOOK = """() => {
+    const s = document.querySelector("section.page:not([hidden])");
+    return {id: s.id, title: document.title,
         h1: s.querySelector("h1").textContent, info: document.querySelector(".cp-pageinfo").textContent,
         next: !document.querySelector(".cp-next").hidden, nextOff: document.querySelector(".cp-next").disabled,
-        print: !document.querySelector(".cp-print").closest("li").hidden});
-    pages.forEach((s, i) => { window.coursepack.show(i, true); seen.push(look(s)); });
-    aux.forEach(s => {
-        const a = document.createElement("a");
-        a.href = "#" + s.id; document.body.appendChild(a); a.click(); a.remove();
-        seen.push(look(s));
-    });
-    return seen;
+        print: !document.querySelector(".cp-print").closest("li").hidden};
 }"""
+#: the screens outside the page flow (result, glossary, references)
+AUX = """() => [...document.querySelectorAll("section.page:not([data-page])")].map(s => s.id)"""
 #: put the course in its answered state: every question answered (first option, a match
 #: and a position each, "1" typed), every knowledge check checked, every quiz submitted and
 #: every scenario one decision further
@@ -735,8 +722,16 @@ class Walk:
                                   forced_colors="active" if name == "forced" else "none")
 
     def screens(self) -> list[dict]:
-        seen = self.frame.evaluate(WALK)
-        course = self.frame.evaluate("JSON.parse(document.getElementById('cp-data').textContent).title")
+        """Every screen in turn, as the learner reaches it (a page's unit loads first)."""
+        seen = []
+        for i in range(self.frame.evaluate("window.CoursepackData.pageCount")):
+            self.frame.evaluate("i => window.coursepack.show(i, true)", i)
+            self.frame.locator(f"section.page[data-page='{i}']").wait_for(state="visible")
+            seen.append(self.frame.evaluate(LOOK))
+        for dom_id in self.frame.evaluate(AUX):
+            go_to(self.frame, dom_id)
+            seen.append(self.frame.evaluate(LOOK))
+        course = self.frame.evaluate("window.CoursepackData.title")
         total = sum(1 for s in seen if s["id"].startswith("pg-"))
         for n, s in enumerate(seen):
             want = f"{s['h1']} \u2013 {course}"
@@ -776,18 +771,30 @@ class Walk:
             self.t.width(DESKTOP)
             self.frame.evaluate(STYLE, ["cp-test-all", ""])
 
-    def said_once(self) -> None:
-        """No feedback says the verdict twice; scenario feedback repeats the choice made."""
+    def units(self) -> Iterator[int]:
+        """Show the units two at a time (the DOM holds the unit shown and the next one):
+        yields the first of each pair once both are in the DOM."""
+        starts = self.frame.evaluate("window.CoursepackData.units.map(u => u.first)")
+        for u in range(0, len(starts), 2):
+            self.frame.evaluate("i => window.coursepack.show(i, false)", starts[u])
+            for v in range(u, min(u + 2, len(starts))):
+                self.frame.locator(f"#main > .cp-pages[data-unit='{v}']").wait_for(
+                    state="attached")
+            yield u
+
+    def said_once(self) -> int:
+        """No feedback says the verdict twice; scenario feedback repeats the choice made.
+        Returns how many feedback boxes are shown."""
         texts = self.frame.evaluate("""() => [...document.querySelectorAll(
             ".cp-feedback:not([hidden]), .cp-last-feedback:not([hidden])")]
             .map(e => [e.className, e.textContent.replace(/\\s+/g, " ").trim()])""")
-        assert texts, "no feedback shown"
         for cls, text in texts:
             for verdict in ("Correct.", "Not quite."):
                 if text.count(verdict) > 1:
                     self.problems.append(f"said twice: {text[:80]!r}")
             if "cp-last-feedback" in cls and not text.startswith("You chose: "):
                 self.problems.append(f"scenario feedback without the choice: {text[:80]!r}")
+        return len(texts)
 
 
 @pytest.mark.browser
@@ -800,14 +807,18 @@ def test_every_page_and_state_in_every_display_mode(tour, name):
     320 px, and the open menu at 320 px: about a minute for the SRO course."""
     walk = Walk(tour(name))
     frame = walk.frame
-    walk.layout("fresh", axe_at=())
     walk.screens()
-    frame.evaluate(ANSWER_ALL)
-    walk.said_once()
-    walk.layout("answered")
-    frame.evaluate(OPEN_POPOVERS)
-    walk.layout("popovers-open", axe_at=())
+    shown = 0
+    for u in walk.units():     # every page of two units at once, as the DOM holds them
+        walk.layout(f"unit {u}+ fresh", axe_at=())
+        frame.evaluate(ANSWER_ALL)
+        shown += walk.said_once()
+        walk.layout(f"unit {u}+ answered")
+        frame.evaluate(OPEN_POPOVERS)
+        walk.layout(f"unit {u}+ popovers-open", axe_at=())
+    assert shown, "no feedback shown"
     frame.evaluate("() => window.coursepack.show(0, false)")
+    frame.locator("section.page[data-page='0']").wait_for(state="visible")
     walk.t.width(NARROW)
     frame.locator(".cp-menu-toggle").click()
     walk.layout("menu-open", axe_at=(("light", NARROW),), within=[".cp-header", "#cp-menu"])

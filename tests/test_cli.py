@@ -22,7 +22,7 @@ def test_build_good_project(runner, minimal, tmp_path):
     result = runner.invoke(cli, ["build", str(minimal), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "A Minimal Course 1.0.0: 3 units, 5 pages, 2 objectives" in result.output
-    assert "Resume state: at most 32 characters (SCORM 1.2 allows 4096" in result.output
+    assert "Resume state: at most 45 characters (SCORM 1.2 allows 4096" in result.output
     assert "minimal-course-1.0.0-scorm12.zip" in result.output
     assert (tmp_path / "out/minimal-course-1.0.0-scorm12.zip").is_file()
 

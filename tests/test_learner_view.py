@@ -21,6 +21,7 @@ from builder.model import Colours
 from builder.render import answer_key, render_site
 from tests.conftest import FIXTURES, write
 from tests.support.lms import serve
+from tests.support.site import all_html
 
 VIEWS = '''
 ---
@@ -126,7 +127,7 @@ def test_citation_is_a_numbered_marker_that_opens_the_reference(project):
     assert '<a href="#ref-ref-b" class="term-more">References</a>' in note
     assert "(Author B, 2021)" not in html            # no inline "(Source, year)" link
     assert "visually-hidden" not in html             # nothing positioned in table cells
-    site = render_site(course, "web")["index.html"].decode()
+    site = all_html(render_site(course, "web"))
     refs = site[site.index('<ol class="cp-references">'):]
     assert refs.index('id="ref-ref-a"') < refs.index('id="ref-ref-b"')  # the list's order
     # printed at the end of the module: the sources it cites, by their numbers
@@ -163,7 +164,7 @@ def test_numeric_bounds_are_decimal(project):
 
 def test_likert_knowledge_check_has_its_own_wording(project):
     course, _ = check(views_course(project()))
-    site = render_site(course, "web")["index.html"].decode()
+    site = all_html(render_site(course, "web"))
     rate = re.search(r'<fieldset[^>]*data-q="kc-rate".*?</fieldset>', site, re.S).group(0)
     assert "Rate yourself" in rate and "Save my rating" in rate
     assert "Check your understanding" not in rate and "Check answer" not in rate

@@ -21,6 +21,7 @@ import pytest
 from builder.build import build
 from tests.conftest import FIXTURES
 from tests.support.lms import Scorm12Player, Scorm2004Player
+from tests.support.site import go_to
 from tests.test_scorm12_e2e import (
     LEARNER,
     answer_kc,
@@ -163,10 +164,13 @@ def test_course_survives_the_quirk(browser, packages, case, standard):
         frame = player.frame
         assert visible_page(frame) == "pg-quiz"
         assert frame.locator("input[name='quiz-q-first'][value='0']").is_checked()
+        go_to(frame, "pg-intro--first-idea")      # the answer's page, two units before
         assert frame.locator("input[name='kc-kc-first'][value='1']").is_checked()
+        go_to(frame, "pg-quiz")
         answer_quiz(frame, right=True)
         submit_quiz(frame)
         frame.locator(".cp-menu a", has_text="Basics").click()
+        frame.locator("#pg-basics--second-idea").wait_for(state="visible")
         next_page(frame)
         player.close_page()
         two = stored(player)

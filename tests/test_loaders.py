@@ -320,19 +320,31 @@ def test_branching_cycle(project):
     assert "the scenario loops: one -> two -> one" in problems(branching_project(project, text))
 
 
-def test_resume_state_over_the_scorm12_limit(project):
-    questions = "".join(
-        f"""
+def fill_in_quiz(n: int) -> str:
+    """A quiz of ``n`` fill-in questions: their answers are stored as text (up to 100
+    characters each by default), the bulkiest part of the resume state."""
+    return "title: Big\nquestions:" + "".join(f"""
   - id: q{i}
-    type: multiple
+    type: fill-in
     prompt: Question {i}
     objectives: [obj-one, obj-two]
-    choices:
-""" + "".join(f"      - id: c{c}\n        text: Choice {c}\n        correct: true\n"
-              for c in range(30)) for i in range(140))
-    root = project({"scenarios/quiz.yaml": "title: Big\nquestions:" + questions})
-    msg = problems(root)
-    assert "the resume state can grow to 4364 characters, more than SCORM 1.2's 4096" in msg
+    feedback: {{correct: Yes., incorrect: No.}}
+    answers: [sure]
+""" for i in range(n))
+
+
+def test_resume_state_over_the_scorm12_limit(project):
+    """Typed answers are kept as text: 60 of them can outgrow SCORM 1.2's 4096 characters,
+    and the build says by how much (the figure is the format's exact worst case)."""
+    from builder.runtime import worst_case_suspend
+
+    fits, _ = check(project({"scenarios/quiz.yaml": fill_in_quiz(5)}))
+    per_question = (worst_case_suspend(fits) - worst_case_suspend(
+        check(project({"scenarios/quiz.yaml": fill_in_quiz(4)}))[0]))
+    msg = problems(project({"scenarios/quiz.yaml": fill_in_quiz(60)}))
+    grown = worst_case_suspend(fits) + 55 * per_question
+    assert grown > 4096
+    assert f"the resume state can grow to {grown} characters, more than SCORM 1.2's 4096" in msg
 
 
 def test_every_problem_reported_at_once(project):
@@ -370,18 +382,29 @@ def quiz_of(n: int, choices: int) -> str:
 
 
 def test_three_hundred_questions_fit_in_scorm12(project):
-    from builder.runtime import worst_case_suspend
+    from builder.runtime import worst_case_suspend, worst_case_suspend_v1
 
     root = project({"scenarios/quiz.yaml": quiz_of(300, 4)})
     course, _ = check(root)
-    assert worst_case_suspend(course) == 2 + 8 + 1 + 1 + 1 + 1 + 1 + (10 + 300 + 299) == 624
+    # format 1 stored a character and a comma per answer; format 2 (builder/state.py)
+    # packs each answer of a four-choice question in 3 bits: 150 characters for 300
+    assert worst_case_suspend_v1(course) == 2 + 8 + 1 + 1 + 1 + 1 + 1 + (10 + 300 + 299)
+    assert worst_case_suspend(course) == 193
 
 
-def test_two_thousand_questions_do_not_fit(project):
-    root = project({"scenarios/quiz.yaml": quiz_of(2100, 2)})
-    # 15 characters of header and knowledge check, then 10 + 2100 answers + 2099 commas
-    assert "the resume state can grow to 4224 characters, more than SCORM 1.2's 4096" in (
-        problems(root))
+def test_a_thousand_select_all_questions_do_not_fit(project):
+    """Packed answers take a bit per choice: 1,000 select-all questions of 30 choices
+    (5 characters each) do not fit in SCORM 1.2."""
+    questions = "".join(f"""
+  - id: q{i}
+    type: multiple
+    prompt: Question {i}
+    objectives: [obj-one, obj-two]
+    choices:
+""" + "".join(f"      - {{id: c{c}, text: C{c}, correct: true}}\n" for c in range(30))
+        for i in range(1000))
+    root = project({"scenarios/quiz.yaml": "title: Big\nquestions:" + questions})
+    assert "more than SCORM 1.2's 4096" in problems(root)
 
 
 def test_a_number_given_as_text_is_checked_like_text(project):

@@ -20,6 +20,7 @@ import pytest
 from builder.build import check
 from builder.errors import BuildAborted
 from tests.conftest import FIXTURES
+from tests.support.site import all_html, go_to
 from tests.test_assessment_e2e import interactions
 
 TYPE = FIXTURES / "question-type"
@@ -56,8 +57,9 @@ def test_the_package_ships_the_type(built):
     with zipfile.ZipFile(built["web"]) as zf:
         index = zf.read("index.html").decode()
         assert "static/questions/yes-no.js" in zf.namelist()
-    assert '<script src="static/questions/yes-no.js"></script>' in index
-    assert 'class="cp-choices cp-yes-no"' in index  # its own template partial
+        pages = all_html(zf)
+    assert '<script src="static/questions/yes-no.js" defer></script>' in index
+    assert 'class="cp-choices cp-yes-no"' in pages  # its own template partial
     # the types the course does not use stay out
     assert "static/questions/matching.js" not in index
 
@@ -68,10 +70,8 @@ def test_the_type_plays_under_scorm_again(scorm12_player, built):
     player.open({"core": {"student_id": "learner-1", "student_name": "Doe, Jane"}})
     frame = player.frame
     question = frame.locator(".cp-question[data-q='kc-yes']")
-    for _ in range(5):
-        if question.is_visible():
-            break
-        frame.locator(".cp-next").click()
+    go_to(frame, "pg-basics--summary")  # the page the knowledge check was added to
+    question.wait_for(state="visible")
     frame.locator("input[name='kc-kc-yes'][value='1']").check()
     question.locator(".cp-check").click()
     assert "Not quite." in question.locator(".cp-feedback").inner_text()

@@ -310,6 +310,11 @@ def mutations(draw) -> Mutation:
 #: build says why), but never the reverse.
 BEYOND_ONE_KEY = {
     ("Theme", "logo"),  # the image must be a file in assets/ or modules/
+    ("Cover", "image"),  # the same for the images of the cover, certificate and modules
+    ("Certificate", "signature"),  # (and a signature needs its signer)
+    ("Module front matter", "image"),
+    ("Cover", "image_alt"),  # a text alternative needs its image
+    ("Module front matter", "image_alt"),
     ("Theme", "font"),  # each family must be a font name
     ("Tracking", "assessment"),  # completion passed or both needs it, and it must exist
     ("Tracking", "mastery_score"),  # completion passed or both needs it
@@ -342,6 +347,16 @@ def changed(base: Base, change) -> object:
 BEYOND_EXAMPLES = {
     ("Theme", "logo"): (BASES[0], lambda d: d["theme"].update(logo="assets/missing.svg"),
                         "logo file 'assets/missing.svg' not found"),
+    ("Cover", "image"): (BASES[0], lambda d: d.update(cover={"image": "assets/none.png"}),
+                         "cover image file 'assets/none.png' not found"),
+    ("Cover", "image_alt"): (BASES[0], lambda d: d.update(cover={"image_alt": "A picture"}),
+                             "image_alt is given but there is no image"),
+    ("Certificate", "signature"): (BASES[0], lambda d: d.update(certificate={
+        "signature": "assets/none.png"}), "signature file 'assets/none.png' not found"),
+    ("Module front matter", "image"): (BASES[4], lambda d: d.update(image="assets/none.png"),
+                                       "module image file 'assets/none.png' not found"),
+    ("Module front matter", "image_alt"): (BASES[4], lambda d: d.update(image_alt="A picture"),
+                                           "image_alt is given but there is no image"),
     ("Theme", "font"): (BASES[0], lambda d: d["theme"].update(font="Verdana, -3"),
                         "'-3' is not a font family name"),
     ("Tracking", "assessment"): (BASES[0], lambda d: d["tracking"].update(assessment="basics"),

@@ -119,9 +119,13 @@ def test_patterns_for_every_type():
 
 def test_worst_case_counts_every_part():
     course, _ = check(FIXTURES / "alltypes")
-    # "1|" + hash 8 + "|" + 1 visited char + "|" + kc (20 + "," + 3) + "|"
-    # + quiz (head 10 + seed 5 + answers 353 + 8 commas) + ";" + scenario (head 10 + 1 step)
-    assert worst_case_suspend(course) == 2 + 8 + 1 + 1 + 1 + 24 + 1 + 376 + 1 + 11
+    # format 2 (builder/state.py): "2|" + course and table 10 + "|" + visited ("r" + 1)
+    # + "|" + knowledge checks (sequencing 7 bits: 2 characters, ":", numeric 20) + "|"
+    # + quiz (key 4, fingerprint 4, attempts 4, "!", "=100", ":", seed 5; 26 bits of choice,
+    #   multiple, true-false, matching, sequencing, likert answers: 5 characters, ":", typed
+    #   answers 300 + 20 + 20 and 2 commas) + ";" + scenario (head 18 + 1 step) + "|" + check 4
+    assert worst_case_suspend(course) == (2 + 10 + 1 + 2 + 1 + 23 + 1 + (23 + 5 + 1 + 342)
+                                          + 1 + 19 + 1 + 4)
 
 
 def test_longest_path_of_a_very_long_scenario():

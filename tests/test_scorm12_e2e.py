@@ -14,6 +14,7 @@ import pytest
 
 from builder.build import build
 from tests.conftest import FIXTURES
+from tests.support.site import go_to
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +59,7 @@ def submit_quiz(frame) -> None:
 
 def go_to_quiz(frame) -> None:
     frame.locator(".cp-menu a", has_text="Final Quiz").click()
+    frame.locator("#pg-quiz").wait_for(state="visible")   # its unit may load first
 
 
 def calls(player, fn: str) -> list[dict]:
@@ -193,6 +195,7 @@ def test_leave_midway_and_resume(scorm12_player, package):
     player.open(preload)
     frame = player.frame
     assert visible_page(frame) == "pg-basics--second-idea"
+    go_to(frame, "pg-intro--first-idea")          # the answer's page, in the unit before
     assert frame.locator("input[name='kc-kc-first'][value='1']").is_checked()
     assert "Not quite." in frame.locator(".cp-question[data-q='kc-first'] .cp-feedback").inner_text()
     go_to_quiz(frame)
@@ -243,17 +246,22 @@ def test_worst_case_resume_state_matches_the_build(scorm12_player, package):
     player = scorm12_player(package)
     player.open(LEARNER)
     length, worst = player.frame.evaluate("""() => {
-        const cp = window.coursepack, data = JSON.parse(document.getElementById('cp-data').textContent);
-        cp.state.visited = data.pages.map(() => 1);
-        cp.state.kc = data.kcs.map(q => q.type === 'multiple' ? 'abcdefghijklmnopqrstuvwxyz0123456789'.slice(0, q.n) : 'a');
+        const cp = window.coursepack, data = window.CoursepackData;
+        cp.state.visited = Array.from({length: data.pageCount}, () => 1);
+        const longest = q => q.type === 'multiple' ? '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, q.n)
+                                                   : '0123456789abcdefghijklmnopqrstuvwxyz'.charAt(q.n - 1);
+        cp.state.kc = data.kcs.map(longest);
         cp.state.asmt.forEach((a, i) => {
             const def = data.assessments[i];
             a.n = 123456; a.sub = true; a.score = 100;
-            a.answers = def.questions.map(q => q.type === 'multiple' ? 'x'.repeat(q.n) : 'x');
+            a.answers = def.questions.map(longest);
         });
         return [cp.encode().length, data.limits.worst];
     }""")
-    assert length == worst == 32
+    # "2|" + course and table 10 + "|" + visited "r" and 1 character + "|" + knowledge check
+    # (2 bits: 1 character, ":") + "|" + quiz (key 4, fingerprint 4, attempts 4, "!",
+    # "=100", ":", 7 bits: 2 characters, ":") + "|" + check 4
+    assert length == worst == 2 + 10 + 1 + 2 + 1 + 2 + 1 + 21 + 1 + 4
 
 
 def test_standalone_without_lms(browser, package, tmp_path):

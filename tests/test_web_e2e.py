@@ -36,6 +36,10 @@ def check_progress_survives_reload(page) -> None:
     page.wait_for_selector("html[data-cp-ready]")
     assert page.locator("section.page:not([hidden])").get_attribute("id") == (
         "pg-basics--second-idea")
+    # the answer is back on its page (a unit before the bookmark's: loaded on the way back)
+    page.locator(".cp-back").click()
+    assert page.locator("section.page:not([hidden])").get_attribute("id") == (
+        "pg-intro--first-idea")
     assert page.locator("input[name='kc-kc-first'][value='0']").is_checked()
     page.locator(".cp-menu a", has_text="Final Quiz").click()
     page.locator("input[name='quiz-q-first'][value='0']").check()

@@ -18,6 +18,7 @@ from builder.cli import cli
 from tests.conftest import FIXTURES
 from tests.support.lms import safe_extract, serve
 from tests.support.lrs import check_cmi5_session, check_xapi_statement, new_actor
+from tests.support.site import go_to
 
 pytestmark = pytest.mark.browser
 COURSE = "urn:coursepack:minimal-course"
@@ -148,6 +149,7 @@ def test_state_api_resume(browser, packages, lrs_proxy, ralph):
         context, page, errors = open_course(browser, url)   # a fresh browser: no localStorage
         assert page.locator("section.page:not([hidden])").get_attribute("id") == (
             "pg-basics--second-idea")
+        go_to(page, "pg-intro--first-idea")       # the answer's page, in the unit before
         assert page.locator("input[name='kc-kc-first'][value='1']").is_checked()
         page.locator(".cp-exit").click()
         outbox_empty(page)

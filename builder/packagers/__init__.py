@@ -22,7 +22,7 @@ class Packager:
     name = ""
     #: one line for ``coursepack build --help``
     summary = ""
-    #: the standard's name in messages ("SCORM 1.2")
+    #: the target as the help and messages name it ("SCORM 1.2", "a web site")
     standard = ""
     #: the runtime scripts of the target's LMS adapter, in load order (``static/...``)
     scripts: ClassVar[tuple[str, ...]] = ()
@@ -76,6 +76,11 @@ def _registry() -> dict[str, type[Packager]]:
 PACKAGERS: dict[str, type[Packager]] = _registry()
 #: the packages coursepack can build (``--target``), in the order ``make build`` builds them
 TARGETS: tuple[str, ...] = tuple(PACKAGERS)
+#: what `build` makes when neither --target nor course.yaml's ``targets`` says: the one
+#: place the default is decided (the loader, --help and the README follow it)
+DEFAULT_TARGETS = TARGETS
+#: each target as the help and messages name it
+TARGET_NAMES = {name: p.standard for name, p in PACKAGERS.items()}
 
 
 def packagers() -> dict[str, type[Packager]]:

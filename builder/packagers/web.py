@@ -9,7 +9,7 @@ from builder.packagers import Packager
 class WebPackager(Packager):
     name = "web"
     summary = "static web site (works from any web server or a local folder)"
-    standard = "web"
+    standard = "a web site"
     folder = True
 
     def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:

@@ -67,6 +67,11 @@ def _manifests(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], layout: list[P
     quiet = {p.file for p in layout if p.rule in _HAZARDS}
     present = [n for n in CHECKERS if n in names]
     if not present:
+        if _coursepack_web(zf, names, limits):
+            return WEB_LABEL, [problem(
+                "web-package", "index.html", "this is coursepack's web package, a web site "
+                "that runs without an LMS: not for an LMS (no imsmanifest.xml, cmi5.xml or "
+                "tincan.xml)")]
         return None, missing_manifest(names)
     labels: list[str] = []
     found: list[Problem] = []
@@ -81,6 +86,20 @@ def _manifests(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], layout: list[P
         labels.append(label or CHECKERS[name][0])
         found += problems
     return " + ".join(labels), found
+
+
+WEB_LABEL = "web (a site, not for an LMS)"
+
+
+def _coursepack_web(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> bool:
+    """The zip is coursepack's web target: an index.html at the root made by coursepack."""
+    if "index.html" not in names:
+        return False
+    try:
+        page = read_member(zf, zf.getinfo("index.html"), limits.max_manifest_size)
+    except MemberUnreadable:
+        return False
+    return b'<meta name="generator" content="coursepack">' in page[:4096]
 
 
 def missing_manifest(names: set[str]) -> list[Problem]:

@@ -34,6 +34,11 @@ RULES: dict[str, Rule] = {
         ERROR, "No imsmanifest.xml, cmi5.xml or tincan.xml at the root of the zip.",
         "This is not a SCORM, cmi5 or xAPI package. Ask the author for the package exported "
         "for an LMS (not the source project or a web export)."),
+    "web-package": _r(
+        WARNING, "A coursepack web package: a site to put on a web server as it is, with no "
+        "LMS manifest.",
+        "An LMS cannot import it. For an LMS, build the course with `coursepack build "
+        "--target scorm12` (or scorm2004, xapi, cmi5) and validate that zip."),
     "manifest-nested": _r(
         ERROR, "The manifest is inside a folder of the zip instead of at its root.",
         "The folder was zipped instead of its contents. Unzip it, open the folder, select "

@@ -12,17 +12,29 @@
   var api = null;
   var unloading = false;    /* the course is being unloaded (for the unload-first-only quirk) */
 
+  /* A line in a log panel. The panel follows its end (when it was there already) by
+     scrolling itself: scrollIntoView would also scroll the page, moving the course under
+     the learner's mouse (a click lost between mouse-down and mouse-up). */
   function item(list, text, bad) {
+    var view = list.parentNode;
+    var atEnd = view.scrollHeight - view.scrollTop - view.clientHeight < 24;
     var li = document.createElement("li");
     li.textContent = text;
     if (bad) li.className = "is-error";
     list.appendChild(li);
-    li.scrollIntoView({ block: "nearest" });
+    if (atEnd) view.scrollTop = view.scrollHeight;
   }
 
-  /* Resume data in coursepack's format (builder/runtime.py), spelled out. */
+  /* Resume data in coursepack's format (builder/state.py; format 1: builder/runtime.py),
+     spelled out. */
   function decodeSuspend(text) {
     var p = String(text || "").split("|");
+    if (p.length === 6 && p[0] === "2")
+      return ["format 2, course " + p[1].slice(0, 4) + ", table " + p[1].slice(4),
+              "visited pages (r: bitset, l: runs): " + p[2], "knowledge checks (bits:texts): " + p[3],
+              "assessments (key, fingerprint, attempts, !submitted, =score, ~seed: answers):\n  " +
+              p[4].split(";").join("\n  "), "check: " + p[5]].join("\n") +
+        "\n\n" + text.length + " characters";
     if (p.length !== 5) return text ? "not coursepack resume data:\n" + text : "(none)";
     return ["format " + p[0] + ", structure " + p[1], "visited pages bitset: " + p[2],
             "knowledge checks: " + (p[3] || "-"),
@@ -153,9 +165,20 @@
   }
 
   document.getElementById("pv-relaunch").addEventListener("click", relaunch);
+  /* Reset: unload the course first (its pagehide saves, as a closing course does), then
+     forget the learner, then launch. Resetting first let that last save write the old
+     state back (entry "resume" on the same page). The unloaded course's API is detached:
+     nothing it does later reaches the new learner's data. */
   document.getElementById("pv-reset").addEventListener("click", function () {
-    if (api) api.reset();
-    fetch("/__lrs/reset", { method: "POST" }).finally(relaunch);
+    var old = api;
+    unloading = true;
+    frame.addEventListener("load", function once() {
+      frame.removeEventListener("load", once);
+      if (old) { old.detach(); old.reset(); }
+      api = null;
+      fetch("/__lrs/reset", { method: "POST" }).finally(launch);
+    });
+    frame.src = "about:blank";
   });
   ["pv-credit", "pv-mode"].forEach(function (id) {
     document.getElementById(id).addEventListener("change", relaunch);

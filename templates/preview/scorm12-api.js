@@ -138,8 +138,10 @@
     this.stored = saved || { values: {}, exit: "", total: "0000:00:00.00", status: "not attempted" };
   };
   PreviewAPI.prototype.persist = function () {
+    if (this.detached) return;     /* a course unloaded by "Reset learner" */
     try { root.localStorage.setItem(this.key, JSON.stringify(this.stored)); } catch (e) { /* full */ }
   };
+  PreviewAPI.prototype.detach = function () { this.detached = true; };
   PreviewAPI.prototype.reset = function () {
     try { root.localStorage.removeItem(this.key); } catch (e) { /* ignore */ }
     this.load();

@@ -1,21 +1,24 @@
 /* coursepack runtime: navigation, knowledge checks, assessments and tracking.
  *
  * No dependencies. Question types live in cp-questions.js, LMS adapters in cp-lms.js;
- * this file holds the course logic. The course description comes from the JSON that
- * the build embeds in the page (#cp-data). The resume-state format is documented in
- * builder/runtime.py, which computes its worst-case length at build time.
+ * this file holds the course logic. The course description comes from
+ * content/course.js (window.CoursepackData); the pages of each unit are loaded on demand
+ * by cp-pages.js (CP.pages), which calls the content hooks (CP.onContent). The resume-state
+ * format is documented in templates/static/cp-state.js and builder/state.py, which computes
+ * its worst-case length at build time.
  */
 (function () {
   "use strict";
 
   var Q = window.CoursepackQuestions;
   var LMS = window.CoursepackLMS;
-  var data = JSON.parse(document.getElementById("cp-data").textContent);
+  var data = window.CoursepackData;
+  var Pages = window.CP.pages;
   var t = JSON.parse(document.getElementById("cp-messages").textContent);
   var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var CHARS = Q.CHARS;
   var RANK = { "": 0, "not attempted": 0, browsed: 0, incomplete: 1, failed: 2, completed: 3, passed: 4 };
-  var P = data.pages.length;
+  var P = data.pageCount;
 
   function fmt(text, vars) {
     return String(text).replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? vars[k] : m; });
@@ -32,7 +35,8 @@
     page: 0,
     visited: [],
     kc: data.kcs.map(function () { return ""; }),
-    asmt: data.assessments.map(freshAttempt)
+    asmt: data.assessments.map(freshAttempt),
+    watched: (data.media || []).map(function () { return 0; })   /* media played to 95% (blocks/media.js) */
   };
 
   function newSeed() {
@@ -45,7 +49,8 @@
 
   /* The questions of a quiz shown in the current attempt: their authored positions, in
      the order shown. */
-  function shown(i) {
+  function shown(i) { return shownWith(i, S.asmt[i].seed); }
+  function shownWith(i, seed) {
     var def = data.assessments[i];
     var n = def.questions.length;
     if (!def.draw) {
@@ -54,59 +59,36 @@
       return all;
     }
     return Q.draw(def.questions.map(function (q) { return q.objectives; }), def.draw,
-                  random(S.asmt[i].seed, def.id));
+                  random(seed, def.id));
   }
 
-  function encode() {
-    var v = "";
-    for (var i = 0; i < P; i += 6) {
-      var x = 0;
-      for (var b = 0; b < 6; b++) if (S.visited[i + b]) x |= 1 << b;
-      v += B64.charAt(x);
-    }
-    var as = S.asmt.map(function (a, i) {
-      var def = data.assessments[i];
-      return Math.min(a.n, 9999) + (a.sub ? "!" : "") + (a.score === null ? "" : "=" + a.score) +
-        (a.seed ? "~" + a.seed : "") + ":" + (def.branching ? a.path : a.answers.map(Q.escape).join(","));
-    });
-    return ["1", data.hash, v, S.kc.map(Q.escape).join(","), as.join(";")].join("|");
-  }
-
-  /* Restore state written by encode(). Returns false, changing nothing, when the text
-     belongs to another structure of the course (the hash differs) or is damaged. */
+  /* The resume state (cp-state.js): restored whole or not at all. */
+  var codec = window.CoursepackState.codec(data, shownWith);
+  var refusedNotice = "";
+  function encode() { return codec.encode(S); }
   function decode(text) {
-    var parts = String(text || "").split("|");
-    if (parts.length !== 5 || parts[0] !== "1" || parts[1] !== data.hash) return false;
-    var visited = [];
-    for (var i = 0; i < P; i++) {
-      var x = B64.indexOf(parts[2].charAt(Math.floor(i / 6)));
-      visited[i] = x >= 0 && (x >> (i % 6)) & 1 ? 1 : 0;
-    }
-    var kc = data.kcs.length ? parts[3].split(",").map(Q.unescape) : [];
-    if (kc.length !== data.kcs.length) return false;
-    var as = parts[4] === "" ? [] : parts[4].split(";");
-    if (as.length !== data.assessments.length) return false;
-    var saved = S.asmt;
-    var asmt = [];
-    for (var k = 0; k < as.length; k++) {
-      var m = /^(\d+)(!?)(?:=(\d+))?(?:~([0-9a-z]{4}))?:(.*)$/.exec(as[k]);
-      if (!m) return false;
-      var def = data.assessments[k];
-      var a = { n: +m[1], sub: m[2] === "!", score: m[3] === undefined ? null : +m[3],
-                seed: m[4] || "", answers: [], path: "" };
-      if (def.branching) a.path = m[5];
-      else {
-        S.asmt = asmt.concat([a]);
-        var count = shown(k).length;
-        a.answers = count === 1 ? [Q.unescape(m[5])] : m[5].split(",").map(Q.unescape);
-        if (a.answers.length !== count && !(m[5] === "" && !a.sub)) { S.asmt = saved; return false; }
+    var r = codec.decode(text);
+    if (!r.ok) {
+      if (r.reason !== "empty") {
+        if (window.console) window.console.warn("coursepack: the saved progress was refused (" +
+                                                r.reason + "); the course starts afresh");
+        refusedNotice = t.state_refused;
       }
-      asmt.push(a);
+      return false;
     }
-    S.visited = visited;
-    S.kc = kc;
-    S.asmt = asmt;
+    S.visited = r.visited;
+    S.kc = r.kc;
+    S.asmt = r.asmt;
+    if (window.console && (r.dropped.pages || r.dropped.kcs || r.dropped.answers))
+      window.console.info("coursepack: resume state of an earlier release: " + JSON.stringify(r.dropped) +
+                          " dropped (-1: that release is unknown to this package)");
+    S.watched = r.watched;
     return true;
+  }
+
+  /* Every media block marked required has been played to 95%. */
+  function mediaWatched() {
+    return (data.media || []).every(function (m, i) { return !m.required || S.watched[i]; });
   }
 
   function visitedCount() {
@@ -143,7 +125,7 @@
 
   /* The tracking rules of course.yaml, applied to the current state. */
   function evaluate() {
-    var allViewed = visitedCount() === P;
+    var allViewed = visitedCount() === P && mediaWatched();
     var j = combined();
     var passed = !!j && j.passed;
     var failed = !!j && !j.passed;
@@ -185,19 +167,26 @@
   function reviewing() { return info.mode === "review" || info.mode === "browse"; }
 
   function persist() {
-    if (finished) return true;
+    /* nothing to save before the first page is shown (its unit may still be loading) */
+    if (finished || !(data.pages && data.pages[S.page])) return true;
     var r = evaluate();
     var status = r.status;
     /* a passed or completed course never moves backwards (failed may become incomplete
        again when a retry passes but pages are still unseen) */
     if (RANK[reported] >= RANK.completed && RANK[status] < RANK[reported]) status = "";
+    /* a failed status stays until a new verdict replaces it (resume data dropped) */
+    if (reported === "failed" && status === "incomplete" && !combined()) status = "";
+    /* a score only with the status it belongs to, and a finished learner's score never
+       goes down */
+    if (!status || (RANK[reported] >= RANK.completed && typeof info.score === "number" &&
+                    r.score !== null && r.score < info.score)) r.score = null;
     if (reviewing()) { status = ""; r.score = null; }
     var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
-                        score: r.score, viewed: visitedCount() === P, progress: visitedCount() / P,
+                        score: r.score, viewed: visitedCount() === P && mediaWatched(), progress: visitedCount() / P,
                         judgement: reviewing() ? null : judgement(),
                         seconds: (Date.now() - startedAt) / 1000 });
     if (status) reported = status;
-    if (lms.name !== "standalone") notice(ok ? "" : t.save_failed);
+    if (lms.name !== "standalone") notice(ok ? refusedNotice : t.save_failed);
     outcome();
     return ok;
   }
@@ -219,7 +208,8 @@
     finished = true;
     var done;
     try {
-      done = lms.finish(evaluate().done ? "" : "suspend", (Date.now() - startedAt) / 1000);
+      done = lms.finish(evaluate().done || RANK[reported] >= RANK.completed ? "" : "suspend",
+                        (Date.now() - startedAt) / 1000);
     } catch (e) { done = false; }
     return Promise.resolve(done).then(function (ok) {
       return ok !== false && (saved !== false || !!lms.finishSaves);
@@ -263,8 +253,7 @@
      submitted assessment questions (and graded knowledge checks) that assess it; a
      scenario decision counts as one question scored by its points over the node's best,
      for its node's objectives (objectives no decision on the path assessed are left out). */
-  function reportObjectives() {
-    if (reviewing()) return;
+  function objectiveScores() {
     var acc = {};
     function add(ids, weight, got) {
       ids.forEach(function (id) {
@@ -290,6 +279,11 @@
     data.kcs.forEach(function (q, i) {
       if (q.scored && S.kc[i]) add(q.objectives, q.weight, Q.isCorrect(q, S.kc[i]) ? q.weight : 0);
     });
+    return acc;
+  }
+  function reportObjectives() {
+    if (reviewing()) return;
+    var acc = objectiveScores();
     var mastery = data.tracking.mastery;
     data.objectives.forEach(function (id) {
       if (!acc[id] || !acc[id].total) return;
@@ -300,7 +294,9 @@
 
   /* ---------------------------------------------------------------- pages ------- */
 
-  var sections = $$("section.page[data-page]").sort(function (a, b) { return a.dataset.page - b.dataset.page; });
+  /* The section of page `index`, when its unit is in the DOM. */
+  function sectionOf(index) { return $("section.page[data-page='" + index + "']"); }
+  Pages.menu($(".cp-units"), t);
   var menuItems = $$(".cp-menu li[data-unit]");
   var current = null;
   var shownAt = Date.now();
@@ -317,14 +313,41 @@
     }
   }
 
+  var wanted = null;      /* the page asked for while its unit loads */
   function show(index, focus) {
     index = Math.max(0, Math.min(P - 1, index));
+    var u = Pages.unitOf(index);
+    if (!Pages.loaded(u)) {
+      /* not in the DOM: load its unit, then show it (the page shown until then is hidden,
+         so nothing stale stays on screen) */
+      wanted = index;
+      $("main").setAttribute("aria-busy", "true");
+      if (current) current.hidden = true;
+      Pages.load(u, function () {
+        if (wanted !== index) return;
+        wanted = null;
+        $("main").removeAttribute("aria-busy");
+        show(index, focus);
+      }, function () {
+        if (wanted !== index) return;
+        wanted = null;
+        $("main").removeAttribute("aria-busy");
+        if (current) current.hidden = false;
+        notice(t.load_failed);
+      });
+      return;
+    }
+    wanted = null;
     S.page = index;
     S.visited[index] = 1;
-    showSection(sections[index], focus);
+    showSection(sectionOf(index), focus);
+    /* the DOM holds the unit shown and the next one (loaded ahead of the learner) */
+    Pages.retain([u, u + 1]);
+    if (u + 1 < data.units.length) Pages.load(u + 1);
     updateChrome();
     if (lms.page && !finished) lms.page(index, Math.round(100 * visitedCount() / P));
     persist();
+    if (focus && refusedNotice) { refusedNotice = ""; notice(""); }
     if (focus) announce(fmt(t.page_x_of_y, { n: index + 1, total: P }) + ". " +
                         fmt(t.progress_text, { percent: Math.round(100 * visitedCount() / P) }));
   }
@@ -412,14 +435,21 @@
     if (!done && status === "failed" && retake) next = assessment;
     else if (!done) {
       for (var p = 0; p < P && next === null; p++) if (!S.visited[p]) { next = p; label = t.go_unseen; }
+      (data.media || []).forEach(function (m, k) {
+        if (next === null && m.required && !S.watched[k]) { next = m.page; label = t.go_media; }
+      });
       if (next === null && retake) next = assessment;
     }
     var line = $(".cp-outcome-next", box);
     line.hidden = next === null;
     if (next !== null) {
+      /* a page not in the DOM: the link names its unit and goes to the page itself */
       var link = $("a", line);
-      link.setAttribute("href", "#" + sections[next].id);
-      link.textContent = fmt(label, { title: $("h1", sections[next]).textContent });
+      var target = sectionOf(next);
+      var unitDef = data.units[Pages.unitOf(next)];
+      link.setAttribute("href", "#" + (target ? target.id : unitDef.start));
+      link.setAttribute("data-page", next);
+      link.textContent = fmt(label, { title: target ? $("h1", target).textContent : unitDef.title });
     }
     $$(".cp-to-result").forEach(function (el) {
       var unit = +el.closest("section").dataset.unit;
@@ -427,6 +457,7 @@
         return data.assessments[i].unit === unit && S.asmt[i].n > 0;
       });
     });
+    fire("outcome", { status: status, done: done, judged: j });
     return [$(".cp-outcome-status", box).textContent + ".", $(".cp-outcome-summary", box).textContent,
             score.hidden ? "" : score.textContent].filter(Boolean).join(" ");
   }
@@ -438,9 +469,17 @@
   }
 
   /* In-page links (menu, citations, glossary): show the page that holds the target. */
-  function follow(id) {
+  function follow(id, page) {
+    if (page !== undefined && !sectionOf(page)) { show(page, true); return true; }
     var target = document.getElementById(id);
-    if (!target) return false;
+    if (!target) {
+      /* in a unit not loaded yet: load it, then follow the link */
+      var u = Pages.unitOfId(id);
+      if (u === null) return false;
+      Pages.load(u, function () { if (document.getElementById(id)) follow(id); },
+                 function () { notice(t.load_failed); });
+      return true;
+    }
     var section = target.closest("section.page");
     if (!section) return false;
     if (section.dataset.page !== undefined) show(+section.dataset.page, target === section);
@@ -465,7 +504,8 @@
       if (h) h.focus();
       return;
     }
-    if (link && follow(link.getAttribute("href").slice(1))) {
+    var page = link && link.hasAttribute("data-page") ? +link.getAttribute("data-page") : undefined;
+    if (link && follow(link.getAttribute("href").slice(1), page)) {
       ev.preventDefault();
       closeMenu();
       return;
@@ -603,7 +643,10 @@
     return same && n > 1 ? order.slice(1).concat(order.slice(0, 1)) : order;
   }
 
-  $$(".cp-question[data-kind='kc']").forEach(function (fieldset) {
+  /* Knowledge checks, set up (and their saved answers shown) as their unit is inserted. */
+  window.CP.onContent(function (root) { $$(".cp-question[data-kind='kc']", root).forEach(function (fieldset) {
+    if (fieldset.hasAttribute("data-cp-init")) return;
+    fieldset.setAttribute("data-cp-init", "");
     var i = +fieldset.dataset.index;
     var q = data.kcs[i];
     if (Q.type(q).scramble === "order") Q.arrange(fieldset, q, scramble(q.n, Q.rng(Q.hash(q.id))));
@@ -615,20 +658,14 @@
       var answer = Q.read(fieldset, q);
       S.kc[i] = answer;
       var ok = feedback(fieldset, q, answer, false);
-      report(q, answer, shownAt, q.scored ? q.weight : 0, data.pages[+fieldset.closest("section").dataset.page].unit);
+      report(q, answer, shownAt, q.scored ? q.weight : 0, +fieldset.closest("section").dataset.unit);
       if (q.scored) reportObjectives();
       persist();
       var text = $(".cp-feedback", fieldset).innerText || $(".cp-feedback", fieldset).textContent;
       announce(ok === null ? t.thanks : text.replace(/\s+/g, " "));
     });
-  });
-
-  function restoreKcs() {
-    $$(".cp-question[data-kind='kc']").forEach(function (fieldset) {
-      var i = +fieldset.dataset.index;
-      if (S.kc[i]) { Q.restore(fieldset, data.kcs[i], S.kc[i]); feedback(fieldset, data.kcs[i], S.kc[i], false); }
-    });
-  }
+    if (S.kc[i]) { Q.restore(fieldset, q, S.kc[i]); feedback(fieldset, q, S.kc[i], false); }
+  }); });
 
   function resultText(i) {
     var a = S.asmt[i];
@@ -652,8 +689,11 @@
     if (focus) { box.focus(); announce(resultText(i)); }
   }
 
-  /* Quizzes: answer everything, submit once per attempt, retry while attempts last. */
-  $$("form.cp-quiz").forEach(function (form) {
+  /* Quizzes: answer everything, submit once per attempt, retry while attempts last. Set up
+     (and laid out from the saved state) as their unit is inserted. */
+  window.CP.onContent(function (root) { $$("form.cp-quiz", root).forEach(function (form) {
+    if (form.hasAttribute("data-cp-init")) return;
+    form.setAttribute("data-cp-init", "");
     var i = +form.dataset.assessment;
     var def = data.assessments[i];
     var section = form.closest("section");
@@ -751,18 +791,32 @@
       if (first) first.focus();
     });
     form._render = render;
-  });
+    render(false);
+  }); });
 
   /* ---------------------------------------------------------------- features ---- */
 
   /* Optional parts of the runtime (cp-scenario.js) register a function that gets the
      course logic and wires up its own markup. A package carries only the parts its
      course uses. */
+  /* Hooks for features (cp-screens.js): "begin" (the first page is shown; with the LMS's
+     start info, whose learner is the learner's name as the LMS gives it) and "outcome"
+     (the result screen was brought up to date). */
+  var hooks = {};
+  function fire(name, arg) {
+    var taken = false;
+    (hooks[name] || []).forEach(function (fn) { if (fn(arg)) taken = true; });
+    return taken;
+  }
   var core = {
-    data: data, t: t, state: S, $: $, $$: $$,
+    data: data, t: t, state: S, $: $, $$: $$, fmt: fmt,
+    on: function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); },
+    show: show, combined: combined, evaluate: evaluate, objectiveScores: objectiveScores,
+    visitedCount: visitedCount, unitDone: unitDone, shown: shown,
     announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed, walkPath: walkPath,
     isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
     reviewing: reviewing,
+    begun: [],                                         /* run once the saved state is read */
     lms: function () { return lms; },
     since: function () { return shownAt; },          /* when the current question showed */
     restart: function () { shownAt = Date.now(); }
@@ -782,16 +836,23 @@
     /* Resume from whatever saved data the LMS returns, whatever cmi.entry says: Open edX's
        SCORM XBlock answers "" and scormhost "ab-initio" while handing over the saved
        data; a conformant LMS returns none on a new attempt. */
-    if (info.entry === "resume" || info.suspend || info.location) {
-      decode(info.suspend);
-      for (var p = 0; p < P; p++) if (data.pages[p].loc === info.location) index = p;
+    var resume = info.entry === "resume" || info.suspend || info.location;
+    if (resume) decode(info.suspend);
+    /* the bookmark's unit first: its pages are loaded now, the rest on demand */
+    var u = resume ? Pages.unitOfLocation(info.location) : null;
+    function ready() {
+      if (u !== null) index = Math.max(0, Pages.pageOfLocation(info.location));
+      show(index, false);
+      fire("begin", info);
+      /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
+      window.addEventListener("pagehide", function () { finish(); });
+      document.documentElement.setAttribute("data-cp-ready", lms.name);
+      /* the glossary and references screens, once the first page is up */
+      Pages.load("extras");
     }
-    restoreKcs();
-    $$("form.cp-quiz, .cp-scenario").forEach(function (el) { el._render(false); });
-    show(index, false);
-    /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
-    window.addEventListener("pagehide", function () { finish(); });
-    document.documentElement.setAttribute("data-cp-ready", lms.name);
+    core.begun.forEach(function (f) { f(); });
+    if (refusedNotice) notice([$(".cp-notice").textContent, refusedNotice].filter(Boolean).join(" "));
+    Pages.load(u === null ? 0 : u, ready, function () { u = null; notice(t.load_failed); ready(); });
   }
 
   function standalone(message) {
@@ -832,7 +893,7 @@
   function run() {
     lms.onstatus = function (ok) { notice(ok ? "" : t.save_failed); };
     lms.resave = persist;      /* adapters that retry a refused save call it */
-    window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate,
+    window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate, codec: codec,
                           finish: finish, show: show, shown: shown,
                           get lms() { return lms; } };
     if (lms.name === "standalone") { standalone(lms.quiet ? "" : t[lms.message] || t.standalone); return; }

@@ -1,7 +1,8 @@
 /* coursepack LMS adapters. Each adapter offers the same small interface, so the course
  * logic (coursepack.js) does not know which standard it runs under:
  *
- *   start() -> {entry, location, suspend, status, mode} (or a Promise of it), or null
+ *   start() -> {entry, location, suspend, status, mode, learner} (or a Promise of it), or null
+ *              (learner: the learner's name as the LMS gives it, "" when unknown)
  *              (null: the LMS did not start, or could not hand over what it holds; the
  *              course tries again twice, then goes on without it)
  *   save({location, suspend, status, score, viewed, progress, judgement}) -> true when stored

@@ -21,6 +21,9 @@
  *                              "targets" (the targets are shown in a seeded order), or ""
  *   optionFeedback             the answer is option positions: show each chosen option's
  *                              feedback
+ *   form                       how the resume state packs the answer (cp-state.js):
+ *                              "option", "options", "pairs", "order" or "text"
+ *   accepts(text)              "text" answers: could the runtime have stored this text?
  * Q.options(overrides) is the type of options to pick (radio or checkbox), which most
  * types start from. The functions below dispatch on q.type.
  */
@@ -81,7 +84,8 @@
       response12: function (q, answer) { return answer.split("").join(","); },
       arrange: null,
       scramble: "",
-      optionFeedback: true
+      optionFeedback: true,
+      form: "option"
     };
     for (var k in overrides) if (Object.prototype.hasOwnProperty.call(overrides, k)) type[k] = overrides[k];
     return type;

@@ -11,7 +11,10 @@
       resultText = core.resultText, isPass = core.isPass, attemptsLeft = core.attemptsLeft,
       reportObjectives = core.reportObjectives, assessed = core.assessed, reviewing = core.reviewing;
 
-  $$(".cp-scenario").forEach(function (box) {
+  /* Each scenario, set up (and shown from the saved state) as its unit is inserted. */
+  window.CP.onContent(function (root) { $$(".cp-scenario", root).forEach(function (box) {
+    if (box.hasAttribute("data-cp-init")) return;
+    box.setAttribute("data-cp-init", "");
     var i = +box.dataset.assessment;
     var def = data.assessments[i];
 
@@ -123,5 +126,6 @@
     });
     $$(".cp-node", box).forEach(function (el) { el.setAttribute("tabindex", "-1"); });
     box._render = render;
-  });
+    render(false);
+  }); });
 });

@@ -40,7 +40,9 @@
       location: location,
       suspend: suspend,
       status: status,
-      mode: this.get("cmi.core.lesson_mode") || "normal"
+      mode: this.get("cmi.core.lesson_mode") || "normal",
+      score: /^\d+(\.\d+)?$/.test(this.get("cmi.core.score.raw")) ? +this.get("cmi.core.score.raw") : null,
+      learner: this.get("cmi.core.student_name")   /* "Last, First" (SCORM 1.2 RTE 3.4.4) */
     };
     this.sent["cmi.core.lesson_location"] = info.location;
     this.sent["cmi.suspend_data"] = info.suspend;

@@ -37,7 +37,9 @@
       suspend: suspend,
       status: success === "passed" || success === "failed" ? success :
         completion === "completed" ? "completed" : completion === "incomplete" ? "incomplete" : "",
-      mode: this.get("cmi.mode") || "normal"
+      mode: this.get("cmi.mode") || "normal",
+      score: /^\d+(\.\d+)?$/.test(this.get("cmi.score.raw")) ? +this.get("cmi.score.raw") : null,
+      learner: this.get("cmi.learner_name")
     };
     this.sent["cmi.location"] = info.location;
     this.sent["cmi.suspend_data"] = info.suspend;

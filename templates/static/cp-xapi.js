@@ -199,7 +199,8 @@
                    mode: mode === "normal" ? "normal" : mode,
                    mastery: typeof launchData.masteryScore === "number" ? Math.round(launchData.masteryScore * 100) : null,
                    moveOn: launchData.moveOn || null, preferences: self.prefs || null,
-                   returnURL: launchData.returnURL || "" };
+                   returnURL: launchData.returnURL || "",
+                   learner: (self.actor && self.actor.name) || "" };
       self.mode = info.mode;
       self.initId = self.statement("initialized", self.objectId, { cmi5: true }).id;
       if (info.entry === "resume") self.statement("resumed", self.objectId, {});
@@ -218,6 +219,11 @@
     var ca = context.contextActivities = context.contextActivities || {};
     function add(kind, item) { ca[kind] = (ca[kind] || []).concat([item]); }
     if (o.parent) add("parent", { id: o.parent });
+    if (o.category) add("category", { id: o.category });       /* a profile (media: the Video Profile) */
+    if (o.extensions) {
+      context.extensions = context.extensions || {};
+      Object.keys(o.extensions).forEach(function (k) { context.extensions[k] = o.extensions[k]; });
+    }
     /* the course groups every statement about something else (cmi5: every statement) */
     if (object !== this.courseId || this.name === "cmi5") add("grouping", { id: this.courseId });
     this.extend(context, o, add);

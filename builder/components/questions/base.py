@@ -22,6 +22,11 @@ CHOICE_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 MAX_CHOICES = len(CHOICE_CHARS)
 
 
+def _bits(values: int) -> int:
+    """Bits for a number in ``0 .. values - 1``."""
+    return max(1, (values - 1).bit_length())
+
+
 def number_text(x: float | None) -> str:
     """A number as a pattern or answer key writes it: 3, not 3.0."""
     return str(int(x)) if x is not None and float(x).is_integer() else repr(x)
@@ -39,6 +44,9 @@ class QuestionType:
     #: the source keys of this type, besides the keys every question has (id, type, prompt,
     #: objectives, weight, feedback...)
     keys: ClassVar[tuple[Key, ...]] = ()
+    #: what authors coming from other tools call this type: an unknown ``type:`` that is
+    #: one of these gets "did you mean '<name>'?"
+    aliases: ClassVar[tuple[str, ...]] = ()
     #: does the answer count towards scores? (a survey question does not)
     scored: ClassVar[bool] = True
     #: what the options are called in messages ("choices", "pairs"...); "" for a type
@@ -84,8 +92,31 @@ class QuestionType:
         return {}
 
     def answer_length(self, q: Question) -> int:
-        """The longest answer to ``q`` in the resume state (see :mod:`builder.runtime`)."""
+        """The longest answer to ``q`` in format 1 of the resume state (see
+        :mod:`builder.runtime`)."""
         return 1
+
+    #: how format 2 of the resume state packs an answer (builder/state.py, cp-state.js):
+    #: "option" (one position), "options" (a set of positions), "pairs" (a target per
+    #: source), "order" (the positions in the learner's order) or "text" (typed)
+    answer_form: ClassVar[str] = "option"
+
+    def state_bits(self, n: int) -> int:
+        """Bits of one packed answer with ``n`` options (0: a typed answer, kept as text)."""
+        form = self.answer_form
+        if form == "text":
+            return 0
+        if form == "options":
+            return n  # one bit per option
+        if form == "pairs":  # an "answered" bit, then per source 0 (none) or target + 1
+            return 1 + n * _bits(n + 1)
+        if form == "order":  # an "answered" bit, then per place the item's position
+            return 1 + n * _bits(n)
+        return _bits(n + 1)  # 0 unanswered, else the position + 1
+
+    def state_text_length(self, max_length: int) -> int:
+        """The longest typed answer kept as text (0 for an answer packed as bits)."""
+        return 0
 
     # -- interaction formats --------------------------------------------------------------
     def pattern12(self, q: Question) -> str:

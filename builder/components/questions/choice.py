@@ -21,6 +21,7 @@ CHOICES = Key("choices", LIST, "The options; mark the right one (choice) or ones
 @QUESTIONS.register
 class Choice(QuestionType):
     name = "choice"
+    aliases = ("single", "single-choice", "multiple-choice", "mcq", "radio")
     interaction = "choice"
     keys = (CHOICES,)
     script = "static/questions/choice.js"

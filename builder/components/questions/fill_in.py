@@ -12,6 +12,7 @@ from builder.keys import FLAG, LIST, TEXT, WHOLE, Key
 @QUESTIONS.register
 class FillIn(QuestionType):
     name = "fill-in"
+    aliases = ("short-answer", "text", "fill-in-the-blank", "cloze")
     interaction = "fill-in"
     keys = (
         Key("answers", LIST, "The accepted answers (compared after trimming and folding "
@@ -46,8 +47,13 @@ class FillIn(QuestionType):
         return {"accepted": list(q.accepted), "caseSensitive": q.case_sensitive,
                 "maxLength": q.max_length}
 
+    answer_form = "text"
+
     def answer_length(self, q):
         return 3 * q.max_length  # every character could be percent-encoded
+
+    def state_text_length(self, max_length):
+        return 3 * max_length  # every character could be percent-encoded
 
     def pattern12(self, q):
         return q.accepted[0][:255] if q.accepted else ""

@@ -12,6 +12,7 @@ from builder.model import Choice, Source
 @QUESTIONS.register
 class Likert(QuestionType):
     name = "likert"
+    aliases = ("scale", "rating", "survey")
     interaction = "likert"
     keys = (Key("scale", LIST, "The points of the scale (default: five points from "
                 "Strongly disagree to Strongly agree).", items=OPTION),)

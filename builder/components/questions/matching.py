@@ -19,10 +19,12 @@ PAIR = Mapping("Pair", "One pair of a matching question.", (
 @QUESTIONS.register
 class Matching(QuestionType):
     name = "matching"
+    aliases = ("match", "pairs", "drag-and-drop")
     interaction = "matching"
     keys = (Key("pairs", LIST, "The pairs to match, each a source with its target.",
                 required=True, items=PAIR),)
     options = "pairs"
+    answer_form = "pairs"
     template = "partials/questions/matching.html"
     script = "static/questions/matching.js"
 

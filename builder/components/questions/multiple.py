@@ -9,8 +9,10 @@ from builder.components.questions.choice import Choice
 @QUESTIONS.register
 class Multiple(Choice):
     name = "multiple"
+    aliases = ("checkbox", "checkboxes", "multiple-response", "multi")
     several = True
     quality_form = "select-all"
+    answer_form = "options"
     script = "static/questions/multiple.js"
 
     def answer_length(self, q):

@@ -13,6 +13,7 @@ from builder.keys import LIST, NUMBER, Key
 @QUESTIONS.register
 class Numeric(QuestionType):
     name = "numeric"
+    aliases = ("number",)
     interaction = "numeric"
     keys = (
         Key("answer", NUMBER, "The right number (or give range instead)."),
@@ -55,8 +56,13 @@ class Numeric(QuestionType):
     def runtime_data(self, q):
         return {"min": q.numeric_min, "max": q.numeric_max, "maxLength": q.max_length}
 
+    answer_form = "text"
+
     def answer_length(self, q):
         return q.max_length  # only valid numbers are kept: no separators to encode
+
+    def state_text_length(self, max_length):
+        return max_length
 
     def pattern12(self, q):
         if q.numeric_min is not None and q.numeric_min == q.numeric_max:

@@ -11,10 +11,12 @@ from builder.keys import LIST, Key
 @QUESTIONS.register
 class Sequencing(QuestionType):
     name = "sequencing"
+    aliases = ("ordering", "order", "sort", "sorting", "ranking")
     interaction = "sequencing"
     keys = (Key("items", LIST, "The items in the right order; they are shown scrambled.",
                 required=True, items=OPTION),)
     options = "items"
+    answer_form = "order"
     template = "partials/questions/sequencing.html"
     script = "static/questions/sequencing.js"
 

@@ -10,6 +10,7 @@ from builder.model import Choice, Source
 @QUESTIONS.register
 class TrueFalse(QuestionType):
     name = "true-false"
+    aliases = ("boolean", "truefalse", "true_false", "yes-no")
     interaction = "true-false"
     keys = (Key("answer", FLAG, "The right answer: true or false.", required=True),)
     options = ""

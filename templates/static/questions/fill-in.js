@@ -15,6 +15,7 @@
     response12: function (q, answer) { return answer.slice(0, 255); },
     arrange: null,
     scramble: "",
-    optionFeedback: false
+    optionFeedback: false,
+    form: "text"
   });
 })(window.CoursepackQuestions);

@@ -40,6 +40,7 @@
       });
     },
     scramble: "targets",
-    optionFeedback: false
+    optionFeedback: false,
+    form: "pairs"
   });
 })(window.CoursepackQuestions);

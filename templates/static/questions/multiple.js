@@ -3,6 +3,7 @@
   "use strict";
   Q.register("multiple", Q.options({
     missingKey: "missing_multiple",
+    form: "options",
     arrange: function (fieldset, q, order) { Q.arrangeItems(fieldset, order); }
   }));
 })(window.CoursepackQuestions);

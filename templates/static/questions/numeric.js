@@ -18,6 +18,8 @@
     response12: function (q, answer) { return String(Q.number(answer)); },
     arrange: null,
     scramble: "",
-    optionFeedback: false
+    optionFeedback: false,
+    form: "text",
+    accepts: function (text) { return !isNaN(Q.number(text)); }
   });
 })(window.CoursepackQuestions);

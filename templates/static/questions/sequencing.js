@@ -33,6 +33,7 @@
     response12: function (q, answer) { return answer.split("").join(","); },
     arrange: function (fieldset, q, order) { Q.arrangeItems(fieldset, order); },
     scramble: "order",
-    optionFeedback: false
+    optionFeedback: false,
+    form: "order"
   });
 })(window.CoursepackQuestions);

@@ -1,0 +1,162 @@
+"""Pages loaded per unit on demand (issue 18): a 2,000-page course under scorm-again and
+from a folder. The launch page is a shell; each unit's pages arrive as a script
+(content/u<N>.js) when the learner goes there, and the DOM holds the current unit and the
+next one, never the course."""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from tests.support.lms import Scorm12Player, serve
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import synth  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+MODULES, PAGES = 200, 10        # 2,000 pages and the quiz's
+#: page 1,999 (index 1,998): module m200's ninth page, which holds a knowledge check
+#: (five per module, on pages 1, 3, 5, 7 and 9)
+LAST_KC_PAGE = 1998
+LAST_KC_ID = "pg-m200--p9"
+
+VISIBLE = "section.page:not([hidden])"
+#: the units in the DOM (the glossary and references screens aside)
+UNITS_IN_DOM = """() => [...document.querySelectorAll('#main > .cp-pages')]
+  .map(el => el.dataset.unit).filter(u => u !== 'extras').map(Number)"""
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> dict[str, Path]:
+    root = synth.make_course(tmp_path_factory.mktemp("big") / "course", MODULES, PAGES, 10,
+                             kc_per_module=5, mix="choice")
+    result = build(root, ("scorm12", "web"), out=root.parent / "dist")
+    out = {p.stem.rsplit("-", 1)[1]: p for p in result.written}
+    out["web-folder"] = result.folders[0]
+    return out
+
+
+def visible(frame) -> str:
+    return frame.locator(VISIBLE).get_attribute("id")
+
+
+def test_the_launch_page_is_a_small_shell(big):
+    with zipfile.ZipFile(big["scorm12"]) as zf:
+        shell = zf.read("index.html")
+        data = zf.read("content/course.js")
+        units = [n for n in zf.namelist() if n.startswith("content/u")]
+    assert len(shell) < 100_000 and b"pg-m2--p1" not in shell   # no page in it
+    assert len(units) == MODULES + 1                            # the modules and the quiz
+    assert b'"pg-m200--p9"' not in data                           # no per-page list
+
+
+def test_resume_on_page_1999_menu_jump_and_print(browser, big):
+    with Scorm12Player(browser, big["scorm12"]) as player:
+        page = player.open(preload={"core": {"student_id": "s1", "student_name": "L, A"}})
+        frame = player.frame
+        frame.wait_for_selector("html[data-cp-ready]")
+        assert visible(frame) == "pg-m1--p1"
+        assert frame.evaluate(UNITS_IN_DOM) == [0, 1]          # this unit and the next
+        assert frame.locator(".cp-menu li[data-unit]").count() == MODULES + 1
+
+        # the menu jumps to a module that is not loaded
+        assert frame.locator("#pg-m151--p1").count() == 0
+        frame.locator(".cp-menu li[data-unit='150'] a").click()
+        frame.locator("#pg-m151--p1:not([hidden])").wait_for()
+        assert visible(frame) == "pg-m151--p1"
+        assert frame.evaluate(UNITS_IN_DOM) == [150, 151]
+        frame.locator(".cp-back").click()                      # back into the unit before
+        assert visible(frame) == "pg-m150--p10"
+        assert sorted(frame.evaluate(UNITS_IN_DOM)) == [149, 150]
+
+        # to page 1,999: module 200 from the menu, then Next
+        frame.locator(".cp-menu li[data-unit='199'] a").click()
+        frame.locator("#pg-m200--p1:not([hidden])").wait_for()
+        for _ in range(8):
+            frame.locator(".cp-next").click()
+        assert visible(frame) == LAST_KC_ID
+        assert frame.evaluate("window.coursepack.state.page") == LAST_KC_PAGE
+        kc = frame.locator(f"#{LAST_KC_ID} .cp-question[data-kind='kc']")
+        kc.locator("input[value='2']").check()
+        kc.locator(".cp-check").click()
+        assert kc.locator(".cp-feedback").is_visible()
+
+        # print the module: every page of it is in the DOM and shown for print
+        frame.evaluate("window.print = () => { window.__printed = true; }")
+        frame.locator(".cp-print").click()
+        assert frame.evaluate("window.__printed")
+        page.emulate_media(media="print")
+        printed = frame.evaluate("""() => [...document.querySelectorAll('section.page')]
+          .filter(s => getComputedStyle(s).display !== 'none').map(s => s.id)""")
+        assert printed == [f"pg-m200--p{n}" for n in range(1, PAGES + 1)]
+        page.emulate_media(media="screen")
+        frame.evaluate("window.dispatchEvent(new Event('afterprint'))")
+
+        assert player.cmi()["core"]["lesson_location"] == "m200/p9"
+        player.close_page()
+        assert player.errors() == []
+
+        # resume: lands on page 1,999 with its answer
+        player.open(player.resume_preload())
+        frame = player.frame
+        frame.wait_for_selector("html[data-cp-ready]")
+        assert visible(frame) == LAST_KC_ID
+        kc = frame.locator(f"#{LAST_KC_ID} .cp-question[data-kind='kc']")
+        assert kc.locator("input[value='2']").is_checked()
+        assert kc.locator(".cp-feedback").is_visible()
+        assert sorted(frame.evaluate(UNITS_IN_DOM)) == [199, 200]
+        visited = frame.evaluate("window.coursepack.state.visited")
+        assert visited[LAST_KC_PAGE] and visited[1500] and not visited[1000]
+        assert player.errors() == []
+
+
+def walk(page) -> list[str]:
+    """Across units: Next over a unit boundary, the menu to a unit far away, Back."""
+    page.wait_for_selector("html[data-cp-ready]")
+    seen = [visible(page)]
+    for _ in range(PAGES):
+        page.locator(".cp-next").click()
+    seen.append(visible(page))
+    page.locator(".cp-menu li[data-unit='120'] a").click()
+    page.locator("#pg-m121--p1:not([hidden])").wait_for()
+    seen.append(visible(page))
+    page.locator(".cp-back").click()
+    seen.append(visible(page))
+    page.locator("a[href='#gloss']").click()
+    page.locator("#gloss:not([hidden])").wait_for()
+    seen.append(visible(page))
+    return seen
+
+
+WALK = ["pg-m1--p1", "pg-m2--p1", "pg-m121--p1", "pg-m120--p10", "gloss"]
+
+
+def test_web_build_from_a_folder(browser, big):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((big["web-folder"] / "index.html").as_uri())
+    assert walk(page) == WALK
+    assert errors == [] and all(r.startswith("file://") for r in requests)
+    assert any(r.endswith("/content/u120.js") for r in requests)
+    context.close()
+
+
+def test_web_build_from_a_server(browser, big):
+    with serve({"/": big["web-folder"]}) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/index.html")
+        assert walk(page) == WALK
+        assert errors == []
+        context.close()

@@ -1,0 +1,21 @@
+"""`coursepack play --learner all` on the SRO course as xAPI and cmi5 (the preview's mini
+LRS): exit 0, and the statements agree with tests/test_xapi_e2e.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_play import require_browser  # noqa: F401 - a fixture
+from tests.test_play_sro import common, played
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("target", ["xapi", "cmi5"])
+def test_play_all_learners_sro_lrs(require_browser, target):  # noqa: F811
+    results = played(target)
+    common(results)
+    passed = results["pass"]["recorded"]
+    assert passed["verbs"] == ["completed", "passed"] and passed["score"] == "100"
+    assert results["fail"]["recorded"]["verbs"] == ["completed", "failed"]
+    assert passed["statement_verbs"]["terminated"] == 1

@@ -17,6 +17,7 @@ import pytest
 
 from builder import state as cpstate
 from builder.build import build
+from builder.components.questions import QUESTIONS
 from tests.conftest import FIXTURES
 from tests.support.lms import safe_extract
 from tests.support.resume_state import course_data
@@ -24,6 +25,8 @@ from tests.support.resume_state import course_data
 pytestmark = pytest.mark.browser
 
 STATIC = Path(__file__).parent.parent / "templates/static"
+#: every question type's runtime script: the codec unpacks answers by their type's form
+TYPE_SCRIPTS = [qt.script.removeprefix("static/") for qt in QUESTIONS.values()]
 LEARNER12 = {"core": {"student_id": "learner-1", "student_name": "Doe, Jane"},
              "student_data": {"mastery_score": "80"}}
 LEARNER2004 = {"learner_id": "learner-3", "learner_name": "Poe, Alex"}
@@ -288,7 +291,7 @@ def test_damaged_state_is_refused_whole(releases, scorm12_player, browser, tmp_p
     other = course_data(build(shutil.copytree(FIXTURES / "alltypes", tmp_path / "at"),
                               ("scorm12",)).written[0])
     page = browser.new_page()
-    for name in ("cp-questions.js", "cp-state.js"):
+    for name in ("cp-questions.js", *TYPE_SCRIPTS, "cp-state.js"):
         page.add_script_tag(content=(STATIC / name).read_text())
     foreign = page.evaluate("""(data) => {
         const shown = i => data.assessments[i].questions.map((q, k) => k);
@@ -394,7 +397,7 @@ def test_ten_thousand_pages_and_two_thousand_questions_fit_scorm12(browser):
     quiz = {"key": "AAAA", "fp": "BBBB", "id": "quiz", "branching": False, "draw": 0,
             "shuffle": False, "attempts": 0, "questions": [choice] * 2000}
     page = browser.new_page()
-    for name in ("cp-questions.js", "cp-state.js"):
+    for name in ("cp-questions.js", *TYPE_SCRIPTS, "cp-state.js"):
         page.add_script_tag(content=(STATIC / name).read_text())
     for kcs, assessments in (([], [quiz]), ([choice] * 2000, [])):
         data = {"pages": pages, "pageCount": len(pages), "kcs": kcs, "assessments": assessments, "hash": "x",

@@ -122,6 +122,8 @@ def test_learner_fails_the_sro_final_assessment(scorm12_player, package, course)
     frame.locator(".cp-menu a", has_text="Final Assessment").click()
     final = course.unit("final-assessment")
     answer_final(frame, final, right=False)
+    # the result is written once the final's unit has shown it: wait for it, then read
+    frame.locator("#pg-final-assessment .cp-result-text", has_text="Your score:").wait_for()
     assert "Your score: 0%." in frame.locator("#pg-final-assessment .cp-result-text").inner_text()
     assert player.cmi()["core"]["lesson_status"] == "failed"
     assert player.cmi()["core"]["score"]["raw"] == "0"

@@ -29,7 +29,7 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
-from builder.components.blocks import Expander, theme_templates
+from builder.components.blocks import Expander, plain, theme_templates
 from builder.errors import Problem
 from builder.model import Asset, Citation, Source, TermUse
 
@@ -324,7 +324,7 @@ class MarkdownRenderer:
         named: dict[str, int] = {}
         for i, token in enumerate(tokens):
             if token.type == "heading_open":
-                heading = _plain(tokens[i + 1]) or None
+                heading = plain(tokens[i + 1]) or None
             if token.type == "table_open" and heading:
                 named[heading] = named.get(heading, 0) + 1  # two tables: "Title (2)"
                 token.meta = {"label": heading if named[heading] == 1
@@ -465,19 +465,6 @@ def _same_image(written: Path, path: Path, size: int, mtime_ns: int) -> bool:
                 and info.st_mtime_ns == mtime_ns)
     except (OSError, ValueError, RuntimeError):
         return False
-
-
-def _plain(inline: Token) -> str:
-    """The words of an inline token (a heading), without citation markers."""
-    words = []
-    for child in inline.children or []:
-        if child.type == "glossary_term":
-            words.append(child.meta["shown"])
-        elif child.type in ("text", "code_inline"):
-            words.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            words.append(" ")
-    return " ".join("".join(words).split())
 
 
 def _esc(text: str) -> str:

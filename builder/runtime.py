@@ -18,8 +18,6 @@ its ``HASH`` matches the course's structure; it was:
 - ``VISITED`` is a bitset of visited pages, 6 pages per base64url character.
 - ``KC`` is the answer of each knowledge check, in course order, joined by ``,``: the
   chosen choices' positions as ``0-9a-z`` characters ("" when unanswered).
-- ``MEDIA`` (only in a course with video or audio, after a ``|``) is a bitset of the
-  media played to 95%, in course order, 6 per base64url character (cp-media.js).
 - each ``A`` is one assessment: ``{attempts}{!}{=score}{~seed}:{body}`` where ``!`` marks
   the current attempt as submitted, ``=score`` the last submitted score (0-100), ``~seed``
   (4 base-36 digits, quizzes that draw or shuffle) fixes the questions drawn and the order

@@ -395,7 +395,8 @@ def package_data(read) -> dict:
     data, _ = json.JSONDecoder().raw_decode(text, len(COURSE_JS_PREFIX))
     pages = []
     for index, _unit in enumerate(data.get("units", [])):
-        pages += [{"loc": loc} for loc in _unit_locs(read(f"content/u{index}.js"))]
+        pages += [{"loc": loc, "unit": index}
+                  for loc in _unit_locs(read(f"content/u{index}.js"))]
     data["pages"] = pages
     return data
 

@@ -238,8 +238,11 @@ def test_pool_draw_and_resume_mid_assessment(scorm12_player, pool_package):
     assert player.errors() == []
 
 
-def test_rebuilt_package_with_changed_structure_keeps_only_the_bookmark(
+def test_rebuilt_package_with_a_changed_question_keeps_what_did_not_change(
         scorm12_player, package, tmp_path):
+    """A choice added to a quiz question: the quiz's unsubmitted answers are dropped (its
+    meaning changed), the unchanged knowledge check keeps its answer (resume format 2 keys
+    answers by question id and fingerprint), and the learner lands where they left."""
     player = scorm12_player(package)
     player.open(LEARNER)
     frame = player.frame
@@ -261,5 +264,5 @@ def test_rebuilt_package_with_changed_structure_keeps_only_the_bookmark(
     assert frame.locator("section.page:not([hidden])").get_attribute("id") == "pg-quiz"
     assert not frame.locator(".cp-question[data-q='q-choice'] input:checked").count()
     go_to(frame, "pg-lesson--facts")              # the knowledge check's page, a unit before
-    assert frame.locator("#kc-kc-boil-answer").input_value() == ""
+    assert frame.locator("#kc-kc-boil-answer").input_value() == "99"
     assert player2.errors() == []

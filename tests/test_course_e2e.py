@@ -10,6 +10,7 @@ import pytest
 from builder.build import build, check
 from builder.model import Assessment
 from tests.conftest import REPO
+from tests.support.site import go_to
 
 pytestmark = pytest.mark.browser
 LEARNER = {"core": {"student_id": "sro-1", "student_name": "Officer, Pat"},
@@ -98,6 +99,7 @@ def test_learner_completes_and_passes_the_sro_course(scorm12_player, package, co
     pages = walk_course(frame, course, final_right=True)
     assert pages == sum(len(m.pages) for m in course.modules) + len(course.assessments) == 56
     for a in course.assessments:
+        go_to(frame, f"pg-{a.id}")   # its unit may have left the DOM since
         text = frame.locator(f"#pg-{a.id} .cp-result-text").inner_text()
         assert "Your score: 100%." in text and "You passed." in text, (a.id, text)
     cmi = player.cmi()
@@ -120,6 +122,8 @@ def test_learner_fails_the_sro_final_assessment(scorm12_player, package, course)
     frame.locator(".cp-menu a", has_text="Final Assessment").click()
     final = course.unit("final-assessment")
     answer_final(frame, final, right=False)
+    # the result is written once the final's unit has shown it: wait for it, then read
+    frame.locator("#pg-final-assessment .cp-result-text", has_text="Your score:").wait_for()
     assert "Your score: 0%." in frame.locator("#pg-final-assessment .cp-result-text").inner_text()
     assert player.cmi()["core"]["lesson_status"] == "failed"
     assert player.cmi()["core"]["score"]["raw"] == "0"

@@ -58,7 +58,11 @@ def page_id(frame) -> str:
 
 
 def goto(frame, unit: str) -> None:
+    """Go to a unit by the menu; returns once its page shows (a unit not in the DOM is
+    loaded first: main is aria-busy meanwhile)."""
     frame.locator(".cp-menu a", has_text=unit).click()
+    frame.wait_for_function("() => !document.querySelector('main[aria-busy=\"true\"]')"
+                            " && !!document.querySelector('section.page:not([hidden])')")
 
 
 def answer_kc(frame) -> None:

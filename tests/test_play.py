@@ -119,8 +119,8 @@ def test_suspend_data_over_the_limit_fails(runner, minimal_zips, tmp_path, requi
 
 def test_a_js_error_on_page_3_fails(runner, minimal_zips, tmp_path, require_browser):
     broken = patched(minimal_zips["scorm2004"], tmp_path / "js-error.zip",
-                     "static/coursepack.js", "  function show(index, focus) {\n",
-                     "  function show(index, focus) {\n    if (index === 2) setTimeout("
+                     "static/coursepack.js", "function show(index, focus) {\n",
+                     "function show(index, focus) {\nif (index === 2) setTimeout("
                      "function () { throw new Error('broken on page 3'); });\n")
     trace = tmp_path / "trace"
     code, out = play(runner, broken, "--learner", "pass", "--trace", trace)

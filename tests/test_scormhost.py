@@ -82,7 +82,7 @@ def test_resume_although_scormhost_says_ab_initio(learner):
     assert page_id(frame) == "pg-quiz"
     assert frame.locator("input[name='quiz-q-first'][value='0']").is_checked()
     goto(frame, "A Case")
-    assert frame.locator(".cp-node[data-node='middle']").is_visible()
+    frame.locator(".cp-node[data-node='middle']").wait_for(state="visible", timeout=10_000)
     goto(frame, "Introduction")
     frame.locator(".cp-next").click()
     assert frame.locator("input[name='kc-kc-first'][value='0']").is_checked()

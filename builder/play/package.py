@@ -4,8 +4,6 @@ questions with their answers, scenario graphs, tracking rules) for the learner s
 
 from __future__ import annotations
 
-import json
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -14,7 +12,6 @@ from lxml import etree
 
 MAX_FILES = 20_000
 MAX_BYTES = 512 * 1024 * 1024
-_DATA = re.compile(rb'<script type="application/json" id="cp-data">(.*?)</script>', re.S)
 
 
 class PackageError(Exception):
@@ -65,17 +62,27 @@ def load(path: Path) -> Package:
     return describe(path.name, files)
 
 
+def _course_data(files: dict[str, bytes], folder: PurePosixPath) -> dict | None:
+    """The course data of a coursepack package (content/course.js and the unit scripts,
+    builder/chunks.py; or, before pages were loaded per unit, the shell's cp-data), else
+    None."""
+    from builder.state import PreviousError, package_data
+
+    def read(name: str) -> str:
+        return files[str(folder / name) if str(folder) != "." else name].decode("utf-8")
+
+    try:
+        return package_data(read)
+    except (PreviousError, KeyError, ValueError, TypeError, IndexError, UnicodeDecodeError):
+        return None
+
+
 def describe(name: str, files: dict[str, bytes]) -> Package:
     standard, launch, activity, move_on, mastery = _standard(name, files)
     data = None
     page = files.get(launch.split("?")[0])
     if page is not None:
-        m = _DATA.search(page)
-        if m:
-            try:
-                data = json.loads(m.group(1))
-            except ValueError:
-                data = None
+        data = _course_data(files, PurePosixPath(launch.split("?")[0]).parent)
     if data is not None and not mastery and data.get("tracking", {}).get("mastery") is not None:
         mastery = str(data["tracking"]["mastery"])
     return Package(name, standard, launch, files, data, activity, move_on, mastery)

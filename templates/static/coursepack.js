@@ -174,8 +174,11 @@
     /* a passed or completed course never moves backwards (failed may become incomplete
        again when a retry passes but pages are still unseen) */
     if (RANK[reported] >= RANK.completed && RANK[status] < RANK[reported]) status = "";
-    /* a failed status stays until a new verdict replaces it (resume data dropped) */
-    if (reported === "failed" && status === "incomplete" && !combined()) status = "";
+    /* a failed status stays until a new verdict replaces it (resume data dropped): while
+       no counted assessment has a score in this state; a retake that passed, with other
+       counted assessments still to take, is incomplete again */
+    if (reported === "failed" && status === "incomplete" && !combined() &&
+        !data.tracking.counted.some(function (i) { return S.asmt[i].score !== null; })) status = "";
     /* a score only with the status it belongs to, and a finished learner's score never
        goes down */
     if (!status || (RANK[reported] >= RANK.completed && typeof info.score === "number" &&

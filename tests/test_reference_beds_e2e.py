@@ -442,6 +442,8 @@ def test_catapult_resume_from_the_state_id_of_earlier_packages(browser, beds, te
     assert second.page.locator("section.page:not([hidden])").get_attribute("id") == (
         "pg-basics--second-idea")
     second.page.locator(".cp-menu a", has_text="Introduction").click()
+    # the menu loads the unit's pages first (content/u<N>.js): the page shows, then is saved
+    second.page.wait_for_selector("#pg-intro--welcome:not([hidden])")
     second.exit()
     assert session.refused == [] and second.refused == []
     assert session.errors == [] and second.errors == []

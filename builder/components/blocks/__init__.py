@@ -37,7 +37,11 @@ Adding a block (one module in this package; it is found and imported automatical
 ``block.intro`` (the parts before the first item heading) and ``block.items`` (each an
 :class:`Item`: ``title``, ``title_html``, ``level``, ``attrs``, ``parts``, ``html``,
 ``line``) are tuples of :class:`Part` (one paragraph, list, ... as ``html``, with ``image``
-set when it is a paragraph holding only an image, and ``text`` its plain words).
+set when it is a paragraph holding only an image, ``text`` its plain words and ``lead``
+the text it starts with). ``read`` runs in the reading pass: the HTML of parts and titles
+is made later, in the render pass (:mod:`builder.deferred`), so ``read`` passes it on or
+joins it with ``concat(...)``, never looks into it (``has_controls`` and ``lead`` say what
+a check needs to know).
 ``block.items_needed(least, what, example)`` and ``block.plain_titles(what)`` are the
 common checks.
 
@@ -76,6 +80,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from builder.deferred import Later, concat
 from builder.errors import Problem
 from builder.model import Source
 
@@ -102,10 +107,11 @@ class Part:
     """One top-level piece of Markdown (a paragraph, a list, ...) as HTML; ``image`` when
     the piece is a paragraph holding only an image."""
 
-    html: str
+    html: Later  #: made in the render pass: join it with concat(), never look into it
     line: int
     image: Image | None = None
     text: str = ""  #: the plain text of a paragraph ("" for other pieces)
+    lead: str = ""  #: the text a paragraph starts with, before any markup
 
 
 @dataclass(frozen=True)
@@ -113,21 +119,18 @@ class Item:
     """What a heading inside a block starts."""
 
     title: str  #: plain text of the heading
-    title_html: str  #: inline HTML of the heading
+    title_html: Later  #: inline HTML of the heading (render pass)
     level: int  #: heading level, 1-6
     attrs: dict[str, str]  #: from ``{key=value}`` at the end of the heading
     parts: tuple[Part, ...]
     line: int
+    #: does the title hold a link or a button (a glossary term, a citation)? Such a
+    #: title cannot be the label of a button.
+    has_controls: bool = False
 
     @property
-    def html(self) -> str:
-        return "".join(p.html for p in self.parts)
-
-    @property
-    def has_controls(self) -> bool:
-        """Does the title hold a link or a button (a glossary term, a citation)? Such a
-        title cannot be the label of a button."""
-        return "<button" in self.title_html or "<a " in self.title_html
+    def html(self) -> Later:
+        return concat(p.html for p in self.parts)
 
 
 @dataclass
@@ -143,8 +146,8 @@ class BlockSource:
     problems: list[Problem] = field(repr=False, default_factory=list)
 
     @property
-    def intro_html(self) -> str:
-        return "".join(p.html for p in self.intro)
+    def intro_html(self) -> Later:
+        return concat(p.html for p in self.intro)
 
     @property
     def line(self) -> int:
@@ -255,14 +258,16 @@ def styles(html: list[str]) -> tuple[str, ...]:
 # -- reading Markdown -------------------------------------------------------------------
 
 class Expander:
-    """Turns the ``:::`` containers of one parsed Markdown text into HTML (a single
-    ``html_block`` token each), reporting problems. Used by
+    """Reads the ``:::`` containers of one parsed Markdown text (the reading pass: each
+    block's module checks it, problems are reported) into a single ``html_block`` token
+    each, whose HTML the render pass makes. Used by
     :class:`builder.markdown.MarkdownRenderer`; nothing else needs it."""
 
-    def __init__(self, md, env: dict, file: str, first_line: int, text: str,
+    def __init__(self, renderer, env: dict, file: str, first_line: int, text: str,
                  problems: list[Problem], messages: dict[str, str],
                  templates: Callable[[], Any]):
-        self.md, self.env, self.file, self.first_line = md, env, file, first_line
+        self.renderer, self.md = renderer, renderer.md
+        self.env, self.file, self.first_line = env, file, first_line
         self.lines = text.split("\n")
         self.problems, self.messages, self.templates = problems, messages, templates
 
@@ -292,7 +297,7 @@ class Expander:
     def _line(self, tok) -> int:
         return self.first_line + (tok.map[0] if tok.map else 0)
 
-    def block(self, tok, inner: list) -> str:
+    def block(self, tok, inner: list) -> Later | str:
         line = self._line(tok)
         info = tok.info.strip()
         m = NAME_RE.match(info)
@@ -316,7 +321,8 @@ class Expander:
                 self.problems.append(Problem(self.file, line, "", f"unknown block "
                                              f"'{tok.markup} {info}'", "blocks are: "
                                              + ", ".join(names())))
-            return self.md.renderer.render(inner, self.md.options, self.env)
+            self.renderer.number(inner)
+            return self.renderer.later(inner, self.env)
         for t in inner:
             if t.type == "fence" and t.info.strip() == "question":
                 self.problems.append(Problem(self.file, self._line(t), "", "a question "
@@ -331,8 +337,8 @@ class Expander:
         model = kind.read(source)
         if model is None:
             return ""
-        template = self.templates().get_template(kind.template)
-        return template.render(b=model, block=source, t=self.messages).strip() + "\n"
+        return Later(lambda: self.templates().get_template(kind.template).render(
+            b=model, block=source, t=self.messages).strip() + "\n")
 
     def split(self, tokens: list, level: int) -> tuple[tuple[Part, ...], tuple[Item, ...]]:
         heads = [i for i, t in enumerate(tokens)
@@ -346,12 +352,14 @@ class Expander:
             end = heads[k + 1] if k + 1 < len(heads) else len(tokens)
             inline = tokens[h + 1]
             attrs = self.attrs(inline)
-            title_html = self.md.renderer.renderInline(inline.children or [], self.md.options,
-                                                       self.env)
-            items.append(Item(title=plain(inline), title_html=title_html,
+            children = inline.children or []
+            self.renderer.number_inline(children)
+            items.append(Item(title=plain(inline),
+                              title_html=self.renderer.later_inline(children, self.env),
                               level=int(tokens[h].tag[1]), attrs=attrs,
                               parts=self.parts(tokens[h + 3:end], level),
-                              line=self._line(tokens[h])))
+                              line=self._line(tokens[h]),
+                              has_controls=self.renderer.controls(children)))
         return intro, tuple(items)
 
     @staticmethod
@@ -376,8 +384,9 @@ class Expander:
                     i += 1
             i += 1
             chunk = tokens[start:i]
-            html = self.md.renderer.render(chunk, self.md.options, self.env)
-            image, text = None, ""
+            self.renderer.number(chunk)
+            html = self.renderer.later(chunk, self.env)
+            image, text, lead = None, "", ""
             if chunk[0].type == "paragraph_open" and len(chunk) == 3:
                 kids = [c for c in chunk[1].children or []
                         if not (c.type == "text" and not c.content.strip())]
@@ -387,7 +396,9 @@ class Expander:
                                   img.attrGet("role") == "presentation",
                                   self._line(chunk[0]))
                 text = plain(chunk[1])
-            out.append(Part(html, self._line(chunk[0]), image, text))
+                first = (chunk[1].children or [None])[0]
+                lead = first.content if first is not None and first.type == "text" else ""
+            out.append(Part(html, self._line(chunk[0]), image, text, lead))
         return tuple(out)
 
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -29,7 +31,7 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
-from builder.components.blocks import Expander, plain, theme_templates
+from builder.components.blocks import Expander, plain
 from builder.deferred import Later, concat, rendering
 from builder.errors import Problem
 from builder.model import Asset, Citation, Source, TermUse
@@ -537,6 +539,18 @@ class MarkdownRenderer:
         package_path = "media/" + path.relative_to(root / "modules").as_posix()
         token.attrSet("src", package_path)
         return Asset(path, package_path, Source(file, line))
+
+
+def theme_templates(root: Path) -> Callable[[], Any]:
+    """A function giving (once made) the Jinja environment of ``root``'s templates."""
+    env: list = []
+
+    def get():
+        if not env:
+            from builder import render
+            env.append(render.make_env(render.template_dirs(root)))
+        return env[0]
+    return get
 
 
 def _same_image(written: Path, path: Path, size: int, mtime_ns: int) -> bool:

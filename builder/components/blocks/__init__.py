@@ -18,7 +18,9 @@ item heading gives the item attributes (a hotspot's position). A block inside an
 block needs a longer fence around the outer one (``::::`` ... ``::::``), as a closing
 ``:::`` always closes the nearest open block.
 
-Adding a block (one module in this package; it is found and imported automatically)::
+Adding a block (one module in this package; it is found and imported automatically, and
+registered in :data:`BLOCKS`, a :class:`builder.components.Registry` as the question types'
+one is)::
 
     from builder.components.blocks import BlockSource, BlockType, register
 
@@ -75,11 +77,11 @@ import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from builder.components import Registry
 from builder.deferred import Later, concat
 from builder.errors import Problem
 from builder.model import Source
@@ -163,6 +165,15 @@ class BlockSource:
                      f"block: {example}")
         return False
 
+    def button_items(self, what: str, least: int) -> tuple[Item, ...] | None:
+        """The items of a block whose titles become buttons (accordion sections, tabs):
+        titles without terms, citations or links, at least ``least`` of them (``what``
+        names one: "tab"); None when there are too few."""
+        self.plain_titles(what)
+        if not self.items_needed(least, what, f"### {what.capitalize()} title"):
+            return None
+        return self.items
+
     def plain_titles(self, what: str) -> None:
         """Report item titles that hold a glossary term or a citation (they become
         buttons, which cannot sit inside another button)."""
@@ -195,18 +206,10 @@ class BlockType:
         raise NotImplementedError
 
 
-#: block name -> its type
-REGISTRY: dict[str, BlockType] = {}
-
-
-def register(cls: type[BlockType]) -> type[BlockType]:
-    """Class decorator: make ``cls`` the block for each of its ``names``."""
-    kind = cls()
-    for name in cls.names:
-        if name in REGISTRY:
-            raise ValueError(f"two blocks are called {name!r}")
-        REGISTRY[name] = kind
-    return cls
+#: the block types, each filed under each of its ``names``
+BLOCKS: Registry[BlockType] = Registry("content block")
+#: class decorator: make ``cls`` the block for each of its ``names``
+register = BLOCKS.register
 
 
 def _discover() -> None:
@@ -216,12 +219,12 @@ def _discover() -> None:
 
 
 def names() -> list[str]:
-    return sorted(REGISTRY)
+    return sorted(BLOCKS)
 
 
 def kinds() -> list[BlockType]:
     """Every registered block type, once, in name order."""
-    return list({id(k): k for _, k in sorted(REGISTRY.items())}.values())
+    return sorted(BLOCKS.values(), key=lambda k: min(k.names))
 
 
 def static_files() -> frozenset[str]:
@@ -308,7 +311,7 @@ class Expander:
             self.problems.append(Problem(self.file, line, "", f"the block '{tok.markup} "
                                          f"{info}' is not closed", f"end it with a line "
                                          f"holding only {tok.markup}"))
-        kind = REGISTRY.get(name) if m else None
+        kind = BLOCKS.get(name) if m else None
         if kind is None:
             if not info:
                 self.problems.append(Problem(self.file, line, "", f"a '{tok.markup}' line "
@@ -413,18 +416,6 @@ def plain(inline) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             words.append(" ")
     return " ".join("".join(words).split())
-
-
-def theme_templates(root: Path) -> Callable[[], Any]:
-    """A function giving (once made) the Jinja environment of ``root``'s templates."""
-    env: list = []
-
-    def get():
-        if not env:
-            from builder import render
-            env.append(render.make_env(render.template_dirs(root)))
-        return env[0]
-    return get
 
 
 def markup(html: str) -> Markup:

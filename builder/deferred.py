@@ -16,6 +16,7 @@ import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import PosixPath, PurePosixPath
 
 _state = threading.local()
 
@@ -68,39 +69,64 @@ def concat(pieces: Iterable[object]) -> Later:
     return Later(lambda: "".join(str(p) for p in parts))
 
 
+#: values that hold no placeholder
+_ATOMS = frozenset((str, int, float, bool, type(None), bytes, PosixPath, PurePosixPath,
+                    frozenset))
+#: dataclass type -> its field names (None: not a dataclass)
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def fill(obj: object) -> None:
     """Replace, in place, every :class:`Later` inside ``obj`` (dataclasses, tuples, lists,
     dicts, however deep) by its HTML. The model's dataclasses are frozen for everyone
     else; the render pass is the one writer that finishes them."""
     done: dict[int, object] = {}  # id -> what it became (a tuple is replaced, not changed)
     keep: list[object] = []  # ids stay unique while the walk runs
+    setattr_ = object.__setattr__
 
     def walk(value: object) -> object:
-        if isinstance(value, Later):
+        kind = type(value)
+        if kind is Later:
             return str(value)
-        if isinstance(value, (str, int, float, bool, type(None))):
+        if kind in _ATOMS:
             return value
-        if id(value) in done:
-            return done[id(value)]
-        done[id(value)] = value
+        key = id(value)
+        if key in done:
+            return done[key]
+        done[key] = value
         keep.append(value)
-        if isinstance(value, tuple):
-            new = tuple(walk(v) for v in value)
-            if any(a is not b for a, b in zip(new, value, strict=True)):
-                done[id(value)] = new
-                return new
+        if kind is tuple:
+            new = None
+            for i, v in enumerate(value):  # type: ignore[arg-type]
+                w = walk(v)
+                if w is not v:
+                    if new is None:
+                        new = list(value)  # type: ignore[call-overload]
+                    new[i] = w
+            if new is not None:
+                done[key] = value = tuple(new)
             return value
-        if isinstance(value, list):
-            value[:] = [walk(v) for v in value]
-        elif isinstance(value, dict):
-            for k in value:
-                value[k] = walk(value[k])
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for f in dataclasses.fields(value):
-                old = getattr(value, f.name)
-                new = walk(old)
-                if new is not old:
-                    object.__setattr__(value, f.name, new)
+        if kind is list:
+            for i, v in enumerate(value):  # type: ignore[arg-type]
+                w = walk(v)
+                if w is not v:
+                    value[i] = w  # type: ignore[index]
+            return value
+        if kind is dict:
+            for k, v in value.items():  # type: ignore[attr-defined]
+                w = walk(v)
+                if w is not v:
+                    value[k] = w  # type: ignore[index]
+            return value
+        names = _FIELDS.get(kind, ())
+        if names == ():
+            names = _FIELDS[kind] = (tuple(f.name for f in dataclasses.fields(value))
+                                     if dataclasses.is_dataclass(value) else None)
+        for name in names or ():
+            old = getattr(value, name)
+            new_ = walk(old)
+            if new_ is not old:
+                setattr_(value, name, new_)
         return value
 
     walk(obj)

@@ -5,6 +5,10 @@ the only ones that see raw YAML. Each mapping is read through its declaration in
 :mod:`builder.formats`, which decides the keys, their types and allowed values; shape
 problems (wrong types, missing or unknown keys, YAML syntax) are collected with file and
 line. Rules across keys stay here, and rules across files live in :mod:`builder.course_rules`.
+
+Loading is two passes: :meth:`Loader.load` reads everything (each Markdown text parsed once
+and checked, its HTML a placeholder: :mod:`builder.deferred`), then renders every text
+once all is read, and fills the model with the HTML.
 """
 
 from __future__ import annotations

@@ -142,6 +142,7 @@ class Preview:
         self.tokens: dict[str, bool] = {}
         self.registration = str(uuid.uuid4())
         self.cache = RenderCache()
+        self.units: dict = {}  #: each unit's HTML, for the next rebuild (builder.chunks)
         self.watching = threading.Event()  #: set once a save would be seen
         #: the last rebuild: milliseconds (wall, CPU), texts rendered and texts reused
         self.last: dict[str, float] = {}
@@ -155,11 +156,12 @@ class Preview:
     def rebuild(self) -> None:
         started, cpu = time.perf_counter(), time.thread_time()
         try:
-            course, _ = check(self.root, (self.target,), self.cache)
+            course, _ = check(self.root, (self.target,), self.cache,
+                              findings=False)  # warnings are not shown
             dirs = template_dirs(self.root)
             env = make_env(dirs)
             packager = packagers()[self.target](env, theme_dir())
-            site = render_site(course, self.target, dirs, env)
+            site = render_site(course, self.target, dirs, env, kept=self.units)
             with template_errors(dirs, self.root):
                 files = packager.package_files(course, site)
             error = None

@@ -63,3 +63,61 @@ def test_a_course_template_that_tests_for_the_target_is_rendered_for_each(minima
     build(minimal, TARGETS, out=tmp_path / "out", history="off")
     for target, files in _unit_files(tmp_path / "out").items():
         assert all(f'data-t="{target}"' in b for b in files.values()), target
+
+
+def test_the_preview_renders_again_what_changed_and_gives_a_fresh_builds_files(minimal):
+    from builder.preview import Preview
+
+    kept = Preview(minimal, "web")
+    kept.rebuild()
+    assert kept.files and kept.units
+    module = minimal / "modules" / "02-basics.md"
+    text = module.read_text("utf-8")
+    edits = [text.replace("builds on", "now builds on", 1),
+             text.replace("# ", "# Renamed ", 1),
+             text + "\n# A page more\n\nIts text.\n"]
+    for edit in edits + [text]:
+        module.write_text(edit, "utf-8")
+        kept.rebuild()
+        fresh = Preview(minimal, "web")
+        fresh.rebuild()
+        assert kept.error is None and kept.files == fresh.files
+    # a quiz's YAML (kept parsed between rebuilds while its text is the same)
+    quiz = minimal / "scenarios" / "quiz.yaml"
+    text = quiz.read_text("utf-8")
+    for edit in (text.replace("Answer both questions.", "Answer them."), text):
+        quiz.write_text(edit, "utf-8")
+        kept.rebuild()
+        fresh = Preview(minimal, "web")
+        fresh.rebuild()
+        assert kept.error is None and kept.files == fresh.files
+    # the course's title is in the first unit's about box: a change renders it again
+    course = (minimal / "course.yaml").read_text("utf-8")
+    title = next(line for line in course.splitlines() if line.startswith("title:"))
+    (minimal / "course.yaml").write_text(course.replace(title, "title: Another title"),
+                                         "utf-8")
+    kept.rebuild()
+    fresh = Preview(minimal, "web")
+    fresh.rebuild()
+    assert kept.files == fresh.files
+
+
+def test_the_kept_units_compare_every_course_field_their_templates_use():
+    """builder.chunks.UNIT_COURSE_FIELDS lists the course's fields that partials/unit.html
+    and the partials it includes or imports use."""
+    import re
+
+    from builder.chunks import UNIT_COURSE_FIELDS
+
+    partials = Path(__file__).parent.parent / "templates" / "partials"
+    seen, todo, used = set(), ["unit.html"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        text = (partials / name).read_text("utf-8")
+        used |= set(re.findall(r"\bcourse\.([a-z_]+)", text))
+        todo += re.findall(r'(?:include|import|from) "partials/([^"]+)"', text)
+    assert len(seen) > 3
+    assert used - {"yaml"} <= set(UNIT_COURSE_FIELDS), used

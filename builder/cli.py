@@ -152,10 +152,13 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
     (created on the first build; commit it with the course).
     """
     from builder.build import build as run_build
+    from builder.gcmode import one_shot
 
     if not project_dir.is_dir():
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
     from builder.quality import reading_lines, summary
+
+    one_shot()  # fewer garbage collections: the process ends with the build
 
     result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict, previous,
                        history="off" if no_history else "write")

@@ -4,7 +4,6 @@ prints the result; the work happens in :mod:`builder.build`."""
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 import click
@@ -246,6 +245,8 @@ def new(directory: Path, course_id: str | None) -> None:
     files = create(directory, course_id)
     for path in files:
         click.echo(f"Created {_rel(path)}")
+    import shlex  # only `new` and its hints need it (about 3 ms to import)
+
     click.echo(f"Next: {_command()} preview {shlex.quote(str(directory))}")
 
 
@@ -253,6 +254,7 @@ def _command() -> str:
     """How to run this coursepack from the current folder: ``coursepack`` when that name
     on PATH is this one, else the path it was started by (after ``make build`` it is
     .venv/bin/coursepack, not on PATH), or ``python -m builder``."""
+    import shlex
     import shutil
     import sys
 

@@ -5,6 +5,10 @@ the only ones that see raw YAML. Each mapping is read through its declaration in
 :mod:`builder.formats`, which decides the keys, their types and allowed values; shape
 problems (wrong types, missing or unknown keys, YAML syntax) are collected with file and
 line. Rules across keys stay here, and rules across files live in :mod:`builder.course_rules`.
+
+Loading is two passes: :meth:`Loader.load` reads everything (each Markdown text parsed once
+and checked, its HTML a placeholder: :mod:`builder.deferred`), then renders every text
+once all is read, and fills the model with the HTML.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from builder import readcache
 from builder.assessments import AssessmentReader
 from builder.components.blocks import media
+from builder.deferred import Later, fill, rendering
 from builder.errors import BuildAborted, Problem, did_you_mean
 from builder.formats import (
     COURSE,
@@ -170,21 +175,18 @@ class Loader(AssessmentReader):
         return data
 
     def markdown(self, text: str, file: str, line: int, scope: str, *,
-                 inline: bool = False) -> str:
-        """Render Markdown that is not a module page (course description, prompts,
-        feedback, scenario text). ``inline`` unwraps a single paragraph, for places such
-        as a question's legend or a choice's label where block markup is not allowed."""
+                 inline: bool = False) -> Later:
+        """Read Markdown that is not a module page (course description, prompts,
+        feedback, scenario text); its HTML comes in the render pass. ``inline`` unwraps a
+        single paragraph, for places such as a question's legend or a choice's label
+        where block markup is not allowed."""
         assert self.renderer is not None
-        rendered = self.renderer.render(text, file=file, first_line=line, scope=scope,
-                                        problems=self.problems, allow_questions=False)
-        self.texts.append(Html(rendered.html, tuple(rendered.citations),
-                               tuple(rendered.terms), tuple(rendered.assets)))
-        html = rendered.html
-        if inline:
-            m = re.fullmatch(r"<p>(.*)</p>\n?", html, re.S)
-            if m and "<p>" not in m.group(1):
-                html = m.group(1)
-        return html
+        read = self.renderer.read(text, file=file, first_line=line, scope=scope,
+                                  problems=self.problems, allow_questions=False)
+        html = read.html
+        self.texts.append(Html(html, tuple(read.citations), tuple(read.terms),
+                               tuple(read.assets)))
+        return Later(lambda: _unwrap(str(html))) if inline else html
 
     # -- course.yaml -------------------------------------------------------------------------
     def load(self) -> Course:
@@ -238,19 +240,20 @@ class Loader(AssessmentReader):
         for entry in glossary_raw:
             for name in (entry["id"], entry["term"], *entry["aliases"]):
                 links.terms.setdefault(name.lower(), entry["id"])
-        self.renderer = MarkdownRenderer(self.root, links, self.cache)
+        self.renderer = MarkdownRenderer(self.root, links, self.cache, tuple(
+            (e["id"], e["definition"]) for e in glossary_raw))
         self.renderer.media = media.Reader(self.root, language, t, media_limits[0])
+        # the reading pass: every text parsed and checked, its HTML a placeholder
         glossary = []
         for entry in glossary_raw:
-            html = self.renderer.render_inline(entry["definition"])
-            links.definitions[entry["id"]] = html
+            html = self.renderer.read_inline(entry["definition"])
+            self.renderer.add_definition(entry["id"], html)
             glossary.append(GlossaryEntry(entry["id"], entry["term"], tuple(entry["aliases"]),
                                           html, entry["source"], entry["src"]))
-        self.renderer.links_done()
         description_html = self.markdown(description, "course.yaml",
                                          f.line_of("description") + 1, "course")
         units = self.units(outline_ids, outline_line, outline_lines)
-        return Course(
+        course = Course(
             id=course_id or "course", title=title, version=str(version), language=language,
             description_html=description_html, audience=tuple(audience),
             objectives=tuple(objectives), outline=tuple(units), tracking=tracking,
@@ -264,6 +267,11 @@ class Loader(AssessmentReader):
             certificate=certificate,
             media_limits=media_limits,
         )
+        # the render pass: everything is read, so every link target is known
+        self.renderer.render_all()
+        with rendering():
+            fill(course)
+        return course
 
     def objectives(self, f: Fields) -> list[Objective]:
         out = []
@@ -605,14 +613,13 @@ class Loader(AssessmentReader):
                                              "give one of them its own id: # Title {#other-id}"))
             page_ids[pid] = ps.line
             assert self.renderer is not None
-            rendered = self.renderer.render(ps.body, file=rel, first_line=ps.body_line,
-                                            scope=f"{mid}-{pid}", base_dir=path.parent,
-                                            problems=self.problems)
-            self.texts.append(Html(rendered.html, tuple(rendered.citations),
-                                   tuple(rendered.terms), tuple(rendered.assets),
-                                   tuple(rendered.media)))
-            blocks: list[str | Question] = []
-            for block in rendered.blocks:
+            read = self.renderer.read(ps.body, file=rel, first_line=ps.body_line,
+                                      scope=f"{mid}-{pid}", base_dir=path.parent,
+                                      problems=self.problems)
+            self.texts.append(Html(read.html, tuple(read.citations), tuple(read.terms),
+                                   tuple(read.assets), tuple(read.media)))
+            blocks: list[Later | Question] = []
+            for block in read.blocks:
                 if isinstance(block, QuestionBlock):
                     q = self.inline_question(block, rel)
                     if q:
@@ -623,6 +630,12 @@ class Loader(AssessmentReader):
         return Module(mid, title, duration, tuple(objectives), tuple(pages), Source(rel, 1),
                       key_lines=tuple(f.data.key_lines.items()),
                       quality_ignore=quality_ignore, image=image, image_alt=image_alt)
+
+
+def _unwrap(html: str) -> str:
+    """A single paragraph's inline HTML; other HTML as it is."""
+    m = re.fullmatch(r"<p>(.*)</p>\n?", html, re.S)
+    return m.group(1) if m and "<p>" not in m.group(1) else html
 
 
 def split_module(text: str) -> tuple[str, str, int] | None:

@@ -19,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -30,7 +32,8 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
 from builder import mdfast
-from builder.components.blocks import Expander, plain, theme_templates
+from builder.components.blocks import Expander, plain
+from builder.deferred import Later, concat, rendering
 from builder.errors import Problem
 from builder.model import Asset, Citation, Source, TermUse
 
@@ -153,21 +156,25 @@ class Links:
 
 @dataclass
 class Rendered:
-    blocks: list[str | QuestionBlock]
+    """One Markdown text after the reading pass: its HTML pieces (placeholders until the
+    render pass, :mod:`builder.deferred`) with the question blocks between them, and what
+    reading found in it."""
+
+    blocks: list[Later | QuestionBlock]
     citations: list[Citation]
     terms: list[TermUse]
     assets: list[Asset]
     media: list = field(default_factory=list)  #: builder.media.Media of its media blocks
 
     @property
-    def html(self) -> str:
-        return "".join(b for b in self.blocks if isinstance(b, str))
+    def html(self) -> Later:
+        return concat(b for b in self.blocks if isinstance(b, Later))
 
 
 class RenderCache:
     """Rendered texts kept from one load of a project to the next (``coursepack preview``
-    rebuilds on every save): a text is rendered again only when it, or anything its
-    rendering depends on, changed. A load keeps only the entries it used."""
+    rebuilds on every save): a text is read and rendered again only when it, or anything
+    its rendering depends on, changed. A load keeps only the entries it used."""
 
     def __init__(self) -> None:
         #: key -> (rendered, popover count after it, the images it checked)
@@ -183,15 +190,28 @@ class RenderCache:
 
 
 class MarkdownRenderer:
-    """Renders the Markdown of one project, resolving links against its references,
-    glossary and files."""
+    """Reads and renders the Markdown of one project, resolving links against its
+    references, glossary and files.
 
-    def __init__(self, root: Path, links: Links, cache: RenderCache | None = None):
+    Two passes. :meth:`read` (and :meth:`read_inline`) parse a text once and do every
+    check that needs the parse (images, citations, glossary terms, content blocks, media,
+    where questions may sit), with file and line, and number the citation and glossary
+    popovers; the HTML they return is a placeholder. Once the whole course is read,
+    :meth:`render_all` renders every text from its tokens (so every link target is
+    known), and keeps the texts in the :class:`RenderCache`.
+    """
+
+    def __init__(self, root: Path, links: Links, cache: RenderCache | None = None,
+                 definitions: tuple[str, ...] = ()):
         self.root = root
         self.links = links
         self.cache = cache
-        self._links_key: str | None = None  #: set by links_done(): caching starts
-        #: the images a render checked: (path as written, path it leads to, size, time)
+        #: what a cached text depends on besides its own source: the links, and the
+        #: glossary's definitions (their sources: they render before every other text)
+        self._links_key = hashlib.sha256(repr((
+            str(root), links.references, links.notes, links.terms, definitions,
+            links.labels)).encode()).hexdigest() if cache is not None else None
+        #: the images a read checked: (path as written, path it leads to, size, time)
         self._images: list[tuple[Path, Path, int, int]] = []
         self.md = make_parser()
         # markdown-it binds render rules to its renderer: adapt our bound methods.
@@ -203,12 +223,43 @@ class MarkdownRenderer:
         # a blank header cell is no header: a <td> (an empty <th> names nothing)
         self.md.add_render_rule("th_open", lambda r, *args: self._render_cell(r, *args))
         self.md.add_render_rule("th_close", lambda r, *args: self._render_cell(r, *args))
+        #: popovers numbered so far: their ids run through the course (``term-page-7``)
         self._term_count = 0
         self._templates = theme_templates(root)
         #: reads ```video and ```audio blocks (a builder.media.Reader, set by the loader)
         self.media = None
+        #: (cache key or None, text) of every text read, in reading order
+        self._read: list[tuple[tuple | None, Rendered, int, tuple]] = []
+        #: (entry id, inline HTML) of the glossary's definitions, in glossary order
+        self._definitions: list[tuple[str, Later]] = []
 
-    # -- rendering of our tokens -------------------------------------------------------
+    # -- numbering (reading pass) ------------------------------------------------------
+    def number(self, tokens: list) -> None:
+        """Number the citation and glossary popovers in ``tokens`` (block tokens), in
+        order: each known one takes the next number, which its id carries."""
+        for token in tokens:
+            if token.type == "inline" and token.children:
+                self.number_inline(token.children)
+
+    def number_inline(self, children: list) -> None:
+        for child in children:
+            if child.type == "citation" and child.meta["ref"] in self.links.notes:
+                self._term_count += 1
+                child.meta["n"] = self._term_count
+            elif (child.type == "glossary_term"
+                  and child.meta["term"].lower() in self.links.terms):
+                self._term_count += 1
+                child.meta["n"] = self._term_count
+
+    def controls(self, children: list) -> bool:
+        """Whether these inline tokens render a link or a button (a known glossary term or
+        citation, a link)."""
+        return any(c.type == "link_open"
+                   or (c.type == "citation" and c.meta["ref"] in self.links.notes)
+                   or (c.type == "glossary_term"
+                       and c.meta["term"].lower() in self.links.terms) for c in children)
+
+    # -- rendering of our tokens (render pass) -----------------------------------------
     def _render_cite(self, tokens, idx, options, env) -> str:
         """A numbered note marker: a disclosure button named after the source ("Source 2:
         Pub. L. 105-302, 1998"), opening the full reference in place (a popover that does
@@ -219,8 +270,7 @@ class MarkdownRenderer:
         if note is None:  # an unknown id (the validator reports it): the short text
             return f'<span class="cite">[{_esc(short)}]</span>'
         number, text, url = note
-        self._term_count += 1
-        note_id = f"cite-{env['scope']}-{self._term_count}"
+        note_id = f"cite-{env['scope']}-{tokens[idx].meta['n']}"
         label = f'{self.links.labels["source"]} {number}: {short}'
         body = _esc(text)
         if url:
@@ -236,7 +286,7 @@ class MarkdownRenderer:
 
     def _render_table(self, tokens, idx, options, env) -> str:
         """A wide table scrolls inside its own box, reachable by keyboard. The box is a
-        region named after the nearest heading above it (``label`` set by ``render``);
+        region named after the nearest heading above it (``label`` set by ``read``);
         with no heading it is a focusable box without a landmark."""
         label = tokens[idx].meta.get("label") if tokens[idx].meta else None
         named = f' role="region" aria-label="{_esc(label)}"' if label else ""
@@ -256,8 +306,7 @@ class MarkdownRenderer:
         entry = self.links.terms.get(meta["term"].lower())
         if entry is None:
             return _esc(meta["shown"])
-        self._term_count += 1
-        def_id = f"term-{env['scope']}-{self._term_count}"
+        def_id = f"term-{env['scope']}-{meta['n']}"
         definition = self.links.definitions.get(entry, "")
         return (f'<span class="term"><button type="button" class="term-button pop-button" '
                 f'aria-expanded="false" aria-controls="{def_id}">{_esc(meta["shown"])}</button>'
@@ -265,33 +314,39 @@ class MarkdownRenderer:
                 f'<a href="#gloss-{_esc(entry)}" class="term-more">'
                 f'{_esc(self.links.labels["glossary_link"])}</a></span></span>')
 
-    # -- the public entry point --------------------------------------------------------
-    def links_done(self) -> None:
-        """The links are complete (the glossary's definitions rendered): from here on,
-        renders may come from the cache, keyed by everything they depend on."""
-        if self.cache is not None:
-            links = self.links
-            self._links_key = hashlib.sha256(repr((
-                str(self.root), links.references, links.notes, links.terms,
-                links.definitions, links.labels)).encode()).hexdigest()
+    def later(self, tokens: list, env: dict) -> Later:
+        """The HTML of ``tokens`` (a slice of a read text), made in the render pass."""
+        def make() -> str:
+            for t in tokens:  # content blocks and media, read into placeholders
+                if t.type == "html_block" and isinstance(t.content, Later):
+                    t.content = str(t.content)
+            return self.md.renderer.render(tokens, self.md.options, env)
+        return Later(make)
 
-    def render(self, text: str, *, file: str, first_line: int, scope: str,
-               base_dir: Path | None = None, problems: list[Problem] | None = None,
-               allow_questions: bool = True) -> Rendered:
-        """Render ``text`` (which starts at ``first_line`` of ``file``).
+    def later_inline(self, children: list, env: dict) -> Later:
+        return Later(lambda: self.md.renderer.renderInline(children, self.md.options, env))
+
+    # -- the reading pass --------------------------------------------------------------
+    def read(self, text: str, *, file: str, first_line: int, scope: str,
+             base_dir: Path | None = None, problems: list[Problem] | None = None,
+             allow_questions: bool = True) -> Rendered:
+        """Read ``text`` (which starts at ``first_line`` of ``file``): parse it, check it,
+        number its popovers. Its HTML comes in the render pass (:meth:`render_all`).
 
         ``base_dir`` is the folder image paths are relative to; ``scope`` makes element
         ids unique in the page (e.g. the page id).
 
-        With a :class:`RenderCache`, a text rendered before with the same everything (the
+        With a :class:`RenderCache`, a text read before with the same everything (the
         numbering of glossary and citation popovers runs through the course, so where
-        it starts is part of that) is taken from it. Texts with images or problems are
-        always rendered: they depend on the files too.
+        it starts is part of that) is taken from it, HTML and all. Texts with problems
+        are never kept; a kept text's images must still be the same files.
         """
         problems = [] if problems is None else problems
-        if self.cache is None or self._links_key is None:
-            return self._render(text, file, first_line, scope, base_dir, problems,
-                                allow_questions)
+        if self.cache is None:
+            got = self._parse(text, file, first_line, scope, base_dir, problems,
+                              allow_questions)
+            self._read.append((None, got, 0, ()))
+            return got
         key = (text, file, first_line, scope, str(base_dir), allow_questions,
                self._term_count, self._links_key)
         found = self.cache.entries.get(key)
@@ -302,17 +357,28 @@ class MarkdownRenderer:
             return found[0]
         self.cache.misses += 1
         before = len(problems)
-        self._images = []
-        rendered = self._render(text, file, first_line, scope, base_dir, problems,
-                                allow_questions)
-        if len(problems) == before:
-            self.cache.entries[key] = (rendered, self._term_count, tuple(self._images))
-            self.cache.used.add(key)
-        return rendered
+        images, self._images = self._images, []
+        got = self._parse(text, file, first_line, scope, base_dir, problems, allow_questions)
+        self._read.append((key if len(problems) == before else None, got,
+                           self._term_count, tuple(self._images)))
+        self._images = images + self._images  # a transcript's images count for its text
+        return got
 
-    def _render(self, text: str, file: str, first_line: int, scope: str,
-                base_dir: Path | None, problems: list[Problem],
-                allow_questions: bool) -> Rendered:
+    def read_inline(self, text: str) -> Later:
+        """Inline Markdown without checks (a glossary definition)."""
+        env = {"scope": "inline"}
+        tokens = self.md.parseInline(text, env)
+        self.number(tokens)
+        return self.later(tokens, env)
+
+    def add_definition(self, entry: str, html: Later) -> None:
+        """A glossary definition: rendered first in the render pass, in glossary order
+        (a term in a definition shows the definitions before it)."""
+        self._definitions.append((entry, html))
+
+    def _parse(self, text: str, file: str, first_line: int, scope: str,
+               base_dir: Path | None, problems: list[Problem],
+               allow_questions: bool) -> Rendered:
         env = {"scope": scope}
         flat = flatten_brackets(text)
         tokens = mdfast.parse(self.md, flat, env)  # md.parse, one-line prose shortcut
@@ -349,10 +415,12 @@ class MarkdownRenderer:
                     if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
                         child.attrSet("target", "_blank")
                         child.attrSet("rel", "noopener")
+        # popovers are numbered: inside content blocks first, then the rest in order with
+        # each media transcript where its block is (their ids are what they always were)
         if any(t.type == "container_block_open" for t in tokens):
-            tokens = Expander(self.md, env, file, first_line, text, problems,
+            tokens = Expander(self, env, file, first_line, text, problems,
                               self._messages(), self._templates).expand(tokens)
-        blocks: list[str | QuestionBlock] = []
+        blocks: list[Later | QuestionBlock] = []
         media: list = []
         start = 0
         for i, token in enumerate(tokens):
@@ -371,28 +439,44 @@ class MarkdownRenderer:
                                             "allowed here", "put knowledge checks in module "
                                             "pages, and assessment questions in scenarios/"))
                 else:
-                    blocks.append(self.md.renderer.render(tokens[start:i], self.md.options, env))
+                    self.number(tokens[start:i])
+                    if i > start:
+                        blocks.append(self.later(tokens[start:i], env))
                     blocks.append(QuestionBlock(token.content, line + 1))
                 start = i + 1
-        blocks.append(self.md.renderer.render(tokens[start:], self.md.options, env))
-        return Rendered([b for b in blocks if b != ""], citations, terms, assets, media)
+        self.number(tokens[start:])
+        if start < len(tokens):
+            blocks.append(self.later(tokens[start:], env))
+        return Rendered(blocks, citations, terms, assets, media)
 
     def _transcript(self, scope: str, problems: list[Problem]):
-        """Renders a media block's transcript file: (HTML, its images)."""
-        def render(text: str, file: str, base_dir: Path):
-            got = self.render(text, file=file, first_line=1, scope=scope + "-tr",
-                              base_dir=base_dir, problems=problems, allow_questions=False)
+        """Reads a media block's transcript file: (its HTML later, its images)."""
+        def read(text: str, file: str, base_dir: Path):
+            got = self.read(text, file=file, first_line=1, scope=scope + "-tr",
+                            base_dir=base_dir, problems=problems, allow_questions=False)
             return got.html, got.assets
-        return render
+        return read
+
+    # -- the render pass ---------------------------------------------------------------
+    def render_all(self) -> None:
+        """Render every text read (the glossary's definitions first), and keep those
+        read without problems in the cache."""
+        with rendering():
+            for entry, html in self._definitions:
+                self.links.definitions[entry] = str(html)
+            for key, got, count, images in self._read:
+                got.blocks = [Later.done(str(b)) if isinstance(b, Later) else b
+                              for b in got.blocks]
+                if key is not None and self.cache is not None:
+                    self.cache.entries[key] = (got, count, images)
+                    self.cache.used.add(key)
+        self._read = []
 
     def _messages(self) -> dict[str, str]:
         if not self.links.messages:  # no catalogue given: the theme's English
             from builder.render import messages, theme_dir
             self.links.messages = messages([theme_dir()], "en")
         return self.links.messages
-
-    def render_inline(self, text: str) -> str:
-        return self.md.renderInline(text, {"scope": "inline"})
 
     def _image(self, token: Token, file: str, line: int, base_dir: Path | None,
                problems: list[Problem]) -> Asset | None:
@@ -456,6 +540,18 @@ class MarkdownRenderer:
         package_path = "media/" + path.relative_to(root / "modules").as_posix()
         token.attrSet("src", package_path)
         return Asset(path, package_path, Source(file, line))
+
+
+def theme_templates(root: Path) -> Callable[[], Any]:
+    """A function giving (once made) the Jinja environment of ``root``'s templates."""
+    env: list = []
+
+    def get():
+        if not env:
+            from builder import render
+            env.append(render.make_env(render.template_dirs(root)))
+        return env[0]
+    return get
 
 
 def _same_image(written: Path, path: Path, size: int, mtime_ns: int) -> bool:

@@ -185,7 +185,8 @@ class Preview:
 
     def status(self) -> dict:
         return {"version": self.version, "error": self.error, "ok": bool(self.files),
-                "target": self.target, "course": self.course_id,
+                "target": self.target, "lrs": PACKAGERS[self.target].xapi,
+                "course": self.course_id,
                 "masteryScore": self.mastery, "quirks": list(self.quirks),
                 "rebuild": self.last}
 
@@ -501,7 +502,7 @@ def statements(items: list) -> list[dict]:
 class PreviewServer:
     """The preview's HTTP server and watcher threads; ``start()`` then ``stop()``."""
 
-    def __init__(self, root: Path, target: str = "scorm12", port: int = 8000,
+    def __init__(self, root: Path, target: str = PREVIEW_TARGETS[0], port: int = 8000,
                  quirks: tuple[str, ...] = ()):
         self.preview = Preview(root, target, quirks)
         self.stop_event = threading.Event()

@@ -33,12 +33,12 @@ percent-encoded.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from builder import state
 from builder.components.questions import question_type
+from builder.graph import longest_path
 from builder.model import Assessment, Course, Module, Question
 from builder.packagers import packager
 from builder.plaintext import plain_text
@@ -194,59 +194,12 @@ def media_ids(course: Course) -> list[str]:
     return [m.id for m in course_media(course)]
 
 
-def structure_hash(course: Course) -> str:
-    parts: list = [[p.location for p in pages(course)]]
-    if media_ids(course):  # only then: the hash of a course without media stays as it was
-        parts.append(["media", media_ids(course)])
-    parts.append([[q.id, [c.id for c in q.choices]] for _, q in knowledge_checks(course)])
-    for a in course.assessments:
-        parts.append([a.id, [[q.id, [c.id for c in q.choices]] for q in a.questions],
-                      [[n.id, [[c.id, c.next] for c in n.choices]] for n in a.nodes]])
-    digest = hashlib.sha256(json.dumps(parts, separators=(",", ":")).encode()).hexdigest()
-    return digest[:8]
-
-
 SEED_LENGTH = 4
 
 
 def answer_length(q: Question) -> int:
     """The longest resume-state answer to ``q`` (its type knows)."""
     return question_type(q.type).answer_length(q)
-
-
-def longest_path(a: Assessment) -> tuple[int, int]:
-    """(most decisions on any path, most points on any path) from the start node.
-
-    Iterative (scenarios can be long chains). The validator rejects loops and dangling
-    links; should one slip through, a node already on the current path counts as an
-    ending, so this always terminates.
-    """
-    nodes = {n.id: n for n in a.nodes}
-    memo: dict[str, tuple[int, int]] = {}
-
-    def leaf(nid: str | None) -> bool:
-        node = nodes.get(nid or "")
-        return node is None or node.ending or not node.choices
-
-    if a.start is None or leaf(a.start):
-        return 0, 0
-    on_path = {a.start}
-    stack = [a.start]
-    while stack:
-        nid = stack[-1]
-        pending = [c.next for c in nodes[nid].choices
-                   if not leaf(c.next) and c.next not in memo and c.next not in on_path]
-        if pending:
-            on_path.add(pending[0])
-            stack.append(pending[0])
-            continue
-        best = [memo.get(c.next, (0, 0)) if not leaf(c.next) and c.next not in on_path
-                else (0, 0) for c in nodes[nid].choices]
-        memo[nid] = (1 + max(b[0] for b in best),
-                     max(b[1] + c.score for b, c in zip(best, nodes[nid].choices, strict=True)))
-        on_path.discard(nid)
-        stack.pop()
-    return memo[a.start]
 
 
 def assessment_length(a: Assessment) -> int:
@@ -262,7 +215,7 @@ def assessment_length(a: Assessment) -> int:
 def worst_case_suspend(course: Course) -> int:
     """The longest suspend_data the runtime can write for this course (format 2: see
     :mod:`builder.state`)."""
-    return _state().worst_case(course)
+    return state.worst_case(course)
 
 
 def worst_case_suspend_v1(course: Course) -> int:
@@ -288,7 +241,7 @@ def _question(q: Question, scope: str, course: Course, target: str) -> QuestionD
                          "n": len(q.choices),
                          "correct": [i for i, c in enumerate(q.choices) if c.correct],
                          "objectives": list(q.objectives), "pattern": kind.pattern12(q),
-                         "fp": _state().question_fp(q)}
+                         "fp": state.question_fp(q)}
     out.update(kind.runtime_data(q))  # type: ignore[typeddict-item]
     target_class = packager(target)
     if target_class.responses_2004:  # responses in the SCORM 2004 formats
@@ -346,7 +299,7 @@ def _course_data(course: Course, target: str) -> CourseData:
             "branching": a.branching, "mastery": mastery, "draw": a.draw,
             "shuffle": a.shuffle, "showCorrect": a.show_correct,
             "objectives": list(a.objectives), "feedback": a.feedback,
-            "key": _state().assessment_key(a), "fp": _state().assessment_fp(a)}
+            "key": state.assessment_key(a), "fp": state.assessment_fp(a)}
         if a.branching:
             item["start"] = a.start
             item["maxPoints"] = longest_path(a)[1]
@@ -368,8 +321,8 @@ def _course_data(course: Course, target: str) -> CourseData:
         "version": course.version,
         "language": course.language,
         "target": target,
-        "hash": structure_hash(course),   # format 1 of the resume state (still read)
-        "state": _state().course_state(course),
+        "hash": state.structure_hash(course),   # format 1 of the resume state (still read)
+        "state": state.course_state(course),
         "tracking": {"completion": tracking.completion, "mastery": tracking.mastery_score,
                      "assessment": ids.index(tracking.assessment)
                      if tracking.assessment in ids else None,
@@ -402,7 +355,7 @@ def media_data(course: Course, target: str) -> list[dict]:
     for m in course_media(course):
         page = max((s for s in starts if s[0] == m.source.file and s[1] <= m.source.line),
                    key=lambda s: s[1], default=("", 0, 0))[2]
-        item = {"id": m.id, "key": _state().media_key(m.id), "kind": m.kind,
+        item = {"id": m.id, "key": state.media_key(m.id), "kind": m.kind,
                 "required": m.required and m.tracked,
                 "threshold": COMPLETION, "page": page}
         if packager(target).xapi and m.tracked:
@@ -411,16 +364,9 @@ def media_data(course: Course, target: str) -> list[dict]:
     return out
 
 
-def _state():
-    """:mod:`builder.state` (the resume state format 2), which imports this module."""
-    from builder import state
-
-    return state
-
-
 def _xapi():
     """:mod:`builder.xapi_activities`, imported on first use: it imports tincan (about 25 ms), which
-    only xAPI and cmi5 packages need, and it imports this module."""
+    only xAPI and cmi5 packages need."""
     from builder import xapi_activities as xapi
 
     return xapi

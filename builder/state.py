@@ -54,6 +54,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from builder.components.questions import question_type
+from builder.graph import longest_path
 from builder.model import Assessment, Course, Module, Question
 
 FORMAT = 2
@@ -143,6 +144,27 @@ def _kcs(course: Course) -> list[Question]:
             for p in u.pages for q in p.questions]
 
 
+def _media_ids(course: Course) -> list[str]:
+    from builder.components.blocks.media import course_media
+
+    return [m.id for m in course_media(course)]
+
+
+def structure_hash(course: Course) -> str:
+    """Format 1's course hash (8 hex digits), which an old state is still checked against:
+    the page ids, the media blocks', the questions' and choices' ids, the scenarios'
+    links."""
+    parts: list = [_page_ids(course)]
+    if _media_ids(course):  # only then: the hash of a course without media stays as it was
+        parts.append(["media", _media_ids(course)])
+    parts.append([[q.id, [c.id for c in q.choices]] for q in _kcs(course)])
+    for a in course.assessments:
+        parts.append([a.id, [[q.id, [c.id for c in q.choices]] for q in a.questions],
+                      [[n.id, [[c.id, c.next] for c in n.choices]] for n in a.nodes]])
+    digest = hashlib.sha256(json.dumps(parts, separators=(",", ":")).encode()).hexdigest()
+    return digest[:8]
+
+
 def table(course: Course) -> dict:
     """What the positional parts of the state are relative to: page ids, and each knowledge
     check's id, fingerprint and packed shape."""
@@ -202,8 +224,6 @@ def quiz_length(shapes: list[tuple[int, int]], shown: int, seeded: bool) -> int:
 
 
 def _attempt_length(a: Assessment) -> int:
-    from builder.runtime import longest_path
-
     if a.branching:
         return HEAD_LENGTH + longest_path(a)[0]
     return quiz_length([_shape(q) for q in a.questions], a.draw or len(a.questions),
@@ -223,11 +243,9 @@ def worst_length(n_pages: int, kc_shapes: list[tuple[int, int]], attempts: list[
 
 def worst_case(course: Course) -> int:
     """The longest suspend_data the runtime can write for this course (format 2)."""
-    from builder.runtime import media_ids
-
     return worst_length(len(_page_ids(course)), [_shape(q) for q in _kcs(course)],
                         [_attempt_length(a) for a in course.assessments],
-                        len(media_ids(course)))
+                        len(_media_ids(course)))
 
 
 def media_key(media_id: str) -> str:
@@ -448,8 +466,6 @@ def losses(old: dict, course: Course) -> list[str]:
                 "keep nothing but their LMS status"]
     v1 = old["ref"].startswith("v1:")
     if v1:
-        from builder.runtime import structure_hash
-
         if old["ref"] == "v1:" + structure_hash(course):
             return []
         weak = table(course)["weak"]

@@ -57,13 +57,13 @@ def test_an_unknown_parser_is_not_shortcut():
 
 def _course_texts(root: Path, monkeypatch) -> list[str]:
     texts: list[str] = []
-    orig = md_module.MarkdownRenderer._render
+    orig = md_module.MarkdownRenderer._parse
 
     def record(self, text, *args, **kwargs):
         texts.append(text)
         return orig(self, text, *args, **kwargs)
 
-    monkeypatch.setattr(md_module.MarkdownRenderer, "_render", record)
+    monkeypatch.setattr(md_module.MarkdownRenderer, "_parse", record)
     check(root)
     return texts
 

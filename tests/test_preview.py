@@ -203,6 +203,7 @@ def test_preview_lms_agrees_with_scorm_again(browser):
     page = context.new_page()
     page.set_content("<!doctype html><title>t</title>")
     page.add_script_tag(content=(SCORM_AGAIN_DIST / "scorm12.js").read_text())
+    page.add_script_tag(content=(theme_dir() / "preview/scorm-session.js").read_text())
     page.add_script_tag(content=(theme_dir() / "preview/scorm12-api.js").read_text())
     results = page.evaluate("""calls => {
         const run = api => {

@@ -25,7 +25,8 @@ class Registry(Generic[T]):
     documentation, the editor schemas and error messages list them in).
 
     ``register`` is a class decorator: it makes one instance of the class and files it
-    under the class's ``name``::
+    under the class's ``name``, or under each of its ``names`` (a content block written
+    under several names: ``::: note``, ``::: tip``)::
 
         @QUESTIONS.register
         class Choice(QuestionType):
@@ -37,10 +38,12 @@ class Registry(Generic[T]):
         self._items: dict[str, T] = {}
 
     def register(self, cls: type[T]) -> type[T]:
-        name = getattr(cls, "name", "")
-        assert name, f"a {self.kind} needs a name"
-        assert name not in self._items, f"two {self.kind}s are named '{name}'"
-        self._items[name] = cls()
+        names = getattr(cls, "names", ()) or (getattr(cls, "name", ""),)
+        assert all(names), f"a {self.kind} needs a name"
+        item = cls()
+        for name in names:
+            assert name not in self._items, f"two {self.kind}s are named '{name}'"
+            self._items[name] = item
         return cls
 
     def __getitem__(self, name: str) -> T:
@@ -65,4 +68,5 @@ class Registry(Generic[T]):
         return list(self._items.items())
 
     def values(self) -> list[T]:
-        return list(self._items.values())
+        """Each component once (one with several names too), in registration order."""
+        return list({id(v): v for v in self._items.values()}.values())

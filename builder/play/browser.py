@@ -19,6 +19,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from builder.play.package import Package
+from builder.play.standards import standard
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -86,12 +87,12 @@ class Lms:
         from builder.preview import Preview, make_handler
 
         self.package = package
-        self.preview = Preview(Path("."), package.standard if package.standard in
-                               ("xapi", "cmi5") else "scorm12")
+        std = standard(package.standard)
+        self.preview = Preview(Path("."), std.lms_api)
         self.preview.files = package.files
         self.preview.version = 1
         self.preview.mastery = package.mastery
-        if package.standard == "cmi5":
+        if std.assignable_unit:
             self.preview.au_id = package.activity_id
             self.preview.course_id = package.activity_id
             self.preview.move_on = package.move_on
@@ -105,8 +106,7 @@ class Lms:
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 
     def url(self, key: str) -> str:
-        standard = self.package.standard
-        query = {"standard": standard if standard != "web" else "none",
+        query = {"standard": standard(self.package.standard).page_standard,
                  "launch": self.package.launch, "key": key, "mastery": self.package.mastery}
         return self.base + "__preview/play.html?" + urllib.parse.urlencode(query)
 

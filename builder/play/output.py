@@ -6,20 +6,12 @@ import json
 from xml.sax.saxutils import quoteattr
 
 from builder.play.run import Result
+from builder.play.standards import standard
 
 
 def _facts(r: Result) -> str:
     g = r.recorded
-    if r.target == "scorm12":
-        parts = [f"status {g.get('status')}", f"score {g.get('score') or '-'}"]
-    elif r.target == "scorm2004":
-        parts = [f"completion {g.get('completion')}", f"success {g.get('success')}",
-                 f"score {g.get('score') or '-'} ({g.get('scaled') or '-'})"]
-    elif r.target in ("xapi", "cmi5"):
-        parts = [f"verbs {','.join(g.get('verbs', [])) or '-'}", f"score {g.get('score') or '-'}",
-                 f"statements {g.get('statements', 0)}", f"state {g.get('state_size', 0)} B"]
-    else:
-        parts = []
+    parts = standard(r.target).facts(g)
     if "time" in g:
         parts.append(f"time {g['time']}")
     if "interactions" in g:

@@ -13,10 +13,9 @@ from builder.play.browser import Browser, Lms
 from builder.play.expect import compare, expected, recorded
 from builder.play.package import Package, load
 from builder.play.session import Session
+from builder.play.standards import standard
 
 LEARNERS = ("pass", "fail", "first-option", "random", "resume", "paths", "all")
-ADAPTER = {"scorm12": "scorm12", "scorm2004": "scorm2004", "xapi": "xapi", "cmi5": "cmi5",
-           "web": "standalone"}
 
 
 @dataclass
@@ -144,7 +143,7 @@ def _first_line(exc: Exception) -> str:
 
 def start(session: Session, result: Result) -> bool:
     ready = session.launch()
-    want = ADAPTER[session.package.standard]
+    want = standard(session.package.standard).adapter
     if ready != want:
         result.problems.append(f"the course ran as '{ready}', not with the {want} LMS: it "
                                "found no LMS to report to")
@@ -154,17 +153,17 @@ def start(session: Session, result: Result) -> bool:
 
 def finish(session: Session, result: Result, data: dict, out: L.Outcome) -> None:
     session.leave()
-    standard = session.package.standard
-    if standard in ("xapi", "cmi5") and not session.lms.settle():
+    name = session.package.standard
+    std = standard(name)
+    if std.lrs and not session.lms.settle():
         result.problems.append("the session did not end with a terminated statement")
-    got = recorded(standard, session.stored(), session.lms.preview.statements,
+    got = recorded(name, session.stored(), session.lms.preview.statements,
                    session.lms.preview.state)
-    want = expected(data, standard, out)
+    want = expected(data, name, out)
     result.recorded, result.expected = got, want
-    result.problems += out.notes + compare(data, standard, want, got)
-    if standard in ("scorm12", "scorm2004"):
-        limit = data.get("limits", {}).get("suspend") or (4096 if standard == "scorm12"
-                                                          else 64000)
+    result.problems += out.notes + compare(data, name, want, got)
+    if std.scorm:
+        limit = std.limit(data)
         longest = max((len(str(c["args"][1])) for c in session.calls()
                        if c["fn"].endswith("SetValue") and c["args"]
                        and c["args"][0] == "cmi.suspend_data"), default=0)
@@ -175,7 +174,7 @@ def finish(session: Session, result: Result, data: dict, out: L.Outcome) -> None
         got["interactions"] = sum(
             1 for c in session.calls() if c["fn"].endswith("SetValue") and c["error"] == "0"
             and re.fullmatch(r"cmi\.interactions\.\d+\.id", str(c["args"][0])))
-    if out.answers and standard != "web" and got.get("interactions", 0) < out.answers:
+    if out.answers and std.scored and got.get("interactions", 0) < out.answers:
         result.problems.append(f"{got.get('interactions', 0)} interactions recorded for "
                                f"{out.answers} answers")
 
@@ -242,16 +241,16 @@ def resume(session: Session, result: Result, data: dict) -> None:
             walker.quiz(i, submit=False)
         before = kept(session, walker, i)
         session.leave()
-        if session.package.standard in ("scorm12", "scorm2004"):
+        std = standard(session.package.standard)
+        if std.scorm:
             stored = session.stored() or {}
             if stored.get("exit") != "suspend":
                 out.notes.append(f"{kind}: the course left with exit '{stored.get('exit')}',"
                                  " not 'suspend'")
         if not start(session, result):
             return
-        entry = session.dump().get("cmi.core.entry" if session.package.standard == "scorm12"
-                                   else "cmi.entry")
-        if session.package.standard in ("scorm12", "scorm2004") and entry != "resume":
+        entry = session.dump().get(std.entry_element) if std.scorm else None
+        if std.scorm and entry != "resume":
             out.notes.append(f"{kind}: relaunched with entry '{entry}', not 'resume'")
         walker = L.Walker(session, data, strategy, out)
         walker.done_kcs = set()
@@ -293,10 +292,10 @@ def generic(session: Session, result: Result) -> None:
     session.leave()
     calls = session.calls()
     names = [c["fn"] for c in calls]
-    std = session.package.standard
-    finish_fn = "LMSFinish" if std == "scorm12" else "Terminate"
-    commit_fn = "LMSCommit" if std == "scorm12" else "Commit"
-    got = recorded(std, session.stored(), [], {})
+    std = standard(session.package.standard)
+    finish_fn = std.finish_fn or "Terminate"
+    commit_fn = std.commit_fn or "Commit"
+    got = recorded(std.name, session.stored(), [], {})
     got["calls"] = len(calls)
     got["committed"] = commit_fn in names
     got["finished"] = finish_fn in names
@@ -304,7 +303,7 @@ def generic(session: Session, result: Result) -> None:
     if finish_fn not in names:
         result.problems.append(f"{finish_fn} was never called: the LMS cannot tell the "
                                "session ended")
-    status = got.get("status") if std == "scorm12" else got.get("completion")
+    status = got.get(std.status_field or "completion")
     if status in ("not attempted", "unknown"):
         result.problems.append("the status was never set (the LMS keeps "
                                f"'{status}')")

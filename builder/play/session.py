@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.play.browser import Browser, Lms
+from builder.play.standards import standard
 
 TIMEOUT_MS = 15_000
 
@@ -67,7 +68,7 @@ class Session:
     def leave(self) -> None:
         """Leave as a learner closing the course does (its pagehide saves and finishes),
         once the course has delivered what it was sending."""
-        if self.package.standard in ("xapi", "cmi5"):
+        if standard(self.package.standard).lrs:
             self.lms.quiet()
         self.page.evaluate("window.coursepackPlay.leave()")
 

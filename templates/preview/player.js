@@ -6,7 +6,9 @@
   "use strict";
 
   var frame = document.getElementById("pv-course");
-  var status = { version: -1, error: null, target: "scorm12" };
+  /* lrs: the package reports to an LRS (xAPI, cmi5), else to the SCORM 1.2 API; the
+     server says which, from the target's packager */
+  var status = { version: -1, error: null, target: "", lrs: false };
   var callList = document.querySelector("#pv-calls ol");
   var statementList = document.querySelector("#pv-statements ol");
   var api = null;
@@ -106,7 +108,7 @@
 
   function launch() {
     callList.textContent = "";
-    if (status.target === "scorm12") launchScorm(); else launchXapi();
+    if (status.lrs) launchXapi(); else launchScorm();
   }
 
   /* Exit as a learner would (the course's pagehide finishes the session), then relaunch. */
@@ -120,7 +122,7 @@
   }
 
   function pollStatements() {
-    if (status.target === "scorm12") return;
+    if (!status.lrs) return;
     fetch("/__lrs/log").then(function (r) { return r.json(); }).then(function (all) {
       statementList.textContent = "";
       all.forEach(function (s) {

@@ -3,7 +3,8 @@
  * Every call is checked against the SCORM 1.2 RTE data model: element names, read and
  * write access, vocabularies, formats and lengths, and answers with the standard's error
  * codes. Calls and results go to `onCall` so the preview page can show them. The learner's
- * data is kept in localStorage, so "exit and relaunch" resumes like a real LMS would.
+ * data is kept in localStorage, so "exit and relaunch" resumes like a real LMS would
+ * (scorm-session.js, shared with scorm2004-api.js; load it first).
  */
 (function (root) {
   "use strict";
@@ -103,16 +104,7 @@
   var ARRAYS = ["cmi.objectives", "cmi.interactions", "cmi.interactions.n.objectives",
                 "cmi.interactions.n.correct_responses"];
 
-  /* "cmi.interactions.3.objectives.0.id" -> {pattern: "cmi.interactions.n.objectives.m.id", indexes: [3, 0]} */
-  function parse(element) {
-    var indexes = [];
-    var letters = ["n", "m"];
-    var pattern = element.split(".").map(function (part) {
-      if (/^\d+$/.test(part)) { indexes.push(+part); return letters[indexes.length - 1] || "?"; }
-      return part;
-    }).join(".");
-    return { pattern: pattern, indexes: indexes };
-  }
+  var parse = root.CoursepackScormSession.parse;
 
   function addTimespans(a, b) {
     function secs(t) { var p = t.split(":"); return (+p[0]) * 3600 + (+p[1]) * 60 + parseFloat(p[2]); }
@@ -124,32 +116,18 @@
   }
 
   function PreviewAPI(options) {
-    this.key = options.key || "coursepack-preview";
-    this.onCall = options.onCall || function () {};
-    this.settings = { credit: options.credit || "credit", mode: options.mode || "normal",
-                      masteryScore: options.masteryScore || "" };
-    this.state = "new";            /* new -> running -> finished */
-    this.error = "0";
-    this.load();
+    this.setup(options);           /* state: new -> running -> finished */
   }
-  PreviewAPI.prototype.load = function () {
-    var saved = null;
-    try { saved = JSON.parse(root.localStorage.getItem(this.key) || "null"); } catch (e) { saved = null; }
-    this.stored = saved || { values: {}, exit: "", total: "0000:00:00.00", status: "not attempted" };
-  };
-  PreviewAPI.prototype.persist = function () {
-    if (this.detached) return;     /* a course unloaded by "Reset learner" */
-    try { root.localStorage.setItem(this.key, JSON.stringify(this.stored)); } catch (e) { /* full */ }
-  };
-  PreviewAPI.prototype.detach = function () { this.detached = true; };
-  PreviewAPI.prototype.reset = function () {
-    try { root.localStorage.removeItem(this.key); } catch (e) { /* ignore */ }
-    this.load();
-  };
-  PreviewAPI.prototype.record = function (fn, args, result) {
-    this.onCall({ fn: fn, args: args, result: result, error: this.error });
-    return result;
-  };
+  root.CoursepackScormSession.session(PreviewAPI, {
+    key: "coursepack-preview",
+    fresh: function () {
+      return { values: {}, exit: "", total: "0000:00:00.00", status: "not attempted" };
+    },
+    lmsOwned: /^cmi\.core\.(entry|credit|lesson_mode|total_time|student_id|student_name|session_time|exit)$/,
+    exit: "cmi.core.exit",
+    sessionTime: "cmi.core.session_time",
+    addTime: addTimespans
+  });
   PreviewAPI.prototype.fail = function (code) { this.error = String(code); return code; };
 
   PreviewAPI.prototype.LMSInitialize = function (arg) {
@@ -173,11 +151,6 @@
     this.counts = { "cmi.objectives": this.countOf("cmi.objectives"), "cmi.interactions": 0 };
     this.state = "running";
     return this.record("LMSInitialize", [arg], "true");
-  };
-  PreviewAPI.prototype.countOf = function (array) {
-    var n = 0;
-    while ((array + "." + n + ".id") in this.values) n++;
-    return n;
   };
   PreviewAPI.prototype.guard = function () {
     if (this.state !== "running") { this.fail(301); return false; }
@@ -255,20 +228,6 @@
     this.save(false);
     return this.record("LMSCommit", [arg], "true");
   };
-  PreviewAPI.prototype.save = function (finishing) {
-    var keep = {};
-    var v = this.values;
-    Object.keys(v).forEach(function (k) {
-      if (!/^cmi\.core\.(entry|credit|lesson_mode|total_time|student_id|student_name|session_time|exit)$/.test(k)) keep[k] = v[k];
-    });
-    this.stored.values = keep;
-    this.stored.started = true;
-    if (finishing) {
-      this.stored.exit = v["cmi.core.exit"] || "";
-      this.stored.total = addTimespans(this.stored.total, v["cmi.core.session_time"]);
-    }
-    this.persist();
-  };
   PreviewAPI.prototype.LMSFinish = function (arg) {
     this.error = "0";
     if (arg !== "") { this.fail(201); return this.record("LMSFinish", [arg], "false"); }
@@ -282,8 +241,6 @@
   PreviewAPI.prototype.LMSGetDiagnostic = function (code) {
     return ERRORS[String(code === "" ? this.error : code)] || "";
   };
-  /* The current data model, for the preview page's panel. */
-  PreviewAPI.prototype.dump = function () { return JSON.parse(JSON.stringify(this.values || this.stored.values)); };
 
   root.CoursepackPreviewAPI = PreviewAPI;
 })(window);

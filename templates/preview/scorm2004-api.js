@@ -5,7 +5,8 @@
  * read and write access, vocabularies, formats and lengths, the session state machine
  * (RTE 3.1.7), and answers with the standard's error codes. Calls and results go to
  * `onCall`. The learner's data is kept in localStorage, so leaving and relaunching
- * resumes (entry "resume" after exit "suspend") like a real LMS.
+ * resumes (entry "resume" after exit "suspend") like a real LMS (scorm-session.js,
+ * shared with scorm12-api.js; load it first).
  */
 (function (root) {
   "use strict";
@@ -118,15 +119,7 @@
   var LMS_SET = ["cmi.credit", "cmi.entry", "cmi.mode", "cmi.learner_id", "cmi.learner_name",
                  "cmi.total_time", "cmi.completion_status", "cmi.success_status"];
 
-  function parse(element) {
-    var indexes = [];
-    var letters = ["n", "m"];
-    var pattern = element.split(".").map(function (part) {
-      if (/^\d+$/.test(part)) { indexes.push(+part); return letters[indexes.length - 1] || "?"; }
-      return part;
-    }).join(".");
-    return { pattern: pattern, indexes: indexes };
-  }
+  var parse = root.CoursepackScormSession.parse;
 
   /* ISO 8601 durations, added (only the parts SCORM content writes: D, H, M, S). */
   function seconds(d) {
@@ -142,33 +135,17 @@
   }
 
   function Scorm2004API(options) {
-    this.key = options.key || "coursepack-play-2004";
-    this.onCall = options.onCall || function () {};
-    this.settings = { credit: options.credit || "credit", mode: options.mode || "normal",
-                      masteryScore: options.masteryScore || "" };
-    this.state = "new";             /* new -> running -> terminated */
-    this.error = "0";
-    this.load();
+    this.setup(options);            /* state: new -> running -> terminated */
   }
+  root.CoursepackScormSession.session(Scorm2004API, {
+    key: "coursepack-play-2004",
+    fresh: function () { return { values: {}, exit: "", total: 0 }; },
+    lmsOwned: /^cmi\.(entry|credit|mode|total_time|learner_id|learner_name|session_time|exit|scaled_passing_score)$/,
+    exit: "cmi.exit",
+    sessionTime: "cmi.session_time",
+    addTime: function (total, session) { return (total || 0) + seconds(session); }
+  });
   var P = Scorm2004API.prototype;
-  P.load = function () {
-    var saved = null;
-    try { saved = JSON.parse(root.localStorage.getItem(this.key) || "null"); } catch (e) { saved = null; }
-    this.stored = saved || { values: {}, exit: "", total: 0 };
-  };
-  P.persist = function () {
-    if (this.detached) return;
-    try { root.localStorage.setItem(this.key, JSON.stringify(this.stored)); } catch (e) { /* full */ }
-  };
-  P.detach = function () { this.detached = true; };
-  P.reset = function () {
-    try { root.localStorage.removeItem(this.key); } catch (e) { /* ignore */ }
-    this.load();
-  };
-  P.record = function (fn, args, result) {
-    this.onCall({ fn: fn, args: args, result: result, error: this.error });
-    return result;
-  };
   P.fail = function (code) { this.error = String(code); return false; };
 
   P.Initialize = function (arg) {
@@ -197,11 +174,6 @@
                     "cmi.interactions": this.countOf("cmi.interactions") };
     this.state = "running";
     return this.record("Initialize", [arg], "true");
-  };
-  P.countOf = function (array) {
-    var n = 0;
-    while ((array + "." + n + ".id") in this.values) n++;
-    return n;
   };
   P.guard = function (before, after) {
     if (this.state === "new") return this.fail(before);
@@ -296,20 +268,6 @@
     this.save(false);
     return this.record("Commit", [arg], "true");
   };
-  P.save = function (finishing) {
-    var keep = {};
-    var v = this.values;
-    Object.keys(v).forEach(function (k) {
-      if (!/^cmi\.(entry|credit|mode|total_time|learner_id|learner_name|session_time|exit|scaled_passing_score)$/.test(k)) keep[k] = v[k];
-    });
-    this.stored.values = keep;
-    this.stored.started = true;
-    if (finishing) {
-      this.stored.exit = v["cmi.exit"] || "";
-      this.stored.total = (this.stored.total || 0) + seconds(v["cmi.session_time"]);
-    }
-    this.persist();
-  };
   P.Terminate = function (arg) {
     this.error = "0";
     if (arg !== "") this.fail(201);
@@ -322,7 +280,6 @@
   P.GetLastError = function () { return this.error; };
   P.GetErrorString = function (code) { return ERRORS[String(code)] || ""; };
   P.GetDiagnostic = function (code) { return ERRORS[String(code === "" ? this.error : code)] || ""; };
-  P.dump = function () { return JSON.parse(JSON.stringify(this.values || this.stored.values)); };
 
   root.CoursepackScorm2004API = Scorm2004API;
 })(window);

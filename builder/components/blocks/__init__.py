@@ -18,7 +18,9 @@ item heading gives the item attributes (a hotspot's position). A block inside an
 block needs a longer fence around the outer one (``::::`` ... ``::::``), as a closing
 ``:::`` always closes the nearest open block.
 
-Adding a block (one module in this package; it is found and imported automatically)::
+Adding a block (one module in this package; it is found and imported automatically, and
+registered in :data:`BLOCKS`, a :class:`builder.components.Registry` as the question types'
+one is)::
 
     from builder.components.blocks import BlockSource, BlockType, register
 
@@ -37,7 +39,11 @@ Adding a block (one module in this package; it is found and imported automatical
 ``block.intro`` (the parts before the first item heading) and ``block.items`` (each an
 :class:`Item`: ``title``, ``title_html``, ``level``, ``attrs``, ``parts``, ``html``,
 ``line``) are tuples of :class:`Part` (one paragraph, list, ... as ``html``, with ``image``
-set when it is a paragraph holding only an image, and ``text`` its plain words).
+set when it is a paragraph holding only an image, ``text`` its plain words and ``lead``
+the text it starts with). ``read`` runs in the reading pass: the HTML of parts and titles
+is made later, in the render pass (:mod:`builder.deferred`), so ``read`` passes it on or
+joins it with ``concat(...)``, never looks into it (``has_controls`` and ``lead`` say what
+a check needs to know).
 ``block.items_needed(least, what, example)`` and ``block.plain_titles(what)`` are the
 common checks.
 
@@ -71,11 +77,12 @@ import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from builder.components import Registry
+from builder.deferred import Later, concat
 from builder.errors import Problem
 from builder.model import Source
 
@@ -102,10 +109,11 @@ class Part:
     """One top-level piece of Markdown (a paragraph, a list, ...) as HTML; ``image`` when
     the piece is a paragraph holding only an image."""
 
-    html: str
+    html: Later  #: made in the render pass: join it with concat(), never look into it
     line: int
     image: Image | None = None
     text: str = ""  #: the plain text of a paragraph ("" for other pieces)
+    lead: str = ""  #: the text a paragraph starts with, before any markup
 
 
 @dataclass(frozen=True)
@@ -113,21 +121,18 @@ class Item:
     """What a heading inside a block starts."""
 
     title: str  #: plain text of the heading
-    title_html: str  #: inline HTML of the heading
+    title_html: Later  #: inline HTML of the heading (render pass)
     level: int  #: heading level, 1-6
     attrs: dict[str, str]  #: from ``{key=value}`` at the end of the heading
     parts: tuple[Part, ...]
     line: int
+    #: does the title hold a link or a button (a glossary term, a citation)? Such a
+    #: title cannot be the label of a button.
+    has_controls: bool = False
 
     @property
-    def html(self) -> str:
-        return "".join(p.html for p in self.parts)
-
-    @property
-    def has_controls(self) -> bool:
-        """Does the title hold a link or a button (a glossary term, a citation)? Such a
-        title cannot be the label of a button."""
-        return "<button" in self.title_html or "<a " in self.title_html
+    def html(self) -> Later:
+        return concat(p.html for p in self.parts)
 
 
 @dataclass
@@ -143,8 +148,8 @@ class BlockSource:
     problems: list[Problem] = field(repr=False, default_factory=list)
 
     @property
-    def intro_html(self) -> str:
-        return "".join(p.html for p in self.intro)
+    def intro_html(self) -> Later:
+        return concat(p.html for p in self.intro)
 
     @property
     def line(self) -> int:
@@ -159,6 +164,15 @@ class BlockSource:
                      f"at least {least}", f"start each {what} with a heading inside the "
                      f"block: {example}")
         return False
+
+    def button_items(self, what: str, least: int) -> tuple[Item, ...] | None:
+        """The items of a block whose titles become buttons (accordion sections, tabs):
+        titles without terms, citations or links, at least ``least`` of them (``what``
+        names one: "tab"); None when there are too few."""
+        self.plain_titles(what)
+        if not self.items_needed(least, what, f"### {what.capitalize()} title"):
+            return None
+        return self.items
 
     def plain_titles(self, what: str) -> None:
         """Report item titles that hold a glossary term or a citation (they become
@@ -192,18 +206,10 @@ class BlockType:
         raise NotImplementedError
 
 
-#: block name -> its type
-REGISTRY: dict[str, BlockType] = {}
-
-
-def register(cls: type[BlockType]) -> type[BlockType]:
-    """Class decorator: make ``cls`` the block for each of its ``names``."""
-    kind = cls()
-    for name in cls.names:
-        if name in REGISTRY:
-            raise ValueError(f"two blocks are called {name!r}")
-        REGISTRY[name] = kind
-    return cls
+#: the block types, each filed under each of its ``names``
+BLOCKS: Registry[BlockType] = Registry("content block")
+#: class decorator: make ``cls`` the block for each of its ``names``
+register = BLOCKS.register
 
 
 def _discover() -> None:
@@ -213,12 +219,12 @@ def _discover() -> None:
 
 
 def names() -> list[str]:
-    return sorted(REGISTRY)
+    return sorted(BLOCKS)
 
 
 def kinds() -> list[BlockType]:
     """Every registered block type, once, in name order."""
-    return list({id(k): k for _, k in sorted(REGISTRY.items())}.values())
+    return sorted(BLOCKS.values(), key=lambda k: min(k.names))
 
 
 def static_files() -> frozenset[str]:
@@ -255,14 +261,16 @@ def styles(html: list[str]) -> tuple[str, ...]:
 # -- reading Markdown -------------------------------------------------------------------
 
 class Expander:
-    """Turns the ``:::`` containers of one parsed Markdown text into HTML (a single
-    ``html_block`` token each), reporting problems. Used by
+    """Reads the ``:::`` containers of one parsed Markdown text (the reading pass: each
+    block's module checks it, problems are reported) into a single ``html_block`` token
+    each, whose HTML the render pass makes. Used by
     :class:`builder.markdown.MarkdownRenderer`; nothing else needs it."""
 
-    def __init__(self, md, env: dict, file: str, first_line: int, text: str,
+    def __init__(self, renderer, env: dict, file: str, first_line: int, text: str,
                  problems: list[Problem], messages: dict[str, str],
                  templates: Callable[[], Any]):
-        self.md, self.env, self.file, self.first_line = md, env, file, first_line
+        self.renderer, self.md = renderer, renderer.md
+        self.env, self.file, self.first_line = env, file, first_line
         self.lines = text.split("\n")
         self.problems, self.messages, self.templates = problems, messages, templates
 
@@ -292,7 +300,7 @@ class Expander:
     def _line(self, tok) -> int:
         return self.first_line + (tok.map[0] if tok.map else 0)
 
-    def block(self, tok, inner: list) -> str:
+    def block(self, tok, inner: list) -> Later | str:
         line = self._line(tok)
         info = tok.info.strip()
         m = NAME_RE.match(info)
@@ -303,7 +311,7 @@ class Expander:
             self.problems.append(Problem(self.file, line, "", f"the block '{tok.markup} "
                                          f"{info}' is not closed", f"end it with a line "
                                          f"holding only {tok.markup}"))
-        kind = REGISTRY.get(name) if m else None
+        kind = BLOCKS.get(name) if m else None
         if kind is None:
             if not info:
                 self.problems.append(Problem(self.file, line, "", f"a '{tok.markup}' line "
@@ -316,7 +324,8 @@ class Expander:
                 self.problems.append(Problem(self.file, line, "", f"unknown block "
                                              f"'{tok.markup} {info}'", "blocks are: "
                                              + ", ".join(names())))
-            return self.md.renderer.render(inner, self.md.options, self.env)
+            self.renderer.number(inner)
+            return self.renderer.later(inner, self.env)
         for t in inner:
             if t.type == "fence" and t.info.strip() == "question":
                 self.problems.append(Problem(self.file, self._line(t), "", "a question "
@@ -331,8 +340,8 @@ class Expander:
         model = kind.read(source)
         if model is None:
             return ""
-        template = self.templates().get_template(kind.template)
-        return template.render(b=model, block=source, t=self.messages).strip() + "\n"
+        return Later(lambda: self.templates().get_template(kind.template).render(
+            b=model, block=source, t=self.messages).strip() + "\n")
 
     def split(self, tokens: list, level: int) -> tuple[tuple[Part, ...], tuple[Item, ...]]:
         heads = [i for i, t in enumerate(tokens)
@@ -346,12 +355,14 @@ class Expander:
             end = heads[k + 1] if k + 1 < len(heads) else len(tokens)
             inline = tokens[h + 1]
             attrs = self.attrs(inline)
-            title_html = self.md.renderer.renderInline(inline.children or [], self.md.options,
-                                                       self.env)
-            items.append(Item(title=plain(inline), title_html=title_html,
+            children = inline.children or []
+            self.renderer.number_inline(children)
+            items.append(Item(title=plain(inline),
+                              title_html=self.renderer.later_inline(children, self.env),
                               level=int(tokens[h].tag[1]), attrs=attrs,
                               parts=self.parts(tokens[h + 3:end], level),
-                              line=self._line(tokens[h])))
+                              line=self._line(tokens[h]),
+                              has_controls=self.renderer.controls(children)))
         return intro, tuple(items)
 
     @staticmethod
@@ -376,8 +387,9 @@ class Expander:
                     i += 1
             i += 1
             chunk = tokens[start:i]
-            html = self.md.renderer.render(chunk, self.md.options, self.env)
-            image, text = None, ""
+            self.renderer.number(chunk)
+            html = self.renderer.later(chunk, self.env)
+            image, text, lead = None, "", ""
             if chunk[0].type == "paragraph_open" and len(chunk) == 3:
                 kids = [c for c in chunk[1].children or []
                         if not (c.type == "text" and not c.content.strip())]
@@ -387,7 +399,9 @@ class Expander:
                                   img.attrGet("role") == "presentation",
                                   self._line(chunk[0]))
                 text = plain(chunk[1])
-            out.append(Part(html, self._line(chunk[0]), image, text))
+                first = (chunk[1].children or [None])[0]
+                lead = first.content if first is not None and first.type == "text" else ""
+            out.append(Part(html, self._line(chunk[0]), image, text, lead))
         return tuple(out)
 
 
@@ -402,18 +416,6 @@ def plain(inline) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             words.append(" ")
     return " ".join("".join(words).split())
-
-
-def theme_templates(root: Path) -> Callable[[], Any]:
-    """A function giving (once made) the Jinja environment of ``root``'s templates."""
-    env: list = []
-
-    def get():
-        if not env:
-            from builder import render
-            env.append(render.make_env(render.template_dirs(root)))
-        return env[0]
-    return get
 
 
 def markup(html: str) -> Markup:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.components.blocks import BlockSource, BlockType, Item, register
+from builder.deferred import Later
 
 #: more sections than this are not landmarks (the pattern's advice against too many regions)
 MAX_REGIONS = 6
@@ -28,7 +29,7 @@ MAX_REGIONS = 6
 
 @dataclass(frozen=True)
 class Accordion:
-    intro_html: str
+    intro_html: Later
     sections: tuple[Item, ...]
     regions: bool  #: each panel a region named by its button
 
@@ -41,7 +42,7 @@ class AccordionBlock(BlockType):
     style = "static/blocks/accordion.css"
 
     def read(self, block: BlockSource) -> Accordion | None:
-        block.plain_titles("section")
-        if not block.items_needed(1, "section", "### Section title"):
+        sections = block.button_items("section", 1)
+        if sections is None:
             return None
-        return Accordion(block.intro_html, block.items, len(block.items) <= MAX_REGIONS)
+        return Accordion(block.intro_html, sections, len(sections) <= MAX_REGIONS)

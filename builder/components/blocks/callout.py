@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.components.blocks import BlockSource, BlockType, register
+from builder.deferred import Later, concat
 
 
 @dataclass(frozen=True)
 class Callout:
     kind: str  #: note, tip or warning
     title: str
-    html: str
+    html: Later
 
 
 @register
@@ -40,6 +41,6 @@ class CalloutBlock(BlockType):
             block.problem(f"the '{block.name}' callout is empty",
                           "write its text between the ::: lines")
             return None
-        html = block.intro_html + "".join(
-            f"<p><strong>{i.title_html}</strong></p>{i.html}" for i in block.items)
+        html = concat([block.intro_html, *(piece for i in block.items for piece in (
+            "<p><strong>", i.title_html, "</strong></p>", i.html))])
         return Callout(block.name, block.args, html)

@@ -23,15 +23,18 @@ import re
 from dataclasses import dataclass
 
 from builder.components.blocks import BlockSource, BlockType, Image, register
+from builder.deferred import Later, concat
 
 CREDIT_RE = re.compile(r"^\s*<p>\s*credit:\s*(.*?)</p>\s*$", re.I | re.S)
+#: a paragraph that starts with "Credit:" is the credit line
+LEAD_RE = re.compile(r"^\s*credit:", re.I)
 
 
 @dataclass(frozen=True)
 class Figure:
     image: Image
-    caption_html: str
-    credit_html: str
+    caption_html: Later
+    credit_html: Later | str
 
 
 def image_of(block: BlockSource, what: str) -> Image | None:
@@ -69,8 +72,13 @@ class FigureBlock(BlockType):
         if image is None:
             return None
         rest = [p for p in block.intro[1:] if not p.image]
-        credit = ""
-        m = CREDIT_RE.match(rest[-1].html) if rest else None
-        if m:
-            credit, rest = m.group(1), rest[:-1]
-        return Figure(image, "".join(p.html for p in rest), credit)
+        credit: Later | str = ""
+        if rest and LEAD_RE.match(rest[-1].lead):
+            last = rest[-1].html
+            credit, rest = Later(lambda: _credit(str(last))), rest[:-1]
+        return Figure(image, concat(p.html for p in rest), credit)
+
+
+def _credit(html: str) -> str:
+    m = CREDIT_RE.match(html)
+    return m.group(1) if m else ""

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from builder.components.blocks import BlockSource, BlockType, Image, Item, register
 from builder.components.blocks.figure import image_of
+from builder.deferred import Later, concat
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Spot:
 @dataclass(frozen=True)
 class Graphic:
     image: Image
-    caption_html: str
+    caption_html: Later
     spots: tuple[Spot, ...]
 
 
@@ -74,5 +75,5 @@ class GraphicBlock(BlockType):
                 spots.append(Spot(item, x, y))
         if image is None or not spots:
             return None
-        caption = "".join(p.html for p in block.intro[1:] if not p.image)
+        caption = concat(p.html for p in block.intro[1:] if not p.image)
         return Graphic(image, caption, tuple(spots))

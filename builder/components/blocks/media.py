@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.components.blocks import BlockSource, BlockType, register
+from builder.deferred import Later, concat
 from builder.errors import Problem
 from builder.formats import FLAG, ID, ID_HINT, TEXT, WEB_ADDRESS, Key, Mapping
 from builder.model import Asset, Source
@@ -263,7 +264,7 @@ def parse_vtt(text: str, file: str) -> tuple[list[Cue], list[Problem]]:
 class Block:
     """What one media block gives the page: its HTML, its media, its files."""
 
-    html: str
+    html: Later | str  #: made in the render pass
     media: Media | None
     assets: list[Asset]
 
@@ -394,7 +395,8 @@ class Reader:
     def block(self, kind: str, text: str, file: str, line: int, base_dir: Path | None,
               problems: list[Problem], markdown) -> Block:
         """Read one ```video or ```audio block (its YAML ``text`` starts on ``line``).
-        ``markdown(text, file, line)`` renders a transcript to HTML (and its assets)."""
+        ``markdown(text, file, base_dir)`` reads a transcript: (its HTML, made in the render
+        pass, and its images)."""
         empty = Block("", None, [])
         if base_dir is None:
             problems.append(Problem(file, line - 1, "", f"a {kind} block is not allowed here",
@@ -563,13 +565,14 @@ class Reader:
                 t_html, t_assets = markdown(body, t_path.relative_to(self.root).as_posix(),
                                             t_path.parent)
                 assets += t_assets
-                parts.append(f'<details class="cp-transcript"><summary>'
-                             f'{self.say("media_transcript")}'
-                             f'</summary><div class="cp-transcript-text">{t_html}</div></details>')
+                parts += [f'<details class="cp-transcript"><summary>'
+                          f'{self.say("media_transcript")}'
+                          f'</summary><div class="cp-transcript-text">', t_html,
+                          '</div></details>']
         parts.append("</figure>\n")
         media = Media(mid, kind, title, bool(required), Source(file, line), tuple(assets),
                       hosted=player[0] if player else "", host=player[1] if player else "")
-        return Block("".join(parts), media, assets)
+        return Block(concat(parts), media, assets)
 
 
 # -- the course as a whole --------------------------------------------------------------------

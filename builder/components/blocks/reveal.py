@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.components.blocks import BlockSource, BlockType, Item, register
+from builder.deferred import Later
 
 
 @dataclass(frozen=True)
 class Reveal:
-    prompt_html: str
+    prompt_html: Later
     answer: Item
 
 

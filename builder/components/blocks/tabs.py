@@ -21,12 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.components.blocks import BlockSource, BlockType, Item, register
+from builder.deferred import Later
 
 
 @dataclass(frozen=True)
 class Tabs:
     label: str
-    intro_html: str
+    intro_html: Later
     tabs: tuple[Item, ...]
 
 
@@ -38,11 +39,11 @@ class TabsBlock(BlockType):
     style = "static/blocks/tabs.css"
 
     def read(self, block: BlockSource) -> Tabs | None:
-        block.plain_titles("tab")
-        if not block.items_needed(2, "tab", "### Tab title"):
+        tabs = block.button_items("tab", 2)
+        if tabs is None:
             return None
-        for item in block.items:
+        for item in tabs:
             if not item.parts:
                 block.problem(f"the tab '{item.title}' is empty", "write its text under "
                               "its heading", line=item.line)
-        return Tabs(block.args, block.intro_html, block.items)
+        return Tabs(block.args, block.intro_html, tabs)

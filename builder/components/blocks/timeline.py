@@ -19,11 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.components.blocks import BlockSource, BlockType, Item, register
+from builder.deferred import Later
 
 
 @dataclass(frozen=True)
 class Timeline:
-    intro_html: str
+    intro_html: Later
     events: tuple[Item, ...]
 
 

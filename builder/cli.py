@@ -157,10 +157,9 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
     from builder.quality import reading_lines, summary
 
-    one_shot()  # fewer garbage collections: the process ends with the build
-
-    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict, previous,
-                       history="off" if no_history else "write")
+    with one_shot():  # fewer garbage collections while it builds (builder/gcmode.py)
+        result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict,
+                           previous, history="off" if no_history else "write")
     # item-quality findings as one line (check lists them): the summary stays readable
     for w in result.warnings:
         if not w.rule:

@@ -30,3 +30,31 @@ def one_shot() -> Iterator[None]:
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
+
+
+class Idle:
+    """The collector for ``coursepack preview``, which keeps its caches (every text's
+    tokens and HTML, the units, the parsed YAML) from one rebuild to the next: a rebuild
+    after a save runs with the collector paused, and the collection it would have made
+    (a full one, over all those caches, every other save: 100 to 150 ms on the 1,000-page
+    course) is made once the preview is idle again, after the page was told to reload."""
+
+    def __init__(self) -> None:
+        self.pending = False
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            yield
+        finally:
+            if was:
+                gc.enable()
+                self.pending = True
+
+    def idle(self) -> None:
+        """Collect what the last rebuild left, if it has not been collected yet."""
+        if self.pending:
+            self.pending = False
+            gc.collect()

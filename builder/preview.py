@@ -26,6 +26,7 @@ from pathlib import Path
 
 from builder.build import check
 from builder.errors import BuilderError
+from builder.gcmode import Idle
 from builder.markdown import RenderCache
 from builder.packagers import PACKAGERS, packagers
 from builder.packagers.xapi import MOVE_ON
@@ -143,6 +144,7 @@ class Preview:
         self.registration = str(uuid.uuid4())
         self.cache = RenderCache()
         self.units: dict = {}  #: each unit's HTML, for the next rebuild (builder.chunks)
+        self.collector = Idle()
         self.watching = threading.Event()  #: set once a save would be seen
         #: the last rebuild: milliseconds (wall, CPU), texts rendered and texts reused
         self.last: dict[str, float] = {}
@@ -154,6 +156,10 @@ class Preview:
         return isinstance(context, dict) and context.get("registration") in self.retired
 
     def rebuild(self) -> None:
+        with self.collector.paused():  # collected when idle (builder/gcmode.py)
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             course, _ = check(self.root, (self.target,), self.cache,
@@ -201,6 +207,7 @@ class Preview:
         try:
             while not stop.is_set():
                 if not wake.wait(0.5):
+                    self.collector.idle()
                     continue
                 time.sleep(SETTLE)
                 wake.clear()  # a save during the rebuild sets it again: one more rebuild
@@ -218,6 +225,8 @@ class Preview:
                 seen = now
                 time.sleep(SETTLE)
                 self.rebuild()
+            else:
+                self.collector.idle()
 
     # -- the small LRS --------------------------------------------------------------------
     def launch(self, mode: str) -> dict:

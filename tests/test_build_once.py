@@ -121,3 +121,30 @@ def test_the_kept_units_compare_every_course_field_their_templates_use():
         todo += re.findall(r'(?:include|import|from) "partials/([^"]+)"', text)
     assert len(seen) > 3
     assert used - {"yaml"} <= set(UNIT_COURSE_FIELDS), used
+
+
+def test_the_preview_rebuilds_with_the_collector_paused_and_collects_when_idle(minimal):
+    import gc
+
+    from builder.preview import Preview
+
+    seen: list[str] = []
+
+    def watch(phase, info):
+        if phase == "start":
+            seen.append("paused" if not gc.isenabled() else "running")
+
+    preview = Preview(minimal, "web")
+    assert gc.isenabled()
+    gc.callbacks.append(watch)
+    try:
+        preview.rebuild()
+        assert gc.isenabled() and preview.collector.pending
+        seen.clear()
+        preview.collector.idle()
+        assert seen and not preview.collector.pending
+        seen.clear()
+        preview.collector.idle()  # nothing left to collect
+        assert seen == []
+    finally:
+        gc.callbacks.remove(watch)

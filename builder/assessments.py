@@ -2,7 +2,8 @@
 of modules and the quizzes and branching scenarios of scenarios/*.yaml.
 
 :class:`AssessmentReader` is a base of :class:`builder.loaders.Loader` and works with the
-loader's state: ``problems`` and ``unusable`` (see there), ``markdown()`` to render text,
+loader's state: ``problems`` and ``unusable`` (see there), ``markdown()`` to read text (its
+HTML a placeholder until the render pass: :mod:`builder.deferred`),
 ``read_yaml()`` to read a file and ``rel()`` to name it.
 """
 
@@ -26,6 +27,9 @@ from builder.model import (
 )
 from builder.yamlfile import Fields, LList, parse_yaml
 
+if TYPE_CHECKING:
+    from builder.deferred import Later
+
 
 class AssessmentReader:
     """Reads questions, quizzes and branching scenarios into the model."""
@@ -37,7 +41,7 @@ class AssessmentReader:
 
     if TYPE_CHECKING:  # provided by the Loader
         def markdown(self, text: str, file: str, line: int, scope: str, *,
-                     inline: bool = False) -> str: ...
+                     inline: bool = False) -> Later: ...
         def read_yaml(self, path: Path) -> Any: ...
         def rel(self, path: Path) -> str: ...
 

@@ -376,9 +376,10 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     for d in reversed(dirs):
         base = d / "static"
         if base.is_dir():
+            real = base.resolve()
             for path in sorted(base.rglob("*")):
                 # only real files inside the folder: a link out of it is not shipped
-                if path.is_file() and path.resolve().is_relative_to(base.resolve()):
+                if path.is_file() and path.resolve().is_relative_to(real):
                     out["static/" + path.relative_to(base).as_posix()] = path
     return out
 

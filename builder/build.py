@@ -48,10 +48,13 @@ class BuildResult:
 
 
 def check(root: Path, targets: tuple[str, ...] = (),
-          cache: RenderCache | None = None) -> tuple[Course, list[Problem]]:
+          cache: RenderCache | None = None, findings: bool = True
+          ) -> tuple[Course, list[Problem]]:
     """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings,
     the item-quality and reading-level findings (:mod:`builder.quality`) among them.
-    ``cache`` keeps rendered texts for the next check of the same project (the preview)."""
+    ``cache`` keeps rendered texts for the next check of the same project (the preview).
+    ``findings=False`` leaves out those findings and the language check, which are only
+    ever warnings (the preview, which shows no warnings, saves their time)."""
     loader = Loader(root, cache)
     course = loader.load()
     complete = not loader.unusable
@@ -59,7 +62,7 @@ def check(root: Path, targets: tuple[str, ...] = (),
                 + [p for p in validate(course, targets, complete=complete)
                    if not any(p.file == file and f"'{qid}'" in p.message
                               for file, qid in loader.follow_ons)])
-    if complete:
+    if complete and findings:
         problems += quality.check(course)
         problems += language_problems(root, course)
     problems += media.check_course(course, course.media_limits[1])

@@ -70,16 +70,92 @@ def split_data(course: Course, data: dict, units_view: list[dict]) -> tuple[dict
 
 
 def render_chunks(env: jinja2.Environment, course: Course, view: dict, t: dict[str, str],
-                  target: str) -> dict[str, bytes]:
-    """The script files of the course's content (path -> bytes)."""
+                  target: str, shared: dict | None = None,
+                  kept: dict | None = None) -> dict[str, bytes]:
+    """The script files of the course's content (path -> bytes).
+
+    ``shared`` (one dict per build, given for each target) keeps the units' HTML, which
+    does not depend on the target: it is rendered for the first target only (see
+    :func:`_neutral`). ``kept`` (one dict per preview, given to each rebuild) keeps each
+    unit's HTML for the next rebuild (see :func:`_render`). Without them every call
+    renders afresh; the files are the same."""
     shell, metas = split_data(course, view["data"], view["units"])
     files = {DATA: f"window.CoursepackData={_js(shell)};\n".encode()}
-    unit_template = env.get_template("partials/unit.html")
+    html = (_render(env, kept, course=course, view=view, t=t, target=target)
+            if kept is not None and shared is None else
+            _neutral(env, shared, course=course, view=view, t=t, target=target))
     for unit, meta in zip(view["units"], metas, strict=True):
-        html = unit_template.render(course=course, view=view, t=t, target=target, unit=unit)
         files[unit_path(unit["index"])] = (
-            f"coursepackUnit({unit['index']},{_js(meta)},{_js(html.strip())});\n".encode())
-    extras = env.get_template("partials/extras.html").render(
-        course=course, view=view, t=t, target=target)
-    files[EXTRAS] = f"coursepackUnit(\"extras\",{{}},{_js(extras.strip())});\n".encode()
+            f"coursepackUnit({unit['index']},{_js(meta)},{html[unit['index']]});\n".encode())
+    files[EXTRAS] = f"coursepackUnit(\"extras\",{{}},{html['extras']});\n".encode()
     return files
+
+
+#: what differs between targets: the units' templates may not use it to be rendered once
+_PER_TARGET = ("target",)
+_PER_TARGET_VIEW = ("scripts", "data", "csp")
+
+
+#: the course's fields the default theme's unit partials use (partials/unit.html and what
+#: it includes): with ``kept``, a unit is rendered again when one of them changes
+#: (tests/test_build_once.py checks the list against the templates)
+UNIT_COURSE_FIELDS = ("title", "audience", "objectives")
+
+
+def _render(env: jinja2.Environment, kept: dict | None = None, **context: Any
+            ) -> dict[int | str, str]:
+    """Each unit's HTML and the extras' (key "extras"), as JavaScript strings.
+
+    ``kept`` (the preview's, from one rebuild to the next; default theme only) holds each
+    unit's view and HTML: a unit whose view, and everything else its templates see (the
+    messages, the view but the units, the course fields of :data:`UNIT_COURSE_FIELDS`),
+    is equal to last time's keeps its HTML."""
+    unit_template = env.get_template("partials/unit.html")
+    if kept is not None and not env.sandboxed:
+        course, view = context["course"], context["view"]
+        rest = (context["t"], context["target"],
+                {k: v for k, v in view.items() if k != "units"},
+                tuple(getattr(course, f) for f in UNIT_COURSE_FIELDS))
+        if kept.get("rest") != rest:
+            kept.clear()
+            kept["rest"] = rest
+    else:
+        kept = None
+    out: dict[int | str, str] = {}
+    for unit in context["view"]["units"]:
+        old = kept.get(unit["index"]) if kept is not None else None
+        if old is not None and old[0] == unit:
+            out[unit["index"]] = old[1]
+            continue
+        out[unit["index"]] = _js(unit_template.render(context, unit=unit).strip())
+        if kept is not None:
+            kept[unit["index"]] = (unit, out[unit["index"]])
+    out["extras"] = _js(env.get_template("partials/extras.html").render(context).strip())
+    return out
+
+
+def _neutral(env: jinja2.Environment, shared: dict | None, **context: Any
+             ) -> dict[int | str, str]:
+    """The units' HTML for ``context``, from ``shared`` when an earlier target rendered it.
+
+    The units are rendered without the target's values (where StrictUndefined makes any
+    use of them an error); that text is the units' for every target. The default theme's
+    partials never use them. A course's own templates (the sandbox) are also rendered
+    with the target's values for the first target, and the texts compared: any
+    difference, or an error without them, renders the units for each target."""
+    if shared is None:
+        return _render(env, **context)
+    if "units" not in shared:
+        neutral = {k: v for k, v in context.items() if k not in _PER_TARGET}
+        neutral["view"] = {k: v for k, v in context["view"].items()
+                           if k not in _PER_TARGET_VIEW}
+        try:
+            shared["units"] = _render(env, **neutral)
+        except jinja2.UndefinedError:
+            shared["units"] = None
+        if env.sandboxed and shared["units"] is not None:
+            full = _render(env, **context)
+            if full != shared["units"]:
+                shared["units"] = None
+            return full
+    return shared["units"] if shared["units"] is not None else _render(env, **context)

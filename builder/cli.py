@@ -4,7 +4,6 @@ prints the result; the work happens in :mod:`builder.build`."""
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 import click
@@ -152,13 +151,15 @@ def build(project_dir: Path, targets: tuple[str, ...], out: Path | None, strict:
     (created on the first build; commit it with the course).
     """
     from builder.build import build as run_build
+    from builder.gcmode import one_shot
 
     if not project_dir.is_dir():
         raise click.BadParameter(f"'{project_dir}' is not a folder", param_hint="PROJECT_DIR")
     from builder.quality import reading_lines, summary
 
-    result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict, previous,
-                       history="off" if no_history else "write")
+    with one_shot():  # fewer garbage collections while it builds (builder/gcmode.py)
+        result = run_build(project_dir, tuple(dict.fromkeys(targets)), out, strict,
+                           previous, history="off" if no_history else "write")
     # item-quality findings as one line (check lists them): the summary stays readable
     for w in result.warnings:
         if not w.rule:
@@ -243,6 +244,8 @@ def new(directory: Path, course_id: str | None) -> None:
     files = create(directory, course_id)
     for path in files:
         click.echo(f"Created {_rel(path)}")
+    import shlex  # only `new` and its hints need it (about 3 ms to import)
+
     click.echo(f"Next: {_command()} preview {shlex.quote(str(directory))}")
 
 
@@ -250,6 +253,7 @@ def _command() -> str:
     """How to run this coursepack from the current folder: ``coursepack`` when that name
     on PATH is this one, else the path it was started by (after ``make build`` it is
     .venv/bin/coursepack, not on PATH), or ``python -m builder``."""
+    import shlex
     import shutil
     import sys
 

@@ -17,6 +17,7 @@ import re
 import stat
 from pathlib import Path
 
+from builder import readcache
 from builder.assessments import AssessmentReader
 from builder.components.blocks import media
 from builder.deferred import Later, fill, rendering
@@ -164,7 +165,7 @@ class Loader(AssessmentReader):
             self.problems.append(Problem(rel, 1, "", "the file is empty"))
             self.unusable.append(rel)
             return None
-        data, problems = parse_yaml(text, rel)
+        data, problems = readcache.parse(self.cache, text, rel)  # parse_yaml, kept by the preview
         self.problems.extend(problems)
         if data is None:
             if not problems:  # only comments, or a lone `---` or `null`

@@ -31,6 +31,7 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
+from builder import mdfast
 from builder.components.blocks import Expander, plain
 from builder.deferred import Later, concat, rendering
 from builder.errors import Problem
@@ -380,7 +381,7 @@ class MarkdownRenderer:
                allow_questions: bool) -> Rendered:
         env = {"scope": scope}
         flat = flatten_brackets(text)
-        tokens = self.md.parse(flat, env)
+        tokens = mdfast.parse(self.md, flat, env)  # md.parse, one-line prose shortcut
         if flat is not text:  # brackets were set aside: put them back
             restore_brackets(tokens)
         citations: list[Citation] = []

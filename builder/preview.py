@@ -26,6 +26,7 @@ from pathlib import Path
 
 from builder.build import check
 from builder.errors import BuilderError
+from builder.gcmode import Idle
 from builder.markdown import RenderCache
 from builder.packagers import PACKAGERS, packagers
 from builder.packagers.xapi import MOVE_ON
@@ -142,6 +143,8 @@ class Preview:
         self.tokens: dict[str, bool] = {}
         self.registration = str(uuid.uuid4())
         self.cache = RenderCache()
+        self.units: dict = {}  #: each unit's HTML, for the next rebuild (builder.chunks)
+        self.collector = Idle()
         self.watching = threading.Event()  #: set once a save would be seen
         #: the last rebuild: milliseconds (wall, CPU), texts rendered and texts reused
         self.last: dict[str, float] = {}
@@ -153,13 +156,18 @@ class Preview:
         return isinstance(context, dict) and context.get("registration") in self.retired
 
     def rebuild(self) -> None:
+        with self.collector.paused():  # collected when idle (builder/gcmode.py)
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         started, cpu = time.perf_counter(), time.thread_time()
         try:
-            course, _ = check(self.root, (self.target,), self.cache)
+            course, _ = check(self.root, (self.target,), self.cache,
+                              findings=False)  # warnings are not shown
             dirs = template_dirs(self.root)
             env = make_env(dirs)
             packager = packagers()[self.target](env, theme_dir())
-            site = render_site(course, self.target, dirs, env)
+            site = render_site(course, self.target, dirs, env, kept=self.units)
             with template_errors(dirs, self.root):
                 files = packager.package_files(course, site)
             error = None
@@ -199,6 +207,7 @@ class Preview:
         try:
             while not stop.is_set():
                 if not wake.wait(0.5):
+                    self.collector.idle()
                     continue
                 time.sleep(SETTLE)
                 wake.clear()  # a save during the rebuild sets it again: one more rebuild
@@ -216,6 +225,8 @@ class Preview:
                 seen = now
                 time.sleep(SETTLE)
                 self.rebuild()
+            else:
+                self.collector.idle()
 
     # -- the small LRS --------------------------------------------------------------------
     def launch(self, mode: str) -> dict:

@@ -22,8 +22,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import html as lxml_html
-
 WORDS_PER_MINUTE = 200  #: adult reading speed for instructional text
 
 #: elements whose text a learner does not read as part of the page
@@ -55,6 +53,8 @@ def plain_text(html: str) -> str:
     lean = _CITATION.sub("", marked)
     if lean.strip():
         marked = lean
+    from lxml import html as lxml_html  # imported on first use: only the checks need it
+
     try:
         root = lxml_html.fragment_fromstring(marked, create_parent="div")
     except Exception:  # noqa: BLE001 - lxml raises several kinds on odd markup

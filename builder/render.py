@@ -376,9 +376,10 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     for d in reversed(dirs):
         base = d / "static"
         if base.is_dir():
+            real = base.resolve()
             for path in sorted(base.rglob("*")):
                 # only real files inside the folder: a link out of it is not shipped
-                if path.is_file() and path.resolve().is_relative_to(base.resolve()):
+                if path.is_file() and path.resolve().is_relative_to(real):
                     out["static/" + path.relative_to(base).as_posix()] = path
     return out
 
@@ -422,13 +423,15 @@ def without_comments(text: str, name: str) -> str:
 
 def render_site(course: Course, target: str, dirs: list[Path] | None = None,
                 env: jinja2.Environment | None = None,
-                shared: dict | None = None) -> dict[str, bytes]:
+                shared: dict | None = None, kept: dict | None = None) -> dict[str, bytes]:
     """The course as web files: ``index.html``, theme ``static/`` files and media.
 
     ``shared`` (one dict per build, given to the call for each target) keeps what every
     target has in common: the messages, the view of the course, the parts of the page
     that do not depend on the target (:func:`_render_page`), the theme's files and the
     media. Without it every call starts afresh; the files are the same either way.
+    ``kept`` (the preview's, one dict kept from one rebuild to the next): the units' HTML,
+    rendered again only for the units that changed (:func:`builder.chunks.render_chunks`).
     """
     dirs = dirs or template_dirs(course.root)
     env = env or make_env(dirs)
@@ -444,7 +447,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
                             t=t, target=target)
     files = {"index.html": html.encode("utf-8")}
     with template_errors(dirs, course.root):  # the pages, one script per unit
-        files.update(chunks.render_chunks(env, course, the_view, t, target))
+        files.update(chunks.render_chunks(env, course, the_view, t, target,
+                                          shared if reuse else None, kept))
     if "files" not in shared:
         shared["files"] = _common_files(course, dirs)
     shipped = (*the_view["scripts"], *the_view["styles"])

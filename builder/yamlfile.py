@@ -112,7 +112,8 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, list[Pro
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        too_big = _check_size(node) if node is not None else None
+        too_big = (_check_size(node) if node is not None and not _small_tree(node, text)
+                   else None)
         if too_big:
             return None, [Problem(file, too_big[0] + offset, "", too_big[1], too_big[2])]
         data = loader.construct_document(node) if node is not None else None
@@ -190,6 +191,29 @@ def _check_size(root: yaml.Node) -> tuple[int, str, str] | None:
                     "aliases")
         done[id(node)] = (size, depth)
     return None
+
+
+def _small_tree(root: yaml.Node, text: str) -> bool:
+    """True when ``text`` (composed to ``root``) has no anchor, so no alias and no shared
+    node, and the tree is within :data:`MAX_DEPTH` levels and :data:`MAX_VALUES` values:
+    :func:`_check_size` would find nothing. A cheap walk, for the common case; any
+    other document goes through :func:`_check_size`, which says what is wrong."""
+    if "&" in text:  # an anchor (&name) is the only way to share a node
+        return False
+    count = 0
+    stack = [(root, 1)]
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_VALUES:
+            return False
+        cls = type(node)
+        if cls is mapping:
+            stack.extend((n, depth + 1) for pair in node.value for n in pair)
+        elif cls is sequence:
+            stack.extend((n, depth + 1) for n in node.value)
+    return True
 
 
 def _child_lines(node: yaml.Node) -> list[int]:

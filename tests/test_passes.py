@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from builder import mdfast
 from builder.deferred import Later, rendering
 from builder.loaders import Loader
 from builder.markdown import Links, MarkdownRenderer, RenderCache
@@ -28,14 +29,15 @@ def blocks_course(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def parses(monkeypatch) -> list[str]:
-    """The texts markdown-it parses, in order."""
+    """The texts markdown-it parses, in order (through builder.mdfast, which parses one
+    line of prose without markdown-it's block parser, and every other text with it)."""
     seen: list[str] = []
-    parse = MarkdownIt.parse
+    parse = mdfast.parse
 
-    def counting(self, src, env=None):
+    def counting(md: MarkdownIt, src, env):
         seen.append(src)
-        return parse(self, src, env)
-    monkeypatch.setattr(MarkdownIt, "parse", counting)
+        return parse(md, src, env)
+    monkeypatch.setattr(mdfast, "parse", counting)
     return seen
 
 

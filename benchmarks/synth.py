@@ -10,7 +10,9 @@ that ``coursepack build`` accepts (see docs/authoring.md for the format):
   checks spread over the pages;
 - ``scenarios/quiz.yaml`` (or ``quiz-1.yaml`` ... with ``quizzes > 1``): ``questions``
   questions cycling through single choice (4 choices), multiple choice (4 choices, 2
-  correct) and true-false;
+  correct) and true-false. By default (``quizzes=None``) a quiz holds at most
+  ``QUIZ_MAX`` questions (about 1 MB of YAML; the builder refuses a text file over 2 MB):
+  more questions are split over as many quizzes as that takes;
 - ``glossary.yaml`` and ``references.yaml`` with a few entries, all used.
 
 Objectives are wired so the build's coverage rule holds: there are
@@ -26,8 +28,9 @@ format documented in ``builder/state.py`` (a visited-pages bitset of one charact
 pages, then the knowledge checks' and each quiz's answers packed as bit fields: 3 bits a
 single-choice answer, 4 a multiple-choice one, 2 a true-false one) so the benchmark can
 pick the largest question count that still builds. Splitting questions over several
-quizzes never helps: each extra quiz adds its own header (key, fingerprint, attempts,
-flags, score: 18 characters) and a separator, so ``quizzes`` only exists to measure that.
+quizzes never helps the resume state: each extra quiz adds its own header (key,
+fingerprint, attempts, flags, score: 18 characters) and a separator; the split by
+``QUIZ_MAX`` is there for the builder's file size limit, and the estimate counts it.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ SUSPEND_LIMIT = 4096
 QUIZ_HEAD = 4 + 4 + 4 + 1 + len("=100") + 1
 TYPES = ("choice", "multiple", "true-false")
 CHOICES = 4  # choices per choice / multiple question
+#: the most questions one quiz file holds when ``quizzes`` is not given: about 530 bytes of
+#: YAML a question, so about 1 MB a file (the builder refuses text files over 2 MB)
+QUIZ_MAX = 2000
 
 WORDS = """school program officer student teacher community safety plan policy review
 partner agency training report data record meeting district parent counselor principal
@@ -79,13 +85,20 @@ def _answers(n: int, mix: str, offset: int = 0) -> int:
     return math.ceil(sum(answer_bits(qtype(offset + k, mix)) for k in range(n)) / 6) + 1
 
 
-def quiz_sizes(questions: int, quizzes: int) -> list[int]:
+def quiz_count(questions: int, quizzes: int | None = None) -> int:
+    """``quizzes``, or when None as many as ``QUIZ_MAX`` questions a quiz takes."""
+    return quizzes if quizzes is not None else max(1, math.ceil(questions / QUIZ_MAX))
+
+
+def quiz_sizes(questions: int, quizzes: int | None = None) -> list[int]:
+    quizzes = quiz_count(questions, quizzes)
     quizzes = max(1, min(quizzes, questions)) if questions else 0
     return [questions // quizzes + (1 if i < questions % quizzes else 0) for i in range(quizzes)]
 
 
 def suspend_estimate(modules: int, pages_per_module: int, questions: int,
-                     kc_per_module: int = 0, quizzes: int = 1, mix: str = "mixed") -> int:
+                     kc_per_module: int = 0, quizzes: int | None = None,
+                     mix: str = "mixed") -> int:
     """The worst-case resume state the builder will compute for ``make_course(...)``."""
     sizes = quiz_sizes(questions, quizzes)
     pages = modules * pages_per_module + len(sizes)
@@ -99,8 +112,9 @@ def suspend_estimate(modules: int, pages_per_module: int, questions: int,
 
 
 def largest_fitting(modules: int, pages_per_module: int, kc_per_module: int = 0,
-                    quizzes: int = 1, mix: str = "mixed", limit: int = SUSPEND_LIMIT) -> int:
-    """The most quiz questions a course of this shape can hold within ``limit``."""
+                    quizzes: int | None = None, mix: str = "mixed", limit: int = SUSPEND_LIMIT) -> int:
+    """The most quiz questions a course of this shape can hold within ``limit`` (with
+    ``quizzes=None``, split as :func:`make_course` splits them)."""
     lo, hi = 0, 10 * limit
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -172,11 +186,11 @@ def _dump(data) -> str:
 
 def make_course(dest: Path, modules: int, pages_per_module: int, questions: int,
                 kc_per_module: int = 0, images: bool = True, *, paragraphs: int = 3,
-                quizzes: int = 1, mix: str = "mixed", seed: int = 1) -> Path:
+                quizzes: int | None = None, mix: str = "mixed", seed: int = 1) -> Path:
     """Write a synthetic course folder at ``dest`` (replaced if it exists); return it.
 
     ``paragraphs`` per page; ``quizzes`` splits the questions over that many assessment
-    files; ``mix`` is ``mixed`` (choice / multiple / true-false in turn) or ``choice``
+    files (None: as many as it takes to hold at most ``QUIZ_MAX`` each); ``mix`` is ``mixed`` (choice / multiple / true-false in turn) or ``choice``
     (single choice only, the smallest resume state per question).
     """
     if modules < 1 or pages_per_module < 1:
@@ -286,7 +300,8 @@ if __name__ == "__main__":
     parser.add_argument("--pages", type=int, default=10, help="pages per module")
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--kc", type=int, default=0, help="knowledge checks per module")
-    parser.add_argument("--quizzes", type=int, default=1)
+    parser.add_argument("--quizzes", type=int, default=None,
+                        help=f"default: one per {QUIZ_MAX} questions")
     parser.add_argument("--no-images", action="store_true")
     a = parser.parse_args()
     make_course(a.dest, a.modules, a.pages, a.questions, a.kc, not a.no_images,

@@ -70,16 +70,59 @@ def split_data(course: Course, data: dict, units_view: list[dict]) -> tuple[dict
 
 
 def render_chunks(env: jinja2.Environment, course: Course, view: dict, t: dict[str, str],
-                  target: str) -> dict[str, bytes]:
-    """The script files of the course's content (path -> bytes)."""
+                  target: str, shared: dict | None = None) -> dict[str, bytes]:
+    """The script files of the course's content (path -> bytes).
+
+    ``shared`` (one dict per build, given for each target) keeps the units' HTML, which
+    does not depend on the target: it is rendered for the first target only (see
+    :func:`_neutral`). Without it every call renders afresh; the files are the same."""
     shell, metas = split_data(course, view["data"], view["units"])
     files = {DATA: f"window.CoursepackData={_js(shell)};\n".encode()}
-    unit_template = env.get_template("partials/unit.html")
+    html = _neutral(env, shared, course=course, view=view, t=t, target=target)
     for unit, meta in zip(view["units"], metas, strict=True):
-        html = unit_template.render(course=course, view=view, t=t, target=target, unit=unit)
         files[unit_path(unit["index"])] = (
-            f"coursepackUnit({unit['index']},{_js(meta)},{_js(html.strip())});\n".encode())
-    extras = env.get_template("partials/extras.html").render(
-        course=course, view=view, t=t, target=target)
-    files[EXTRAS] = f"coursepackUnit(\"extras\",{{}},{_js(extras.strip())});\n".encode()
+            f"coursepackUnit({unit['index']},{_js(meta)},{html[unit['index']]});\n".encode())
+    files[EXTRAS] = f"coursepackUnit(\"extras\",{{}},{html['extras']});\n".encode()
     return files
+
+
+#: what differs between targets: the units' templates may not use it to be rendered once
+_PER_TARGET = ("target",)
+_PER_TARGET_VIEW = ("scripts", "data", "csp")
+
+
+def _render(env: jinja2.Environment, **context: Any) -> dict[int | str, str]:
+    """Each unit's HTML and the extras' (key "extras"), as JavaScript strings."""
+    unit_template = env.get_template("partials/unit.html")
+    out: dict[int | str, str] = {
+        unit["index"]: _js(unit_template.render(context, unit=unit).strip())
+        for unit in context["view"]["units"]}
+    out["extras"] = _js(env.get_template("partials/extras.html").render(context).strip())
+    return out
+
+
+def _neutral(env: jinja2.Environment, shared: dict | None, **context: Any
+             ) -> dict[int | str, str]:
+    """The units' HTML for ``context``, from ``shared`` when an earlier target rendered it.
+
+    The units are rendered without the target's values (where StrictUndefined makes any
+    use of them an error); that text is the units' for every target. The default theme's
+    partials never use them. A course's own templates (the sandbox) are also rendered
+    with the target's values for the first target, and the texts compared: any
+    difference, or an error without them, renders the units for each target."""
+    if shared is None:
+        return _render(env, **context)
+    if "units" not in shared:
+        neutral = {k: v for k, v in context.items() if k not in _PER_TARGET}
+        neutral["view"] = {k: v for k, v in context["view"].items()
+                           if k not in _PER_TARGET_VIEW}
+        try:
+            shared["units"] = _render(env, **neutral)
+        except jinja2.UndefinedError:
+            shared["units"] = None
+        if env.sandboxed and shared["units"] is not None:
+            full = _render(env, **context)
+            if full != shared["units"]:
+                shared["units"] = None
+            return full
+    return shared["units"] if shared["units"] is not None else _render(env, **context)

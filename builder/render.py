@@ -448,7 +448,8 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
                             t=t, target=target)
     files = {"index.html": html.encode("utf-8")}
     with template_errors(dirs, course.root):  # the pages, one script per unit
-        files.update(chunks.render_chunks(env, course, the_view, t, target))
+        files.update(chunks.render_chunks(env, course, the_view, t, target,
+                                          shared if reuse else None))
     if "files" not in shared:
         shared["files"] = _common_files(course, dirs)
     shipped = (*the_view["scripts"], *the_view["styles"])

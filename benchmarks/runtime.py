@@ -73,9 +73,6 @@ PROBE = """() => {
 SIZES = [("sro", "SRO course (this repo)", 0), ("p10", "10 pages", 1),
          ("p100", "100 pages", 10), ("p1000", "1,000 pages", 100),
          ("p10000", "10,000 pages", 1000)]
-#: questions per quiz file: the scale series' 802 questions at 10,000 pages would make one
-#: quiz file larger than the builder accepts for a course text (2 MB), so they are split
-QUIZ_SIZE = 400
 
 
 def sizes(only: str | None) -> list[tuple[str, str, int]]:
@@ -190,8 +187,7 @@ def main(argv=None) -> int:
         for key, label, modules in sizes(args.sizes):
             if modules:
                 questions = max(1, synth.largest_fitting(1000, 10) * modules // 1000)
-                project = synth.make_course(work / f"course-{key}", modules, 10, questions,
-                                            quizzes=-(-questions // QUIZ_SIZE))
+                project = synth.make_course(work / f"course-{key}", modules, 10, questions)
             else:
                 project = ROOT
             site = work / f"site-{key}"

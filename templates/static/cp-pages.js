@@ -258,6 +258,8 @@
     for (var g = 0; g * size < n; g++) {
       var li = list.appendChild(document.createElement("li"));
       li.className = "cp-group";
+      li.setAttribute("data-first", g * size);              /* its units, first and last */
+      li.setAttribute("data-last", Math.min(n, (g + 1) * size) - 1);
       var button = li.appendChild(document.createElement("button"));
       button.type = "button";
       button.className = "cp-group-toggle";

@@ -26,6 +26,7 @@
   var waiting = {};      /* unit -> [callbacks] while its script loads */
   var KEEP_TEXT = 4;     /* units whose HTML stays in memory as text */
   var kept = [];         /* units with text in the cache, oldest first */
+  var keptUnits = [];    /* the units the DOM keeps (retain) */
 
   function main() { return document.getElementById("main"); }
   function container(u) {
@@ -125,6 +126,7 @@
   /* Make sure unit u is in the DOM, then call done(root). Synchronous when its HTML is at
      hand; otherwise its script is loaded (fail() if that does not work). */
   function load(u, done, fail) {
+    var ahead = !done;     /* loaded ahead of the learner, not asked for */
     done = done || function () {};
     fail = fail || function () {};
     var root = container(u);
@@ -132,7 +134,11 @@
     if (cache[u]) { done(insert(u)); return true; }
     var again = !!waiting[u];
     (waiting[u] = waiting[u] || []).push({
-      ok: function () { done(container(u) || insert(u)); },
+      ok: function () {
+        /* loaded ahead, but the learner has moved on meanwhile: keep it as text only */
+        if (ahead && u !== "extras" && keptUnits.indexOf(u) < 0) return;
+        done(container(u) || insert(u));
+      },
       fail: fail
     });
     if (again) return false;
@@ -160,8 +166,7 @@
   /* Load unit u ahead of the learner once the page just shown has painted: the next
      unit's file (and the glossary's) must not run in front of the first paint. Skipped if
      by then u is no longer among the units kept (the learner moved on). */
-  var keptUnits = [];
-  var aheadList = [];
+  var aheadList = [];       /* units to load once the page shown has painted */
   function ahead(u) {
     if (u !== "extras" && !(u >= 0 && u < data.units.length)) return;
     if (aheadList.push(u) > 1) return;

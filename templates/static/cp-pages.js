@@ -103,6 +103,15 @@
       var first = data.units[u].first;
       data.pages = data.pages || [];
       entry.meta.locs.forEach(function (loc, k) { data.pages[first + k] = { loc: loc, unit: u }; });
+      /* a quiz's questions' answer-time data (interaction id, pattern...) joins their
+         definitions (builder/chunks.py ANSWER_TIME_KEYS) */
+      (entry.meta.questions || []).forEach(function (extra, k) {
+        data.assessments.forEach(function (def) {
+          if (def.unit === u && def.questions[k]) {
+            for (var key in extra) def.questions[k][key] = extra[key];
+          }
+        });
+      });
       if (data.xapi && entry.meta.xapi) {
         data.xapi.pages = data.xapi.pages || [];
         entry.meta.xapi.forEach(function (a, k) { data.xapi.pages[first + k] = a; });

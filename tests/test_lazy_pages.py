@@ -76,6 +76,10 @@ def test_the_launch_page_is_a_small_shell(big):
     assert len(shell) < 100_000 and b"pg-m2--p1" not in shell   # no page in it
     assert len(units) == MODULES + 1                            # the modules and the quiz
     assert b'"pg-m200--p9"' not in data                           # no per-page list
+    # a quiz question's answer-time data (interaction id, pattern) is in the quiz's file
+    with zipfile.ZipFile(big["scorm12"]) as zf:
+        quiz = zf.read(f"content/u{MODULES}.js")
+    assert b'"quiz_q-1"' not in data and b'"iid":"quiz_q-1"' in quiz
 
 
 def test_resume_on_page_1999_menu_jump_and_print(browser, big):

@@ -59,23 +59,48 @@ HEAP_RATIO = 2.0          # JS heap at 10,000 pages vs 10 pages
 
 #: the figures of one load, taken in the course's frame; times on the top page's clock
 #: (timeOrigin of the top document), so that a frame's figures include the LMS page
+#: in the course's frame: what the notice line says before the first page shows. A SCORM
+#: package that does not find the LMS's API at once says "Connecting..." and looks again
+#: 100 ms later (coursepack.js API_WAIT); in the benchmark's frame the API is there before
+#: the course loads, so nothing may be said. Watched from when the HTML is parsed (before
+#: the deferred scripts run), so it costs nothing while the parser works.
+NOTICES = """if (window !== window.top) document.addEventListener("readystatechange", () => {
+  const box = document.readyState === "interactive" && document.querySelector(".cp-notice");
+  if (!box) return;
+  window.__cpNotices = [];
+  new MutationObserver(() => { if (!window.__cpFirst && box.textContent)
+    window.__cpNotices.push(box.textContent); }).observe(box,
+    {childList: true, characterData: true, subtree: true});
+});"""
+
 PROBE = """() => {
   const top0 = window.top.performance.timeOrigin;
   const shift = performance.timeOrigin - top0;
   const fcp = performance.getEntriesByName("first-contentful-paint")[0];
   const f = window.__cpFirst;
   return {frame: f.frame + shift, dom: f.dom + shift, fcp: fcp ? fcp.startTime + shift : null,
-          heading: f.heading, nodes: document.getElementsByTagName("*").length,
-          units: document.querySelectorAll("#main > .cp-pages").length};
+          own: f.frame, ownFcp: fcp ? fcp.startTime : null, heading: f.heading, nodes: document.getElementsByTagName("*").length,
+          units: document.querySelectorAll("#main > .cp-pages").length,
+          lms: document.documentElement.dataset.cpReady || "", notices: window.__cpNotices || []};
 }"""
 
 
-def sizes(quick: bool) -> list[tuple[str, str, int]]:
-    """(key, label, modules); 0 modules is the SRO course."""
-    out = [("sro", "SRO course (this repo)", 0), ("p10", "10 pages", 1),
-           ("p100", "100 pages", 10), ("p1000", "1,000 pages", 100),
-           ("p10000", "10,000 pages", 1000)]
-    return out
+SIZES = [("sro", "SRO course (this repo)", 0), ("p10", "10 pages", 1),
+         ("p100", "100 pages", 10), ("p1000", "1,000 pages", 100),
+         ("p10000", "10,000 pages", 1000)]
+
+
+def sizes(only: str | None) -> list[tuple[str, str, int]]:
+    """(key, label, modules); 0 modules is the SRO course. ``only``: keys, comma-separated
+    (the 10-page course, the base of every ratio, is always measured)."""
+    if not only:
+        return SIZES
+    keys = set(only.split(",")) | {"p10"}
+    unknown = keys - {k for k, _, _ in SIZES}
+    if unknown:
+        raise SystemExit(f"unknown size {', '.join(sorted(unknown))}: use "
+                         f"{', '.join(k for k, _, _ in SIZES)}")
+    return [s for s in SIZES if s[0] in keys]
 
 
 def build(project: Path, target: str, out: Path) -> Path:
@@ -100,6 +125,7 @@ class Bench:
         try:
             page = context.new_page()
             page.add_init_script(run.INIT_SCRIPT)     # in every frame, before its scripts
+            page.add_init_script(NOTICES)
             if framed:
                 page.add_init_script("if (window === window.top) window.__preload = "
                                      "{core: {student_id: 'b1', student_name: 'Bench'}};")
@@ -129,13 +155,26 @@ class Bench:
             return round(statistics.median(values), 1) if values else None
 
         return {"first_visible_ms": median("frame"), "dom_ms": median("dom"),
-                "fcp_ms": median("fcp"), "dom_nodes": int(median("nodes")),
+                "fcp_ms": median("fcp"), "own_visible_ms": median("own"),
+                "own_fcp_ms": median("ownFcp"), "dom_nodes": int(median("nodes")),
                 "heap_bytes": int(median("heap")), "units_in_dom": int(median("units")),
-                "heading": samples[0]["heading"].strip(), "loads": loads}
+                "heading": samples[0]["heading"].strip(), "loads": loads,
+                "lms": sorted({s["lms"] for s in samples}),
+                "notices": sorted({n for s in samples for n in s["notices"]})}
 
     def close(self) -> None:
         self.browser.close()
         self._pw.stop()
+
+
+def verdict_ms(m: dict, where: str, what: str = "visible"):
+    """The time a verdict uses: standalone, from the page's navigation start; in an LMS
+    frame, from the course frame's own navigation start. The LMS page's load before it (here
+    the test player and scorm-again's 100+ KB) is the LMS's doing and differs from one LMS
+    to the next; the table shows both clocks."""
+    if where == "frame":
+        return m["own_visible_ms" if what == "visible" else "own_fcp_ms"]
+    return m["first_visible_ms" if what == "visible" else "fcp_ms"]
 
 
 def ratio(value, base):
@@ -148,6 +187,8 @@ def main(argv=None) -> int:
     ap.add_argument("--loads", type=int, help="loads per figure (median)")
     ap.add_argument("--json", type=Path, help="write all figures to this file")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--sizes", help="only these courses, e.g. sro,p1000 (keys: sro, p10, "
+                    "p100, p1000, p10000; p10 is always in)")
     args = ap.parse_args(argv)
     loads = args.loads or (3 if args.quick else 7)
     if not SCORM_AGAIN.is_dir():
@@ -161,11 +202,10 @@ def main(argv=None) -> int:
     version = bench.browser.version
     rows = []
     try:
-        for key, label, modules in sizes(args.quick):
+        for key, label, modules in sizes(args.sizes):
             if modules:
-                project = synth.make_course(work / f"course-{key}", modules, 10,
-                                            max(1, synth.largest_fitting(1000, 10) * modules
-                                                // 1000))
+                questions = max(1, synth.largest_fitting(1000, 10) * modules // 1000)
+                project = synth.make_course(work / f"course-{key}", modules, 10, questions)
             else:
                 project = ROOT
             site = work / f"site-{key}"
@@ -183,7 +223,8 @@ def main(argv=None) -> int:
                     base + "/player/scorm.html?launch=/pkg/index.html&standard=12", True, loads)
             shutil.rmtree(site, ignore_errors=True)
             log(f"{label}: {pages} pages, standalone {row['standalone']['first_visible_ms']} ms, "
-                f"frame {row['frame']['first_visible_ms']} ms")
+                f"frame {row['frame']['first_visible_ms']} ms "
+                f"({row['frame']['own_visible_ms']} ms on its own clock)")
             rows.append(row)
     finally:
         bench.close()
@@ -197,7 +238,8 @@ def main(argv=None) -> int:
           f"{load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; "
           f"{time.perf_counter() - t0:.0f} s in all. Ratios are to the 10-page course.\n")
     head = ("| Course | Pages | Launch page (KB) | Course data (KB) | Where | First visible (ms) "
-            "| ratio | FCP (ms) | DOM nodes | ratio | JS heap (MB) | ratio |")
+            "| own clock (ms) | ratio | FCP (ms) | own clock (ms) | DOM nodes | ratio "
+            "| JS heap (MB) | ratio |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         for where in ("standalone", "frame"):
@@ -205,8 +247,10 @@ def main(argv=None) -> int:
             lines.append(
                 f"| {r['label']} | {r['pages']:,} | {r['shell_bytes'] / 1024:.1f} | "
                 f"{r['data_bytes'] / 1024:.1f} | {'LMS frame' if where == 'frame' else where} | "
-                f"{m['first_visible_ms']:.0f} | {ratio(m['first_visible_ms'], b['first_visible_ms'])}x"
-                f" | {m['fcp_ms']:.0f} | {m['dom_nodes']:,} | {ratio(m['dom_nodes'], b['dom_nodes'])}x"
+                f"{m['first_visible_ms']:.0f} | {m['own_visible_ms']:.0f} | "
+                f"{ratio(verdict_ms(m, where), verdict_ms(b, where))}x"
+                f" | {m['fcp_ms']:.0f} | {m['own_fcp_ms']:.0f} | {m['dom_nodes']:,} | "
+                f"{ratio(m['dom_nodes'], b['dom_nodes'])}x"
                 f" | {m['heap_bytes'] / 2**20:.2f} | {ratio(m['heap_bytes'], b['heap_bytes'])}x |")
     print("\n".join(lines) + "\n")
 
@@ -223,15 +267,19 @@ def main(argv=None) -> int:
         for where in ("standalone", "frame"):
             m, b = r[where], base[where]
             name = f"{r['label']} [{'LMS frame' if where == 'frame' else where}]"
-            add(f"{name} first visible", m["first_visible_ms"] <= VISIBLE_MS,
-                f"{m['first_visible_ms']:.0f} ms", f"<= {VISIBLE_MS} ms")
+            ms, fcp = verdict_ms(m, where), verdict_ms(m, where, "fcp")
+            add(f"{name} first visible", ms <= VISIBLE_MS, f"{ms:.0f} ms", f"<= {VISIBLE_MS} ms")
             if r["key"] not in ("sro", "p10"):
                 add(f"{name} first visible vs 10 pages",
-                    ratio(m["first_visible_ms"], b["first_visible_ms"]) <= RATIO,
-                    f"{ratio(m['first_visible_ms'], b['first_visible_ms'])}x", f"<= {RATIO}x")
+                    ratio(ms, verdict_ms(b, where)) <= RATIO,
+                    f"{ratio(ms, verdict_ms(b, where))}x", f"<= {RATIO}x")
+            if where == "frame":
+                add(f"{name} API found at once", m["lms"] == ["scorm12"] and not m["notices"],
+                    f"ran as {'/'.join(m['lms'])}, said {m['notices'] or 'nothing'}",
+                    "scorm12, nothing said")
             if r["key"] == "sro":
-                add(f"{name} first contentful paint", m["fcp_ms"] is not None
-                    and m["fcp_ms"] <= FCP_MS, f"{m['fcp_ms']} ms", f"<= {FCP_MS} ms")
+                add(f"{name} first contentful paint", fcp is not None and fcp <= FCP_MS,
+                    f"{fcp} ms", f"<= {FCP_MS} ms")
             if r["key"] == "p10000":
                 add(f"{name} JS heap vs 10 pages",
                     ratio(m["heap_bytes"], b["heap_bytes"]) <= HEAP_RATIO,

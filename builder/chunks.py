@@ -44,9 +44,32 @@ def _js(value: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
 
 
+#: what a quiz question's entry holds that the runtime uses only when the question is
+#: answered, its quiz's unit being in the DOM then: the interaction's id, type and correct
+#: pattern(s), its description and xAPI activity. They go in the quiz's unit file
+#: (``meta["questions"]``, one object per question), not in course.js; the rest of the
+#: entry (type, answer key, weight, objectives, fingerprint) reads the resume state and
+#: scores, so it is needed from the start.
+ANSWER_TIME_KEYS = ("iid", "itype", "pattern", "patterns", "description", "activity")
+
+
+def _split_questions(assessments: list[dict]) -> tuple[list[dict], dict[int, list[dict]]]:
+    """The assessments without their questions' answer-time keys, and those keys by unit."""
+    kept, late = [], {}
+    for a in assessments:
+        questions = a.get("questions") or []
+        kept.append({**a, "questions": [{k: v for k, v in q.items() if k not in ANSWER_TIME_KEYS}
+                                        for q in questions]} if questions else a)
+        if questions:
+            late[a["unit"]] = [{k: q[k] for k in ANSWER_TIME_KEYS if k in q} for q in questions]
+    return kept, late
+
+
 def split_data(course: Course, data: dict, units_view: list[dict]) -> tuple[dict, list[dict]]:
-    """The whole-course data (without per-page lists) and each unit's per-page data."""
+    """The whole-course data (without per-page lists and answer-time question data) and
+    each unit's per-page data (and its questions' answer-time data)."""
     shell = dict(data)
+    shell["assessments"], late = _split_questions(data["assessments"])
     per_page = shell.pop("pages")
     xapi = dict(shell["xapi"]) if "xapi" in shell else None
     xapi_pages = xapi.pop("pages") if xapi else None
@@ -64,6 +87,8 @@ def split_data(course: Course, data: dict, units_view: list[dict]) -> tuple[dict
         meta: dict[str, Any] = {"locs": [p["loc"] for p in per_page[first:first + count]]}
         if xapi_pages is not None:
             meta["xapi"] = xapi_pages[first:first + count]
+        if len(metas) in late:
+            meta["questions"] = late[len(metas)]
         metas.append(meta)
     shell["units"] = units
     return shell, metas

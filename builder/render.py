@@ -348,6 +348,10 @@ def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
     return {
         "units": units,
         "data_script": chunks.DATA,
+        # the first unit's file loads with the runtime, right after the page loader that
+        # takes it (its request is not left until the runtime has run; issue 18)
+        "first_unit": chunks.unit_path(0) if units else "",
+        "page_loader": FIRST[0],
         "styles": (*content_blocks.styles([text.html for text in course.texts]),
                    *([screens.STYLE] if screens.used(course) else [])),
         "description_html": Markup(course.description_html),

@@ -390,11 +390,12 @@ COURSE_JS = "content/course.js"
 COURSE_JS_PREFIX = "window.CoursepackData="
 
 
-def _unit_locs(text: str) -> list[str]:
-    """The page bookmarks a unit script (``coursepackUnit(N,META,HTML);``) carries."""
+def _unit_meta(text: str) -> dict:
+    """The data a unit script (``coursepackUnit(N,META,HTML);``) carries: its pages'
+    bookmarks (``locs``) and a quiz's questions' answer-time data (``questions``)."""
     start = text.index(",") + 1
     meta, _ = json.JSONDecoder().raw_decode(text, start)
-    return list(meta["locs"])
+    return meta
 
 
 def package_data(read) -> dict:
@@ -412,10 +413,15 @@ def package_data(read) -> dict:
         raise PreviousError(f"{COURSE_JS} does not hold course data")
     data, _ = json.JSONDecoder().raw_decode(text, len(COURSE_JS_PREFIX))
     pages = []
+    late = {}
     for index, _unit in enumerate(data.get("units", [])):
-        pages += [{"loc": loc, "unit": index}
-                  for loc in _unit_locs(read(f"content/u{index}.js"))]
+        meta = _unit_meta(read(f"content/u{index}.js"))
+        pages += [{"loc": loc, "unit": index} for loc in meta["locs"]]
+        late[index] = meta.get("questions", [])
     data["pages"] = pages
+    for a in data.get("assessments", []):   # as the runtime has them once a quiz is loaded
+        for q, extra in zip(a.get("questions", []), late.get(a.get("unit"), []), strict=False):
+            q.update(extra)
     return data
 
 

@@ -121,6 +121,8 @@ def test_learner_fails_the_sro_final_assessment(scorm12_player, package, course)
     frame = player.frame
     frame.locator(".cp-menu a", has_text="Final Assessment").click()
     final = course.unit("final-assessment")
+    # its unit loads on demand: answering before it is there would submit nothing
+    frame.locator(f"#pg-{final.id}:not([hidden])").wait_for()
     answer_final(frame, final, right=False)
     # the result is written once the final's unit has shown it: wait for it, then read
     frame.locator("#pg-final-assessment .cp-result-text", has_text="Your score:").wait_for()

@@ -324,9 +324,12 @@ class Walker:
         self.out.visited.add(page + 1)
 
     def goto_unit(self, u: int) -> None:
-        link = self.frame.locator(f".cp-menu li[data-unit='{u}'] a")
-        if not link.is_visible():
+        if not self.frame.locator("#cp-menu").is_visible():
             self.frame.locator(".cp-menu-toggle").click()
+        link = self.frame.locator(f".cp-menu li[data-unit='{u}'] a")
+        if not link.count():  # a long course's menu lists units in groups: open u's
+            self.frame.locator(f"xpath=//li[@data-first<={u} and @data-last>={u}]"
+                               "/button").click()
         link.click()
         self.wait_page(self.units[u]["first"])
 

@@ -299,8 +299,7 @@
 
   /* The section of page `index`, when its unit is in the DOM. */
   function sectionOf(index) { return $("section.page[data-page='" + index + "']"); }
-  Pages.menu($(".cp-units"), t);
-  var menuItems = $$(".cp-menu li[data-unit]");
+  var menu = Pages.menu($(".cp-units"), t);
   var current = null;
   var shownAt = Date.now();
 
@@ -346,7 +345,7 @@
     showSection(sectionOf(index), focus);
     /* the DOM holds the unit shown and the next one (loaded ahead of the learner) */
     Pages.retain([u, u + 1]);
-    if (u + 1 < data.units.length) Pages.load(u + 1);
+    Pages.ahead(u + 1);
     updateChrome();
     if (lms.page && !finished) lms.page(index, Math.round(100 * visitedCount() / P));
     persist();
@@ -374,7 +373,7 @@
     document.title = title + " \u2013 " + data.title;
     var printItem = $(".cp-print") && $(".cp-print").closest("li");
     if (printItem) printItem.hidden = aux;     /* nothing to print as a module there */
-    menuItems.forEach(function (li, i) {
+    menu.update(unit, function (li, i) {      /* the entries the menu draws */
       var u = data.units[i];
       var seen = 0;
       for (var p = u.first; p < u.first + u.count; p++) if (S.visited[p]) seen++;
@@ -851,7 +850,7 @@
       window.addEventListener("pagehide", function () { finish(); });
       document.documentElement.setAttribute("data-cp-ready", lms.name);
       /* the glossary and references screens, once the first page is up */
-      Pages.load("extras");
+      Pages.ahead("extras");
     }
     core.begun.forEach(function (f) { f(); });
     if (refusedNotice) notice([$(".cp-notice").textContent, refusedNotice].filter(Boolean).join(" "));

@@ -26,6 +26,7 @@
   var waiting = {};      /* unit -> [callbacks] while its script loads */
   var KEEP_TEXT = 4;     /* units whose HTML stays in memory as text */
   var kept = [];         /* units with text in the cache, oldest first */
+  var keptUnits = [];    /* the units the DOM keeps (retain) */
 
   function main() { return document.getElementById("main"); }
   function container(u) {
@@ -102,6 +103,15 @@
       var first = data.units[u].first;
       data.pages = data.pages || [];
       entry.meta.locs.forEach(function (loc, k) { data.pages[first + k] = { loc: loc, unit: u }; });
+      /* a quiz's questions' answer-time data (interaction id, pattern...) joins their
+         definitions (builder/chunks.py ANSWER_TIME_KEYS) */
+      (entry.meta.questions || []).forEach(function (extra, k) {
+        data.assessments.forEach(function (def) {
+          if (def.unit === u && def.questions[k]) {
+            for (var key in extra) def.questions[k][key] = extra[key];
+          }
+        });
+      });
       if (data.xapi && entry.meta.xapi) {
         data.xapi.pages = data.xapi.pages || [];
         entry.meta.xapi.forEach(function (a, k) { data.xapi.pages[first + k] = a; });
@@ -125,6 +135,7 @@
   /* Make sure unit u is in the DOM, then call done(root). Synchronous when its HTML is at
      hand; otherwise its script is loaded (fail() if that does not work). */
   function load(u, done, fail) {
+    var ahead = !done;     /* loaded ahead of the learner, not asked for */
     done = done || function () {};
     fail = fail || function () {};
     var root = container(u);
@@ -132,7 +143,11 @@
     if (cache[u]) { done(insert(u)); return true; }
     var again = !!waiting[u];
     (waiting[u] = waiting[u] || []).push({
-      ok: function () { done(container(u) || insert(u)); },
+      ok: function () {
+        /* loaded ahead, but the learner has moved on meanwhile: keep it as text only */
+        if (ahead && u !== "extras" && keptUnits.indexOf(u) < 0) return;
+        done(container(u) || insert(u));
+      },
       fail: fail
     });
     if (again) return false;
@@ -157,9 +172,30 @@
     return false;
   }
 
+  /* Load unit u ahead of the learner once the page just shown has painted: the next
+     unit's file (and the glossary's) must not run in front of the first paint. Skipped if
+     by then u is no longer among the units kept (the learner moved on). */
+  var aheadList = [];       /* units to load once the page shown has painted */
+  function ahead(u) {
+    if (u !== "extras" && !(u >= 0 && u < data.units.length)) return;
+    if (aheadList.push(u) > 1) return;
+    var done = false;
+    function go() {
+      if (done) return;
+      done = true;
+      var list = aheadList;
+      aheadList = [];
+      list.forEach(function (x) { if (x === "extras" || keptUnits.indexOf(x) >= 0) load(x); });
+    }
+    /* after the next frame is painted (rAF, then a task), or soon in a background tab */
+    if (window.requestAnimationFrame) window.requestAnimationFrame(function () { window.setTimeout(go, 0); });
+    window.setTimeout(go, 250);
+  }
+
   /* Keep only these units in the DOM (and the extras screens); drop the HTML text of
      units far from them. */
   function retain(units) {
+    keptUnits = units;
     Array.prototype.forEach.call(main().querySelectorAll(".cp-pages"), function (root) {
       var u = root.getAttribute("data-unit");
       if (u !== "extras" && units.indexOf(+u) < 0) root.remove();
@@ -173,35 +209,117 @@
   }
 
   /* The menu of units, from the course data (its size grows with the course, so it is not
-     in the launch page). */
+     in the launch page). A course of up to GROUP_AT units lists them all. A longer one
+     lists groups of units, each a disclosure button (WAI-ARIA APG disclosure pattern) that
+     draws its units' entries when opened; one group is open at a time, at first and
+     whenever the learner moves into another group the current page's. So the menu holds
+     about 2 x sqrt(units) entries, never the whole course, and every entry stays two Tabs
+     (or one Enter) away. Returns the menu's handle: update(unit, paint) repaints the entries
+     drawn (paint(li, i)) and opens the current unit's group when it changed. */
+  var GROUP_AT = 40;
+
+  function entry(i, t) {
+    var u = data.units[i];
+    var li = document.createElement("li");
+    li.setAttribute("data-unit", i);
+    var a = li.appendChild(document.createElement("a"));
+    a.href = "#" + u.start;
+    var title = a.appendChild(document.createElement("span"));
+    title.className = "cp-unit-title";
+    title.textContent = u.title;
+    if (u.minutes) {
+      title.appendChild(document.createTextNode(" "));
+      var m = title.appendChild(document.createElement("span"));
+      m.className = "cp-minutes";
+      m.textContent = String(t.module_minutes).replace("{n}", u.minutes);
+    }
+    var status = a.appendChild(document.createElement("span"));
+    status.className = "cp-unit-status visually-hidden";
+    return li;
+  }
+
   function menu(list, t) {
-    var frag = document.createDocumentFragment();
-    data.units.forEach(function (u, i) {
-      var li = document.createElement("li");
-      li.setAttribute("data-unit", i);
-      var a = li.appendChild(document.createElement("a"));
-      a.href = "#" + u.start;
-      var title = a.appendChild(document.createElement("span"));
-      title.className = "cp-unit-title";
-      title.textContent = u.title;
-      if (u.minutes) {
-        title.appendChild(document.createTextNode(" "));
-        var m = title.appendChild(document.createElement("span"));
-        m.className = "cp-minutes";
-        m.textContent = String(t.module_minutes).replace("{n}", u.minutes);
+    var n = data.units.length;
+    var paint = null, current = -1;
+    function draw(into, from, to) {
+      var frag = document.createDocumentFragment();
+      for (var i = from; i < to; i++) {
+        var li = frag.appendChild(entry(i, t));
+        if (paint) paint(li, i);
       }
-      var status = a.appendChild(document.createElement("span"));
-      status.className = "cp-unit-status visually-hidden";
-      frag.appendChild(li);
-    });
-    list.appendChild(frag);
+      into.appendChild(frag);
+    }
+    if (n <= GROUP_AT) {
+      draw(list, 0, n);
+      return { update: function (unit, fn) {
+        paint = fn;
+        Array.prototype.forEach.call(list.children, function (li, i) { fn(li, i); });
+      } };
+    }
+    /* groups of a round size (10, 20, 30...) near sqrt(n): 1,001 units make 26 groups of 40 */
+    var size = Math.max(10, Math.ceil(Math.sqrt(n) / 10) * 10);
+    var groups = [], open = -1;
+    list.classList.add("cp-grouped");
+    function toggle(g, show) {
+      var box = groups[g];
+      if (show && open >= 0 && open !== g) toggle(open, false);
+      box.button.setAttribute("aria-expanded", show ? "true" : "false");
+      box.list.hidden = !show;
+      box.list.textContent = "";          /* a closed group holds no entries */
+      if (show) draw(box.list, g * size, Math.min(n, (g + 1) * size));
+      open = show ? g : open === g ? -1 : open;
+    }
+    for (var g = 0; g * size < n; g++) {
+      var li = list.appendChild(document.createElement("li"));
+      li.className = "cp-group";
+      li.setAttribute("data-first", g * size);              /* its units, first and last */
+      li.setAttribute("data-last", Math.min(n, (g + 1) * size) - 1);
+      var button = li.appendChild(document.createElement("button"));
+      button.type = "button";
+      button.className = "cp-group-toggle";
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", "cp-group-" + g);
+      var label = button.appendChild(document.createElement("span"));
+      label.className = "cp-group-title";
+      label.textContent = String(t.menu_group).replace("{from}", g * size + 1)
+        .replace("{to}", Math.min(n, (g + 1) * size));
+      var status = button.appendChild(document.createElement("span"));
+      status.className = "cp-group-status visually-hidden";
+      var inner = li.appendChild(document.createElement("ol"));
+      inner.id = "cp-group-" + g;
+      inner.className = "cp-group-units";
+      inner.hidden = true;
+      groups.push({ li: li, button: button, status: status, list: inner });
+      button.addEventListener("click", (function (k) {
+        return function () { toggle(k, groups[k].button.getAttribute("aria-expanded") !== "true"); };
+      })(g));
+    }
+    return { update: function (unit, fn) {
+      paint = fn;
+      var g = Math.floor(Math.max(0, unit) / size);
+      if (g !== current) {
+        if (current >= 0) {
+          groups[current].li.classList.remove("has-current");
+          groups[current].status.textContent = "";
+        }
+        current = g;
+        groups[g].li.classList.add("has-current");
+        groups[g].status.textContent = " (" + t.menu_group_current + ")";
+        if (open !== g) toggle(g, true);
+      }
+      if (open >= 0) {
+        Array.prototype.forEach.call(groups[open].list.children, function (li) {
+          fn(li, +li.getAttribute("data-unit"));
+        });
+      }
+    } };
   }
 
   window.CP = window.CP || {};
   window.CP.onContent = onContent;
   window.CP.pages = {
     unitOf: unitOf, unitOfId: unitOfId, unitOfLocation: unitOfLocation,
-    pageOfLocation: pageOfLocation, load: load, retain: retain, menu: menu,
+    pageOfLocation: pageOfLocation, load: load, ahead: ahead, retain: retain, menu: menu,
     loaded: function (u) { return !!container(u); }
   };
 })();

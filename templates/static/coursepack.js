@@ -15,7 +15,6 @@
   var data = window.CoursepackData;
   var Pages = window.CP.pages;
   var t = JSON.parse(document.getElementById("cp-messages").textContent);
-  var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var CHARS = Q.CHARS;
   var RANK = { "": 0, "not attempted": 0, browsed: 0, incomplete: 1, failed: 2, completed: 3, passed: 4 };
   var P = data.pageCount;
@@ -28,14 +27,11 @@
 
   /* ---------------------------------------------------------------- state ------- */
 
-  function freshAttempt() {
-    return { n: 0, sub: false, score: null, seed: "", answers: [], path: "" };
-  }
   var S = {
     page: 0,
     visited: [],
     kc: data.kcs.map(function () { return ""; }),
-    asmt: data.assessments.map(freshAttempt),
+    asmt: data.assessments.map(window.CoursepackState.fresh),
     watched: (data.media || []).map(function () { return 0; })   /* media played to 95% (blocks/media.js) */
   };
 
@@ -237,21 +233,6 @@
     lms.assessed({ unit: data.assessments[i].unit, score: a.score, passed: isPass(i, a.score) });
   }
 
-  /* The decisions taken on a scenario path: per step its node's objectives, the points
-     taken and the most points the node offered. */
-  function walkPath(def, path) {
-    var node = def.start, out = [];
-    for (var k = 0; k < path.length; k++) {
-      var n = def.nodes[node];
-      var choice = n && n.choices[CHARS.indexOf(path.charAt(k))];
-      if (!choice) break;
-      out.push({ objectives: n.objectives, score: choice.score,
-                 best: Math.max.apply(null, n.choices.map(function (c) { return c.score; })) });
-      node = choice.next;
-    }
-    return out;
-  }
-
   /* Each learning objective's score: the weighted share of right answers among the
      submitted assessment questions (and graded knowledge checks) that assess it; a
      scenario decision counts as one question scored by its points over the node's best,
@@ -268,8 +249,10 @@
     data.assessments.forEach(function (def, i) {
       var a = S.asmt[i];
       if (!a.sub) return;
-      if (def.branching) {   /* each decision counts once, for the objectives of its node */
-        walkPath(def, a.path).forEach(function (step) {
+      /* a scenario: each decision counts once, for the objectives of its node (the walk
+         is cp-scenario.js's, shipped with a scenario) */
+      if (def.branching) {
+        (window.CoursepackScenario.walk(def, a.path) || { steps: [] }).steps.forEach(function (step) {
           if (step.best > 0) add(step.objectives, 1, step.score / step.best);
         });
         return;
@@ -816,7 +799,7 @@
     on: function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); },
     show: show, combined: combined, evaluate: evaluate, objectiveScores: objectiveScores,
     visitedCount: visitedCount, unitDone: unitDone, shown: shown,
-    announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed, walkPath: walkPath,
+    announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed,
     isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
     reviewing: reviewing,
     begun: [],                                         /* run once the saved state is read */

@@ -172,14 +172,46 @@ def test_cover_start_and_resume_under_scorm_again(scorm12_player, zips):
     assert frame.locator("section.page:not([hidden])").get_attribute("data-page") == "1"
     frame.locator(".cp-next").click()                 # page 2
     where = visible_id(frame)
+    bookmark = player.cmi()["core"]["lesson_location"]
+    player.close_page()
+    # a returning learner opens on the cover, whose Resume button goes to their page
+    for _ in range(2):      # leaving from the cover keeps the bookmark
+        player.open(player.resume_preload())
+        frame = player.frame
+        frame.wait_for_selector("html[data-cp-ready]")
+        assert visible_id(frame) != where and frame.locator(".cp-cover").is_visible()
+        assert frame.locator(".cp-start").inner_text() == "Resume the course"
+        assert player.cmi()["core"]["lesson_location"] == bookmark
+        player.close_page()
+    player.open(player.resume_preload())
+    frame = player.frame
+    frame.wait_for_selector("html[data-cp-ready]")
+    frame.locator(".cp-start").click()
+    assert visible_id(frame) == where
+    assert frame.evaluate("document.activeElement.tagName") == "H1"
+    frame.locator(".cp-menu a").first.click()          # back to the cover in a session
+    assert frame.locator(".cp-start").inner_text() == "Resume the course"
+    frame.locator(".cp-start").click()
+    assert visible_id(frame) == where
+    assert player.errors() == []
+
+
+@pytest.mark.browser
+def test_without_a_cover_a_returning_learner_opens_at_the_bookmark(scorm12_player, tmp_path):
+    root = make_course(tmp_path / "c", "certificate:\n  issuer: Example Academy\n")
+    [package] = build(root, ("scorm12",), tmp_path / "out").written
+    player = scorm12_player(package)
+    player.open({"core": {"student_id": "s1", "student_name": "Doe, Jane"}})
+    frame = player.frame
+    frame.wait_for_selector("html[data-cp-ready]")
+    assert frame.locator(".cp-cover").count() == 0
+    frame.locator(".cp-next").click()
+    frame.locator(".cp-next").click()
+    where = visible_id(frame)
     player.close_page()
     player.open(player.resume_preload())
     frame = player.frame
     frame.wait_for_selector("html[data-cp-ready]")
-    assert visible_id(frame) == where                  # resumed where the learner left
-    frame.locator(".cp-menu a").first.click()          # back to the cover
-    assert frame.locator(".cp-start").inner_text() == "Resume the course"
-    frame.locator(".cp-start").click()
     assert visible_id(frame) == where
     assert player.errors() == []
 

@@ -180,7 +180,7 @@
     if (!status || (RANK[reported] >= RANK.completed && typeof info.score === "number" &&
                     r.score !== null && r.score < info.score)) r.score = null;
     if (reviewing()) { status = ""; r.score = null; }
-    var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
+    var ok = lms.save({ location: data.pages[bookmark()].loc, suspend: encode(), status: status,
                         score: r.score, viewed: visitedCount() === P && mediaWatched(), progress: visitedCount() / P,
                         judgement: reviewing() ? null : judgement(),
                         seconds: (Date.now() - startedAt) / 1000 });
@@ -188,6 +188,13 @@
     if (lms.name !== "standalone") notice(ok ? refusedNotice : t.save_failed);
     outcome();
     return ok;
+  }
+
+  /* The page saved as the bookmark: the page shown, unless a feature names another (on
+     the cover, the page its Resume button goes to: cp-screens.js). */
+  function bookmark() {
+    var p = core.bookmark ? core.bookmark() : S.page;
+    return data.pages[p] ? p : S.page;
   }
 
   /* The tracked assessment's latest result, for adapters that report pass/fail. */
@@ -787,7 +794,9 @@
      course uses. */
   /* Hooks for features (cp-screens.js): "begin" (the first page is shown; with the LMS's
      start info, whose learner is the learner's name as the LMS gives it) and "outcome"
-     (the result screen was brought up to date). */
+     (the result screen was brought up to date). A feature may also set core.opening
+     (index -> the page to open the course at, given the page the LMS resumes at) and
+     core.bookmark (() -> the page to save as the bookmark). */
   var hooks = {};
   function fire(name, arg) {
     var taken = false;
@@ -828,6 +837,7 @@
     var u = resume ? Pages.unitOfLocation(info.location) : null;
     function ready() {
       if (u !== null) index = Math.max(0, Pages.pageOfLocation(info.location));
+      if (core.opening) index = core.opening(index);   /* e.g. the cover (cp-screens.js) */
       show(index, false);
       fire("begin", info);
       /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
@@ -838,7 +848,9 @@
     }
     core.begun.forEach(function (f) { f(); });
     if (refusedNotice) notice([$(".cp-notice").textContent, refusedNotice].filter(Boolean).join(" "));
-    Pages.load(u === null ? 0 : u, ready, function () { u = null; notice(t.load_failed); ready(); });
+    /* a feature may open the course on its first page (the cover): that unit too */
+    var loaded = core.opening && u ? function () { Pages.load(0, ready, ready); } : ready;
+    Pages.load(u === null ? 0 : u, loaded, function () { u = null; notice(t.load_failed); ready(); });
   }
 
   function standalone(message) {

@@ -143,9 +143,27 @@
     $(".cp-cert-score", cert).textContent = score === null ? "" : fmt(t.certificate_score, { score: score });
   }
 
+  /* With no name from the LMS the learner types it. A launch without an LMS (the web
+     package) keeps it in this browser, beside the progress (under the key of cp-lms.js's
+     Standalone); an LMS launch has no place for it, and keeps it for the session. */
+  function nameKey() {
+    var lms = core.lms();
+    return lms && lms.name === "standalone" && lms.key ? lms.key + ":name" : null;
+  }
+  function typedName(value) {
+    var key = nameKey();
+    try {
+      if (key && value === undefined) return window.localStorage.getItem(key) || "";
+      if (key && value) window.localStorage.setItem(key, value);
+      else if (key) window.localStorage.removeItem(key);
+    } catch (e) { /* storage off or full: the name stays for this session */ }
+    return "";
+  }
+
   if (cert) {
     nameInput.addEventListener("input", function () {
       $(".cp-cert-name", cert).textContent = displayName(nameInput.value);
+      typedName(nameInput.value.trim());
     });
     $(".cp-cert-print", cert).addEventListener("click", function () { window.print(); });
   }
@@ -155,6 +173,7 @@
   var latest = null;
   core.on("begin", function (info) {
     learner = (info && info.learner) || "";
+    if (cert && !displayName(learner)) nameInput.value = typedName();
     if (S.page > 0) lastPage = S.page;
     updateCover();
     if (latest) certificate(latest);

@@ -32,7 +32,7 @@
     visited: [],
     kc: data.kcs.map(function () { return ""; }),
     asmt: data.assessments.map(window.CoursepackState.fresh),
-    watched: (data.media || []).map(function () { return 0; })   /* media played to 95% (blocks/media.js) */
+    watched: []     /* per entry of data.media: 1 once played to 95% (blocks/media.js) */
   };
 
   function newSeed() {
@@ -82,10 +82,11 @@
     return true;
   }
 
-  /* Every media block marked required has been played to 95%. */
-  function mediaWatched() {
-    return (data.media || []).every(function (m, i) { return !m.required || S.watched[i]; });
-  }
+  /* The page of the first media block marked required and not played to 95% yet, or
+     null (blocks/media.js, shipped only with media, sets core.unwatched). */
+  function unwatched() { return core.unwatched ? core.unwatched() : null; }
+  /* Every page seen, and every required media block watched. */
+  function allViewed() { return visitedCount() === P && unwatched() === null; }
 
   function visitedCount() {
     var n = 0;
@@ -121,20 +122,20 @@
 
   /* The tracking rules of course.yaml, applied to the current state. */
   function evaluate() {
-    var allViewed = visitedCount() === P && mediaWatched();
+    var viewed = allViewed();
     var j = combined();
     var passed = !!j && j.passed;
     var failed = !!j && !j.passed;
     var rule = data.tracking.completion;
     var r = { status: "incomplete", score: null, done: false };
     if (rule === "viewed") {
-      r.status = allViewed ? "completed" : "incomplete";
+      r.status = viewed ? "completed" : "incomplete";
       if (j) r.score = j.score;
     } else if (rule === "passed") {
       r.status = passed ? "passed" : failed ? "failed" : "incomplete";
       if (j) r.score = j.score;
     } else {
-      r.status = failed ? "failed" : passed && allViewed ? "passed" : "incomplete";
+      r.status = failed ? "failed" : passed && viewed ? "passed" : "incomplete";
       /* A pass with pages still unseen reports no score (an LMS applying "mastery score
          overrides status" would mark the course passed), unless an earlier failing score
          was reported (a second attempt follows only a failed one): then the latest
@@ -181,7 +182,7 @@
                     r.score !== null && r.score < info.score)) r.score = null;
     if (reviewing()) { status = ""; r.score = null; }
     var ok = lms.save({ location: data.pages[bookmark()].loc, suspend: encode(), status: status,
-                        score: r.score, viewed: visitedCount() === P && mediaWatched(), progress: visitedCount() / P,
+                        score: r.score, viewed: allViewed(), progress: visitedCount() / P,
                         judgement: reviewing() ? null : judgement(),
                         seconds: (Date.now() - startedAt) / 1000 });
     if (status) reported = status;
@@ -428,9 +429,7 @@
     if (!done && status === "failed" && retake) next = assessment;
     else if (!done) {
       for (var p = 0; p < P && next === null; p++) if (!S.visited[p]) { next = p; label = t.go_unseen; }
-      (data.media || []).forEach(function (m, k) {
-        if (next === null && m.required && !S.watched[k]) { next = m.page; label = t.go_media; }
-      });
+      if (next === null && unwatched() !== null) { next = unwatched(); label = t.go_media; }
       if (next === null && retake) next = assessment;
     }
     var line = $(".cp-outcome-next", box);

@@ -24,13 +24,10 @@
     return type.form;
   }
 
-  /* 4 base64url characters of a 24-bit FNV-1a hash: a damaged or cut state fails it */
+  /* 4 base64url characters of a 24-bit FNV-1a hash (the 32-bit one, Q.hash, folded): a
+     damaged or cut state fails it */
   function check(text) {
-    var h = 0x811c9dc5;
-    for (var i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = (h + (h << 1) + (h << 4) + (h << 7) + (h << 8) + (h << 24)) >>> 0;
-    }
+    var h = Q.hash(text);
     h = (h ^ (h >>> 24)) & 0xffffff;
     return B64.charAt(h >> 18) + B64.charAt((h >> 12) & 63) + B64.charAt((h >> 6) & 63) + B64.charAt(h & 63);
   }

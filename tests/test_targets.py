@@ -193,6 +193,25 @@ def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
                 assert result.returncode == 0, f"{name}: {result.stderr}"
 
 
+def test_every_runtime_script_parses_as_shipped(tmp_path):
+    """Every script a package may carry (scenario, draw, screens, blocks, media, every
+    adapter and question type), without its comments, still parses."""
+    from builder.render import RUNTIME, without_comments
+
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    names = sorted(n for n in RUNTIME if n.endswith(".js"))
+    assert "static/cp-draw.js" in names and "static/cp-screens.js" in names
+    for name in names:
+        text = without_comments((REPO / "templates" / name).read_text(), name)
+        assert all(_code_of(line) == line for line in text.splitlines()[1:]), name
+        script = tmp_path / "check.js"
+        script.write_text(text)
+        result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_every_target_is_reproducible(minimal, tmp_path, target):
     assert built(minimal, target, tmp_path / "a").read_bytes() == (

@@ -215,7 +215,8 @@ def answer_key(q: Question, choices: list[dict]) -> Markup:
 
 
 #: optional parts of the runtime, shipped only to courses that use them
-FEATURES = {"scenario": "static/cp-scenario.js", "screens": screens.SCRIPT}
+FEATURES = {"scenario": "static/cp-scenario.js", "draw": "static/cp-draw.js",
+            "screens": screens.SCRIPT}
 #: the question types a branching scenario's decisions are reported as
 SCENARIO_QUESTION_TYPES = ("choice",)
 #: what every package carries: first the page loader, the question types' registry, the
@@ -236,6 +237,8 @@ def scripts(course: Course, target: str) -> tuple[str, ...]:
     """The runtime's scripts for ``course`` built for ``target``, in load order."""
     branching = any(a.branching for a in course.assessments)
     features = [FEATURES["scenario"]] if branching else []
+    if any(a.draw for a in course.assessments):
+        features.append(FEATURES["draw"])
     features += content_blocks.scripts([text.html for text in course.texts])
     if screens.used(course):
         features.append(FEATURES["screens"])
@@ -393,12 +396,14 @@ def without_comments(text: str, name: str) -> str:
     left out (about a tenth of the bytes) and each line's indentation with them (another
     tenth), every line of code otherwise kept as written.
 
-    Only lines that are nothing but a comment go: a ``//`` line, or a ``/* ... */`` block
-    that starts a line (a line where code follows the block keeps the code). Comments after
-    code stay. The first line says where the commented source is. Course overrides are
-    shipped as they are: this is safe for coursepack's own files, which have no template
-    literals (a backtick string could hold a line that looks like a comment) and no string
-    continued over lines (whose indentation would be part of the string).
+    Lines that are nothing but a comment go: a ``//`` line, or a ``/* ... */`` block that
+    starts a line (a line where code follows the block keeps the code). A ``/* ... */``
+    that ends a line of code goes too when it opens outside a string (:func:`_code_of`);
+    ``//`` after code stays (it may be part of a regular expression). The first line says
+    where the commented source is. Course overrides are shipped as they are: this is safe
+    for coursepack's own files, which have no template literals (a backtick string could
+    hold a line that looks like a comment) and no string continued over lines (whose
+    indentation would be part of the string).
     """
     out = [f"/* coursepack {__version__}: the commented source is templates/{name} */\n"]
     in_block = False
@@ -421,8 +426,33 @@ def without_comments(text: str, name: str) -> str:
                 out.append(code + "\n")
             continue
         if code:
-            out.append(code + "\n")
+            out.append(_code_of(code) + "\n")
     return "".join(out)
+
+
+#: a ``/* ... */`` comment that ends a line (one comment: no ``*/`` inside it)
+_TRAILING_COMMENT = re.compile(r"\s+/\*(?:(?!\*/).)*\*/$")
+
+
+def _code_of(line: str) -> str:
+    """A line of code without the ``/* ... */`` comment that ends it, when the comment
+    opens outside a string ('...', "..." or `...`, with backslash escapes); else the line
+    as it is."""
+    m = _TRAILING_COMMENT.search(line)
+    if not m:
+        return line
+    quote = None
+    escaped = False
+    for ch in line[:m.start()]:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"`":
+            quote = ch
+    return line if quote else line[:m.start()]
 
 
 def render_site(course: Course, target: str, dirs: list[Path] | None = None,

@@ -152,6 +152,7 @@ class CourseData(TypedDict, total=False):
     assessments: list[AssessmentData]
     limits: LimitsData
     xapi: dict[str, Any]  #: targets with xapi: the course, unit and page activities
+    cover: bool  #: only when the course has a cover (a returning learner opens on it)
 
 
 @dataclass(frozen=True)
@@ -336,6 +337,7 @@ def _course_data(course: Course, target: str) -> CourseData:
         "limits": {"suspend": packager(target).suspend_limit, "worst": worst_case_suspend(course)},
         **({"xapi": _xapi().course_activities(course)} if xapi_course else {}),
         **({"media": media_data(course, target)} if media_ids(course) else {}),
+        **({"cover": True} if course.cover is not None else {}),
     }
 
 

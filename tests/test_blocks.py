@@ -99,6 +99,21 @@ def test_a_callout_only_course_gets_its_style_but_no_script(project, tmp_path):
     assert not [n for n in names if n.endswith(".js") and "block" in n]
 
 
+def test_a_labelled_graphic_brings_the_figure_zoom(project, tmp_path):
+    root = project({"modules/02-basics.md": "---\ntitle: Basics\nduration: 1\n"
+                    "objectives: [obj-two]\n---\n\n# The second idea {#second-idea}\n\n"
+                    "The second idea builds on the first [@ref-b].\n\n::: labelled-graphic\n"
+                    "![A square diagram](diagram.svg)\n\n### A point {x=20 y=30}\nText.\n"
+                    ":::\n"})
+    with zipfile.ZipFile(build(root, ("web",), tmp_path / "out").written[0]) as zf:
+        names = set(zf.namelist())
+        index = zf.read("index.html").decode()
+    for f in ("static/blocks/graphic.js", "static/blocks/graphic.css",
+              "static/blocks/figure.js", "static/blocks/figure.css"):
+        assert f in names and f'"{f}"' in index, f
+    assert not [n for n in names if "blocks/" in n and "graphic" not in n and "figure" not in n]
+
+
 BAD = """---
 title: Basics
 duration: 1
@@ -420,7 +435,7 @@ def test_figure_zoom_and_labelled_graphic_by_keyboard(learner):
     page = learner
     sel = show(page, "figures")
     state_ok(page, "figures at rest", dark=True)
-    opener = page.locator(f"{sel} .cp-zoom-open")
+    opener = page.locator(f"{sel} .cp-figure .cp-zoom-open")
     opener.focus()
     page.keyboard.press("Enter")
     dialog = page.locator("dialog#cp-zoom")
@@ -435,6 +450,21 @@ def test_figure_zoom_and_labelled_graphic_by_keyboard(learner):
     page.keyboard.press("Escape")
     assert dialog.is_hidden()
     assert "cp-zoom-open" in focused(page)   # focus back on the image
+    # the labelled graphic's image opens in the same dialog
+    graphic_opener = page.locator(f"{sel} .cp-graphic .cp-zoom-open")
+    assert page.locator(f"{sel} .cp-graphic .cp-zoom-hint").is_visible()
+    graphic_opener.focus()
+    page.keyboard.press("Enter")
+    assert dialog.is_visible() and page.locator("dialog#cp-zoom").count() == 1
+    assert dialog.get_attribute("aria-label") == "A square diagram with one label, with two points"
+    assert "cp-zoom-close" in focused(page)
+    before = img.bounding_box()["width"]
+    page.keyboard.press("+")
+    assert img.bounding_box()["width"] > before * 1.4
+    state_ok(page, "graphic zoom open", dark=True)
+    page.keyboard.press("Escape")
+    assert dialog.is_hidden()
+    assert graphic_opener.evaluate("el => el === document.activeElement")
 
     spots = page.locator(f"{sel} .cp-spot")
     descs = page.locator(f"{sel} .cp-spot-desc")

@@ -110,6 +110,19 @@ def test_learner_completes_and_passes_the_sro_course(scorm12_player, package, co
     objectives = {o["id"]: o["status"] for o in cmi["objectives"].values() if isinstance(o, dict)}
     assert set(objectives) == {o.id for o in course.objectives}
     assert set(objectives.values()) == {"passed"}
+    # the result screen: per module and per objective, and the certificate of completion
+    go_to(frame, "cp-complete")
+    rows = frame.locator("#cp-complete tr[data-unit] .cp-r-status")
+    assert rows.count() == len(course.outline)
+    assert set(rows.all_inner_texts()) == {"Completed", "Passed"}
+    met = frame.locator("#cp-complete tr[data-objective] .cp-r-status").all_inner_texts()
+    assert met == ["Met"] * len(course.objectives) == ["Met"] * 22
+    frame.locator(".cp-cert-link a").click()
+    assert visible(frame) == "cp-certificate"
+    assert frame.locator(".cp-cert-name").inner_text() == "Pat Officer"
+    cert = frame.locator(".cp-cert").inner_text()
+    assert "An Introduction to SRO Programs" in cert and "Score: 100%" in cert
+    assert frame.locator(".cp-cert-issuer, .cp-cert-signer").count() == 0
     player.close_page()
     assert player.errors() == []
     assert player.stored["core"]["lesson_status"] == "passed"

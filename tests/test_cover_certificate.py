@@ -1,7 +1,8 @@
 """The cover, the result screen's details and the certificate of completion (issue 16):
 their keys are checked; the cover shows and Start/Resume works under scorm-again; the
 learner's name from each standard's data model (SCORM 1.2 "Last, First", SCORM 2004,
-the xAPI and cmi5 actor) appears on the certificate; the certificate prints on exactly
+the xAPI and cmi5 actor) appears on the certificate, and a name the learner typed (no
+name from the LMS) is kept in the web package; the certificate prints on exactly
 one A4 and one Letter page (Chromium's PDF output, pages counted); axe-core finds nothing
 on the cover, the result screen and the certificate, in the light and the dark scheme,
 and nothing scrolls sideways at 320 px."""
@@ -172,14 +173,46 @@ def test_cover_start_and_resume_under_scorm_again(scorm12_player, zips):
     assert frame.locator("section.page:not([hidden])").get_attribute("data-page") == "1"
     frame.locator(".cp-next").click()                 # page 2
     where = visible_id(frame)
+    bookmark = player.cmi()["core"]["lesson_location"]
+    player.close_page()
+    # a returning learner opens on the cover, whose Resume button goes to their page
+    for _ in range(2):      # leaving from the cover keeps the bookmark
+        player.open(player.resume_preload())
+        frame = player.frame
+        frame.wait_for_selector("html[data-cp-ready]")
+        assert visible_id(frame) != where and frame.locator(".cp-cover").is_visible()
+        assert frame.locator(".cp-start").inner_text() == "Resume the course"
+        assert player.cmi()["core"]["lesson_location"] == bookmark
+        player.close_page()
+    player.open(player.resume_preload())
+    frame = player.frame
+    frame.wait_for_selector("html[data-cp-ready]")
+    frame.locator(".cp-start").click()
+    assert visible_id(frame) == where
+    assert frame.evaluate("document.activeElement.tagName") == "H1"
+    frame.locator(".cp-menu a").first.click()          # back to the cover in a session
+    assert frame.locator(".cp-start").inner_text() == "Resume the course"
+    frame.locator(".cp-start").click()
+    assert visible_id(frame) == where
+    assert player.errors() == []
+
+
+@pytest.mark.browser
+def test_without_a_cover_a_returning_learner_opens_at_the_bookmark(scorm12_player, tmp_path):
+    root = make_course(tmp_path / "c", "certificate:\n  issuer: Example Academy\n")
+    [package] = build(root, ("scorm12",), tmp_path / "out").written
+    player = scorm12_player(package)
+    player.open({"core": {"student_id": "s1", "student_name": "Doe, Jane"}})
+    frame = player.frame
+    frame.wait_for_selector("html[data-cp-ready]")
+    assert frame.locator(".cp-cover").count() == 0
+    frame.locator(".cp-next").click()
+    frame.locator(".cp-next").click()
+    where = visible_id(frame)
     player.close_page()
     player.open(player.resume_preload())
     frame = player.frame
     frame.wait_for_selector("html[data-cp-ready]")
-    assert visible_id(frame) == where                  # resumed where the learner left
-    frame.locator(".cp-menu a").first.click()          # back to the cover
-    assert frame.locator(".cp-start").inner_text() == "Resume the course"
-    frame.locator(".cp-start").click()
     assert visible_id(frame) == where
     assert player.errors() == []
 
@@ -309,6 +342,43 @@ def test_certificate_prints_on_one_page(web_page):
     page.locator(".cp-certificate-back, #cp-certificate a[href='#cp-complete']").click()
     page.emulate_media(media="print")
     assert pdf_pages(page.pdf(width="10cm", height="8cm")) > 1
+
+
+@pytest.mark.browser
+def test_a_typed_name_is_kept_in_the_web_package(web_page):
+    page = web_page
+    learner_passes(page)
+    to_certificate(page)
+    page.locator("#cp-cert-name-input").fill("  Sam Example ")
+    page.reload()
+    page.wait_for_selector("html[data-cp-ready]")
+    to_certificate(page)
+    assert page.locator(".cp-cert-name").inner_text() == "Sam Example"
+    assert page.locator("#cp-cert-name-input").input_value() == "Sam Example"
+    # kept beside the progress, under the Standalone key; cleared when the field is
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert [k for k in keys if k.endswith(":name")] == ["coursepack:minimal-course:1.0.0:name"]
+    page.locator("#cp-cert-name-input").fill("")
+    page.reload()
+    page.wait_for_selector("html[data-cp-ready]")
+    to_certificate(page)
+    assert page.locator("#cp-cert-name-input").input_value() == ""
+
+
+@pytest.mark.browser
+def test_an_lms_launch_without_a_name_keeps_the_typed_name_for_the_session(
+        scorm12_player, zips):
+    player = scorm12_player(zips["scorm12"])
+    player.open({"core": {"student_id": "s9", "student_name": ""}})
+    frame = player.frame
+    frame.wait_for_selector("html[data-cp-ready]")
+    learner_passes(frame)
+    to_certificate(frame)
+    frame.locator("#cp-cert-name-input").fill("Robin Roe")
+    assert frame.locator(".cp-cert-name").inner_text() == "Robin Roe"
+    # not written to this browser: an LMS launch may be a shared computer's
+    assert frame.evaluate("Object.keys(localStorage).filter(k => k.endsWith(':name'))") == []
+    assert player.errors() == []
 
 
 @pytest.mark.browser

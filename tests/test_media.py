@@ -129,10 +129,10 @@ def test_media_code_only_with_media(tmp_path, minimal):
     safe_extract(plain, tmp_path / "plain-site")
     scripts = list((tmp_path / "plain-site" / "static").rglob("*.js"))
     assert not any("media" in s.name for s in scripts)
-    # issue 16 asks for under 60 KB; per-unit loading (cp-pages.js) and the resume state
-    # keyed by ids (cp-state.js) came to 64.5 KB with indentation left out: the budget
-    # until that goal is met, so that nothing grows meanwhile
-    assert sum(s.stat().st_size for s in scripts) < 65 * 1024
+    # issue 16: under 60 KB raw for a course without media (SCORM 1.2 here; scenario,
+    # drawn-quiz, screens and media code ship only to courses that use them). xAPI and
+    # cmi5 packages carry their larger adapter instead (benchmarks/README.md: findings).
+    assert sum(s.stat().st_size for s in scripts) < 60 * 1024
     root = course(tmp_path)
     [with_media] = build(root, ("scorm12",), out=root / "dist").written
     safe_extract(with_media, tmp_path / "media-site")

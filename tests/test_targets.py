@@ -14,6 +14,7 @@ from lxml import etree
 from builder import __version__
 from builder.build import build
 from builder.packagers import TARGETS
+from builder.render import _code_of
 from builder.validator.inspect import inspect_package
 from builder.xsd import validate_cmi5, validate_scorm2004
 from tests.conftest import REPO
@@ -144,6 +145,14 @@ def test_scenario_code_ships_only_with_a_scenario(minimal, tmp_path):
     assert "static/questions/choice.js" in scripts
 
 
+def test_draw_code_ships_only_with_a_quiz_that_draws(minimal, tmp_path):
+    assert "static/cp-draw.js" not in scripts_in(built(minimal, "scorm12"))
+    quiz = minimal / "scenarios/quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("attempts: 2\n", "attempts: 2\ndraw: 2\n", 1))
+    scripts = scripts_in(built(minimal, "scorm12", tmp_path / "out"))
+    assert scripts.index("static/cp-draw.js") < scripts.index("static/coursepack.js")
+
+
 def test_question_type_code_ships_only_when_used(minimal, tmp_path):
     assert "static/questions/matching.js" not in scripts_in(built(minimal, "scorm12"))
     module = minimal / "modules/02-basics.md"
@@ -154,21 +163,25 @@ def test_question_type_code_ships_only_when_used(minimal, tmp_path):
 
 
 def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
-    """Packages leave out the runtime's whole-line comments, blank lines and indentation,
-    nothing else: every line of code arrives in order, and the scripts still parse."""
+    """Packages leave out the runtime's whole-line comments, blank lines, indentation and
+    the comments that end a line of code, nothing else: every line of code arrives in
+    order, and the scripts still parse."""
     with zipfile.ZipFile(built(minimal, "cmi5")) as zf:
         shipped = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith((".js", ".css"))}
         content = {n: zf.read(n).decode() for n in zf.namelist() if n.startswith("content/")}
     for name, text in shipped.items():
         if name in content:
             continue  # the course's own pages and data (checked for parsing below)
-        source = [line.strip() for line in (REPO / "templates" / name).read_text().splitlines()]
+        # each line of the source as shipped: without a /* comment */ that ends it
+        source = [_code_of(line.strip())
+                  for line in (REPO / "templates" / name).read_text().splitlines()]
         first, *lines = text.splitlines()
         assert first == f"/* coursepack {__version__}: the commented source is templates/{name} */"
         it = iter(source)
         assert all(line in it for line in lines), f"{name}: a line was changed or reordered"
         dropped = len(source) - len(lines)
         assert dropped > 0 and not any(line.strip().startswith(("//", "/*")) for line in lines)
+        assert all(_code_of(line) == line for line in lines), f"{name}: a comment ends a line"
     node = shutil.which("node")
     if node:
         for name, text in shipped.items():
@@ -178,6 +191,25 @@ def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
                 result = subprocess.run([node, "--check", str(script)], capture_output=True,
                                         text=True)
                 assert result.returncode == 0, f"{name}: {result.stderr}"
+
+
+def test_every_runtime_script_parses_as_shipped(tmp_path):
+    """Every script a package may carry (scenario, draw, screens, blocks, media, every
+    adapter and question type), without its comments, still parses."""
+    from builder.render import RUNTIME, without_comments
+
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    names = sorted(n for n in RUNTIME if n.endswith(".js"))
+    assert "static/cp-draw.js" in names and "static/cp-screens.js" in names
+    for name in names:
+        text = without_comments((REPO / "templates" / name).read_text(), name)
+        assert all(_code_of(line) == line for line in text.splitlines()[1:]), name
+        script = tmp_path / "check.js"
+        script.write_text(text)
+        result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{name}: {result.stderr}"
 
 
 @pytest.mark.parametrize("target", TARGETS)

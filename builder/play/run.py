@@ -255,6 +255,12 @@ def resume(session: Session, result: Result, data: dict) -> None:
         walker = L.Walker(session, data, strategy, out)
         walker.done_kcs = set()
         landed = walker.current()
+        if data.get("cover") and landed == 0 != where:
+            # a course with a cover opens on it: its Resume button goes back to the page
+            walker.frame.locator(".cp-start").click()
+            walker.frame.locator("section.page[data-page]:not([hidden]):not([data-page='0'])"
+                                 ).first.wait_for()
+            landed = walker.current()
         if landed != where:
             out.notes.append(f"{kind}: left on page {where + 1} "
                              f"({data['pages'][where]['loc']}), came back on page "

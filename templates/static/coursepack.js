@@ -15,7 +15,6 @@
   var data = window.CoursepackData;
   var Pages = window.CP.pages;
   var t = JSON.parse(document.getElementById("cp-messages").textContent);
-  var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var CHARS = Q.CHARS;
   var RANK = { "": 0, "not attempted": 0, browsed: 0, incomplete: 1, failed: 2, completed: 3, passed: 4 };
   var P = data.pageCount;
@@ -28,15 +27,12 @@
 
   /* ---------------------------------------------------------------- state ------- */
 
-  function freshAttempt() {
-    return { n: 0, sub: false, score: null, seed: "", answers: [], path: "" };
-  }
   var S = {
     page: 0,
     visited: [],
     kc: data.kcs.map(function () { return ""; }),
-    asmt: data.assessments.map(freshAttempt),
-    watched: (data.media || []).map(function () { return 0; })   /* media played to 95% (blocks/media.js) */
+    asmt: data.assessments.map(window.CoursepackState.fresh),
+    watched: []     /* per entry of data.media: 1 once played to 95% (blocks/media.js) */
   };
 
   function newSeed() {
@@ -86,10 +82,11 @@
     return true;
   }
 
-  /* Every media block marked required has been played to 95%. */
-  function mediaWatched() {
-    return (data.media || []).every(function (m, i) { return !m.required || S.watched[i]; });
-  }
+  /* The page of the first media block marked required and not played to 95% yet, or
+     null (blocks/media.js, shipped only with media, sets core.unwatched). */
+  function unwatched() { return core.unwatched ? core.unwatched() : null; }
+  /* Every page seen, and every required media block watched. */
+  function allViewed() { return visitedCount() === P && unwatched() === null; }
 
   function visitedCount() {
     var n = 0;
@@ -125,20 +122,20 @@
 
   /* The tracking rules of course.yaml, applied to the current state. */
   function evaluate() {
-    var allViewed = visitedCount() === P && mediaWatched();
+    var viewed = allViewed();
     var j = combined();
     var passed = !!j && j.passed;
     var failed = !!j && !j.passed;
     var rule = data.tracking.completion;
     var r = { status: "incomplete", score: null, done: false };
     if (rule === "viewed") {
-      r.status = allViewed ? "completed" : "incomplete";
+      r.status = viewed ? "completed" : "incomplete";
       if (j) r.score = j.score;
     } else if (rule === "passed") {
       r.status = passed ? "passed" : failed ? "failed" : "incomplete";
       if (j) r.score = j.score;
     } else {
-      r.status = failed ? "failed" : passed && allViewed ? "passed" : "incomplete";
+      r.status = failed ? "failed" : passed && viewed ? "passed" : "incomplete";
       /* A pass with pages still unseen reports no score (an LMS applying "mastery score
          overrides status" would mark the course passed), unless an earlier failing score
          was reported (a second attempt follows only a failed one): then the latest
@@ -184,14 +181,21 @@
     if (!status || (RANK[reported] >= RANK.completed && typeof info.score === "number" &&
                     r.score !== null && r.score < info.score)) r.score = null;
     if (reviewing()) { status = ""; r.score = null; }
-    var ok = lms.save({ location: data.pages[S.page].loc, suspend: encode(), status: status,
-                        score: r.score, viewed: visitedCount() === P && mediaWatched(), progress: visitedCount() / P,
+    var ok = lms.save({ location: data.pages[bookmark()].loc, suspend: encode(), status: status,
+                        score: r.score, viewed: allViewed(), progress: visitedCount() / P,
                         judgement: reviewing() ? null : judgement(),
                         seconds: (Date.now() - startedAt) / 1000 });
     if (status) reported = status;
     if (lms.name !== "standalone") notice(ok ? refusedNotice : t.save_failed);
     outcome();
     return ok;
+  }
+
+  /* The page saved as the bookmark: the page shown, unless a feature names another (on
+     the cover, the page its Resume button goes to: cp-screens.js). */
+  function bookmark() {
+    var p = core.bookmark ? core.bookmark() : S.page;
+    return data.pages[p] ? p : S.page;
   }
 
   /* The tracked assessment's latest result, for adapters that report pass/fail. */
@@ -237,21 +241,6 @@
     lms.assessed({ unit: data.assessments[i].unit, score: a.score, passed: isPass(i, a.score) });
   }
 
-  /* The decisions taken on a scenario path: per step its node's objectives, the points
-     taken and the most points the node offered. */
-  function walkPath(def, path) {
-    var node = def.start, out = [];
-    for (var k = 0; k < path.length; k++) {
-      var n = def.nodes[node];
-      var choice = n && n.choices[CHARS.indexOf(path.charAt(k))];
-      if (!choice) break;
-      out.push({ objectives: n.objectives, score: choice.score,
-                 best: Math.max.apply(null, n.choices.map(function (c) { return c.score; })) });
-      node = choice.next;
-    }
-    return out;
-  }
-
   /* Each learning objective's score: the weighted share of right answers among the
      submitted assessment questions (and graded knowledge checks) that assess it; a
      scenario decision counts as one question scored by its points over the node's best,
@@ -268,8 +257,10 @@
     data.assessments.forEach(function (def, i) {
       var a = S.asmt[i];
       if (!a.sub) return;
-      if (def.branching) {   /* each decision counts once, for the objectives of its node */
-        walkPath(def, a.path).forEach(function (step) {
+      /* a scenario: each decision counts once, for the objectives of its node (the walk
+         is cp-scenario.js's, shipped with a scenario) */
+      if (def.branching) {
+        (window.CoursepackScenario.walk(def, a.path) || { steps: [] }).steps.forEach(function (step) {
           if (step.best > 0) add(step.objectives, 1, step.score / step.best);
         });
         return;
@@ -437,9 +428,7 @@
     if (!done && status === "failed" && retake) next = assessment;
     else if (!done) {
       for (var p = 0; p < P && next === null; p++) if (!S.visited[p]) { next = p; label = t.go_unseen; }
-      (data.media || []).forEach(function (m, k) {
-        if (next === null && m.required && !S.watched[k]) { next = m.page; label = t.go_media; }
-      });
+      if (next === null && unwatched() !== null) { next = unwatched(); label = t.go_media; }
       if (next === null && retake) next = assessment;
     }
     var line = $(".cp-outcome-next", box);
@@ -803,7 +792,9 @@
      course uses. */
   /* Hooks for features (cp-screens.js): "begin" (the first page is shown; with the LMS's
      start info, whose learner is the learner's name as the LMS gives it) and "outcome"
-     (the result screen was brought up to date). */
+     (the result screen was brought up to date). A feature may also set core.opening
+     (index -> the page to open the course at, given the page the LMS resumes at) and
+     core.bookmark (() -> the page to save as the bookmark). */
   var hooks = {};
   function fire(name, arg) {
     var taken = false;
@@ -815,7 +806,7 @@
     on: function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); },
     show: show, combined: combined, evaluate: evaluate, objectiveScores: objectiveScores,
     visitedCount: visitedCount, unitDone: unitDone, shown: shown,
-    announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed, walkPath: walkPath,
+    announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed,
     isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
     reviewing: reviewing,
     begun: [],                                         /* run once the saved state is read */
@@ -844,6 +835,7 @@
     var u = resume ? Pages.unitOfLocation(info.location) : null;
     function ready() {
       if (u !== null) index = Math.max(0, Pages.pageOfLocation(info.location));
+      if (core.opening) index = core.opening(index);   /* e.g. the cover (cp-screens.js) */
       show(index, false);
       fire("begin", info);
       /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
@@ -854,7 +846,9 @@
     }
     core.begun.forEach(function (f) { f(); });
     if (refusedNotice) notice([$(".cp-notice").textContent, refusedNotice].filter(Boolean).join(" "));
-    Pages.load(u === null ? 0 : u, ready, function () { u = null; notice(t.load_failed); ready(); });
+    /* a feature may open the course on its first page (the cover): that unit too */
+    var loaded = core.opening && u ? function () { Pages.load(0, ready, ready); } : ready;
+    Pages.load(u === null ? 0 : u, loaded, function () { u = null; notice(t.load_failed); ready(); });
   }
 
   function standalone(message) {

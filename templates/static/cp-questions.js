@@ -31,7 +31,6 @@
   "use strict";
 
   var CHARS = "0123456789abcdefghijklmnopqrstuvwxyz";
-  var NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/;
   var types = {};
 
   function $$(sel, el) { return Array.prototype.slice.call(el.querySelectorAll(sel)); }
@@ -42,10 +41,6 @@
 
   /* Learner-typed text: trimmed, inner white space folded. */
   function clean(text) { return String(text).replace(/\s+/g, " ").trim(); }
-  function number(text) {
-    text = clean(text);
-    return NUMBER.test(text) ? parseFloat(text.replace(",", ".")) : NaN;
-  }
 
   /* Options found by their authored position, not their place on screen, so arranging
      twice with the same order gives the same order. */
@@ -142,31 +137,11 @@
     return p;
   }
 
-  /* The questions of a drawn attempt: ``n`` of them, their positions in the order shown.
-     ``objectives`` holds each question's objective ids. Walking a random permutation, a
-     question is taken when it assesses an objective not covered yet; the slots left are
-     filled in permutation order. Each question taken covers at least one new objective, so
-     when the pool has no more objectives than ``n`` (the build checks), every objective of
-     the pool is in every draw. */
-  function draw(objectives, n, random) {
-    var order = permutation(objectives.length, random);
-    var covered = {}, taken = [], count = 0;
-    order.forEach(function (qi) {
-      var fresh = objectives[qi].filter(function (o) { return !covered[o]; });
-      if (!fresh.length || count >= n) return;
-      fresh.forEach(function (o) { covered[o] = true; });
-      taken[qi] = true;
-      count++;
-    });
-    order.forEach(function (qi) { if (!taken[qi] && count < n) { taken[qi] = true; count++; } });
-    return order.filter(function (qi) { return taken[qi]; });
-  }
-
   root.CoursepackQuestions = {
     CHARS: CHARS, register: register, type: type, options: options, read: read, missing: missing,
-    restore: restore, setDisabled: setDisabled, isCorrect: isCorrect, number: number, clean: clean,
+    restore: restore, setDisabled: setDisabled, isCorrect: isCorrect, clean: clean,
     response2004: response2004, response12: response12, escape: escape, unescape: unescape, rng: rng,
-    hash: hash, permutation: permutation, draw: draw, arrange: arrange, arrangeItems: arrangeItems,
+    hash: hash, permutation: permutation, arrange: arrange, arrangeItems: arrangeItems,
     selects: selects, $$: $$, ch: ch, pos: pos
   };
 })(window);

@@ -2,6 +2,31 @@
  * the runtime (coursepack.js gives it the course logic); packages carry it only when
  * the course has a scenario.
  */
+/* The walk along a scenario's path (one character per decision: the chosen option's
+   position): the node it ends at, the points taken, the last decision and, per decision,
+   its node's objectives, the points taken and the most the node offered; null when a
+   step is not a choice of the node reached. The one reading of a path in the runtime:
+   the resume state (cp-state.js) checks a saved path with it, and the objective scores
+   (coursepack.js) count its decisions. */
+window.CoursepackScenario = {
+  walk: function (def, path) {
+    "use strict";
+    var CHARS = window.CoursepackQuestions.CHARS;
+    var node = def.start, points = 0, last = null, steps = [];
+    for (var k = 0; k < path.length; k++) {
+      var n = def.nodes[node], index = CHARS.indexOf(path.charAt(k));
+      var choice = n && n.choices[index];
+      if (!choice) return null;
+      points += choice.score;
+      last = { node: node, index: index };
+      steps.push({ objectives: n.objectives, score: choice.score,
+                   best: Math.max.apply(null, n.choices.map(function (c) { return c.score; })) });
+      node = choice.next;
+    }
+    return { node: node, points: points, last: last, steps: steps };
+  }
+};
+
 (window.CoursepackFeatures = window.CoursepackFeatures || []).push(function (core) {
   "use strict";
 
@@ -18,18 +43,7 @@
     var i = +box.dataset.assessment;
     var def = data.assessments[i];
 
-    function walk(path) {
-      var node = def.start, points = 0, last = null;
-      for (var k = 0; k < path.length; k++) {
-        var index = CHARS.indexOf(path.charAt(k));
-        var choice = def.nodes[node] && def.nodes[node].choices[index];
-        if (!choice) return null;
-        points += choice.score;
-        last = { node: node, index: index };
-        node = choice.next;
-      }
-      return { node: node, points: points, last: last };
-    }
+    function walk(path) { return window.CoursepackScenario.walk(def, path); }
     /* Every decision on the path: what the learner chose and its feedback. */
     function review(path) {
       var node = def.start, items = [];

@@ -13,7 +13,9 @@
   var data = core.data, S = core.state, t = core.t, $ = core.$, $$ = core.$$, fmt = core.fmt;
   var P = data.pageCount;
   var learner = "";        /* the learner's name as the LMS gives it */
-  var lastPage = 0;        /* the last page shown after the cover: where Resume goes */
+  /* the last page shown after the cover (at launch, the page the LMS resumes at): where
+     Resume goes */
+  var lastPage = 0;
 
   /* The learner's name in "First Last" order. SCORM 1.2 gives cmi.core.student_name as
      "Last, First" (RTE 3.4.4.2: "last name, first name"), and many LMSs write SCORM 2004's
@@ -53,6 +55,17 @@
   document.addEventListener("click", function (ev) {
     if (ev.target.closest && ev.target.closest(".cp-start")) core.show(coverTarget(), true);
   });
+  if (data.cover) {
+    /* A returning learner opens the course on the cover, whose Resume button takes them
+       to the page they were on (without a cover the course opens at that page). */
+    core.opening = function (index) {
+      if (index > 0) lastPage = index;
+      return 0;
+    };
+    /* On the cover, the bookmark stays the page Resume goes to: a learner who leaves
+       from the cover comes back to the same place. */
+    core.bookmark = function () { return S.page === 0 && seenBeyondCover() ? coverTarget() : S.page; };
+  }
   /* the cover's page may be put into the page after start-up (pages load per module) */
   if (window.CP && window.CP.onContent) window.CP.onContent(function () { updateCover(); });
 
@@ -130,9 +143,27 @@
     $(".cp-cert-score", cert).textContent = score === null ? "" : fmt(t.certificate_score, { score: score });
   }
 
+  /* With no name from the LMS the learner types it. A launch without an LMS (the web
+     package) keeps it in this browser, beside the progress (under the key of cp-lms.js's
+     Standalone); an LMS launch has no place for it, and keeps it for the session. */
+  function nameKey() {
+    var lms = core.lms();
+    return lms && lms.name === "standalone" && lms.key ? lms.key + ":name" : null;
+  }
+  function typedName(value) {
+    var key = nameKey();
+    try {
+      if (key && value === undefined) return window.localStorage.getItem(key) || "";
+      if (key && value) window.localStorage.setItem(key, value);
+      else if (key) window.localStorage.removeItem(key);
+    } catch (e) { /* storage off or full: the name stays for this session */ }
+    return "";
+  }
+
   if (cert) {
     nameInput.addEventListener("input", function () {
       $(".cp-cert-name", cert).textContent = displayName(nameInput.value);
+      typedName(nameInput.value.trim());
     });
     $(".cp-cert-print", cert).addEventListener("click", function () { window.print(); });
   }
@@ -142,7 +173,8 @@
   var latest = null;
   core.on("begin", function (info) {
     learner = (info && info.learner) || "";
-    lastPage = S.page;
+    if (cert && !displayName(learner)) nameInput.value = typedName();
+    if (S.page > 0) lastPage = S.page;
     updateCover();
     if (latest) certificate(latest);
   });

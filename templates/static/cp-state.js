@@ -24,13 +24,10 @@
     return type.form;
   }
 
-  /* 4 base64url characters of a 24-bit FNV-1a hash: a damaged or cut state fails it */
+  /* 4 base64url characters of a 24-bit FNV-1a hash (the 32-bit one, Q.hash, folded): a
+     damaged or cut state fails it */
   function check(text) {
-    var h = 0x811c9dc5;
-    for (var i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = (h + (h << 1) + (h << 4) + (h << 7) + (h << 8) + (h << 24)) >>> 0;
-    }
+    var h = Q.hash(text);
     h = (h ^ (h >>> 24)) & 0xffffff;
     return B64.charAt(h >> 18) + B64.charAt((h >> 12) & 63) + B64.charAt((h >> 6) & 63) + B64.charAt(h & 63);
   }
@@ -225,12 +222,14 @@
 
   /* ------------------------------------------------------------ the codec --------- */
 
+  /* An assessment not attempted yet. */
+  function fresh() { return { n: 0, sub: false, score: null, seed: "", answers: [], path: "" }; }
+
   function codec(data, shownFor) {
     var st = data.state;
     var P = data.pageCount;
     var KCS = data.kcs.map(function (q) { return { type: q.type, n: q.n, maxLength: q.maxLength || 0 }; });
 
-    function fresh() { return { n: 0, sub: false, score: null, seed: "", answers: [], path: "" }; }
     function questionsShown(i, seed) {
       var def = data.assessments[i];
       return shownFor(i, seed).map(function (k) { return def.questions[k]; });
@@ -252,17 +251,9 @@
       return body + "|" + check(body);
     }
 
-    /* A scenario path is valid when every step is a choice of the node reached. */
-    function validPath(def, path) {
-      var node = def.start;
-      for (var k = 0; k < path.length; k++) {
-        var n = def.nodes[node];
-        var c = n && n.choices[CHARS.indexOf(path.charAt(k))];
-        if (!c || CHARS.indexOf(path.charAt(k)) < 0) return false;
-        node = c.next;
-      }
-      return true;
-    }
+    /* A scenario path is valid when every step is a choice of the node reached (the walk
+       is cp-scenario.js's, which a course with a scenario ships). */
+    function validPath(def, path) { return !!root.CoursepackScenario.walk(def, path); }
 
     /* An attempt's counters, checked; throws when out of range. */
     function head(i, m) {
@@ -446,7 +437,7 @@
     return { encode: encode, decode: decode };
   }
 
-  root.CoursepackState = { codec: codec, valid: valid, check: check, packAnswers: packAnswers,
+  root.CoursepackState = { codec: codec, fresh: fresh, valid: valid, check: check, packAnswers: packAnswers,
                            unpackAnswers: unpackAnswers, packVisited: packVisited,
                            unpackVisited: unpackVisited };
 })(window);

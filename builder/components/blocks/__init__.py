@@ -201,6 +201,9 @@ class BlockType:
     style: ClassVar[str | None] = None
     #: may another block sit inside this one's items
     nestable: ClassVar[bool] = True
+    #: other blocks whose script and style this one's needs too (the labelled graphic
+    #: opens its image with the figure's zoom)
+    uses: ClassVar[tuple[str, ...]] = ()
 
     def read(self, block: BlockSource) -> Any:
         raise NotImplementedError
@@ -244,6 +247,7 @@ USED_RE = re.compile(r'data-cp-block="([a-z][a-z0-9-]*)"')
 def used(html: list[str]) -> list[BlockType]:
     """The block types whose blocks appear in these HTML fragments, in name order."""
     found = {n for h in html for n in USED_RE.findall(h)}
+    found |= {u for k in kinds() if any(n in found for n in k.names) for u in k.uses}
     return [k for k in kinds() if any(n in found for n in k.names)]
 
 

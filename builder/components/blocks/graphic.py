@@ -15,8 +15,9 @@
 Each heading names a point; ``x`` and ``y`` place it, in percent of the image's width
 and height from its top-left corner; the text under it is the description. The points
 are numbered buttons on the image; a description opens under the image (Escape or its
-Close button closes it and puts focus back on its point). Without the script and in
-print the descriptions are a numbered list.
+Close button closes it and puts focus back on its point). Pressing the image opens it
+full-screen with zoom, as a figure's does (the figure's script and style come along).
+Without the script and in print the descriptions are a numbered list.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class GraphicBlock(BlockType):
     template = "components/graphic.html"
     script = "static/blocks/graphic.js"
     style = "static/blocks/graphic.css"
+    uses = ("figure",)   # its image opens full-screen with the figure's zoom
 
     def read(self, block: BlockSource) -> Graphic | None:
         image = image_of(block, "labelled graphic")

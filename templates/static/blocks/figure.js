@@ -2,11 +2,11 @@
  * in a modal dialog (the native <dialog>: focus stays inside, Escape closes it), with
  * Zoom in, Zoom out (also + and -) and Close; the picture scrolls inside its own box,
  * with the arrow keys too. Focus goes back to the image when the dialog closes. One
- * dialog serves every figure of the document.
+ * dialog serves every figure of the document, and the labelled graphic's image too
+ * (CoursepackBlocks.zoom; graphic.py ships this file with it).
  */
-window.CoursepackBlocks.register("figure", function (root) {
+(function (B) {
   "use strict";
-  var B = window.CoursepackBlocks;
   var LEVELS = [1, 1.5, 2, 3, 4];
 
   function dialog() {
@@ -56,21 +56,26 @@ window.CoursepackBlocks.register("figure", function (root) {
     return d;
   }
 
-  B.all(root, ".cp-figure").forEach(function (fig) {
-    if (!B.once(fig, "figure")) return;
-    var opener = fig.querySelector(".cp-zoom-open");
-    opener.addEventListener("click", function () {
-      var d = dialog(), source = opener.querySelector("img");
-      var img = d.querySelector(".cp-zoom-view img");
-      img.src = source.getAttribute("src");
-      img.alt = source.alt;
-      d.setAttribute("aria-label", source.alt);
-      d.querySelector(".cp-zoom-view").setAttribute("aria-label", source.alt);
-      d._opener = opener;
-      d._level = 0;
-      d._zoom(0);
-      d.showModal();
-      d.querySelector(".cp-zoom-close").focus();
+  /* Open the full-screen view of the image inside opener (a .cp-zoom-open button). */
+  B.zoom = function (opener) {
+    var d = dialog(), source = opener.querySelector("img");
+    var img = d.querySelector(".cp-zoom-view img");
+    img.src = source.getAttribute("src");
+    img.alt = source.alt;
+    d.setAttribute("aria-label", source.alt);
+    d.querySelector(".cp-zoom-view").setAttribute("aria-label", source.alt);
+    d._opener = opener;
+    d._level = 0;
+    d._zoom(0);
+    d.showModal();
+    d.querySelector(".cp-zoom-close").focus();
+  };
+
+  B.register("figure", function (root) {
+    B.all(root, ".cp-figure").forEach(function (fig) {
+      if (!B.once(fig, "figure")) return;
+      var opener = fig.querySelector(".cp-zoom-open");
+      opener.addEventListener("click", function () { B.zoom(opener); });
     });
   });
-});
+})(window.CoursepackBlocks);

@@ -2,7 +2,8 @@
  * image (their place from data-x and data-y, in percent: a style set from the script, as
  * packages allow no style attribute); a point opens its description under the image
  * (one at a time, a disclosure). Escape, or the description's Close button, closes it and
- * puts focus back on its point.
+ * puts focus back on its point. Pressing the image opens it full-screen with zoom, the
+ * figure's dialog (CoursepackBlocks.zoom, blocks/figure.js).
  */
 window.CoursepackBlocks.register("labelled-graphic", function (root) {
   "use strict";
@@ -26,6 +27,9 @@ window.CoursepackBlocks.register("labelled-graphic", function (root) {
         set(spot, open);
       });
     });
+    var opener = box.querySelector(".cp-zoom-open");
+    opener.addEventListener("click", function () { B.zoom(opener); });
+    box.querySelector(".cp-zoom-hint").hidden = false;
     box.querySelector(".cp-graphic-hint").hidden = false;
     box.classList.add("cp-graphic-live");
     box.addEventListener("keydown", function (ev) {

@@ -238,6 +238,14 @@
   });
   (window.CoursepackFeatures = window.CoursepackFeatures || []).push(function (c) {
     core = c;
+    /* for completion and the result screen: the page of the first required block not
+       played to 95% yet, or null */
+    c.unwatched = function () {
+      for (var i = 0; i < c.data.media.length; i++) {
+        if (c.data.media[i].required && !c.state.watched[i]) return c.data.media[i].page;
+      }
+      return null;
+    };
     /* once the saved state is read: the required blocks already watched say so */
     c.begun.push(function () { B.all(document, "figure.cp-media").forEach(mark); });
     window.addEventListener("pagehide", function () {

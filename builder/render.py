@@ -216,7 +216,9 @@ def answer_key(q: Question, choices: list[dict]) -> Markup:
 
 #: optional parts of the runtime, shipped only to courses that use them
 FEATURES = {"scenario": "static/cp-scenario.js", "draw": "static/cp-draw.js",
-            "screens": screens.SCRIPT}
+            "screens": screens.SCRIPT, "menu-groups": "static/cp-menu-groups.js"}
+#: a course of more units than this lists them in groups in its menu (cp-menu-groups.js)
+GROUP_AT = 40
 #: the question types a branching scenario's decisions are reported as
 SCENARIO_QUESTION_TYPES = ("choice",)
 #: what every package carries: first the page loader, the question types' registry, the
@@ -242,6 +244,8 @@ def scripts(course: Course, target: str) -> tuple[str, ...]:
     features += content_blocks.scripts([text.html for text in course.texts])
     if screens.used(course):
         features.append(FEATURES["screens"])
+    if len(course.outline) > GROUP_AT:
+        features.append(FEATURES["menu-groups"])
     used = {q.type for u in course.outline for q in
             (u.questions if isinstance(u, Assessment) else
              (q for p in u.pages for q in p.questions))}
@@ -400,12 +404,13 @@ def without_comments(text: str, name: str) -> str:
     starts a line (a line where code follows the block keeps the code). A ``/* ... */``
     that ends a line of code goes too when it opens outside a string (:func:`_code_of`);
     ``//`` after code stays (it may be part of a regular expression). The first line says
-    where the commented source is. Course overrides are shipped as they are: this is safe
+    where the commented source is (the theme's file, in coursepack's
+    version named). Course overrides are shipped as they are: this is safe
     for coursepack's own files, which have no template literals (a backtick string could
     hold a line that looks like a comment) and no string continued over lines (whose
     indentation would be part of the string).
     """
-    out = [f"/* coursepack {__version__}: the commented source is templates/{name} */\n"]
+    out = [f"/* coursepack {__version__} templates/{name} */\n"]
     in_block = False
     for line in text.splitlines(keepends=True):
         code = line.strip()

@@ -176,7 +176,7 @@ def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
         source = [_code_of(line.strip())
                   for line in (REPO / "templates" / name).read_text().splitlines()]
         first, *lines = text.splitlines()
-        assert first == f"/* coursepack {__version__}: the commented source is templates/{name} */"
+        assert first == f"/* coursepack {__version__} templates/{name} */"
         it = iter(source)
         assert all(line in it for line in lines), f"{name}: a line was changed or reordered"
         dropped = len(source) - len(lines)

@@ -804,8 +804,7 @@
   var core = {
     data: data, t: t, state: S, $: $, $$: $$, fmt: fmt,
     on: function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); },
-    show: show, combined: combined, evaluate: evaluate, objectiveScores: objectiveScores,
-    visitedCount: visitedCount, unitDone: unitDone, shown: shown,
+    show: show, objectiveScores: objectiveScores,
     announce: announce, persist: persist, reportObjectives: reportObjectives, assessed: assessed,
     isPass: isPass, attemptsLeft: attemptsLeft, showResult: showResult, resultText: resultText,
     reviewing: reviewing,

@@ -91,11 +91,12 @@ def test_refused_suspend_data_is_saved_by_a_later_try(scorm12_player, package, m
     frame = player.frame
     assert notice(frame) == ""
     next_page(frame)                        # the 2nd suspend_data: refused
-    assert SAVE_FAILED in notice(frame)
-    answer_kc(frame, "1")                   # the 3rd: refused too
-    assert SAVE_FAILED in notice(frame)
+    wait_notice(frame, SAVE_FAILED)
     assert player.stored["suspend_data"] != state(frame)
-    wait_notice(frame, "")                  # the retry timer: stored
+    # the 3rd is refused too: the answer's save, or the retry 1 s after the 2nd when the
+    # machine is slow (then the answer's save is stored)
+    answer_kc(frame, "1")
+    wait_notice(frame, "")                  # the retry timer (or the answer's save): stored
     assert player.stored["suspend_data"] == state(frame)
     assert player.stored["core"]["lesson_location"] == "intro/first-idea"
     assert faults_hit(player) == ["LMSSetValue", "LMSSetValue"]

@@ -52,18 +52,20 @@ def unique_ids(course: Course, problems: list[Problem]) -> None:
                 problems.append(Problem(q.source.file, q.source.line, "choices",
                                         f"choice id '{cid}' appears {n} times in question "
                                         f"'{q.id}'"))
-    refs = Counter(r.id for r in course.references)
-    for r in course.references:
-        if refs[r.id] > 1:
-            problems.append(Problem(r.source.file, r.source.line, "id",
-                                    f"reference id '{r.id}' is used twice"))
-            refs[r.id] = 0
-    terms = Counter(g.id for g in course.glossary)
-    for g in course.glossary:
-        if terms[g.id] > 1:
-            problems.append(Problem(g.source.file, g.source.line, "id",
-                                    f"glossary id '{g.id}' is used twice"))
-            terms[g.id] = 0
+    problems.extend(_used_twice(course.references, "reference"))
+    problems.extend(_used_twice(course.glossary, "glossary"))
+
+
+def _used_twice(entries, what: str) -> list[Problem]:
+    """One problem per id used more than once among ``entries``, at its first use."""
+    counts = Counter(e.id for e in entries)
+    out = []
+    for e in entries:
+        if counts[e.id] > 1:
+            out.append(Problem(e.source.file, e.source.line, "id",
+                               f"{what} id '{e.id}' is used twice"))
+            counts[e.id] = 0
+    return out
 
 
 def all_questions(course: Course) -> list[Question]:

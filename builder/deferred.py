@@ -76,12 +76,14 @@ _ATOMS = frozenset((str, int, float, bool, type(None), bytes, PosixPath, PurePos
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
-def fill(obj: object) -> None:
+def fill(obj: object, filled: Iterable[object] = ()) -> None:
     """Replace, in place, every :class:`Later` inside ``obj`` (dataclasses, tuples, lists,
     dicts, however deep) by its HTML. The model's dataclasses are frozen for everyone
-    else; the render pass is the one writer that finishes them."""
-    done: dict[int, object] = {}  # id -> what it became (a tuple is replaced, not changed)
-    keep: list[object] = []  # ids stay unique while the walk runs
+    else; the render pass is the one writer that finishes them. ``filled``: objects
+    known to hold no placeholder (filled before), not looked into."""
+    keep: list[object] = list(filled)  # ids stay unique while the walk runs
+    # id -> what it became (a tuple is replaced, not changed)
+    done: dict[int, object] = {id(o): o for o in keep}
     setattr_ = object.__setattr__
 
     def walk(value: object) -> object:

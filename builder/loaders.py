@@ -269,8 +269,9 @@ class Loader(AssessmentReader):
         )
         # the render pass: everything is read, so every link target is known
         self.renderer.render_all()
-        with rendering():
-            fill(course)
+        with rendering():  # units the preview kept from its last load are filled already
+            fill(course, readcache.kept_units(self))
+        readcache.loaded(self)
         return course
 
     def objectives(self, f: Fields) -> list[Objective]:
@@ -521,13 +522,13 @@ class Loader(AssessmentReader):
                     f"modules/{modules[uid].name} and scenarios/{scenarios[uid].name}",
                     "rename one of the files"))
             elif uid in modules:
-                unit = self.module(modules[uid], uid)
+                unit = readcache.unit(self, modules[uid], uid, self.module)
                 if unit:
                     units.append(unit)
                 else:
                     self.unusable.append(self.rel(modules[uid]))
             elif uid in scenarios:
-                unit = self.assessment(scenarios[uid], uid)
+                unit = readcache.unit(self, scenarios[uid], uid, self.assessment)
                 if unit:
                     units.append(unit)
                 else:

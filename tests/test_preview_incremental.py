@@ -1,0 +1,112 @@
+"""`coursepack preview` rebuilds incrementally (builder/readcache.py keeps each unit it
+read, builder/markdown.py's RenderCache each text, builder/chunks.py each unit's HTML):
+after any edit, what it serves is byte for byte what a fresh preview of the same sources
+serves, and an unchanged unit is not read again. Not timed: benchmarks/preview_reload.py
+measures save-to-reload."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import readcache
+from builder.loaders import Loader
+from builder.preview import Preview
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fresh(root: Path, target: str) -> Preview:
+    p = Preview(root, target)
+    p.rebuild()
+    return p
+
+
+def same_as_fresh(p: Preview) -> None:
+    p.rebuild()
+    other = fresh(p.root, p.target)
+    assert p.error == other.error
+    if other.error is None:
+        assert sorted(p.files) == sorted(other.files)
+        for name, data in other.files.items():
+            assert p.files[name] == data, name
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text("utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+# each step changes the sources as an author might; the edits accumulate
+STEPS = [
+    ("a word in a page", lambda r: edit(r, "modules/02-basics.md", "\n# Summary",
+                                       "\nOne more sentence.\n\n# Summary")),
+    ("a quiz's feedback", lambda r: edit(r, "scenarios/quiz.yaml", "The first idea comes first.",
+                                         "Look at the order of the modules.")),
+    # a glossary term early on renumbers the popovers of every later unit
+    ("a term used earlier", lambda r: edit(r, "modules/01-intro.md", "The first idea matters.",
+                                           "The first idea matters to a [[widget]].")),
+    ("a glossary definition", lambda r: edit(r, "glossary.yaml", "A small thing",
+                                             "A small, handy thing")),
+    ("a reference's text", lambda r: edit(r, "references.yaml", "text:", "text: Revised.")),
+    ("a broken module", lambda r: edit(r, "modules/03-blocks.md", "---\n\n#", "---\n\n#x\n\n#")),
+    ("the module mended", lambda r: edit(r, "modules/03-blocks.md", "#x\n\n", "")),
+    ("a duplicate question id", lambda r: edit(r, "scenarios/quiz.yaml", "id: q-both",
+                                               "id: q-first")),
+    ("the id mended", lambda r: edit(r, "scenarios/quiz.yaml", "id: q-first\n    type: multiple",
+                                     "id: q-both\n    type: multiple")),
+    ("a new image", lambda r: (r.joinpath("modules/diagram.svg").write_text(
+        r.joinpath("modules/diagram.svg").read_text().replace("</svg>", "<g/></svg>")))),
+    ("the interface words", lambda r: edit(r, "course.yaml", "language: en", "language: fr")),
+    ("a module renamed", lambda r: r.joinpath("modules/02-basics.md").rename(
+        r / "modules/05-basics.md")),
+]
+
+
+@pytest.mark.parametrize("target", ["scorm12", "xapi"])
+def test_every_rebuild_serves_what_a_fresh_preview_serves(tmp_path, target):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURES / "blocks", root)
+    p = fresh(root, target)
+    assert p.error is None
+    for what, change in STEPS:
+        change(root)
+        same_as_fresh(p)
+        assert p.last["rendered"] + p.last["reused"] > 0, what
+
+
+def test_an_unchanged_unit_is_not_read_again(tmp_path, monkeypatch):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURES / "blocks", root)
+    p = fresh(root, "scorm12")
+    read: list[str] = []
+    for name in ("module", "assessment"):
+        method = getattr(Loader, name)
+        monkeypatch.setattr(Loader, name, lambda self, path, uid, _m=method: (
+            read.append(path.name), _m(self, path, uid))[1])
+    p.rebuild()
+    assert read == [] and p.error is None
+    edit(root, "modules/02-basics.md", "builds on the first", "EDITED")  # one page's text
+    p.rebuild()
+    assert read == ["02-basics.md"]
+    assert p.last["rendered"] == 1 and p.last["reused"] > 10
+    # the same bytes saved as editors do (a new file renamed over the old): another file,
+    # read again, once
+    read.clear()
+    path = root / "modules/01-intro.md"
+    path.with_suffix(".tmp").write_bytes(path.read_bytes())
+    path.with_suffix(".tmp").replace(path)
+    p.rebuild()
+    p.rebuild()
+    assert read == ["01-intro.md"]
+
+
+def test_a_build_keeps_nothing(minimal):
+    """``coursepack build`` (no cache) reads every unit and keeps none."""
+    loader = Loader(minimal)
+    loader.load()
+    assert loader not in readcache._LOADS

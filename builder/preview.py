@@ -38,9 +38,17 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 IGNORED = {"dist", ".git", ".venv", "node_modules", "__pycache__", "test-artifacts"}
 
 
-#: after the first file event, wait this long for the rest of a save (an editor writes a
-#: temporary file, renames it, sets its time) before rebuilding
+#: after a file event, wait until no other comes for this long before rebuilding: the
+#: rest of a save (an editor writes a temporary file, renames it, sets its time) ...
 SETTLE = 0.05
+#: ... or for this long only when the last event ended a write (a file closed after
+#: writing, renamed into place or deleted): the save is complete unless more follows at
+#: once (several files saved together)
+SETTLE_DONE = 0.01
+#: the longest a rebuild waits for the events to stop (a program writing all the time)
+SETTLE_MAX = 0.5
+#: file events that end a write
+ENDS = frozenset(("closed", "moved", "deleted"))
 #: file events that change the sources (not "opened" or "closed without writing": the
 #: rebuild reads every file, and must not wake itself)
 CHANGES = frozenset(("created", "deleted", "modified", "moved", "closed"))
@@ -69,10 +77,36 @@ def source_change(root: Path, path: str) -> bool:
     return bool(rel.parts) and rel.parts[0] not in IGNORED
 
 
-def _observer(root: Path, wake: threading.Event):
-    """A started watchdog observer that sets ``wake`` on every change of the sources
-    under ``root``; None when file events cannot be had (no watchdog, or the system's
-    limit on watches reached): the caller polls instead.
+class Wake(threading.Event):
+    """Set by every change of the sources; ``done`` tells whether the last one ended a
+    write (:data:`ENDS`, or a folder created, moved or deleted; a folder's "modified",
+    which follows a change of its entries, leaves it as it was)."""
+
+    done = False
+
+    def change(self, done: bool) -> None:
+        self.done = done
+        self.set()
+
+    def settle(self) -> None:
+        """Wait for the save to complete: until no event has come for :data:`SETTLE`
+        (:data:`SETTLE_DONE` after the end of a write), at most :data:`SETTLE_MAX`.
+        Returns clear: an event from now on (a save during the rebuild) means one more
+        rebuild."""
+        end = time.monotonic() + SETTLE_MAX
+        while True:
+            self.clear()
+            quiet = SETTLE_DONE if self.done else SETTLE
+            if not self.wait(min(quiet, max(end - time.monotonic(), 0))) \
+                    or time.monotonic() >= end:
+                self.clear()
+                return
+
+
+def _observer(root: Path, wake: Wake):
+    """A started watchdog observer that calls ``wake.change`` on every change of the
+    sources under ``root``; None when file events cannot be had (no watchdog, or the
+    system's limit on watches reached): the caller polls instead.
 
     watchdog walks the tree without following links (``os.walk``), so a link to a folder
     outside the project is not watched; the rebuild refuses such links anyway.
@@ -106,7 +140,9 @@ def _observer(root: Path, wake: threading.Event):
                             watch_folder(path)  # a new top-level folder (templates/)
                         except OSError:
                             pass
-                    wake.set()
+                    wake.change(wake.done if event.is_directory and event.event_type
+                                == "modified" else event.event_type in ENDS
+                                or event.is_directory)
 
     handler = Handler()
     observer = Observer()
@@ -199,7 +235,7 @@ class Preview:
     def watch(self, stop: threading.Event, interval: float = 0.25) -> None:
         """Rebuild after every change of the sources until ``stop``: on the system's file
         events (watchdog), else by polling every ``interval`` seconds."""
-        wake = threading.Event()
+        wake = Wake()
         observer = _observer(self.root, wake)
         if observer is None:
             return self._poll(stop, interval)
@@ -209,8 +245,7 @@ class Preview:
                 if not wake.wait(0.5):
                     self.collector.idle()
                     continue
-                time.sleep(SETTLE)
-                wake.clear()  # a save during the rebuild sets it again: one more rebuild
+                wake.settle()  # a save during the rebuild sets it again: one more rebuild
                 self.rebuild()
         finally:
             observer.stop()

@@ -7,10 +7,13 @@ measures save-to-reload."""
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+import builder.preview as preview_module
 from builder import readcache
 from builder.loaders import Loader
 from builder.preview import Preview
@@ -110,3 +113,40 @@ def test_a_build_keeps_nothing(minimal):
     loader = Loader(minimal)
     loader.load()
     assert loader not in readcache._LOADS
+
+
+def test_a_save_in_several_writes_is_one_rebuild(monkeypatch):
+    """The rebuild waits until the events stop: a write that is not finished (modified,
+    not closed) keeps it waiting; the end of a write lets it go at once."""
+    monkeypatch.setattr(preview_module, "SETTLE", 2.0)
+    monkeypatch.setattr(preview_module, "SETTLE_DONE", 0.01)
+    monkeypatch.setattr(preview_module, "SETTLE_MAX", 5.0)
+    wake = preview_module.Wake()
+    seen: list[str] = []
+
+    def editor() -> None:
+        for _ in range(3):  # a large file written in parts
+            time.sleep(0.05)
+            seen.append("modified")
+            wake.change(False)
+        time.sleep(0.05)
+        seen.append("closed")
+        wake.change(True)
+
+    wake.change(False)  # the first event
+    writer = threading.Thread(target=editor)
+    writer.start()
+    started = time.monotonic()
+    wake.settle()
+    took = time.monotonic() - started
+    seen.append("rebuild")
+    writer.join()
+    assert seen == ["modified"] * 3 + ["closed", "rebuild"]
+    assert took < 1.5  # let go by the end of the write, not after SETTLE
+    assert not wake.is_set()  # an event from now on is one more rebuild
+    # a program that writes all the time: rebuilt after SETTLE_MAX all the same
+    monkeypatch.setattr(preview_module, "SETTLE_MAX", 0.2)
+    wake.change(False)
+    started = time.monotonic()
+    wake.settle()
+    assert time.monotonic() - started < 1.5

@@ -494,21 +494,25 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     for name, data in shared["files"].items():
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
+        if isinstance(data, Path):  # the theme's script or style, first shipped now
+            data = shared["files"][name] = without_comments(
+                data.read_text("utf-8"), name).encode("utf-8")
         files[name] = data
     return files
 
 
-def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes]:
+def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes | Path]:
     """Every file of the site but ``index.html``, in the order packages list them: the
     theme's style sheet, every static file (each target ships the runtime's it needs),
-    the media and the logo."""
-    files: dict[str, bytes] = {}
+    the media and the logo. The theme's scripts and styles are given by path: a target
+    ships a few of them, made ready (:func:`without_comments`) when first shipped."""
+    files: dict[str, bytes | Path] = {}
     if course.theme and looks.css(course.theme):
         files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
     theme = theme_dir()
     for name, path in static_files(dirs).items():
         if path.suffix in (".js", ".css") and path.is_relative_to(theme):
-            files[name] = without_comments(path.read_text("utf-8"), name).encode("utf-8")
+            files[name] = path
         else:
             files[name] = path.read_bytes()
     for text in course.texts:

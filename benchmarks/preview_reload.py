@@ -5,8 +5,9 @@
 process, listens to its server-sent events (``/__events``: the preview page reloads the
 course on each ``build`` event), then saves a module ``saves`` times, a second apart (a
 word changed in one paragraph, as an author would). The figure is the time from the
-write returning to the ``build`` event arriving: the file event, the settle time (50 ms),
-the incremental rebuild and the event. The browser's reload of the course comes on top
+write returning to the ``build`` event arriving: the file event, the settle time (until
+the save's events stop: 10 ms after the file is closed), the incremental rebuild and the
+event. The browser's reload of the course comes on top
 (the course's first-visible time). The preview's own figures for each rebuild (ms, texts
 rendered again, texts reused) come from ``/__status``. The first save after start-up is
 not counted (the first rebuild fills the caches).

@@ -13,6 +13,7 @@ and launch data), so the page can show what the course sends.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import mimetypes
 import os
@@ -306,8 +307,8 @@ def make_handler(preview: Preview, stop: threading.Event):
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            for k, v in (headers or {}).items():
+            headers = {"Cache-Control": "no-store", **(headers or {})}
+            for k, v in headers.items():
                 self.send_header(k, v)
             self.end_headers()
             if self.command != "HEAD":
@@ -388,9 +389,19 @@ def make_handler(preview: Preview, stop: threading.Event):
                 data = preview.files.get(name)
                 if data is None:
                     self.send(404, b"not in the package")
+                    return
+                # the browser asks again each time (no-cache) and keeps what did not
+                # change: a rebuild reloads only the files it changed
+                tag = f'"{hashlib.blake2b(data, digest_size=12).hexdigest()}"'
+                cache = {"Cache-Control": "no-cache", "ETag": tag}
+                if tag in (self.headers.get("If-None-Match") or "").split(", "):
+                    self.send_response(304)  # no body: nor its type and length
+                    for k, v in cache.items():
+                        self.send_header(k, v)
+                    self.end_headers()
                 else:
                     ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                    self.send(200, data, ctype)
+                    self.send(200, data, ctype, cache)
             elif path.startswith("/__lrs/"):
                 self.lrs_get(path[len("/__lrs/"):], urllib.parse.parse_qs(url.query))
             else:

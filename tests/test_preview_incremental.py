@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,38 @@ def test_a_save_in_several_writes_is_one_rebuild(monkeypatch):
     started = time.monotonic()
     wake.settle()
     assert time.monotonic() - started < 1.5
+
+
+def test_the_browser_reloads_only_the_files_a_rebuild_changed(tmp_path):
+    """The course's files are served with their ETag and no-cache: the browser asks
+    again on every load, and gets "not modified" for a file the rebuild left as it was."""
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURES / "blocks", root)
+    srv = preview_module.PreviewServer(root, "scorm12", 0)
+    srv.start()
+    try:
+        def get(name: str, tag: str = "") -> tuple[int, str, bytes]:
+            request = urllib.request.Request(srv.url + "course/" + name,
+                                             headers={"If-None-Match": tag} if tag else {})
+            try:
+                with urllib.request.urlopen(request) as r:
+                    assert r.headers["Cache-Control"] == "no-cache"
+                    return r.status, r.headers["ETag"], r.read()
+            except urllib.error.HTTPError as e:
+                return e.code, e.headers["ETag"], e.read()
+
+        names = ("index.html", "content/u0.js", "content/u1.js")
+        first = {n: get(n) for n in names}
+        assert all(code == 200 and tag for code, tag, _ in first.values())
+        assert get("index.html", first["index.html"][1])[:1] == (304,)
+        version = srv.preview.version
+        edit(root, "modules/02-basics.md", "builds on the first", "EDITED")
+        deadline = time.monotonic() + 30
+        while srv.preview.version == version and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert srv.preview.version > version
+        assert get("content/u0.js", first["content/u0.js"][1])[0] == 304  # unchanged
+        code, _, body = get("content/u1.js", first["content/u1.js"][1])
+        assert code == 200 and b"EDITED" in body  # the second module, changed
+    finally:
+        srv.stop()

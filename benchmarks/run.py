@@ -696,7 +696,8 @@ def main(argv=None) -> int:
                     PYTHON, project, work, run_build, ROOT, ENV, max(5, size.runs), size.key)
                 log(f"{size.label}: {floor.describe(extra[f'floor_{size.key}'])}")
             if size.key == "m100":
-                extra["preview"] = preview_reload.measure(PYTHON, project, ENV)
+                extra["preview"] = preview_reload.measure(
+                    PYTHON, project, ENV, browser=browser.browser if browser else None)
                 log(f"{size.label}: preview save-to-reload {extra['preview']}")
     finally:
         if browser:
@@ -800,6 +801,16 @@ def limit_verdicts(results: list[Result], extra: dict) -> list[dict]:
                                f"{statistics.median(rendered):.0f} text(s) rendered again"
                                if ok and cpu else pv.get("error", "not measured")[:200]),
                     "goal": f"<= {PREVIEW_RELOAD_MS} ms"})
+        page = pv.get("page")
+        if page:  # the same, to the edited page painted in the preview's course frame
+            ok = "median_ms" in page
+            out.append({"target": "Preview save to reloaded page, 100 modules (1,001 pages)",
+                        "pass": ok and page["median_ms"] <= PREVIEW_RELOAD_MS,
+                        "kind": "target",
+                        "figure": (f"{page['median_ms']:.0f} ms median ({page['best_ms']:.0f} "
+                                   f"best) of {len(page['save_to_page_ms'])} saves in Chromium"
+                                   if ok else page.get("error", "not measured")[:200]),
+                        "goal": f"<= {PREVIEW_RELOAD_MS} ms"})
     return out
 
 

@@ -1,7 +1,3 @@
 """coursepack: compile a course written as plain files into SCORM and xAPI packages."""
 
 __version__ = "0.1.0"
-
-from builder import classcache  # noqa: E402 - before any of coursepack's dataclasses
-
-classcache.install()

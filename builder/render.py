@@ -8,6 +8,7 @@ and HTML fragment computed here), so templates only loop and print.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from collections.abc import Iterator
@@ -23,7 +24,6 @@ from markupsafe import Markup
 
 from builder import __version__, chunks, runtime, screens, state
 from builder import theme as looks
-from builder.classcache import cache_root
 from builder.components import blocks as content_blocks
 from builder.components.questions import QUESTIONS, question_type
 from builder.errors import BuildAborted, Problem
@@ -123,13 +123,15 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 
     @classmethod
     def open(cls) -> _TemplateCache | None:
-        base = cache_root()
-        if base is None:
+        setting = os.environ.get("COURSEPACK_CACHE", "")
+        if setting.lower() == "off":
             return None
         try:
+            base = Path(setting) if setting else Path(
+                os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
             folder = base / f"templates-{__version__}-jinja{jinja2.__version__}"
             folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
             return None
         return cls(str(folder))
 

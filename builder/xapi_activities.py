@@ -1,19 +1,20 @@
 """xAPI activities of a course: ids, names and interaction definitions.
 
-The definitions are built at build time and embedded in the package, so the runtime sends
-complete ``answered`` statements without computing patterns in the browser. Activity ids
-extend the course's IRI (``activity_id`` in course.yaml): ``<course>/<module>/<page>``,
-``<course>/<assessment>/<question>``.
-
-The objects are plain JSON (xAPI 1.0.3, section 2.4.4.1): an activity is ``id``,
-``objectType`` and ``definition``; a definition's keys come in the order of
-:data:`DEFINITION_KEYS`, those without a value left out. That is the form and order the
-tincan library wrote when the build used it; the library took about 35 ms to import (it
-imports an HTTP client, ssl and email parsing) for nothing the build needs, so the
-build writes the same objects itself (tests/test_xapi_activities.py compares the two).
+The definitions are built at build time with the tincan library's models and embedded in
+the package, so the runtime sends complete ``answered`` statements without computing
+patterns in the browser. Activity ids extend the course's IRI (``activity_id`` in
+course.yaml): ``<course>/<module>/<page>``, ``<course>/<assessment>/<question>``.
 """
 
 from __future__ import annotations
+
+from tincan import (
+    Activity,
+    ActivityDefinition,
+    InteractionComponent,
+    InteractionComponentList,
+    LanguageMap,
+)
 
 from builder.components.questions import question_type
 from builder.model import Assessment, Course, Module, Node, Question
@@ -30,54 +31,50 @@ TYPES = {
     "video": "https://w3id.org/xapi/video/activity-type/video",
     "audio": "http://activitystrea.ms/schema/1.0/audio",
 }
-#: an activity definition's keys (xAPI's names), in the order they are written
-DEFINITION_KEYS = ("name", "description", "type", "moreInfo", "interactionType",
-                   "correctResponsesPattern", "choices", "scale", "source", "target",
-                   "steps", "extensions")
 
 
-def lang_map(course: Course, html: str) -> dict[str, str]:
-    return {course.language: text(html) or "-"}
+def lang_map(course: Course, html: str) -> LanguageMap:
+    return LanguageMap({course.language: text(html) or "-"})
 
 
-def _components(course: Course, ids: list[str], choices) -> list[dict]:
-    return [{"id": str(i), "description": lang_map(course, c.html or c.id)}
-            for i, c in zip(ids, choices, strict=True)]
-
-
-def _activity(iri: str, **definition) -> dict:
-    """An activity with the definition's values (xAPI names), in xAPI's order."""
-    unknown = set(definition) - set(DEFINITION_KEYS)
-    if unknown:
-        raise ValueError(f"not keys of an activity definition: {sorted(unknown)}")
-    return {"id": str(iri), "objectType": "Activity",
-            "definition": {k: definition[k] for k in DEFINITION_KEYS
-                           if definition.get(k) is not None}}
+def _components(course: Course, ids: list[str], choices) -> InteractionComponentList:
+    return InteractionComponentList([
+        InteractionComponent(id=i, description=lang_map(course, c.html or c.id))
+        for i, c in zip(ids, choices, strict=True)])
 
 
 def question_activity(course: Course, scope: str, q: Question) -> dict:
     kind = question_type(q.type)
-    definition = {"type": TYPES["interaction"], "name": lang_map(course, q.prompt_html),
-                  "description": lang_map(course, q.prompt_html),
-                  "interactionType": kind.interaction,
-                  "correctResponsesPattern": kind.pattern2004(q)}
+    definition = ActivityDefinition(
+        type=TYPES["interaction"], name=lang_map(course, q.prompt_html),
+        description=lang_map(course, q.prompt_html),
+        interaction_type=kind.interaction)
+    patterns = kind.pattern2004(q)
+    if patterns is not None:
+        definition.correct_responses_pattern = patterns
     for attribute, (ids, options) in kind.xapi_components(q).items():
-        definition[attribute] = _components(course, ids, options)
-    return _activity(f"{course.activity_id}/{scope}/{q.id}", **definition)
+        setattr(definition, attribute, _components(course, ids, options))
+    activity = Activity(id=f"{course.activity_id}/{scope}/{q.id}", definition=definition)
+    return activity.as_version("1.0.3")
 
 
 def node_activity(course: Course, a: Assessment, node: Node) -> dict:
     best = max((c.score for c in node.choices), default=0)
-    return _activity(f"{course.activity_id}/{a.id}/{node.id}",
-                     type=TYPES["interaction"], name=lang_map(course, node.html),
-                     description=lang_map(course, node.html), interactionType="choice",
-                     correctResponsesPattern=[c.id for c in node.choices if c.score == best],
-                     choices=_components(course, [c.id for c in node.choices], node.choices))
+    definition = ActivityDefinition(
+        type=TYPES["interaction"], name=lang_map(course, node.html),
+        description=lang_map(course, node.html), interaction_type="choice",
+        correct_responses_pattern=[c.id for c in node.choices if c.score == best],
+        choices=_components(course, [c.id for c in node.choices], node.choices))
+    return Activity(id=f"{course.activity_id}/{a.id}/{node.id}",
+                    definition=definition).as_version("1.0.3")
 
 
 def activity(course: Course, iri: str, kind: str, name: str, description: str = "") -> dict:
-    return _activity(iri, type=TYPES[kind], name={course.language: name or "-"},
-                     description={course.language: description} if description else None)
+    definition = ActivityDefinition(type=TYPES[kind],
+                                    name=LanguageMap({course.language: name or "-"}))
+    if description:
+        definition.description = LanguageMap({course.language: description})
+    return Activity(id=iri, definition=definition).as_version("1.0.3")
 
 
 def course_activities(course: Course) -> dict:

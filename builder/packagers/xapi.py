@@ -30,7 +30,7 @@ class XapiPackager(Packager):
     preview = True
 
     def package_files(self, course: Course, site: dict[str, bytes]) -> dict[str, bytes]:
-        from builder.xapi_activities import TYPES  # imported only for xAPI packages
+        from builder.xapi_activities import TYPES  # tincan is imported only for xAPI packages
 
         m = _common(course)
         m["activities"] = [

@@ -22,7 +22,7 @@ import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
-from builder import __version__, chunks, runtime, screens, state
+from builder import __version__, chunks, jsmin, runtime, screens, state
 from builder import theme as looks
 from builder.components import blocks as content_blocks
 from builder.components.questions import QUESTIONS, question_type
@@ -395,6 +395,18 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     return out
 
 
+def shipped_text(text: str, name: str) -> str:
+    """The default theme's script or style sheet as packages carry it: a script without
+    comments and unneeded white space (:func:`builder.jsmin.minify`), else (a style sheet,
+    or a script the scanner does not take apart) :func:`without_comments`."""
+    if name.endswith(".js"):
+        head = f"/* coursepack {__version__} templates/{name} */\n"
+        small = jsmin.minify(text, head)
+        if small is not None:
+            return small
+    return without_comments(text, name)
+
+
 def without_comments(text: str, name: str) -> str:
     """The default theme's script or style sheet as packages carry it: whole-line comments
     left out (about a tenth of the bytes) and each line's indentation with them (another
@@ -508,7 +520,7 @@ def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes]:
     theme = theme_dir()
     for name, path in static_files(dirs).items():
         if path.suffix in (".js", ".css") and path.is_relative_to(theme):
-            files[name] = without_comments(path.read_text("utf-8"), name).encode("utf-8")
+            files[name] = shipped_text(path.read_text("utf-8"), name).encode("utf-8")
         else:
             files[name] = path.read_bytes()
     for text in course.texts:

@@ -77,10 +77,10 @@ def tokens(text: str) -> list[tuple[str, str, bool]]:
         elif c in "'\"":
             j = i + 1
             while j < n and text[j] != c:
-                if text[j] in "\r\n":
+                if text[j] in "\r\n" or (text[j] == "\\" and text[j + 1:j + 2] in "\r\n"):
                     raise Unsupported("string over lines")
                 j += 2 if text[j] == "\\" else 1
-            if j >= n or text[j - 1:j + 1] == "\\\n":
+            if j >= n:
                 raise Unsupported("unclosed string")
             out.append(("str", text[i:j + 1], newline))
             i = j + 1
@@ -134,7 +134,7 @@ def _space_between(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> bool:
     """Whether tokens ``a`` and ``b`` would run together without a space."""
     (ka, ta, _), (kb, tb, _) = a, b
     word_a = ka in ("name", "num", "re")
-    word_b = kb in ("name", "num") or (kb == "re" and False)
+    word_b = kb in ("name", "num")
     if word_a and word_b:
         return True
     if ka == "num" and tb.startswith("."):

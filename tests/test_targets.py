@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from builder import __version__
+from builder import __version__, jsmin
 from builder.build import build
 from builder.packagers import TARGETS
 from builder.render import _code_of
@@ -162,26 +162,35 @@ def test_question_type_code_ships_only_when_used(minimal, tmp_path):
     assert scripts.index("static/questions/matching.js") > scripts.index("static/cp-questions.js")
 
 
-def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
-    """Packages leave out the runtime's whole-line comments, blank lines, indentation and
-    the comments that end a line of code, nothing else: every line of code arrives in
-    order, and the scripts still parse."""
+def test_shipped_runtime_is_the_source_without_comments(minimal):
+    """Packages carry the runtime's scripts as the same tokens in the same order, without
+    comments or unneeded white space (builder/jsmin.py), and its style sheets without
+    their whole-line comments, blank lines, indentation and the comments that end a line
+    of code; the scripts still parse."""
     with zipfile.ZipFile(built(minimal, "cmi5")) as zf:
         shipped = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith((".js", ".css"))}
         content = {n: zf.read(n).decode() for n in zf.namelist() if n.startswith("content/")}
+    scripts = 0
     for name, text in shipped.items():
         if name in content:
             continue  # the course's own pages and data (checked for parsing below)
-        # each line of the source as shipped: without a /* comment */ that ends it
-        source = [_code_of(line.strip())
-                  for line in (REPO / "templates" / name).read_text().splitlines()]
-        first, *lines = text.splitlines()
+        first, rest = text.split("\n", 1)
         assert first == f"/* coursepack {__version__} templates/{name} */"
+        source_text = (REPO / "templates" / name).read_text()
+        if name.endswith(".js"):
+            scripts += 1
+            assert "/*" not in rest and "\n\n" not in rest and len(text) < len(source_text)
+            assert [t[:2] for t in jsmin.tokens(rest)] == [t[:2] for t in jsmin.tokens(source_text)], name
+            continue
+        # each line of the source as shipped: without a /* comment */ that ends it
+        source = [_code_of(line.strip()) for line in source_text.splitlines()]
+        lines = rest.splitlines()
         it = iter(source)
         assert all(line in it for line in lines), f"{name}: a line was changed or reordered"
         dropped = len(source) - len(lines)
         assert dropped > 0 and not any(line.strip().startswith(("//", "/*")) for line in lines)
         assert all(_code_of(line) == line for line in lines), f"{name}: a comment ends a line"
+    assert scripts >= 8
     node = shutil.which("node")
     if node:
         for name, text in shipped.items():
@@ -195,8 +204,9 @@ def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
 
 def test_every_runtime_script_parses_as_shipped(tmp_path):
     """Every script a package may carry (scenario, draw, screens, blocks, media, every
-    adapter and question type), without its comments, still parses."""
-    from builder.render import RUNTIME, without_comments
+    adapter and question type), minified (none falls back to the line-based form), still
+    parses, with the same tokens as its source."""
+    from builder.render import RUNTIME, shipped_text
 
     node = shutil.which("node")
     if not node:
@@ -204,8 +214,10 @@ def test_every_runtime_script_parses_as_shipped(tmp_path):
     names = sorted(n for n in RUNTIME if n.endswith(".js"))
     assert "static/cp-draw.js" in names and "static/cp-screens.js" in names
     for name in names:
-        text = without_comments((REPO / "templates" / name).read_text(), name)
-        assert all(_code_of(line) == line for line in text.splitlines()[1:]), name
+        source = (REPO / "templates" / name).read_text()
+        assert jsmin.minify(source) is not None, f"{name}: the minifier gave up"
+        text = shipped_text(source, name)
+        assert [t[:2] for t in jsmin.tokens(text)] == [t[:2] for t in jsmin.tokens(source)], name
         script = tmp_path / "check.js"
         script.write_text(text)
         result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)

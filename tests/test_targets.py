@@ -20,6 +20,9 @@ from builder.xsd import validate_cmi5, validate_scorm2004
 from tests.conftest import REPO
 from tests.test_loaders import BRANCHING
 
+#: compares two scripts' syntax trees, names by their declarations (acorn)
+SAME_PROGRAM = REPO / "tests" / "js" / "same-program.js"
+
 #: a matching knowledge check, appended to a module of the minimal course
 MATCHING_CHECK = """
 ```question
@@ -180,7 +183,7 @@ def test_shipped_runtime_is_the_source_without_comments(minimal):
         if name.endswith(".js"):
             scripts += 1
             assert "/*" not in rest and "\n\n" not in rest and len(text) < len(source_text)
-            assert [t[:2] for t in jsmin.tokens(rest)] == [t[:2] for t in jsmin.tokens(source_text)], name
+            assert rest == jsmin.minify(source_text), name
             continue
         # each line of the source as shipped: without a /* comment */ that ends it
         source = [_code_of(line.strip()) for line in source_text.splitlines()]
@@ -204,8 +207,8 @@ def test_shipped_runtime_is_the_source_without_comments(minimal):
 
 def test_every_runtime_script_parses_as_shipped(tmp_path):
     """Every script a package may carry (scenario, draw, screens, blocks, media, every
-    adapter and question type), minified (none falls back to the line-based form), still
-    parses, with the same tokens as its source."""
+    adapter and question type), minified with its local names shortened (none falls back),
+    still parses, and is the same program as its source (tests/js/same-program.js)."""
     from builder.render import RUNTIME, shipped_text
 
     node = shutil.which("node")
@@ -216,12 +219,39 @@ def test_every_runtime_script_parses_as_shipped(tmp_path):
     for name in names:
         source = (REPO / "templates" / name).read_text()
         assert jsmin.minify(source) is not None, f"{name}: the minifier gave up"
+        jsmin.rename_locals(jsmin.tokens(source))  # raises if it would leave names as written
         text = shipped_text(source, name)
-        assert [t[:2] for t in jsmin.tokens(text)] == [t[:2] for t in jsmin.tokens(source)], name
+        assert text.split("\n", 1)[1] == jsmin.minify(source), name
         script = tmp_path / "check.js"
         script.write_text(text)
         result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
         assert result.returncode == 0, f"{name}: {result.stderr}"
+        # the same syntax tree, each name referring to the same declaration
+        original = tmp_path / "source.js"
+        original.write_text(source)
+        result = subprocess.run([node, str(SAME_PROGRAM), str(original), str(script)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
+
+
+def test_same_program_tells_a_wrong_renaming(tmp_path):
+    """tests/js/same-program.js, which proves the shipped scripts right, can fail: a name
+    that refers to another declaration, or a renamed property, is a difference."""
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    source = "var a = 0; (function () { function f(a) { var b = 1; return function () { return a.p + b; }; } })();"
+    cases = {"function g(x) { var y = 1; return function () { return x.p + y; }; }": 0,
+             "function f(x) { var b = 1; return function () { return a.p + b; }; }": 1,
+             "function f(a) { var b = 1; return function () { return a.q + b; }; }": 1}
+    original = tmp_path / "a.js"
+    original.write_text(source)
+    for body, code in cases.items():
+        other = tmp_path / "b.js"
+        other.write_text("var a = 0; (function () { " + body + " })();")
+        result = subprocess.run([node, str(SAME_PROGRAM), str(original), str(other)],
+                                capture_output=True, text=True)
+        assert result.returncode == code, (body, result.stdout, result.stderr)
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -33,11 +33,6 @@ _PUNCT = sorted(["{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*"
                  "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=",
                  "/=", "%=", "&=", "|=", "^=", "**", "**=", "<<", ">>", ">>>", "<<=", ">>=",
                  ">>>=", "&&=", "||=", "??=", "=>"], key=len, reverse=True)
-_PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT))
-_NAME_RE = re.compile(r"[A-Za-z_$][\w$]*", re.ASCII)
-_NUMBER_RE = re.compile(r"0[xXoObB][0-9a-fA-F_]+n?|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)"
-                        r"(?:[eE][+-]?\d+)?n?", re.ASCII)
-_SPACE = " \t\r\n\f\v"
 #: after these words a ``/`` starts a regular expression (after other names: a division)
 _BEFORE_EXPRESSION = {"return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
                       "throw", "case", "do", "else", "yield", "await"}
@@ -49,75 +44,54 @@ class Unsupported(ValueError):
     """Something the scanner does not take apart safely."""
 
 
+#: one token (or white space, or a comment) at a time; a ``/`` that may start a regular
+#: expression is read by :data:`_REGEX_RE` instead, depending on the token before it
+_TOKEN_RE = re.compile(
+    r"(?P<space>[ \t\f\v]+)|(?P<newline>[\r\n][ \t\r\n\f\v]*)"
+    r"|(?P<line>//[^\r\n]*)|(?P<block>/\*.*?\*/)"
+    r"|(?P<name>[A-Za-z_$][A-Za-z0-9_$]*)"
+    r"|(?P<num>(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)n?"
+    r"(?![A-Za-z0-9_$]))"
+    r"|(?P<str>'(?:[^'\\\r\n]|\\[^\r\n])*'|\"(?:[^\"\\\r\n]|\\[^\r\n])*\")"
+    r"|(?P<punct>" + "|".join(re.escape(p) for p in _PUNCT) + ")",
+    re.DOTALL | re.ASCII)
+_REGEX_RE = re.compile(r"/(?:[^/\\\[\r\n]|\\[^\r\n]|\[(?:[^\]\\\r\n]|\\[^\r\n])*\])+/"
+                       r"[A-Za-z0-9_$]*")
+
+
 def tokens(text: str) -> list[tuple[str, str, bool]]:
     """``text`` as ``(kind, token, line break before it)`` with kind one of name, num,
     str, re, punct; comments and white space left out."""
     out: list[tuple[str, str, bool]] = []
     i, n = 0, len(text)
     newline = False
+    match = _TOKEN_RE.match
     while i < n:
-        c = text[i]
-        if c in _SPACE:
-            newline = newline or c in "\r\n"
-            i += 1
-            continue
-        if text.startswith("//", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            if end < 0:
-                raise Unsupported("unclosed comment")
-            newline = newline or "\n" in text[i:end]
-            i = end + 2
-            continue
-        m = _NAME_RE.match(text, i)
-        if m:
-            out.append(("name", m.group(), newline))
-        elif c.isdigit() or (c == "." and text[i + 1:i + 2].isdigit()):
-            m = _NUMBER_RE.match(text, i)
+        if text[i] == "/" and not text.startswith(("//", "/*"), i) and _regex_may_start(out):
+            m = _REGEX_RE.match(text, i)
             if not m:
-                raise Unsupported("number")
-            out.append(("num", m.group(), newline))
-        elif c in "'\"":
-            j = i + 1
-            while j < n and text[j] != c:
-                if text[j] in "\r\n" or (text[j] == "\\" and text[j + 1:j + 2] in "\r\n"):
-                    raise Unsupported("string over lines")
-                j += 2 if text[j] == "\\" else 1
-            if j >= n:
-                raise Unsupported("unclosed string")
-            out.append(("str", text[i:j + 1], newline))
-            i = j + 1
+                raise Unsupported("regular expression")
+            out.append(("re", m.group(), newline))
             newline = False
+            i = m.end()
             continue
-        elif c == "/" and _regex_may_start(out):
-            j, in_class = i + 1, False
-            while j < n and (in_class or text[j] != "/"):
-                if text[j] in "\r\n":
-                    raise Unsupported("regular expression")
-                if text[j] == "\\":
-                    j += 1
-                elif text[j] == "[":
-                    in_class = True
-                elif text[j] == "]":
-                    in_class = False
-                j += 1
-            if j >= n:
-                raise Unsupported("unclosed regular expression")
-            flags = _NAME_RE.match(text, j + 1)
-            end = flags.end() if flags else j + 1
-            out.append(("re", text[i:end], newline))
-            i = end
-            newline = False
-            continue
-        else:
-            m = _PUNCT_RE.match(text, i)
-            if not m or (m.group() == "?." and text[i + 2:i + 3].isdigit()):
-                raise Unsupported(f"character {c!r}")
-            out.append(("punct", m.group(), newline))
+        m = match(text, i)
+        if not m or (m.lastgroup == "punct" and text.startswith("/*", i)):
+            raise Unsupported(f"character {text[i]!r}")  # or a comment never closed
+        kind = m.lastgroup
         i = m.end()
+        if kind == "space" or kind == "line":
+            continue
+        if kind == "newline":
+            newline = True
+            continue
+        if kind == "block":
+            newline = newline or "\n" in m.group() or "\r" in m.group()
+            continue
+        token = m.group()
+        if kind == "punct" and token == "?." and text[i:i + 1].isdigit():
+            raise Unsupported("'?.' before a digit")
+        out.append((kind, token, newline))  # type: ignore[arg-type]
         newline = False
     return out
 

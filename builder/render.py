@@ -8,6 +8,8 @@ and HTML fragment computed here), so templates only loop and print.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import stat
@@ -110,6 +112,23 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
     )
 
 
+def cache_folder(name: str) -> Path | None:
+    """The folder ``name`` of coursepack's cache (created): under ``$COURSEPACK_CACHE``,
+    else ``$XDG_CACHE_HOME/coursepack`` or ``~/.cache/coursepack``; None when
+    ``COURSEPACK_CACHE=off`` or the folder cannot be made."""
+    setting = os.environ.get("COURSEPACK_CACHE", "")
+    if setting.lower() == "off":
+        return None
+    try:
+        base = Path(setting) if setting else Path(
+            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
+        folder = base / name
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        return None
+    return folder
+
+
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates, kept between runs as Python keeps ``__pycache__``: compiling
     the theme takes longer than rendering a small course.
@@ -123,17 +142,8 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 
     @classmethod
     def open(cls) -> _TemplateCache | None:
-        setting = os.environ.get("COURSEPACK_CACHE", "")
-        if setting.lower() == "off":
-            return None
-        try:
-            base = Path(setting) if setting else Path(
-                os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
-            folder = base / f"templates-{__version__}-jinja{jinja2.__version__}"
-            folder.mkdir(parents=True, exist_ok=True)
-        except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
-            return None
-        return cls(str(folder))
+        folder = cache_folder(f"templates-{__version__}-jinja{jinja2.__version__}")
+        return cls(str(folder)) if folder else None
 
     def get_bucket(self, environment, name, filename, source):
         """Jinja's bucket, keyed also by the sandbox: a template compiles differently in
@@ -407,6 +417,47 @@ def shipped_text(text: str, name: str) -> str:
     return without_comments(text, name)
 
 
+class _ThemeScript(bytes):
+    """A script of the default theme as written: minified when a package ships it."""
+
+
+@functools.lru_cache(maxsize=64)
+def _shipped_script(name: str, source: bytes) -> bytes:
+    """:func:`shipped_text` of a theme script, once per process for the same source (the
+    targets of a build, and the preview's rebuilds, ship the same scripts), and kept
+    between runs in coursepack's cache (:func:`cache_folder`), keyed by the script, its
+    name and the minifier's own code, so the cache never changes what a build writes. A
+    cache that cannot be read or written is skipped."""
+    key = hashlib.sha256(name.encode() + b"\0" + source).hexdigest()
+    folder = _script_cache()
+    path = folder / f"{key}.js" if folder else None
+    try:  # the file: the checksum of the script, a line break, the script
+        if path and path.is_file():
+            digest, _, data = path.read_bytes().partition(b"\n")
+            if digest == hashlib.sha256(data).hexdigest().encode():
+                return data
+    except OSError:
+        pass
+    data = shipped_text(source.decode("utf-8"), name).encode("utf-8")
+    if path:
+        try:
+            temp = path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_bytes(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+            os.replace(temp, path)
+        except OSError:
+            pass
+    return data
+
+
+def _script_cache() -> Path | None:
+    return cache_folder(f"scripts-{__version__}-{_minifier_code()}")
+
+
+@functools.lru_cache(maxsize=1)
+def _minifier_code() -> str:
+    return hashlib.sha256(Path(jsmin.__file__).read_bytes()).hexdigest()[:16]
+
+
 def without_comments(text: str, name: str) -> str:
     """The default theme's script or style sheet as packages carry it: whole-line comments
     left out (about a tenth of the bytes) and each line's indentation with them (another
@@ -506,7 +557,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     for name, data in shared["files"].items():
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
-        files[name] = data
+        files[name] = _shipped_script(name, bytes(data)) if isinstance(data, _ThemeScript) else data
     return files
 
 
@@ -519,7 +570,9 @@ def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes]:
         files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
     theme = theme_dir()
     for name, path in static_files(dirs).items():
-        if path.suffix in (".js", ".css") and path.is_relative_to(theme):
+        if path.suffix == ".js" and path.is_relative_to(theme):
+            files[name] = _ThemeScript(path.read_bytes())  # minified if shipped
+        elif path.suffix == ".css" and path.is_relative_to(theme):
             files[name] = shipped_text(path.read_text("utf-8"), name).encode("utf-8")
         else:
             files[name] = path.read_bytes()

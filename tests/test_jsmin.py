@@ -76,3 +76,28 @@ def test_shipped_scripts_run_like_the_source(tmp_path):
         run = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
         results.append(run.stdout)
     assert results[0] == results[1] and "re" in results[0] and "after return" not in results[0]
+
+
+def test_shipped_scripts_are_cached_and_change_nothing(minimal, tmp_path, monkeypatch):
+    """Minified scripts are kept in coursepack's cache between runs; a damaged cache file
+    is made again, and no cache gives the same package."""
+    from builder import render
+    from builder.build import build
+
+    def built(out):
+        render._shipped_script.cache_clear()  # this process's copies: from the cache
+        [zip_path] = build(minimal, ("cmi5",), out=tmp_path / out).written
+        return zip_path.read_bytes()
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COURSEPACK_CACHE", str(cache))
+    first = built("a")
+    kept = list(cache.glob("scripts-*/*.js"))
+    assert len(kept) >= 8
+    assert built("b") == first
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:100])   # cut short
+    assert built("c") == first
+    assert all(len(path.read_bytes()) > 100 for path in kept)   # made again
+    monkeypatch.setenv("COURSEPACK_CACHE", "off")
+    assert built("d") == first

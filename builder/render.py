@@ -417,8 +417,11 @@ def shipped_text(text: str, name: str) -> str:
     return without_comments(text, name)
 
 
-class _ThemeScript(bytes):
-    """A script of the default theme as written: minified when a package ships it."""
+def _shipped_file(name: str, path: Path) -> bytes:
+    """The theme's script (:func:`_shipped_script`) or style sheet as packages carry it."""
+    if name.endswith(".js"):
+        return _shipped_script(name, path.read_bytes())
+    return without_comments(path.read_text("utf-8"), name).encode("utf-8")
 
 
 @functools.lru_cache(maxsize=64)
@@ -557,23 +560,24 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
     for name, data in shared["files"].items():
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
-        files[name] = _shipped_script(name, bytes(data)) if isinstance(data, _ThemeScript) else data
+        if isinstance(data, Path):  # the theme's script or style, first shipped now
+            data = shared["files"][name] = _shipped_file(name, data)
+        files[name] = data
     return files
 
 
-def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes]:
+def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes | Path]:
     """Every file of the site but ``index.html``, in the order packages list them: the
     theme's style sheet, every static file (each target ships the runtime's it needs),
-    the media and the logo."""
-    files: dict[str, bytes] = {}
+    the media and the logo. The theme's scripts and styles are given by path: a target
+    ships a few of them, made ready (:func:`shipped_text`) when first shipped."""
+    files: dict[str, bytes | Path] = {}
     if course.theme and looks.css(course.theme):
         files[THEME_CSS] = looks.css(course.theme).encode("utf-8")
     theme = theme_dir()
     for name, path in static_files(dirs).items():
-        if path.suffix == ".js" and path.is_relative_to(theme):
-            files[name] = _ThemeScript(path.read_bytes())  # minified if shipped
-        elif path.suffix == ".css" and path.is_relative_to(theme):
-            files[name] = shipped_text(path.read_text("utf-8"), name).encode("utf-8")
+        if path.suffix in (".js", ".css") and path.is_relative_to(theme):
+            files[name] = path
         else:
             files[name] = path.read_bytes()
     for text in course.texts:

@@ -8,6 +8,8 @@ and HTML fragment computed here), so templates only loop and print.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import stat
@@ -22,7 +24,7 @@ import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
-from builder import __version__, chunks, runtime, screens, state
+from builder import __version__, chunks, jsmin, runtime, screens, state
 from builder import theme as looks
 from builder.components import blocks as content_blocks
 from builder.components.questions import QUESTIONS, question_type
@@ -110,6 +112,23 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
     )
 
 
+def cache_folder(name: str) -> Path | None:
+    """The folder ``name`` of coursepack's cache (created): under ``$COURSEPACK_CACHE``,
+    else ``$XDG_CACHE_HOME/coursepack`` or ``~/.cache/coursepack``; None when
+    ``COURSEPACK_CACHE=off`` or the folder cannot be made."""
+    setting = os.environ.get("COURSEPACK_CACHE", "")
+    if setting.lower() == "off":
+        return None
+    try:
+        base = Path(setting) if setting else Path(
+            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
+        folder = base / name
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        return None
+    return folder
+
+
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates, kept between runs as Python keeps ``__pycache__``: compiling
     the theme takes longer than rendering a small course.
@@ -123,17 +142,8 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 
     @classmethod
     def open(cls) -> _TemplateCache | None:
-        setting = os.environ.get("COURSEPACK_CACHE", "")
-        if setting.lower() == "off":
-            return None
-        try:
-            base = Path(setting) if setting else Path(
-                os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
-            folder = base / f"templates-{__version__}-jinja{jinja2.__version__}"
-            folder.mkdir(parents=True, exist_ok=True)
-        except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
-            return None
-        return cls(str(folder))
+        folder = cache_folder(f"templates-{__version__}-jinja{jinja2.__version__}")
+        return cls(str(folder)) if folder else None
 
     def get_bucket(self, environment, name, filename, source):
         """Jinja's bucket, keyed also by the sandbox: a template compiles differently in
@@ -395,6 +405,62 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     return out
 
 
+def shipped_text(text: str, name: str) -> str:
+    """The default theme's script or style sheet as packages carry it: a script without
+    comments and unneeded white space (:func:`builder.jsmin.minify`), else (a style sheet,
+    or a script the scanner does not take apart) :func:`without_comments`."""
+    if name.endswith(".js"):
+        head = f"/* coursepack {__version__} templates/{name} */\n"
+        small = jsmin.minify(text, head)
+        if small is not None:
+            return small
+    return without_comments(text, name)
+
+
+def _shipped_file(name: str, path: Path) -> bytes:
+    """The theme's script (:func:`_shipped_script`) or style sheet as packages carry it."""
+    if name.endswith(".js"):
+        return _shipped_script(name, path.read_bytes())
+    return without_comments(path.read_text("utf-8"), name).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=64)
+def _shipped_script(name: str, source: bytes) -> bytes:
+    """:func:`shipped_text` of a theme script, once per process for the same source (the
+    targets of a build, and the preview's rebuilds, ship the same scripts), and kept
+    between runs in coursepack's cache (:func:`cache_folder`), keyed by the script, its
+    name and the minifier's own code, so the cache never changes what a build writes. A
+    cache that cannot be read or written is skipped."""
+    key = hashlib.sha256(name.encode() + b"\0" + source).hexdigest()
+    folder = _script_cache()
+    path = folder / f"{key}.js" if folder else None
+    try:  # the file: the checksum of the script, a line break, the script
+        if path and path.is_file():
+            digest, _, data = path.read_bytes().partition(b"\n")
+            if digest == hashlib.sha256(data).hexdigest().encode():
+                return data
+    except OSError:
+        pass
+    data = shipped_text(source.decode("utf-8"), name).encode("utf-8")
+    if path:
+        try:
+            temp = path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_bytes(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+            os.replace(temp, path)
+        except OSError:
+            pass
+    return data
+
+
+def _script_cache() -> Path | None:
+    return cache_folder(f"scripts-{__version__}-{_minifier_code()}")
+
+
+@functools.lru_cache(maxsize=1)
+def _minifier_code() -> str:
+    return hashlib.sha256(Path(jsmin.__file__).read_bytes()).hexdigest()[:16]
+
+
 def without_comments(text: str, name: str) -> str:
     """The default theme's script or style sheet as packages carry it: whole-line comments
     left out (about a tenth of the bytes) and each line's indentation with them (another
@@ -495,8 +561,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
         if isinstance(data, Path):  # the theme's script or style, first shipped now
-            data = shared["files"][name] = without_comments(
-                data.read_text("utf-8"), name).encode("utf-8")
+            data = shared["files"][name] = _shipped_file(name, data)
         files[name] = data
     return files
 
@@ -505,7 +570,7 @@ def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes | Path]:
     """Every file of the site but ``index.html``, in the order packages list them: the
     theme's style sheet, every static file (each target ships the runtime's it needs),
     the media and the logo. The theme's scripts and styles are given by path: a target
-    ships a few of them, made ready (:func:`without_comments`) when first shipped."""
+    ships a few of them, made ready (:func:`shipped_text`) when first shipped."""
     files: dict[str, bytes | Path] = {}
     if course.theme and looks.css(course.theme):
         files[THEME_CSS] = looks.css(course.theme).encode("utf-8")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the browser tests need besides Python packages (idempotent):
 #   - Debian's Chromium (+ a font), driven by playwright from tests/support/lms.py
-#   - tests/js/node_modules (scorm-again as the SCORM LMS side, axe-core), from package-lock.json
+#   - tests/js/node_modules (scorm-again as the SCORM LMS side, axe-core, acorn for tests/js/same-program.js), from package-lock.json
 #   - the real LMSs (Open edX XBlocks, scormhost) in venvs out of the repo (scripts/install-testbeds.sh)
 #   - PostgreSQL, MariaDB and curl for the reference test beds (ADL LRS, CATAPULT cmi5 player),
 #     which tests/support/testbeds.py builds from source on first use (tests/testbeds/*.sh)

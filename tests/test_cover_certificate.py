@@ -242,6 +242,9 @@ def test_scorm12_name_last_first_on_the_certificate(scorm12_player, zips):
     assert "Score: 100%" in cert.inner_text() and "A Minimal Course" in cert.inner_text()
     assert frame.locator(".cp-cert-name-field").is_hidden()    # the LMS gave the name
     assert frame.locator(".cp-cert-signature").is_visible()
+    # today's date, in the course's language (set after the page is drawn)
+    frame.wait_for_function("/^Date: \\w+ \\d{1,2}, \\d{4}$/.test("
+                            "document.querySelector('.cp-cert-date').textContent)")
     assert player.errors() == []
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from builder.build import build
 from builder.cli import cli
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 from tests.support.fixtures import missing_browser_tools, require
 
 pytestmark = pytest.mark.browser
@@ -84,12 +84,13 @@ def test_every_learner_on_the_minimal_course_in_every_target(runner, tmp_path,
 
 
 def patched(source: Path, dest: Path, member: str, old: str, new: str) -> Path:
-    """A copy of a package zip with one text replaced in one file (which must have it)."""
+    """A copy of a package zip with one text replaced in one file (which must have it): a
+    runtime script is replaced by its source (packages carry it minified), patched."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(dest, "w") as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == member:
-                text = data.decode("utf-8")
+                text = (REPO / "templates" / member).read_text("utf-8")
                 assert old in text, (member, old)
                 data = text.replace(old, new, 1).encode("utf-8")
             zout.writestr(info, data)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from builder import __version__
+from builder import __version__, jsmin
 from builder.build import build
 from builder.packagers import TARGETS
 from builder.render import _code_of
@@ -19,6 +19,9 @@ from builder.validator.inspect import inspect_package
 from builder.xsd import validate_cmi5, validate_scorm2004
 from tests.conftest import REPO
 from tests.test_loaders import BRANCHING
+
+#: compares two scripts' syntax trees, names by their declarations (acorn)
+SAME_PROGRAM = REPO / "tests" / "js" / "same-program.js"
 
 #: a matching knowledge check, appended to a module of the minimal course
 MATCHING_CHECK = """
@@ -162,26 +165,35 @@ def test_question_type_code_ships_only_when_used(minimal, tmp_path):
     assert scripts.index("static/questions/matching.js") > scripts.index("static/cp-questions.js")
 
 
-def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
-    """Packages leave out the runtime's whole-line comments, blank lines, indentation and
-    the comments that end a line of code, nothing else: every line of code arrives in
-    order, and the scripts still parse."""
+def test_shipped_runtime_is_the_source_without_comments(minimal):
+    """Packages carry the runtime's scripts as the same tokens in the same order, without
+    comments or unneeded white space (builder/jsmin.py), and its style sheets without
+    their whole-line comments, blank lines, indentation and the comments that end a line
+    of code; the scripts still parse."""
     with zipfile.ZipFile(built(minimal, "cmi5")) as zf:
         shipped = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith((".js", ".css"))}
         content = {n: zf.read(n).decode() for n in zf.namelist() if n.startswith("content/")}
+    scripts = 0
     for name, text in shipped.items():
         if name in content:
             continue  # the course's own pages and data (checked for parsing below)
-        # each line of the source as shipped: without a /* comment */ that ends it
-        source = [_code_of(line.strip())
-                  for line in (REPO / "templates" / name).read_text().splitlines()]
-        first, *lines = text.splitlines()
+        first, rest = text.split("\n", 1)
         assert first == f"/* coursepack {__version__} templates/{name} */"
+        source_text = (REPO / "templates" / name).read_text()
+        if name.endswith(".js"):
+            scripts += 1
+            assert "/*" not in rest and "\n\n" not in rest and len(text) < len(source_text)
+            assert rest == jsmin.minify(source_text), name
+            continue
+        # each line of the source as shipped: without a /* comment */ that ends it
+        source = [_code_of(line.strip()) for line in source_text.splitlines()]
+        lines = rest.splitlines()
         it = iter(source)
         assert all(line in it for line in lines), f"{name}: a line was changed or reordered"
         dropped = len(source) - len(lines)
         assert dropped > 0 and not any(line.strip().startswith(("//", "/*")) for line in lines)
         assert all(_code_of(line) == line for line in lines), f"{name}: a comment ends a line"
+    assert scripts >= 8
     node = shutil.which("node")
     if node:
         for name, text in shipped.items():
@@ -195,8 +207,9 @@ def test_shipped_runtime_is_the_source_without_comment_lines(minimal):
 
 def test_every_runtime_script_parses_as_shipped(tmp_path):
     """Every script a package may carry (scenario, draw, screens, blocks, media, every
-    adapter and question type), without its comments, still parses."""
-    from builder.render import RUNTIME, without_comments
+    adapter and question type), minified with its local names shortened (none falls back),
+    still parses, and is the same program as its source (tests/js/same-program.js)."""
+    from builder.render import RUNTIME, shipped_text
 
     node = shutil.which("node")
     if not node:
@@ -204,12 +217,41 @@ def test_every_runtime_script_parses_as_shipped(tmp_path):
     names = sorted(n for n in RUNTIME if n.endswith(".js"))
     assert "static/cp-draw.js" in names and "static/cp-screens.js" in names
     for name in names:
-        text = without_comments((REPO / "templates" / name).read_text(), name)
-        assert all(_code_of(line) == line for line in text.splitlines()[1:]), name
+        source = (REPO / "templates" / name).read_text()
+        assert jsmin.minify(source) is not None, f"{name}: the minifier gave up"
+        jsmin.rename_locals(jsmin.tokens(source))  # raises if it would leave names as written
+        text = shipped_text(source, name)
+        assert text.split("\n", 1)[1] == jsmin.minify(source), name
         script = tmp_path / "check.js"
         script.write_text(text)
         result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
         assert result.returncode == 0, f"{name}: {result.stderr}"
+        # the same syntax tree, each name referring to the same declaration
+        original = tmp_path / "source.js"
+        original.write_text(source)
+        result = subprocess.run([node, str(SAME_PROGRAM), str(original), str(script)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
+
+
+def test_same_program_tells_a_wrong_renaming(tmp_path):
+    """tests/js/same-program.js, which proves the shipped scripts right, can fail: a name
+    that refers to another declaration, or a renamed property, is a difference."""
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    source = "var a = 0; (function () { function f(a) { var b = 1; return function () { return a.p + b; }; } })();"
+    cases = {"function g(x) { var y = 1; return function () { return x.p + y; }; }": 0,
+             "function f(x) { var b = 1; return function () { return a.p + b; }; }": 1,
+             "function f(a) { var b = 1; return function () { return a.q + b; }; }": 1}
+    original = tmp_path / "a.js"
+    original.write_text(source)
+    for body, code in cases.items():
+        other = tmp_path / "b.js"
+        other.write_text("var a = 0; (function () { " + body + " })();")
+        result = subprocess.run([node, str(SAME_PROGRAM), str(original), str(other)],
+                                capture_output=True, text=True)
+        assert result.returncode == code, (body, result.stdout, result.stderr)
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -138,7 +138,12 @@
     var name = displayName(learner);
     nameField.hidden = !earned || !!name;   /* no name from the LMS: the learner types it */
     $(".cp-cert-name", cert).textContent = name || displayName(nameInput.value);
-    $(".cp-cert-date", cert).textContent = fmt(t.certificate_date, { date: today() });
+    /* the date only on an earned certificate, and after this task: the first
+       toLocaleDateString loads the calendar data of the language (100 ms and more on a
+       slow machine), which held up the first page of every course with a certificate */
+    if (earned) window.setTimeout(function () {
+      $(".cp-cert-date", cert).textContent = fmt(t.certificate_date, { date: today() });
+    }, 0);
     var score = r.judged && r.judged.score !== null && r.judged.score !== undefined ? r.judged.score : null;
     $(".cp-cert-score", cert).textContent = score === null ? "" : fmt(t.certificate_score, { score: score });
   }

@@ -1,0 +1,430 @@
+"""The default theme's scripts as packages carry them: the same program, without comments,
+without the spaces and line breaks the code does not need, and with the names declared
+inside functions shortened.
+
+Nothing else is rewritten: every other token of the source (keyword, global name,
+property, number, string, regular expression, punctuator) arrives as written. Between two
+tokens the output keeps
+
+- a space where the two would otherwise run together (``var x``, ``a - -b``, ``x++ +y``,
+  a regular expression's flags before a name, ``1 .toString``);
+- the source's line break where the line does not end in ``;``, ``{`` or ``,`` and the
+  next line does not start with ``}`` (the places where JavaScript's automatic semicolon
+  insertion, or a rule such as "no line break after ``return``", could depend on it).
+
+Local names (:func:`rename_locals`): each declaration made inside a function gets a name
+no other name of the file uses, so a renamed name can neither capture nor shadow another.
+
+Whatever the scanner does not understand (a template literal, a string continued over
+lines, a ``/`` whose meaning depends on more than the token before it, a character outside
+ASCII in code) makes :func:`minify` return ``None``, and the caller ships the file with
+only its comment lines left out; code outside the subset :func:`rename_locals` handles
+keeps its names. The output is scanned again and must give exactly the tokens intended;
+tests/test_targets.py also compares the syntax trees (acorn, tests/js/same-program.js) of
+every runtime script as written and as shipped, with each name's declaration.
+"""
+from __future__ import annotations
+
+import re
+
+#: punctuators, longest first (so that ``>>>=`` is one token, not ``>>`` ``>=``)
+_PUNCT = sorted(["{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*", "/", "%",
+                 "&", "|", "^", "!", "~", "?", ":", "=", ".", "...", "===", "!==", "==",
+                 "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=",
+                 "/=", "%=", "&=", "|=", "^=", "**", "**=", "<<", ">>", ">>>", "<<=", ">>=",
+                 ">>>=", "&&=", "||=", "??=", "=>"], key=len, reverse=True)
+#: after these words a ``/`` starts a regular expression (after other names: a division)
+_BEFORE_EXPRESSION = {"return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
+                      "throw", "case", "do", "else", "yield", "await"}
+#: a line break after these tokens never ends a statement: it can go
+_OPENS = {";", "{", ","}
+
+
+class Unsupported(ValueError):
+    """Something the scanner does not take apart safely."""
+
+
+#: one token (or white space, or a comment) at a time; a ``/`` that may start a regular
+#: expression is read by :data:`_REGEX_RE` instead, depending on the token before it
+_TOKEN_RE = re.compile(
+    r"(?P<space>[ \t\f\v]+)|(?P<newline>[\r\n][ \t\r\n\f\v]*)"
+    r"|(?P<line>//[^\r\n]*)|(?P<block>/\*.*?\*/)"
+    r"|(?P<name>[A-Za-z_$][A-Za-z0-9_$]*)"
+    r"|(?P<num>(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)n?"
+    r"(?![A-Za-z0-9_$]))"
+    r"|(?P<str>'(?:[^'\\\r\n]|\\[^\r\n])*'|\"(?:[^\"\\\r\n]|\\[^\r\n])*\")"
+    r"|(?P<punct>" + "|".join(re.escape(p) for p in _PUNCT) + ")",
+    re.DOTALL | re.ASCII)
+_REGEX_RE = re.compile(r"/(?:[^/\\\[\r\n]|\\[^\r\n]|\[(?:[^\]\\\r\n]|\\[^\r\n])*\])+/"
+                       r"[A-Za-z0-9_$]*")
+
+
+def tokens(text: str) -> list[tuple[str, str, bool]]:
+    """``text`` as ``(kind, token, line break before it)`` with kind one of name, num,
+    str, re, punct; comments and white space left out."""
+    out: list[tuple[str, str, bool]] = []
+    i, n = 0, len(text)
+    newline = False
+    match = _TOKEN_RE.match
+    while i < n:
+        if text[i] == "/" and not text.startswith(("//", "/*"), i) and _regex_may_start(out):
+            m = _REGEX_RE.match(text, i)
+            if not m:
+                raise Unsupported("regular expression")
+            out.append(("re", m.group(), newline))
+            newline = False
+            i = m.end()
+            continue
+        m = match(text, i)
+        if not m or (m.lastgroup == "punct" and text.startswith("/*", i)):
+            raise Unsupported(f"character {text[i]!r}")  # or a comment never closed
+        kind = m.lastgroup
+        i = m.end()
+        if kind == "space" or kind == "line":
+            continue
+        if kind == "newline":
+            newline = True
+            continue
+        if kind == "block":
+            newline = newline or "\n" in m.group() or "\r" in m.group()
+            continue
+        token = m.group()
+        if kind == "punct" and token == "?." and text[i:i + 1].isdigit():
+            raise Unsupported("'?.' before a digit")
+        out.append((kind, token, newline))  # type: ignore[arg-type]
+        newline = False
+    return out
+
+
+def _regex_may_start(before: list[tuple[str, str, bool]]) -> bool:
+    """Whether a ``/`` after ``before`` starts a regular expression (else: a division)."""
+    if not before:
+        return True
+    kind, token, _ = before[-1]
+    if kind == "punct":
+        if token == "}":  # a block's end (regex) or an object literal's (division)
+            raise Unsupported("'/' after '}'")
+        return token not in (")", "]")
+    if kind == "name":
+        return token in _BEFORE_EXPRESSION
+    return False
+
+
+def _space_between(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> bool:
+    """Whether tokens ``a`` and ``b`` would run together without a space."""
+    (ka, ta, _), (kb, tb, _) = a, b
+    word_a = ka in ("name", "num", "re")
+    word_b = kb in ("name", "num")
+    if word_a and word_b:
+        return True
+    if ka == "num" and tb.startswith("."):
+        return True
+    last, first = ta[-1], tb[0]
+    return ((last == first and last in "+-")
+            or (last == "/" and first in "/*")
+            or (last == "<" and first == "!")
+            or (last == "-" and first == ">"))
+
+
+def minify(text: str, head: str = "", rename: bool = True) -> str | None:
+    """``text`` without comments and unneeded white space, after ``head``; ``None`` when
+    it holds something the scanner does not take apart safely (see the module's text)."""
+    try:
+        source = tokens(text)
+    except Unsupported:
+        return None
+    if rename:
+        try:
+            source = rename_locals(source)
+        except Unsupported:
+            pass  # shipped with its names as written
+    parts = [head]
+    prev = None
+    for tok in source:
+        if prev is not None:
+            if tok[2] and prev[1] not in _OPENS and tok[1] != "}":
+                parts.append("\n")
+            elif _space_between(prev, tok):
+                parts.append(" ")
+        parts.append(tok[1])
+        prev = tok
+    out = "".join(parts) + "\n"
+    try:
+        same = [t[:2] for t in tokens(out)] == [t[:2] for t in source]
+    except Unsupported:
+        same = False
+    return out if same else None
+
+
+# ---------------------------------------------------------------------------------------
+# Local names. A name declared inside a function (``var``, a parameter, a function
+# declaration, a named function expression, a ``catch`` parameter) gets a short name that
+# no other name of the file uses, so no renamed name can capture or shadow another: only
+# which declaration a name refers to has to be right. Properties (``a.name``), object
+# keys and every name not declared in a function (globals, the browser's API) stay as
+# written. Files outside the subset this handles (let/const/class, arrow functions,
+# destructuring, shorthand properties, labels, with/eval, block-level function
+# declarations) are left unrenamed.
+
+_UNSUPPORTED_NAMES = {"let", "const", "class", "with", "eval", "async", "await", "yield",
+                      "import", "export", "super", "static", "enum", "debugger"}
+_UNSUPPORTED_PUNCT = {"=>", "...", "`"}
+_RESERVED = {"break", "case", "catch", "continue", "default", "delete", "do", "else",
+             "finally", "for", "function", "if", "in", "instanceof", "new", "return",
+             "switch", "this", "throw", "try", "typeof", "var", "void", "while", "null",
+             "true", "false", "arguments", "undefined", "NaN", "Infinity",
+             *_UNSUPPORTED_NAMES}
+#: never given as a new name either
+_NOT_NEW = _RESERVED | {"of", "get", "set", "int", "new", "try", "var", "for", "let"}
+#: before these, a ``{`` opens an object literal (else a block)
+_OBJECT_AFTER_PUNCT = {"(", "[", ",", "=", ":", "?", "||", "&&", "??", "!", "+", "-",
+                       "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "===", "!==",
+                       "+=", "-=", "||=", "&&=", "??=", "|", "&", "^", "~"}
+_OBJECT_AFTER_NAME = {"return", "typeof", "in", "of", "void", "delete", "throw", "case",
+                      "new", "instanceof"}
+
+
+class _Scope:
+    def __init__(self, parent: _Scope | None, kind: str):
+        self.parent, self.kind = parent, kind
+        self.names: dict[str, int] = {}
+
+    def function(self) -> _Scope:
+        scope = self
+        while scope.kind == "catch":
+            scope = scope.parent  # type: ignore[assignment]
+        return scope
+
+
+def _short_names(taken: set[str]):
+    first = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
+    rest = first + "0123456789"
+    for a in first:
+        if a not in taken:
+            yield a
+    for a in first:
+        for b in rest:
+            if a + b not in taken and a + b not in _NOT_NEW:
+                yield a + b
+    for a in first:
+        for b in rest:
+            for c in rest:
+                if a + b + c not in taken and a + b + c not in _NOT_NEW:
+                    yield a + b + c
+
+
+def rename_locals(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """``toks`` with the names declared in functions shortened; raises
+    :class:`Unsupported` for code outside the subset this handles."""
+    n = len(toks)
+    text = [t[1] for t in toks]
+    kind = [t[0] for t in toks]
+    for i, (k, t) in enumerate(zip(kind, text, strict=True)):
+        property_name = i > 0 and text[i - 1] in (".", "?.") and kind[i - 1] == "punct"
+        if (k == "name" and t in _UNSUPPORTED_NAMES and not property_name) or \
+                (k == "punct" and t in _UNSUPPORTED_PUNCT):
+            raise Unsupported(t)
+    bindings: list[list[int]] = []          # binding -> the token indexes naming it
+    bound: dict[int, int] = {}              # token index -> binding
+    scope_at: list[_Scope | None] = [None] * n
+    keep: set[int] = set()                  # properties and keys: never renamed
+    top = _Scope(None, "global")
+    cur = top
+    stack: list[tuple[str, _Scope | None]] = []   # open brackets: (kind, scope to leave)
+    pending: _Scope | None = None           # a function whose "(" comes next
+    body_next: _Scope | None = None         # a function whose "{" comes next
+
+    def declare(scope: _Scope, i: int) -> None:
+        if kind[i] != "name" or text[i] in _RESERVED:
+            raise Unsupported(f"declaration {text[i]!r}")
+        if scope.kind == "global":
+            return  # a global: stays as written
+        if text[i] not in scope.names:
+            scope.names[text[i]] = len(bindings)
+            bindings.append([])
+        bound[i] = scope.names[text[i]]
+
+    def prev(i: int) -> tuple[str, str]:
+        return (kind[i - 1], text[i - 1]) if i > 0 else ("", "")
+
+    def key_position(i: int) -> bool:
+        return bool(stack) and stack[-1][0] == "object" and text[i - 1] in ("{", ",")
+
+    i = 0
+    while i < n:
+        k, t = kind[i], text[i]
+        scope_at[i] = cur
+        if k == "name" and i > 0 and text[i - 1] in (".", "?.") and kind[i - 1] == "punct":
+            keep.add(i)
+        elif k in ("name", "str", "num") and key_position(i):
+            nxt = text[i + 1] if i + 1 < n else ""
+            if nxt == ":":
+                keep.add(i)
+            elif nxt == "(" and k == "name":      # a method: name(params) { body }
+                keep.add(i)
+                pending = _Scope(cur, "function")
+            elif t in ("get", "set") and k == "name" and i + 2 < n and text[i + 2] == "(":
+                keep.update((i, i + 1))
+                pending = _Scope(cur, "function")
+                scope_at[i + 1] = cur
+                i += 1
+            else:
+                raise Unsupported("object literal")
+        elif k == "name" and t == "function":
+            pt = prev(i)[1]
+            declaration = pt in ("", ";", "{", "}") and (
+                not stack or stack[-1][0] in ("block", "fbody"))
+            fn = _Scope(cur, "function")
+            j = i + 1
+            if kind[j] == "name":
+                scope_at[j] = cur
+                if declaration:
+                    if stack and (stack[-1][0] != "fbody" or stack[-1][1] is not cur
+                                  or cur.kind != "function"):
+                        raise Unsupported("function declared in a block")
+                    declare(cur.function(), j)
+                else:
+                    declare(fn, j)
+                j += 1
+            elif declaration and pt != "":
+                raise Unsupported("function statement without a name")
+            if text[j] != "(":
+                raise Unsupported("function")
+            pending = fn
+            i = j
+            continue
+        elif k == "name" and t == "catch":
+            if not (text[i + 1] == "(" and kind[i + 2] == "name" and text[i + 3] == ")"
+                    and text[i + 4] == "{"):
+                raise Unsupported("catch")
+            cur = _Scope(cur, "catch")
+            for j in range(i + 1, i + 5):
+                scope_at[j] = cur
+            declare(cur, i + 2)
+            stack.append(("fbody", cur))
+            i += 5
+            continue
+        elif k == "name" and t == "var":
+            _declare_vars(toks, i, cur.function(), declare)
+        elif k == "name" and t in ("break", "continue") and i + 1 < n and kind[i + 1] == "name" \
+                and not toks[i + 1][2]:
+            raise Unsupported("label")
+        elif k == "punct" and t == "(":
+            if pending is not None:
+                cur, pending = pending, None
+                scope_at[i] = cur
+                j = i + 1
+                while text[j] != ")":
+                    declare(cur, j)
+                    scope_at[j] = cur
+                    j += 1
+                    if text[j] == ",":
+                        scope_at[j] = cur
+                        j += 1
+                    elif text[j] != ")":
+                        raise Unsupported("parameters")
+                scope_at[j] = cur
+                if text[j + 1] != "{":
+                    raise Unsupported("function body")
+                body_next = cur
+                i = j + 1
+                continue
+            stack.append(("paren", None))
+        elif k == "punct" and t == "[":
+            stack.append(("bracket", None))
+        elif k == "punct" and t == "{":
+            pk, pt = prev(i)
+            if body_next is not None:
+                stack.append(("fbody", body_next))
+                body_next = None
+            elif (pk == "punct" and pt in _OBJECT_AFTER_PUNCT) or \
+                    (pk == "name" and pt in _OBJECT_AFTER_NAME):
+                if pt == ":" and _after_case(toks, i):
+                    raise Unsupported("block after case")
+                stack.append(("object", None))
+            else:
+                if pk == "name" and pt not in ("else", "do", "try", "finally"):
+                    raise Unsupported("'{' after a name")
+                stack.append(("block", None))
+        elif k == "punct" and t in (")", "]", "}"):
+            if not stack:
+                raise Unsupported("unbalanced")
+            opened, scope = stack.pop()
+            if (t == ")") != (opened == "paren") or (t == "]") != (opened == "bracket"):
+                raise Unsupported("unbalanced")
+            if opened == "fbody" and scope is not None:
+                cur = scope.parent  # type: ignore[assignment]
+        elif k == "name" and t not in _RESERVED and i + 1 < n and text[i + 1] == ":" and \
+                prev(i)[1] in ("", ";", "{", "}") and (not stack or stack[-1][0] != "object"):
+            raise Unsupported("label")
+        i += 1
+    if stack or pending is not None or body_next is not None:
+        raise Unsupported("unbalanced")
+    # every other name: the declaration it refers to, innermost first
+    for i in range(n):
+        if kind[i] != "name" or i in keep or i in bound or text[i] in _RESERVED:
+            continue
+        scope = scope_at[i]
+        while scope is not None and text[i] not in scope.names:
+            scope = scope.parent
+        if scope is not None:
+            bound[i] = scope.names[text[i]]
+    for i, b in bound.items():
+        bindings[b].append(i)
+    taken = {t for k, t in zip(kind, text, strict=True) if k == "name"}
+    order = sorted(range(len(bindings)), key=lambda b: -len(bindings[b]))
+    names = _short_names(taken)
+    out = list(toks)
+    for b in order:
+        new = next(names)
+        for i in bindings[b]:
+            out[i] = ("name", new, toks[i][2])
+    return out
+
+
+def _declare_vars(toks, i, scope, declare) -> None:
+    """Declare the names of the ``var`` statement at ``i`` in ``scope``."""
+    depth = 0
+    j = i + 1
+    declare(scope, j)
+    after = toks[j + 1][1] if j + 1 < len(toks) else ""
+    if after not in ("=", ",", ";", "in", "of", ")"):
+        raise Unsupported("var")
+    j += 1
+    while j < len(toks):
+        k, t, _ = toks[j]
+        if k == "punct" and t in ("(", "[", "{"):
+            depth += 1
+        elif k == "punct" and t in (")", "]", "}"):
+            depth -= 1
+            if depth < 0:
+                return
+        elif depth == 0 and ((k == "punct" and t == ";") or (k == "name" and t in ("in", "of"))):
+            return
+        elif depth == 0 and k == "punct" and t == ",":
+            declare(scope, j + 1)
+            after = toks[j + 2][1] if j + 2 < len(toks) else ""
+            if after not in ("=", ",", ";", "in", "of", ")"):
+                raise Unsupported("var")
+        elif depth == 0 and k == "name" and t in ("var", "return", "if", "for"):
+            raise Unsupported("var without ';'")
+        j += 1
+    raise Unsupported("var")
+
+
+def _after_case(toks, i) -> bool:
+    """Whether the ``:`` before ``toks[i]`` ends a ``case`` or ``default`` label."""
+    depth = 0
+    for j in range(i - 2, -1, -1):
+        k, t, _ = toks[j]
+        if k == "punct" and t in (")", "]", "}"):
+            depth += 1
+        elif k == "punct" and t in ("(", "[", "{"):
+            if depth == 0:
+                return False
+            depth -= 1
+        elif depth == 0 and k == "name" and t in ("case", "default"):
+            return True
+        elif depth == 0 and k == "punct" and t in (";", "?", ","):
+            return False
+    return False

@@ -1,0 +1,103 @@
+// Whether two scripts are the same program: `node same-program.js A.js B.js` parses both
+// with acorn and compares their syntax trees, where a name declared in a function (var,
+// parameter, function, catch parameter, let/const/class in a block) may be spelt
+// differently in B, as long as every use of it refers to the same declaration as in A.
+// Properties, object keys, labels and every name not declared in a function (globals)
+// must be spelt the same. Exit 0 when the same; else 1 with the first difference.
+"use strict";
+const fs = require("fs");
+const acorn = require("acorn");
+
+function program(path) {
+  return acorn.parse(fs.readFileSync(path, "utf8"), { ecmaVersion: "latest", sourceType: "script" });
+}
+
+function canonical(ast) {
+  let counter = 0;
+  class Scope {
+    constructor(parent) { this.parent = parent; this.names = new Map(); }
+    declare(name) { if (!this.names.has(name)) this.names.set(name, ++counter); }
+  }
+  function resolve(scope, name) {
+    for (let s = scope; s; s = s.parent) if (s.names.has(name)) return "local#" + s.names.get(name);
+    return "global:" + name;
+  }
+  function patternNames(p, out) {
+    if (!p) return out;
+    switch (p.type) {
+      case "Identifier": out.push(p.name); break;
+      case "AssignmentPattern": patternNames(p.left, out); break;
+      case "RestElement": patternNames(p.argument, out); break;
+      case "ArrayPattern": p.elements.forEach((e) => patternNames(e, out)); break;
+      case "ObjectPattern": p.properties.forEach((q) => patternNames(q.type === "RestElement" ? q : q.value, out)); break;
+      default: throw new Error("pattern " + p.type);
+    }
+    return out;
+  }
+  const isFunction = (n) => /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/.test(n.type);
+  // var declarations anywhere in a function body (not in nested functions)
+  function hoistVars(node, scope) {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) { node.forEach((n) => hoistVars(n, scope)); return; }
+    if (isFunction(node)) return;
+    if (node.type === "VariableDeclaration" && node.kind === "var") {
+      node.declarations.forEach((d) => patternNames(d.id, []).forEach((n) => scope.declare(n)));
+    }
+    for (const key of Object.keys(node)) if (key !== "loc") hoistVars(node[key], scope);
+  }
+  // let, const, class and (strict mode) function declarations directly in a block
+  function lexical(statements, scope) {
+    statements.forEach((s) => {
+      if (s.type === "VariableDeclaration" && s.kind !== "var") {
+        s.declarations.forEach((d) => patternNames(d.id, []).forEach((n) => scope.declare(n)));
+      } else if ((s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") && s.id) {
+        scope.declare(s.id.name);
+      }
+    });
+  }
+  function canon(node, scope, isBody) {
+    if (Array.isArray(node)) return node.map((n) => canon(n, scope));
+    if (!node || typeof node !== "object") return node;
+    if (node.type === "Identifier") return "name " + resolve(scope, node.name);
+    if (isFunction(node)) {
+      let outer = scope;
+      if (node.type === "FunctionExpression" && node.id) { outer = new Scope(scope); outer.declare(node.id.name); }
+      const inner = new Scope(outer);
+      node.params.forEach((p) => patternNames(p, []).forEach((n) => inner.declare(n)));
+      if (node.body.type === "BlockStatement") {
+        hoistVars(node.body, inner);
+        lexical(node.body.body, inner);
+      }
+      return { type: node.type, id: node.id ? "name " + resolve(outer, node.id.name) : null,
+               params: canon(node.params, inner), body: canon(node.body, inner, true),
+               generator: node.generator, async: node.async, expression: node.expression };
+    }
+    let here = scope;
+    if (node.type === "BlockStatement" && !isBody && scope) { here = new Scope(scope); lexical(node.body, here); }
+    if (node.type === "CatchClause" && node.param) {
+      here = new Scope(scope);
+      patternNames(node.param, []).forEach((n) => here.declare(n));
+    }
+    const out = {};
+    for (const key of Object.keys(node)) {
+      if (key === "start" || key === "end" || key === "loc" || key === "range") continue;
+      const v = node[key];
+      const named = v && v.type === "Identifier";
+      if (named && key === "property" && node.type === "MemberExpression" && !node.computed) out[key] = "property " + v.name;
+      else if (named && key === "key" && !node.computed) out[key] = "property " + v.name;
+      else if (named && key === "label") out[key] = "label " + v.name;
+      else if (named && node.type === "MetaProperty") out[key] = "meta " + v.name;
+      else out[key] = canon(v, here);
+    }
+    return out;
+  }
+  // the top level: its declarations are globals (shared with the other scripts)
+  return JSON.stringify(canon(ast, null, true));
+}
+
+const [a, b] = process.argv.slice(2).map((p) => canonical(program(p)));
+if (a === b) process.exit(0);
+let i = 0;
+while (a[i] === b[i]) i++;
+console.log("differ at", i, "\n  A:", a.slice(Math.max(0, i - 200), i + 200), "\n  B:", b.slice(Math.max(0, i - 200), i + 200));
+process.exit(1);

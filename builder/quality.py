@@ -500,14 +500,19 @@ def _assessment_minutes(a: Assessment, language: str) -> float:
 def tail(probs: list[float], k: int) -> float:
     """P(X >= k) where X is the number of successes of independent trials with the
     success probabilities ``probs`` (the Poisson binomial distribution), exactly."""
+    return min(1.0, sum(_distribution(tuple(probs))[k:]))
+
+
+@lru_cache(maxsize=64)  # a group's positions ask for the same distribution
+def _distribution(probs: tuple[float, ...]) -> tuple[float, ...]:
+    """P(X = i) for each i: one trial at a time, each count's probability the sum of
+    staying (1 - p) and moving up from the count below (p), the same floating-point
+    operations in the same order as adding them one by one."""
     dist = [1.0]
     for p in probs:
-        nxt = [0.0] * (len(dist) + 1)
-        for i, v in enumerate(dist):
-            nxt[i] += v * (1 - p)
-            nxt[i + 1] += v * p
-        dist = nxt
-    return min(1.0, sum(dist[k:]))
+        q = 1 - p
+        dist = [b * p + a * q for a, b in zip([*dist, 0.0], [0.0, *dist])]
+    return tuple(dist)
 
 
 def _count(items: list[tuple[Question, str]], pos: int) -> int:

@@ -40,3 +40,145 @@ def test_a_text_read_once_links_are_known_keeps_no_tokens(tmp_path: Path):
     with rendering():
         assert str(second.html) == str(first.html)
         assert "A <em>program</em>." in str(second.html) and 'id="cite-p-2"' in str(second.html)
+
+
+# -- the reading level's plain text: lxml.etree directly, the same text as lxml.html ------
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _plain_text_before(html: str) -> str:
+    """readability.plain_text as it was (lxml.html), the reference."""
+    import html as htmllib
+    import re
+
+    from lxml import html as lxml_html
+
+    from builder import readability as r
+    if not html.strip():
+        return ""
+    marked = r._BLOCK_END.sub(lambda m: m.group(0) + "\n", re.sub(r"\s*\n\s*", " ", html))
+    lean = r._CITATION.sub("", marked)
+    if lean.strip():
+        marked = lean
+    try:
+        root = lxml_html.fragment_fromstring(marked, create_parent="div")
+    except Exception:  # noqa: BLE001
+        return htmllib.unescape(re.sub(r"<[^>]+>", " ", html))
+    for el in root.xpath(r._SKIP):
+        el.drop_tree()
+    return r._URL.sub(" ", root.text_content())
+
+
+def _strings(obj, found: set, seen: set) -> None:
+    import dataclasses
+    if isinstance(obj, str):
+        if "<" in obj:
+            found.add(obj)
+    elif id(obj) in seen or isinstance(obj, (int, float, Path, type(None), bytes)):
+        return
+    elif isinstance(obj, (tuple, list, set, frozenset)):
+        seen.add(id(obj))
+        for v in obj:
+            _strings(v, found, seen)
+    elif isinstance(obj, dict):
+        seen.add(id(obj))
+        for v in obj.values():
+            _strings(v, found, seen)
+    elif dataclasses.is_dataclass(obj):
+        seen.add(id(obj))
+        for f in dataclasses.fields(obj):
+            _strings(getattr(obj, f.name), found, seen)
+
+
+ODD_HTML = [
+    "  ", "plain words. No tags", "<p>One.</p>\n<p>Two.</p>", "  <p>lead</p> tail text",
+    " \n <ul>\n<li>a</li>\n<li>b</li>\n</ul>\n", "<table>\n<thead>\n<tr>\n<th>A</th>\n"
+    "<th>B</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>x</td>\n<td>y</td>\n</tr>\n</tbody>\n"
+    "</table>", "<p>An <img src=a.png alt=x> tail <img src=b.png> more</p>",
+    "<img src=a.png>first tail<p>x</p>", "<p>Code <code>x = 1</code> and</p><pre>block"
+    "</pre>after", '<p>A <span class="visually-hidden">hidden words</span>seen</p>',
+    '<div hidden>gone<span hidden>inner</span></div>kept', "<P>Upper</P><PRE>x</PRE>",
+    '<span class="term"><button>SRO</button><span class="term-def pop" hidden>Def '
+    '<a href="#g">Glossary</a></span></span> ends.', "&amp; &lt;b&gt; &#x41; &nbsp;x",
+    "<html><body><p>full</p></body></html>", "<!doctype html><p>x</p>",
+    "<?xml version='1.0' encoding='utf-8'?><p>x</p>", "</body></html><p>after</p>",
+    "<p>a</p></div></p>stray", "<head><title>T</title></head><p>b</p>", "<title>T</title>x",
+    "<p>Dr. Smith met the U.S. team. Then e.g. this.</p>", "<br>x<br/>y<br />z",
+    "<p>Visit https://example.org/x and www.example.com now.</p>", "\x0b<p>v</p>",
+]
+
+
+def test_plain_text_is_what_lxml_html_gave(monkeypatch, tmp_path):
+    import sys
+
+    from builder import readability
+    from builder.build import check
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.pop(0)
+    synth.make_course(tmp_path / "synth", 4, 5, 20, kc_per_module=2)
+    found: set[str] = set(ODD_HTML)
+    for root in [REPO, tmp_path / "synth",
+                 *(FIXTURES / f for f in ("alltypes", "blocks", "lmsbed", "minimal"))]:
+        course, _ = check(root, findings=False)
+        _strings(course, found, set())
+    assert len(found) > 500
+    readability.plain_text.cache_clear()
+    differ = [h for h in sorted(found) if readability.plain_text(h) != _plain_text_before(h)]
+    assert differ == []
+
+
+def test_sentences_end_as_before():
+    """An abbreviation is looked for at the end of a sentence only: the same sentences as
+    searching the whole sentence."""
+    from builder import readability as r
+
+    def before(text: str) -> list[str]:
+        out, start = [], 0
+        for m in r._SENTENCE_END.finditer(text):
+            piece = text[start:m.end()].strip()
+            if "\n" not in m.group(0) and r._ABBREVIATIONS.search(piece):
+                continue
+            out.append(piece)
+            start = m.end()
+        out.append(text[start:].strip())
+        return [s for s in out if s and r._WORD.search(s)]
+
+    text = ("Dr. Smith and Mr. Jones met. The U.S. Department said so. See e.g. this, "
+            "i.e. that. A. Lincoln spoke. Then 3 people left! Was it 1998? Yes.\nNext line "
+            "etc. And more. Sr. Pérez llegó. Núm. 5 es. Ud. sabe. xDr. Who. art. 5 dice. "
+            "Pp. 4 to pp. 9. Vol. 2 ends. (St. Paul.) \"No. 7.\" B. Then.")
+    assert r.sentences(text) == before(text)
+    assert "The U.S. Department said so." in r.sentences(text)
+    assert "See e.g. this, i.e. that." in r.sentences(text)
+    words = text.split()
+    for n in range(len(words)):  # every cut of it
+        assert r.sentences(" ".join(words[n:])) == before(" ".join(words[n:]))
+
+
+def test_tail_is_bit_for_bit_the_one_trial_at_a_time_sum():
+    import random
+
+    from builder.quality import tail
+
+    def before(probs, k):
+        dist = [1.0]
+        for p in probs:
+            nxt = [0.0] * (len(dist) + 1)
+            for i, v in enumerate(dist):
+                nxt[i] += v * (1 - p)
+                nxt[i + 1] += v * p
+            dist = nxt
+        return min(1.0, sum(dist[k:]))
+
+    rng = random.Random(7)
+    for n in (0, 1, 2, 5, 40, 300):
+        probs = [1 / rng.choice((2, 3, 4, 5, 6)) for _ in range(n)]
+        for k in {0, 1, n // 4, n // 3, n // 2, n}:
+            assert tail(probs, k) == before(probs, k)
+    assert tail([0.5] * 6, 6) == 0.5 ** 6

@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import quality, runtime, state
+from builder import background, quality, runtime, state
 from builder.archive import write_all
 from builder.components.blocks import media
 from builder.course_rules import validate
@@ -48,13 +48,18 @@ class BuildResult:
 
 
 def check(root: Path, targets: tuple[str, ...] = (),
-          cache: RenderCache | None = None, findings: bool = True
-          ) -> tuple[Course, list[Problem]]:
+          cache: RenderCache | None = None, findings: bool = True,
+          pending: list | None = None) -> tuple[Course, list[Problem]]:
     """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings,
     the item-quality and reading-level findings (:mod:`builder.quality`) among them.
     ``cache`` keeps rendered texts for the next check of the same project (the preview).
     ``findings=False`` leaves out those findings and the language check, which are only
-    ever warnings (the preview, which shows no warnings, saves their time)."""
+    ever warnings (the preview, which shows no warnings, saves their time).
+
+    ``pending`` (a list; :func:`build` passes one): the item-quality findings of a large
+    course may still be being found (:mod:`builder.background`) when this returns; then
+    ``(place in the warnings, Findings)`` is appended to it, and the caller inserts
+    ``Findings.result()`` there before it uses the warnings."""
     loader = Loader(root, cache)
     course = loader.load()
     complete = not loader.unusable
@@ -62,12 +67,25 @@ def check(root: Path, targets: tuple[str, ...] = (),
                 + [p for p in validate(course, targets, complete=complete)
                    if not any(p.file == file and f"'{qid}'" in p.message
                               for file, qid in loader.follow_ons)])
+    found = None
     if complete and findings:
-        problems += quality.check(course)
+        if pending is not None:
+            found = background.start(course)  # a large course's: on the other core
+            at = len(problems)
+        else:
+            problems += quality.check(course)
         problems += language_problems(root, course)
     problems += media.check_course(course, course.media_limits[1])
     if any(p.level == "error" for p in problems):
+        if found is not None:
+            problems[at:at] = found.result()
         raise BuildAborted(problems)
+    if found is not None:
+        assert pending is not None
+        if found.forked:
+            pending.append((at, found))
+        else:
+            problems[at:at] = found.result()
     return course, problems
 
 
@@ -120,11 +138,19 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             recorded = read_history(root)
         except BuildAborted as e:
             problems = e.problems
+    pending: list = []  # a large course's item-quality findings, found meanwhile
     try:
-        course, warnings = check(root, targets)
+        course, warnings = check(root, targets, pending=pending)
     except BuildAborted as e:
         raise BuildAborted(e.problems + problems) from None
+
+    def findings() -> None:  # before the warnings are used for anything
+        for at, found in pending:
+            warnings[at:at] = found.result()
+        pending.clear()
+
     if problems:
+        findings()
         raise BuildAborted(problems)
     current = state.table(course)
     for i, t in enumerate(recorded):  # what the file's checks let through, tried
@@ -135,6 +161,8 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             raise BuildAborted([_history_problem(state.HistoryError(
                 f"the table cannot be read: {type(e).__name__}: {e}",
                 key=f"tables[{i}]"))]) from None
+    if strict:
+        findings()
     if strict and warnings:
         raise BuildAborted(as_errors(warnings))
     targets = targets or course.targets
@@ -158,6 +186,7 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             folder_too[out / packager.file_name(course)] = packager.folder
     finally:
         state.PREVIOUS.reset(token)
+    findings()
     result = BuildResult(course, warnings=warnings,
                          worst_suspend=runtime.worst_case_suspend(course),
                          losses=state.losses(copy.deepcopy(old), course) if old else None)

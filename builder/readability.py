@@ -68,6 +68,8 @@ def plain_text(html: str) -> str:
         lean = _CITATION.sub("", marked)
         if lean.strip():
             marked = lean
+    if "<" not in marked and "&" not in marked and marked.isprintable():
+        return _URL.sub(" ", marked)  # no markup: the parser would give the text as it is
     if not _lxml:  # imported on first use: only the checks need it
         from lxml import etree
         _lxml.extend((etree, etree.HTMLParser(), etree.XPath(_SKIP)))

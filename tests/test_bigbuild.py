@@ -74,8 +74,7 @@ def _plain_text_before(html: str) -> str:
 def _strings(obj, found: set, seen: set) -> None:
     import dataclasses
     if isinstance(obj, str):
-        if "<" in obj:
-            found.add(obj)
+        found.add(obj)
     elif id(obj) in seen or isinstance(obj, (int, float, Path, type(None), bytes)):
         return
     elif isinstance(obj, (tuple, list, set, frozenset)):
@@ -107,6 +106,8 @@ ODD_HTML = [
     "<p>a</p></div></p>stray", "<head><title>T</title></head><p>b</p>", "<title>T</title>x",
     "<p>Dr. Smith met the U.S. team. Then e.g. this.</p>", "<br>x<br/>y<br />z",
     "<p>Visit https://example.org/x and www.example.com now.</p>", "\x0b<p>v</p>",
+    "  lead and trail  ", "tab\tinside", "non\u00a0breaking", "line\nbreak\n", "\u2028sep",
+    "Visit https://example.org", "a > b", "x\x0cy", "soft\u00adhyphen", "\ufeffbom",
 ]
 
 
@@ -182,3 +183,126 @@ def test_tail_is_bit_for_bit_the_one_trial_at_a_time_sum():
         for k in {0, 1, n // 4, n // 3, n // 2, n}:
             assert tail(probs, k) == before(probs, k)
     assert tail([0.5] * 6, 6) == 0.5 ** 6
+
+
+# -- a large course's item-quality findings, found in a child process --------------------
+
+def _synth(dest: Path) -> Path:
+    import sys
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.pop(0)
+    return synth.make_course(dest, 6, 4, 30, kc_per_module=2)
+
+
+def test_findings_from_the_child_are_those_found_in_process(tmp_path, monkeypatch):
+    import os
+
+    from builder import background, build, quality
+
+    course_dir = _synth(tmp_path / "c")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("COURSEPACK_NO_FORK", "1")
+    here = build.build(course_dir, ("scorm12",), tmp_path / "a", history="off")
+    rows_here = quality.reading_lines(here.course, full=True)
+    monkeypatch.delenv("COURSEPACK_NO_FORK")
+    monkeypatch.setattr(background, "MIN_PAGES", 1)
+    forks: list[int] = []
+    fork = os.fork
+
+    def counting_fork():
+        pid = fork()
+        if pid:
+            forks.append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", counting_fork)
+    measured: list = []
+    measure = quality._measure_module.__wrapped__
+    monkeypatch.setattr(quality, "_measure_module", lambda m, lang: (
+        measured.append(m.id), measure(m, lang))[1])
+    there = build.build(course_dir, ("scorm12",), tmp_path / "b", history="off")
+    assert len(forks) == 1
+    assert there.warnings == here.warnings and any(w.rule for w in there.warnings)
+    assert quality.reading_lines(there.course, full=True) == rows_here
+    assert measured == []  # the table's figures came from the child
+    assert ((tmp_path / "a" / here.written[0].name).read_bytes()
+            == (tmp_path / "b" / there.written[0].name).read_bytes())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)  # reaped
+
+
+def test_a_child_that_fails_leaves_the_check_to_the_build(tmp_path, monkeypatch):
+    import pickle
+
+    from builder import background, build
+
+    course_dir = _synth(tmp_path / "c")
+    monkeypatch.setenv("COURSEPACK_NO_FORK", "1")
+    here = build.build(course_dir, ("web",), tmp_path / "a", history="off")
+    monkeypatch.delenv("COURSEPACK_NO_FORK")
+    monkeypatch.setattr(background, "MIN_PAGES", 1)
+
+    def broken(*_a, **_k):
+        raise pickle.PicklingError("no")
+    monkeypatch.setattr(pickle, "dumps", broken)  # only the child pickles
+    there = build.build(course_dir, ("web",), tmp_path / "b", history="off")
+    assert there.warnings == here.warnings
+
+
+def test_a_failed_build_leaves_no_child(tmp_path, monkeypatch):
+    import gc
+    import os
+
+    from builder import background, build
+    from builder.errors import BuildAborted
+
+    course_dir = _synth(tmp_path / "c")
+    monkeypatch.setattr(background, "MIN_PAGES", 1)
+    forks: list[int] = []
+    fork = os.fork
+
+    def counting_fork():
+        pid = fork()
+        if pid:
+            forks.append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", counting_fork)
+
+    def failing(*_a, **_k):  # the render fails while the child still works
+        raise BuildAborted([])
+    monkeypatch.setattr(build, "render_site", failing)
+    with pytest.raises(BuildAborted):
+        build.build(course_dir, ("web",), tmp_path / "out", history="off")
+    gc.collect()
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)
+
+
+def test_near_duplicates_as_difflib_judges_them():
+    import difflib
+    import random
+
+    from builder.quality import NEAR_DUPLICATE, _similar
+
+    def before(a: str, b: str) -> bool:
+        total = len(a) + len(b)
+        if total and 2.0 * min(len(a), len(b)) / total < NEAR_DUPLICATE:
+            return False
+        m = difflib.SequenceMatcher(None, a, b)
+        return m.quick_ratio() >= NEAR_DUPLICATE and m.ratio() >= NEAR_DUPLICATE
+
+    rng = random.Random(3)
+    words = "the school resource officer reports to a principal and the district".split()
+    pairs = [("", ""), ("a", "a"), ("abc", "acb"), ("officer", "officers")]
+    for _ in range(3000):
+        a = " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        b = list(a)
+        for _ in range(rng.randint(0, 4)):  # a few edits
+            i = rng.randrange(len(b) + 1)
+            b[i:i + rng.randint(0, 2)] = rng.choice(["", "x", "s ", "ed"])
+        pairs.append((a, "".join(b)))
+    assert sum(_similar(a, b) for a, b in pairs) > 100
+    assert [p for p in pairs if _similar(*p) != before(*p)] == []

@@ -13,8 +13,9 @@ Nothing can hang or be lost: the parent reads the pipe to its end (the child clo
 exiting, whatever happens to it) and reaps the child; when the child fails in any way (no
 fork, killed, an exception, a pickling problem) the check runs in-process, where an
 exception is raised as it always was. A course below :data:`MIN_PAGES` pages, a platform
-without ``fork`` (or where ``fork`` is not the default start method: macOS, Windows) and
-``COURSEPACK_NO_FORK=1`` run the check in-process, as before.
+without ``fork`` (or where ``fork`` is not the default start method: macOS, Windows), a
+process with more than one thread (a lock held by another thread would stay held in the
+child) and ``COURSEPACK_NO_FORK=1`` run the check in-process, as before.
 
 Memory: the child shares the parent's pages copy-on-write; it writes only to the objects
 it touches (reference counts, the checks' caches). On the 10,000-page course both
@@ -27,6 +28,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import weakref
 
 from builder import quality
@@ -42,6 +44,8 @@ def _wanted(course: Course) -> bool:
         return False
     if not sys.platform.startswith("linux"):  # fork is not safe by default elsewhere
         return False
+    if threading.active_count() > 1:  # a lock another thread holds would stay held in the
+        return False  # child (the preview's server, a test runner's threads)
     pages = sum(len(m.pages) for m in course.modules) + len(course.assessments)
     return pages >= MIN_PAGES
 

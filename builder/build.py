@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder import background, quality, runtime, state
-from builder.archive import write_all
+from builder.archive import Writer, write_all
 from builder.components.blocks import media
 from builder.course_rules import validate
-from builder.errors import BuildAborted, Problem
+from builder.errors import BuildAborted, BuilderError, Problem
 from builder.languages import language_problems
 from builder.loaders import Loader
 from builder.markdown import RenderCache
@@ -172,6 +172,12 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     available = packagers()
     packages: dict[Path, dict[str, bytes]] = {}
     folder_too: dict[Path, bool] = {}
+    # each target's package is written (to its temporary name) as soon as it is made,
+    # and its files let go: all are renamed into place at the end, or removed on failure
+    try:
+        writer: Writer | None = Writer(len(targets))
+    except BuilderError:  # refused when written, after every target is rendered, as ever
+        writer = None
     # what the targets have in common, rendered for the first one only
     shared: dict | None = {} if len(targets) > 1 else None
     olds = ([old] if old else []) + [t for t in reversed(recorded)
@@ -182,33 +188,53 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             packager = available[target](env, theme_dir())
             site = render_site(course, target, dirs, env, shared)
             with template_errors(dirs, root):
-                packages[out / packager.file_name(course)] = packager.package_files(course, site)
-            folder_too[out / packager.file_name(course)] = packager.folder
-    finally:
+                files = packager.package_files(course, site)
+            dest = out / packager.file_name(course)
+            folder_too[dest] = packager.folder
+            packages[dest] = files if writer is None else {}
+            if writer is not None:
+                writer.add(dest, files, "zip")
+                if packager.folder:
+                    writer.add(dest.with_suffix(""), files, "folder")
+            del site, files
         state.PREVIOUS.reset(token)
-    findings()
-    result = BuildResult(course, warnings=warnings,
-                         worst_suspend=runtime.worst_case_suspend(course),
-                         losses=state.losses(copy.deepcopy(old), course) if old else None)
-    latest = next((t for t in reversed(recorded) if t["ref"] != current["ref"]), None)
-    if latest and not (old and old["ref"] == latest["ref"]):
-        result.history_version = latest.get("version") or "?"
-        result.history_losses = state.losses(copy.deepcopy(latest), course)
-    outputs = []
-    for dest, files in packages.items():
-        outputs.append((dest, files, "zip"))
-        result.written.append(dest)
-        if folder_too[dest]:  # the web site also as a folder, ready to open
-            folder = dest.with_suffix("")
-            outputs.append((folder, files, "folder"))
-            result.folders.append(folder)
-    if history == "write":
-        new = [old] if old and old["ref"] != current["ref"] else []
-        tables = state.record(recorded, *new, state.stored_table(course))
-        path = root / state.HISTORY_FILE
-        if tables != recorded or not path.exists():
-            text = state.history_text(tables).encode("utf-8")
-            outputs.append((path, {path.name: text}, "file"))
-            result.history_written = path
-    write_all(outputs)
+        token = None
+        findings()
+        result = BuildResult(course, warnings=warnings,
+                             worst_suspend=runtime.worst_case_suspend(course),
+                             losses=state.losses(copy.deepcopy(old), course) if old else None)
+        latest = next((t for t in reversed(recorded) if t["ref"] != current["ref"]), None)
+        if latest and not (old and old["ref"] == latest["ref"]):
+            result.history_version = latest.get("version") or "?"
+            result.history_losses = state.losses(copy.deepcopy(latest), course)
+        outputs = []
+        for dest, files in packages.items():
+            outputs.append((dest, files, "zip"))
+            result.written.append(dest)
+            if folder_too[dest]:  # the web site also as a folder, ready to open
+                folder = dest.with_suffix("")
+                outputs.append((folder, files, "folder"))
+                result.folders.append(folder)
+        if history == "write":
+            new = [old] if old and old["ref"] != current["ref"] else []
+            tables = state.record(recorded, *new, state.stored_table(course))
+            path = root / state.HISTORY_FILE
+            if tables != recorded or not path.exists():
+                text = state.history_text(tables).encode("utf-8")
+                outputs.append((path, {path.name: text}, "file"))
+                result.history_written = path
+        if writer is None:
+            write_all(outputs)
+        else:
+            for dest, files, kind in outputs:
+                if kind == "file":
+                    writer.add(dest, files, kind)
+            writer.commit()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    finally:
+        if token is not None:
+            state.PREVIOUS.reset(token)
     return result

@@ -306,3 +306,37 @@ def test_near_duplicates_as_difflib_judges_them():
         pairs.append((a, "".join(b)))
     assert sum(_similar(a, b) for a, b in pairs) > 100
     assert [p for p in pairs if _similar(*p) != before(*p)] == []
+
+
+# -- each target's package written when made; all renamed at the end, or none -----------
+
+def test_a_target_that_fails_after_another_was_written_leaves_the_output_as_it_was(
+        tmp_path, monkeypatch):
+    from builder import build
+    from builder.errors import BuildAborted
+
+    course_dir = _synth(tmp_path / "c")
+    render = build.render_site
+    calls: list[str] = []
+
+    def second_fails(course, target, *args, **kwargs):
+        calls.append(target)
+        if len(calls) == 2:
+            raise BuildAborted([])
+        return render(course, target, *args, **kwargs)
+    monkeypatch.setattr(build, "render_site", second_fails)
+    fresh = tmp_path / "new" / "dist"
+    with pytest.raises(BuildAborted):
+        build.build(course_dir, ("web", "scorm12"), fresh, history="off")
+    assert not (tmp_path / "new").exists()  # the folders it made are gone again
+    kept = tmp_path / "dist"
+    kept.mkdir()
+    (kept / "old.zip").write_bytes(b"old")
+    calls.clear()
+    with pytest.raises(BuildAborted):
+        build.build(course_dir, ("web", "scorm12"), kept, history="off")
+    assert [p.name for p in kept.iterdir()] == ["old.zip"]
+    monkeypatch.setattr(build, "render_site", render)
+    done = build.build(course_dir, ("web", "scorm12"), kept, history="off")
+    assert sorted(p.name for p in kept.iterdir()) == sorted(
+        ["old.zip", *(p.name for p in done.written), *(p.name for p in done.folders)])

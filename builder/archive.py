@@ -10,6 +10,7 @@ a build replaces all of its outputs or none.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import struct
@@ -69,15 +70,18 @@ class Deflate:
 
     def __init__(self, share_prefix: bool = False):
         self.share_prefix = share_prefix
-        self.done: dict[bytes, tuple[int, bytes]] = {}
+        self.done: dict[bytes, tuple[int, bytes]] = {}  #: sha256 -> (CRC-32, deflated)
         #: large entries: (data, [(offset, zlib state there, compressed parts before)])
         self.large: list[tuple[bytes, list[tuple[int, object, int]], list[bytes]]] = []
 
     def __call__(self, data: bytes) -> tuple[int, bytes]:
         """(CRC-32, raw deflate stream) of ``data``."""
-        found = self.done.get(data)
+        # kept by digest, not by the bytes: a build that writes each package as soon as
+        # it is made (builder.build) lets go of its files
+        key = hashlib.sha256(data).digest()
+        found = self.done.get(key)
         if found is None:
-            found = self.done[data] = (zlib.crc32(data), self._deflate(data))
+            found = self.done[key] = (zlib.crc32(data), self._deflate(data))
         return found
 
     def _deflate(self, data: bytes) -> bytes:
@@ -221,40 +225,90 @@ def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
     written as it is beside its destination. Raises :class:`BuilderError` with the
     reason."""
     timestamp()  # a SOURCE_DATE_EPOCH zips cannot hold: refused before anything is written
-    staged: list[tuple[Path, Path, str]] = []
-    folder = outputs[0][0].parent if outputs else Path(".")
-    try:
-        if folder.exists() and not folder.is_dir():
-            raise BuilderError(f"cannot write into '{folder}': it is a file, not a folder")
-        folder.mkdir(parents=True, exist_ok=True)
-        deflate = Deflate(share_prefix=sum(kind == "zip" for _, _, kind in outputs) > 1)
-        for dest, files, kind in outputs:
-            tmp = (_stage_zip(files, dest, deflate) if kind == "zip"
+    writer = Writer(sum(kind == "zip" for _, _, kind in outputs))
+    for dest, files, kind in outputs:
+        writer.add(dest, files, kind)
+    writer.commit()
+
+
+class Writer:
+    """:func:`write_all` one output at a time: each output is written to its temporary
+    name when it is added, so that the build can let go of its files (a 10,000-page
+    course's five targets held about 200 MB until the end); :meth:`commit` renames them
+    all into place, and a failure before that (:meth:`abort`) removes what was written.
+    ``zips``: how many zips the build writes (their entries' compression is shared)."""
+
+    def __init__(self, zips: int):
+        timestamp()  # a SOURCE_DATE_EPOCH zips cannot hold: refused before anything
+        self.staged: list[tuple[Path, Path, str]] = []
+        self.folder: Path | None = None
+        self.made: list[Path] = []
+        self.deflate = Deflate(share_prefix=zips > 1)
+
+    def add(self, dest: Path, files: dict[str, bytes], kind: str) -> None:
+        if self.folder is None:
+            self.folder = dest.parent
+        try:
+            if not self.staged:
+                if self.folder.exists() and not self.folder.is_dir():
+                    raise BuilderError(f"cannot write into '{self.folder}': it is a file, "
+                                       "not a folder")
+                self.made = [d for d in (self.folder, *self.folder.parents)
+                             if not d.exists()]  # deepest first; removed again on abort
+                self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = (_stage_zip(files, dest, self.deflate) if kind == "zip"
                    else _stage_file(next(iter(files.values())), dest) if kind == "file"
                    else _stage_folder(files, dest))
-            staged.append((tmp, dest, kind))
-        # a folder's earlier version moves aside first: clear what is in the way
-        for _, dest, kind in staged:
-            if kind in ("zip", "file") and dest.is_dir() and not dest.is_symlink():
-                raise BuilderError(f"cannot write '{dest}': a folder has that name; "
-                                   "nothing was replaced")
-            if kind == "folder":
-                _remove(dest.with_name(f".{dest.name}.old"))
-                if dest.is_symlink() or dest.is_file():
-                    dest.unlink()
-    except BaseException as exc:
-        for tmp, _, _kind in staged:
+            self.staged.append((tmp, dest, kind))
+        except BaseException as exc:
+            self._failed(exc)
+
+    def abort(self) -> None:
+        """Remove what was written: nothing is replaced."""
+        for tmp, _, _kind in self.staged:
             _remove(tmp)
+        self.staged = []
+        for folder in self.made:  # the folders this made, if still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        self.made = []
+
+    def _failed(self, exc: BaseException) -> None:
+        self.abort()
         if isinstance(exc, OSError):
-            raise BuilderError(f"cannot write into '{folder}': "
+            raise BuilderError(f"cannot write into '{self.folder}': "
                                f"{exc.strerror or exc}; nothing was replaced") from None
-        raise
-    for tmp, dest, kind in staged:
-        if kind in ("zip", "file"):
+        raise exc
+
+    def commit(self) -> None:
+        staged = self.staged
+        try:
+            if not staged:
+                folder = self.folder or Path(".")
+                if folder.exists() and not folder.is_dir():
+                    raise BuilderError(f"cannot write into '{folder}': it is a file, not a "
+                                       "folder")
+                folder.mkdir(parents=True, exist_ok=True)
+            # a folder's earlier version moves aside first: clear what is in the way
+            for _, dest, kind in staged:
+                if kind in ("zip", "file") and dest.is_dir() and not dest.is_symlink():
+                    raise BuilderError(f"cannot write '{dest}': a folder has that name; "
+                                       "nothing was replaced")
+                if kind == "folder":
+                    _remove(dest.with_name(f".{dest.name}.old"))
+                    if dest.is_symlink() or dest.is_file():
+                        dest.unlink()
+        except BaseException as exc:
+            self._failed(exc)
+        self.staged = []
+        for tmp, dest, kind in staged:
+            if kind in ("zip", "file"):
+                os.replace(tmp, dest)
+                continue
+            old = dest.with_name(f".{dest.name}.old")
+            if dest.exists():
+                os.replace(dest, old)
             os.replace(tmp, dest)
-            continue
-        old = dest.with_name(f".{dest.name}.old")
-        if dest.exists():
-            os.replace(dest, old)
-        os.replace(tmp, dest)
-        shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)

@@ -10,11 +10,11 @@ import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import quality, runtime, state
-from builder.archive import write_all
+from builder import background, quality, runtime, state
+from builder.archive import Writer, write_all
 from builder.components.blocks import media
 from builder.course_rules import validate
-from builder.errors import BuildAborted, Problem
+from builder.errors import BuildAborted, BuilderError, Problem
 from builder.languages import language_problems
 from builder.loaders import Loader
 from builder.markdown import RenderCache
@@ -48,13 +48,18 @@ class BuildResult:
 
 
 def check(root: Path, targets: tuple[str, ...] = (),
-          cache: RenderCache | None = None, findings: bool = True
-          ) -> tuple[Course, list[Problem]]:
+          cache: RenderCache | None = None, findings: bool = True,
+          pending: list | None = None) -> tuple[Course, list[Problem]]:
     """Load and validate; raise :class:`BuildAborted` on any error. Returns the warnings,
     the item-quality and reading-level findings (:mod:`builder.quality`) among them.
     ``cache`` keeps rendered texts for the next check of the same project (the preview).
     ``findings=False`` leaves out those findings and the language check, which are only
-    ever warnings (the preview, which shows no warnings, saves their time)."""
+    ever warnings (the preview, which shows no warnings, saves their time).
+
+    ``pending`` (a list; :func:`build` passes one): the item-quality findings of a large
+    course may still be being found (:mod:`builder.background`) when this returns; then
+    ``(place in the warnings, Findings)`` is appended to it, and the caller inserts
+    ``Findings.result()`` there before it uses the warnings."""
     loader = Loader(root, cache)
     course = loader.load()
     complete = not loader.unusable
@@ -62,12 +67,25 @@ def check(root: Path, targets: tuple[str, ...] = (),
                 + [p for p in validate(course, targets, complete=complete)
                    if not any(p.file == file and f"'{qid}'" in p.message
                               for file, qid in loader.follow_ons)])
+    found = None
     if complete and findings:
-        problems += quality.check(course)
+        if pending is not None:
+            found = background.start(course)  # a large course's: on the other core
+            at = len(problems)
+        else:
+            problems += quality.check(course)
         problems += language_problems(root, course)
     problems += media.check_course(course, course.media_limits[1])
     if any(p.level == "error" for p in problems):
+        if found is not None:
+            problems[at:at] = found.result()
         raise BuildAborted(problems)
+    if found is not None:
+        assert pending is not None
+        if found.forked:
+            pending.append((at, found))
+        else:
+            problems[at:at] = found.result()
     return course, problems
 
 
@@ -120,11 +138,19 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             recorded = read_history(root)
         except BuildAborted as e:
             problems = e.problems
+    pending: list = []  # a large course's item-quality findings, found meanwhile
     try:
-        course, warnings = check(root, targets)
+        course, warnings = check(root, targets, pending=pending)
     except BuildAborted as e:
         raise BuildAborted(e.problems + problems) from None
+
+    def findings() -> None:  # before the warnings are used for anything
+        for at, found in pending:
+            warnings[at:at] = found.result()
+        pending.clear()
+
     if problems:
+        findings()
         raise BuildAborted(problems)
     current = state.table(course)
     for i, t in enumerate(recorded):  # what the file's checks let through, tried
@@ -135,6 +161,8 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             raise BuildAborted([_history_problem(state.HistoryError(
                 f"the table cannot be read: {type(e).__name__}: {e}",
                 key=f"tables[{i}]"))]) from None
+    if strict:
+        findings()
     if strict and warnings:
         raise BuildAborted(as_errors(warnings))
     targets = targets or course.targets
@@ -144,6 +172,12 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
     available = packagers()
     packages: dict[Path, dict[str, bytes]] = {}
     folder_too: dict[Path, bool] = {}
+    # each target's package is written (to its temporary name) as soon as it is made,
+    # and its files let go: all are renamed into place at the end, or removed on failure
+    try:
+        writer: Writer | None = Writer(len(targets))
+    except BuilderError:  # refused when written, after every target is rendered, as ever
+        writer = None
     # what the targets have in common, rendered for the first one only
     shared: dict | None = {} if len(targets) > 1 else None
     olds = ([old] if old else []) + [t for t in reversed(recorded)
@@ -154,32 +188,53 @@ def build(root: Path, targets: tuple[str, ...] = (), out: Path | None = None,
             packager = available[target](env, theme_dir())
             site = render_site(course, target, dirs, env, shared)
             with template_errors(dirs, root):
-                packages[out / packager.file_name(course)] = packager.package_files(course, site)
-            folder_too[out / packager.file_name(course)] = packager.folder
-    finally:
+                files = packager.package_files(course, site)
+            dest = out / packager.file_name(course)
+            folder_too[dest] = packager.folder
+            packages[dest] = files if writer is None else {}
+            if writer is not None:
+                writer.add(dest, files, "zip")
+                if packager.folder:
+                    writer.add(dest.with_suffix(""), files, "folder")
+            del site, files
         state.PREVIOUS.reset(token)
-    result = BuildResult(course, warnings=warnings,
-                         worst_suspend=runtime.worst_case_suspend(course),
-                         losses=state.losses(copy.deepcopy(old), course) if old else None)
-    latest = next((t for t in reversed(recorded) if t["ref"] != current["ref"]), None)
-    if latest and not (old and old["ref"] == latest["ref"]):
-        result.history_version = latest.get("version") or "?"
-        result.history_losses = state.losses(copy.deepcopy(latest), course)
-    outputs = []
-    for dest, files in packages.items():
-        outputs.append((dest, files, "zip"))
-        result.written.append(dest)
-        if folder_too[dest]:  # the web site also as a folder, ready to open
-            folder = dest.with_suffix("")
-            outputs.append((folder, files, "folder"))
-            result.folders.append(folder)
-    if history == "write":
-        new = [old] if old and old["ref"] != current["ref"] else []
-        tables = state.record(recorded, *new, state.stored_table(course))
-        path = root / state.HISTORY_FILE
-        if tables != recorded or not path.exists():
-            text = state.history_text(tables).encode("utf-8")
-            outputs.append((path, {path.name: text}, "file"))
-            result.history_written = path
-    write_all(outputs)
+        token = None
+        findings()
+        result = BuildResult(course, warnings=warnings,
+                             worst_suspend=runtime.worst_case_suspend(course),
+                             losses=state.losses(copy.deepcopy(old), course) if old else None)
+        latest = next((t for t in reversed(recorded) if t["ref"] != current["ref"]), None)
+        if latest and not (old and old["ref"] == latest["ref"]):
+            result.history_version = latest.get("version") or "?"
+            result.history_losses = state.losses(copy.deepcopy(latest), course)
+        outputs = []
+        for dest, files in packages.items():
+            outputs.append((dest, files, "zip"))
+            result.written.append(dest)
+            if folder_too[dest]:  # the web site also as a folder, ready to open
+                folder = dest.with_suffix("")
+                outputs.append((folder, files, "folder"))
+                result.folders.append(folder)
+        if history == "write":
+            new = [old] if old and old["ref"] != current["ref"] else []
+            tables = state.record(recorded, *new, state.stored_table(course))
+            path = root / state.HISTORY_FILE
+            if tables != recorded or not path.exists():
+                text = state.history_text(tables).encode("utf-8")
+                outputs.append((path, {path.name: text}, "file"))
+                result.history_written = path
+        if writer is None:
+            write_all(outputs)
+        else:
+            for dest, files, kind in outputs:
+                if kind == "file":
+                    writer.add(dest, files, kind)
+            writer.commit()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    finally:
+        if token is not None:
+            state.PREVIOUS.reset(token)
     return result

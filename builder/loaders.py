@@ -250,6 +250,7 @@ class Loader(AssessmentReader):
             self.renderer.add_definition(entry["id"], html)
             glossary.append(GlossaryEntry(entry["id"], entry["term"], tuple(entry["aliases"]),
                                           html, entry["source"], entry["src"]))
+        self.renderer.links_known()  # each text from here on is rendered once read
         description_html = self.markdown(description, "course.yaml",
                                          f.line_of("description") + 1, "course")
         units = self.units(outline_ids, outline_line, outline_lines)

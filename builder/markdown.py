@@ -232,6 +232,8 @@ class MarkdownRenderer:
         self._read: list[tuple[tuple | None, Rendered, int, tuple]] = []
         #: (entry id, inline HTML) of the glossary's definitions, in glossary order
         self._definitions: list[tuple[str, Later]] = []
+        #: set by :meth:`links_known`: each text is rendered as soon as it is read
+        self._eager = False
 
     # -- numbering (reading pass) ------------------------------------------------------
     def number(self, tokens: list) -> None:
@@ -321,10 +323,30 @@ class MarkdownRenderer:
                 if t.type == "html_block" and isinstance(t.content, Later):
                     t.content = str(t.content)
             return self.md.renderer.render(tokens, self.md.options, env)
-        return Later(make)
+        return self._made(make) if self._eager else Later(make)
 
     def later_inline(self, children: list, env: dict) -> Later:
-        return Later(lambda: self.md.renderer.renderInline(children, self.md.options, env))
+        make = lambda: self.md.renderer.renderInline(children, self.md.options, env)  # noqa: E731
+        return self._made(make) if self._eager else Later(make)
+
+    @staticmethod
+    def _made(make: Callable[[], str]) -> Later:
+        """The HTML made now, its tokens let go; still handed out in the render pass only."""
+        with rendering():
+            html = make()
+        return Later(lambda: html)
+
+    def links_known(self) -> None:
+        """Every link target is known (the loader calls this once the glossary's
+        definitions are read, before any other text): the definitions are rendered now,
+        and from now on each text is rendered as soon as it is read and numbered, so its
+        tokens are not kept until :meth:`render_all` (a 10,000-page course's tokens took
+        about half the build's memory). The HTML is the same; it is still handed out in
+        the render pass only."""
+        with rendering():
+            for entry, html in self._definitions:
+                self.links.definitions[entry] = str(html)
+        self._eager = True
 
     # -- the reading pass --------------------------------------------------------------
     def read(self, text: str, *, file: str, first_line: int, scope: str,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -159,8 +160,15 @@ def _similar(a: str, b: str) -> bool:
     total = len(a) + len(b)  # real_quick_ratio, from the lengths: no matcher built yet
     if total and 2.0 * min(len(a), len(b)) / total < NEAR_DUPLICATE:
         return False
-    m = difflib.SequenceMatcher(None, a, b)
-    return m.quick_ratio() >= NEAR_DUPLICATE and m.ratio() >= NEAR_DUPLICATE
+    # quick_ratio, from the characters both share (counted in C, no matcher built)
+    if total and 2.0 * sum((_chars(a) & _chars(b)).values()) / total < NEAR_DUPLICATE:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_DUPLICATE
+
+
+@lru_cache(maxsize=4096)  # an option is compared with the question and each other option
+def _chars(text: str) -> Counter:
+    return Counter(text)
 
 
 class _Checker:
@@ -453,8 +461,33 @@ class _Checker:
                       "and explain jargon where it first appears")
 
 
-@lru_cache(maxsize=1024)  # the rules and the printed table both read it
+#: id(module) -> (module, language, its figures): what a child process found
+#: (builder.background) for the course built last
+_FOUND: dict[int, tuple[Module, str, Reading]] = {}
+
+
+def remember_readings(course: Course, readings: list[Reading]) -> None:
+    """The reading figures of ``course``'s modules, found elsewhere (builder.background):
+    the printed table takes them instead of measuring again."""
+    _FOUND.clear()
+    for m, r in zip(course.modules, readings, strict=True):
+        _FOUND[id(m)] = (m, course.language, r)
+
+
+def module_reading_of(m: Module, language: str) -> Reading:
+    """The reading figures of module ``m``."""
+    return _module_reading(m, language)
+
+
 def _module_reading(m: Module, language: str) -> Reading:
+    found = _FOUND.get(id(m))
+    if found is not None and found[0] is m and found[1] == language:
+        return found[2]
+    return _measure_module(m, language)
+
+
+@lru_cache(maxsize=1024)  # the rules and the printed table both read it
+def _measure_module(m: Module, language: str) -> Reading:
     stats = readability.measure("", language)
     questions = 0
     for page in m.pages:
@@ -500,14 +533,19 @@ def _assessment_minutes(a: Assessment, language: str) -> float:
 def tail(probs: list[float], k: int) -> float:
     """P(X >= k) where X is the number of successes of independent trials with the
     success probabilities ``probs`` (the Poisson binomial distribution), exactly."""
+    return min(1.0, sum(_distribution(tuple(probs))[k:]))
+
+
+@lru_cache(maxsize=64)  # a group's positions ask for the same distribution
+def _distribution(probs: tuple[float, ...]) -> tuple[float, ...]:
+    """P(X = i) for each i: one trial at a time, each count's probability the sum of
+    staying (1 - p) and moving up from the count below (p), the same floating-point
+    operations in the same order as adding them one by one."""
     dist = [1.0]
     for p in probs:
-        nxt = [0.0] * (len(dist) + 1)
-        for i, v in enumerate(dist):
-            nxt[i] += v * (1 - p)
-            nxt[i + 1] += v * p
-        dist = nxt
-    return min(1.0, sum(dist[k:]))
+        q = 1 - p
+        dist = [b * p + a * q for a, b in zip([*dist, 0.0], [0.0, *dist], strict=True)]
+    return tuple(dist)
 
 
 def _count(items: list[tuple[Question, str]], pos: int) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,27 +42,87 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.U)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*\s+(?=[\"'“‘(¿¡]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
 
 
+_SKIP_HINT = re.compile(r"<(?:pre|code|img)\b|cite|term-def|hidden", re.I)  #: _SKIP may match
+_NEWLINE = re.compile(r"\s*\n\s*")
+_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)  #: what lxml.html does not wrap
+_lxml: list = []  #: (etree, HTML parser, compiled _SKIP), made on first use
+
+
 @lru_cache(maxsize=65536)  # the item rules, the checks and the summary ask again
 def plain_text(html: str) -> str:
-    """The text a learner reads in ``html``, with a line break after every block."""
+    """The text a learner reads in ``html``, with a line break after every block.
+
+    Parsed as ``lxml.html.fragment_fromstring(html, create_parent="div")`` parses it
+    (libxml2's HTML parser, the fragment inside ``<html><body>``, body text that is only
+    white space left out), through ``lxml.etree`` directly: lxml.html's Python wrappers,
+    its element classes and an XPath compiled on every call were most of the time of the
+    10,000-page course's reading level. tests/test_bigbuild.py compares the two on every
+    text of the SRO course, the fixtures and a synthetic course."""
     if not html.strip():
         return ""
     # line breaks inside a paragraph are spaces; each block ends its sentence
-    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", re.sub(r"\s*\n\s*", " ", html))
+    marked = _BLOCK_END.sub(r"\g<0>\n", _NEWLINE.sub(" ", html) if "\n" in html else html)
     # citation popovers (most of the markup of a well-sourced page) are left out below
     # anyway: cut out as the renderer writes them, lxml need not parse them
-    lean = _CITATION.sub("", marked)
-    if lean.strip():
-        marked = lean
-    from lxml import html as lxml_html  # imported on first use: only the checks need it
+    if '<span class="cite">' in marked:
+        lean = _CITATION.sub("", marked)
+        if lean.strip():
+            marked = lean
+    if "<" not in marked and "&" not in marked and marked.isprintable():
+        return _URL.sub(" ", marked)  # no markup: the parser would give the text as it is
+    if not _lxml:  # imported on first use: only the checks need it
+        from lxml import etree
+        _lxml.extend((etree, etree.HTMLParser(), etree.XPath(_SKIP)))
+    etree, parser, skip = _lxml
+    try:
+        if _FULL_HTML.match(marked):
+            raise ValueError("not a fragment")  # lxml.html would not wrap it: the old way
+        doc = etree.fromstring(f"<html><body>{marked}</body></html>", parser)
+        bodies = [e for e in doc if e.tag == "body"] if doc is not None else []
+        if len(bodies) != 1:
+            raise ValueError("not one body")
+        body = bodies[0]
+        if body.text is not None and not body.text.strip():
+            body.text = None  # lxml.html keeps leading body text only when not blank
+        if _SKIP_HINT.search(marked):
+            for el in skip(body):
+                _drop_tree(el)
+        text = "".join(body.itertext())
+    except ValueError:
+        text = _plain_text_lxml_html(marked)
+        if text is None:
+            return htmllib.unescape(re.sub(r"<[^>]+>", " ", html))
+    except Exception:  # noqa: BLE001 - lxml raises several kinds on odd markup
+        return htmllib.unescape(re.sub(r"<[^>]+>", " ", html))
+    return _URL.sub(" ", text)
+
+
+def _drop_tree(el) -> None:
+    """``lxml.html``'s ``drop_tree``: the element goes, its tail joins what was before it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
+def _plain_text_lxml_html(marked: str) -> str | None:
+    """The text of ``marked`` through lxml.html (what :func:`plain_text` does for markup
+    that is not a plain fragment), or None when lxml refuses it."""
+    from lxml import html as lxml_html
 
     try:
         root = lxml_html.fragment_fromstring(marked, create_parent="div")
     except Exception:  # noqa: BLE001 - lxml raises several kinds on odd markup
-        return htmllib.unescape(re.sub(r"<[^>]+>", " ", html))
+        return None
     for el in root.xpath(_SKIP):
         el.drop_tree()
-    return _URL.sub(" ", root.text_content())
+    return root.text_content()
 
 
 def words(text: str) -> list[str]:
@@ -79,7 +140,9 @@ def sentences(text: str) -> list[str]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         piece = text[start:m.end()].strip()
-        if "\n" not in m.group(0) and _ABBREVIATIONS.search(piece):
+        # (every abbreviation ends the piece and is at most 4 characters long: search
+        # its end only; the word boundary still sees the character before)
+        if "\n" not in m.group(0) and _ABBREVIATIONS.search(piece, max(0, len(piece) - 6)):
             continue  # "U.S. Department", "Dr. Smith": the sentence goes on
         out.append(piece)
         start = m.end()
@@ -212,9 +275,10 @@ def measure(text: str, language: str = "en") -> Stats:
     """Count ``text`` (plain text; see :func:`plain_text`)."""
     count = syllables_es if _base(language) == "es" else syllables_en
     ws = words(text)
-    letters = [w for w in ws if not w[0].isdigit()]
-    return Stats(language, len(ws), len(sentences(text)), sum(count(w) for w in letters),
-                 len(letters))
+    # each different word once: a page says the same words again and again
+    letters = [(w, n) for w, n in Counter(ws).items() if not w[0].isdigit()]
+    return Stats(language, len(ws), len(sentences(text)), sum(count(w) * n for w, n in letters),
+                 sum(n for _, n in letters))
 
 
 @lru_cache(maxsize=65536)  # ``check`` and the build's summary measure the same texts

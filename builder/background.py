@@ -1,0 +1,156 @@
+"""The item-quality and reading-level findings of a large course, found on the second core
+while the build renders and packages (issue 18: the 10,000-page build).
+
+Those findings are only ever warnings and nothing the render needs, and for a large course
+they are a third of the build's CPU. :func:`start` forks a child process (POSIX ``fork``:
+the child has the loaded course as it is, nothing is sent to it) that runs
+:func:`builder.quality.check` and the reading figures of every module, and pickles them
+back through a pipe; the build goes on rendering meanwhile and asks for them
+(:meth:`Findings.result`) before it decides anything or writes anything. The findings, and
+their order, are those the check gives in-process.
+
+Nothing can hang or be lost: the parent reads the pipe to its end (the child closes it by
+exiting, whatever happens to it) and reaps the child; when the child fails in any way (no
+fork, killed, an exception, a pickling problem) the check runs in-process, where an
+exception is raised as it always was. A course below :data:`MIN_PAGES` pages, a platform
+without ``fork`` (or where ``fork`` is not the default start method: macOS, Windows), a
+process with more than one thread (a lock held by another thread would stay held in the
+child) and ``COURSEPACK_NO_FORK=1`` run the check in-process, as before.
+
+Memory: the child shares the parent's pages copy-on-write; it writes only to the objects
+it touches (reference counts, the checks' caches). On the 10,000-page course both
+processes together stay under the build's peak (see benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+import weakref
+
+from builder import quality
+from builder.errors import Problem
+from builder.model import Course
+
+#: pages (module pages and assessments) from which the check runs in a child process
+MIN_PAGES = 2000
+
+
+def _wanted(course: Course) -> bool:
+    if os.environ.get("COURSEPACK_NO_FORK") or not hasattr(os, "fork"):
+        return False
+    if not sys.platform.startswith("linux"):  # fork is not safe by default elsewhere
+        return False
+    if threading.active_count() > 1:  # a lock another thread holds would stay held in the
+        return False  # child (the preview's server, a test runner's threads)
+    pages = sum(len(m.pages) for m in course.modules) + len(course.assessments)
+    return pages >= MIN_PAGES
+
+
+def _work(course: Course) -> tuple[list[Problem], list[quality.Reading]]:
+    return quality.check(course), [quality.module_reading_of(m, course.language)
+                                   for m in course.modules]
+
+
+class Findings:
+    """The quality findings of one course: found in a child process, or in-process."""
+
+    def __init__(self, course: Course, fd: int | None = None, pid: int | None = None):
+        self.course = course
+        self._fd, self._pid = fd, pid
+        self._got: list[Problem] | None = None
+        #: a build that fails before it asks for the findings (or is dropped) stops the
+        #: child when this object goes, or at exit: no process is left behind
+        self._stop = weakref.finalize(self, _stop, pid, fd) if pid is not None else None
+
+    @property
+    def forked(self) -> bool:
+        return self._pid is not None
+
+    def result(self) -> list[Problem]:
+        """The findings (waiting for the child if it still works)."""
+        if self._got is None:
+            got = self._from_child() if self._pid is not None else None
+            if got is None:
+                got = _work(self.course)
+            problems, readings = got
+            quality.remember_readings(self.course, readings)
+            self._got = problems
+        return self._got
+
+    def _from_child(self) -> tuple[list[Problem], list[quality.Reading]] | None:
+        assert self._fd is not None and self._pid is not None
+        if self._stop is not None:
+            self._stop.detach()
+        chunks = []
+        try:
+            fd, self._fd = self._fd, None
+            with os.fdopen(fd, "rb") as pipe:
+                while chunk := pipe.read(1 << 20):
+                    chunks.append(chunk)
+        except OSError:
+            chunks = []
+        finally:
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = None
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not chunks:
+            return None
+        try:
+            got = pickle.loads(b"".join(chunks))
+        except Exception:  # noqa: BLE001 - whatever went wrong, the check runs here
+            return None
+        if (not isinstance(got, tuple) or len(got) != 2
+                or len(got[1]) != len(self.course.modules)):
+            return None
+        return got
+
+
+def _stop(pid: int, fd: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def start(course: Course) -> Findings:
+    """Begin finding ``course``'s quality findings: in a child process for a large course,
+    else (later, when asked) in-process."""
+    if not _wanted(course):
+        return Findings(course)
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return Findings(course)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return Findings(course)
+    if pid == 0:  # the child: find, send, leave without running the parent's clean-up
+        code = 1
+        try:
+            os.close(read_fd)
+            data = pickle.dumps(_work(course), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        except BaseException:  # noqa: BLE001 - the parent runs the check itself
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return Findings(course, read_fd, pid)

@@ -142,7 +142,15 @@ def test_adl_lrs_resume_mid_quiz_after_closing_the_window_then_reopen_after_pass
         page.locator("input[name='quiz-q-first'][value='0']").check()
         outbox_empty(page)
         page.wait_for_timeout(500)
-        context.close()                          # the window closed: no "Save and exit"
+        # the window closed: no "Save and exit". pagehide sends the last statements with
+        # keepalive, which outlive the page but not its browser context (playwright's
+        # context.close() cancels requests in flight, which a closed tab does not): close
+        # the page, wait until the LRS stored the terminated statement, then the context
+        page.close()
+        closed = lrs_api.wait_for(1, registration=registration,
+                                  verb="http://adlnet.gov/expapi/verbs/terminated")
+        assert verbs(closed) == ["terminated"], "closing the window sent no terminated"
+        context.close()
         status, doc = lrs_api.state(COURSE, actor, registration, STATE)
         assert doc["location"] == "quiz"
         # a fresh browser (no localStorage): the LRS's state document is all there is

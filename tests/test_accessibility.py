@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build, check
+from builder.build import check
 from builder.errors import BuildAborted
 from tests.conftest import FIXTURES, REPO
+from tests.support.buildcache import built
 from tests.support.lms import AXE_JS, WCAG_TAGS, Scorm12Player, axe_violations
 from tests.support.pagetypes import representatives
 from tests.support.site import go_to
@@ -83,10 +84,9 @@ def kc_page(course) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("a11y")
-    return {"sro": build(REPO, ("scorm12",), out / "sro").written[0],
-            "alltypes": build(FIXTURES / "alltypes", ("scorm12",), out / "all").written[0],
-            "minimal": build(FIXTURES / "minimal", ("scorm12",), out / "min").written[0]}
+    return {name: built(tmp_path_factory, source, ("scorm12",))["scorm12"]
+            for name, source in (("sro", REPO), ("alltypes", FIXTURES / "alltypes"),
+                                 ("minimal", FIXTURES / "minimal"))}
 
 
 @pytest.fixture(scope="module")

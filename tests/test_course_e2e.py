@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build, check
+from builder.build import check
 from builder.model import Assessment
 from tests.conftest import REPO
+from tests.support.buildcache import built
 from tests.support.site import go_to
 
 pytestmark = pytest.mark.browser
@@ -26,8 +27,7 @@ def course():
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
-    [path] = build(REPO, ("scorm12",), tmp_path_factory.mktemp("dist")).written
-    return path
+    return built(tmp_path_factory, REPO, ("scorm12",))["scorm12"]
 
 
 def best_path(a: Assessment) -> list[tuple[str, int]]:

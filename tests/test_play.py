@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build
 from builder.cli import cli
 from tests.conftest import FIXTURES
+from tests.support.buildcache import built
 from tests.support.fixtures import missing_browser_tools, require
 
 pytestmark = pytest.mark.browser
@@ -23,9 +23,7 @@ TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5")
 
 @pytest.fixture(scope="module")
 def minimal_zips(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("dist")
-    written = build(FIXTURES / "minimal", TARGETS, out).written
-    return {t: next(p for p in written if p.name.endswith(f"-{t}.zip")) for t in TARGETS}
+    return built(tmp_path_factory, FIXTURES / "minimal", TARGETS)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 
 from builder.build import build
 from tests.conftest import FIXTURES
+from tests.support.buildcache import built
 from tests.support.lms import safe_extract, serve
 from tests.support.testbeds import FaultProxy, http
 from tests.test_xapi_e2e import EXPECTED_PASS, learner_passes, open_course, outbox_empty, verbs
@@ -30,10 +31,9 @@ CMI5_STATE = "suspendData"   # the cmi5 package's state id (Open edX's cmi5 XBlo
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("beds")
-    shutil.copytree(FIXTURES / "minimal", root, dirs_exist_ok=True)
     out = {}
-    for target in ("xapi", "cmi5"):
-        [zip_path] = build(root, (target,)).written
+    for target, zip_path in built(tmp_path_factory, FIXTURES / "minimal",
+                                  ("xapi", "cmi5")).items():
         out[target + "-zip"] = zip_path
         site = root / f"site-{target}"
         safe_extract(zip_path, site)

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build, check
+from builder.build import check
 from builder.errors import BuildAborted
 from builder.model import Assessment, Question
 from builder.plaintext import plain_text
 from tests.conftest import FIXTURES, REPO, write
+from tests.support.buildcache import built
 
 LEARNER = {"core": {"student_id": "sro-9", "student_name": "Learner, Kay"},
            "student_data": {"mastery_score": "80"}}
@@ -219,14 +220,12 @@ def test_feedback_timing_and_node_objectives_are_checked(tmp_path):
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
-    [path] = build(REPO, ("scorm12",), tmp_path_factory.mktemp("dist")).written
-    return path
+    return built(tmp_path_factory, REPO, ("scorm12",))["scorm12"]
 
 
 @pytest.fixture(scope="module")
 def package2004(tmp_path_factory) -> Path:
-    [path] = build(REPO, ("scorm2004",), tmp_path_factory.mktemp("dist2004")).written
-    return path
+    return built(tmp_path_factory, REPO, ("scorm2004",))["scorm2004"]
 
 
 def best_path(a: Assessment) -> list[int]:
@@ -496,8 +495,8 @@ def test_every_objective_in_every_one_of_200_draws(scorm12_player, package, cour
 def cmi5_site(tmp_path_factory) -> Path:
     from tests.support.lms import safe_extract
 
-    [zip_path] = build(REPO, ("cmi5",), tmp_path_factory.mktemp("dist-cmi5")).written
-    site = zip_path.parent / "site"
+    zip_path = built(tmp_path_factory, REPO, ("cmi5",))["cmi5"]
+    site = tmp_path_factory.mktemp("cmi5") / "site"
     safe_extract(zip_path, site)
     return site
 

@@ -11,6 +11,7 @@ import pytest
 
 from builder.build import build
 from tests.conftest import FIXTURES, write
+from tests.support.buildcache import built
 from tests.support.site import go_to
 
 pytestmark = pytest.mark.browser
@@ -35,10 +36,7 @@ LEARNER = {"core": {"student_id": "learner-2", "student_name": "Roe, Sam"}}
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("alltypes")
-    shutil.copytree(FIXTURES / "alltypes", root, dirs_exist_ok=True)
-    [path] = build(root, ("scorm12",)).written
-    return path
+    return built(tmp_path_factory, FIXTURES / "alltypes", ("scorm12",))["scorm12"]
 
 
 def pick(select, value: str) -> None:

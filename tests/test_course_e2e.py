@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build, check
+from builder.build import check
 from builder.model import Assessment
 from tests.conftest import REPO
+from tests.support.buildcache import built
 from tests.support.site import go_to
 
 pytestmark = pytest.mark.browser
@@ -26,8 +27,7 @@ def course():
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
-    [path] = build(REPO, ("scorm12",), tmp_path_factory.mktemp("dist")).written
-    return path
+    return built(tmp_path_factory, REPO, ("scorm12",))["scorm12"]
 
 
 def best_path(a: Assessment) -> list[tuple[str, int]]:
@@ -59,10 +59,13 @@ def play_scenario(frame, a: Assessment, path) -> None:
 def answer_final(frame, a: Assessment, right: bool) -> None:
     if frame.locator(f"#pg-{a.id} .cp-result").is_visible():
         return  # already submitted
+    drawn = set(frame.evaluate("""() => [...document.querySelectorAll(
+        'form.cp-quiz .cp-question')].filter(fs => !fs.hidden).map(fs => fs.dataset.q)"""))
+    assert drawn, "no question drawn"
     for q in a.questions:
+        if q.id not in drawn:
+            continue  # not drawn in this attempt (one call, not a round trip per question)
         fieldset = frame.locator(f"form.cp-quiz .cp-question[data-q='{q.id}']")
-        if fieldset.is_hidden():
-            continue  # not drawn in this attempt
         wanted = [i for i, c in enumerate(q.choices) if c.correct == right]
         if q.type != "multiple" or not right:
             wanted = wanted[:1]

@@ -10,13 +10,12 @@ ten sessions of leaving and coming back keep status, score and state exact.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from builder.build import build
 from tests.conftest import FIXTURES
+from tests.support.buildcache import built
 from tests.support.resume_state import as_v1, course_data
 from tests.support.site import go_to
 from tests.test_scorm12_e2e import (
@@ -37,10 +36,7 @@ FINISHED = "You can close this window now."
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("minimal")
-    shutil.copytree(FIXTURES / "minimal", root, dirs_exist_ok=True)
-    [path] = build(root, ("scorm12",)).written
-    return path
+    return built(tmp_path_factory, FIXTURES / "minimal", ("scorm12",))["scorm12"]
 
 
 # -- helpers ---------------------------------------------------------------------------

@@ -13,13 +13,12 @@ interactions and objectives, the page the learner resumes on and their answers.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from builder.build import build
 from tests.conftest import FIXTURES
+from tests.support.buildcache import built
 from tests.support.lms import Scorm12Player, Scorm2004Player
 from tests.support.site import go_to
 from tests.test_scorm12_e2e import (
@@ -56,10 +55,8 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("quirks")
-    shutil.copytree(FIXTURES / "minimal", root, dirs_exist_ok=True)
-    p12, p2004 = build(root, ("scorm12", "scorm2004")).written
-    return {"12": p12, "2004": p2004}
+    zips = built(tmp_path_factory, FIXTURES / "minimal", ("scorm12", "scorm2004"))
+    return {"12": zips["scorm12"], "2004": zips["scorm2004"]}
 
 
 # -- reading what the LMS stored, the same way for both versions -------------------------

@@ -5,10 +5,14 @@ each, so that pytest-xdist plays them side by side)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from builder.build import check
 from tests.conftest import REPO
+from tests.support.buildcache import built
 from tests.test_play import play, require_browser  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
@@ -20,13 +24,19 @@ def objectives() -> set[str]:
     return {o.id for o in course.objectives}
 
 
-def played(target: str) -> dict[str, dict]:
+@pytest.fixture(scope="module")
+def sro_zips(tmp_path_factory) -> Callable[[str], Path]:
+    """The SRO course's package of a target, built once for the session's tests
+    (tests/test_play.py plays a project folder, which play builds itself)."""
+    return lambda target: built(tmp_path_factory, REPO, (target,))[target]
+
+
+def played(package: Path) -> dict[str, dict]:
     # one random learner (not the default three): the suite stays within its 15 minutes
-    code, report = play(None, REPO, "-t", target, "--learner", "all", "--random", "1",
-                        "--format", "json")
+    code, report = play(None, package, "--learner", "all", "--random", "1", "--format", "json")
     bad = [r for r in report["results"] if not r["ok"]]
     assert code == 0 and report["ok"], bad
-    print(f"play --learner all on the SRO course ({target}): {report['seconds']} s")
+    print(f"play --learner all on {package.name}: {report['seconds']} s")
     return {r["learner"]: r for r in report["results"]}
 
 
@@ -42,8 +52,8 @@ def common(results: dict[str, dict]) -> None:
         assert r["lms_errors"] == [] and r["js_errors"] == [], r
 
 
-def test_play_all_learners_sro_scorm12(require_browser, objectives):  # noqa: F811
-    results = played("scorm12")
+def test_play_all_learners_sro_scorm12(require_browser, objectives, sro_zips):  # noqa: F811
+    results = played(sro_zips("scorm12"))
     common(results)
     passed = results["pass"]["recorded"]
     assert passed["status"] == "passed" and passed["score"] == "100"
@@ -54,8 +64,8 @@ def test_play_all_learners_sro_scorm12(require_browser, objectives):  # noqa: F8
     assert results["resume"]["recorded"]["status"] == "passed"
 
 
-def test_play_all_learners_sro_scorm2004(require_browser, objectives):  # noqa: F811
-    results = played("scorm2004")
+def test_play_all_learners_sro_scorm2004(require_browser, objectives, sro_zips):  # noqa: F811
+    results = played(sro_zips("scorm2004"))
     common(results)
     passed = results["pass"]["recorded"]
     assert (passed["completion"], passed["success"], passed["scaled"]) == (

@@ -17,6 +17,7 @@ import pytest
 
 from builder.build import build
 from tests.conftest import FIXTURES
+from tests.support.buildcache import built
 from tests.support.lms import safe_extract, serve
 from tests.support.testbeds import FaultProxy, http
 from tests.test_xapi_e2e import EXPECTED_PASS, learner_passes, open_course, outbox_empty, verbs
@@ -30,10 +31,9 @@ CMI5_STATE = "suspendData"   # the cmi5 package's state id (Open edX's cmi5 XBlo
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("beds")
-    shutil.copytree(FIXTURES / "minimal", root, dirs_exist_ok=True)
     out = {}
-    for target in ("xapi", "cmi5"):
-        [zip_path] = build(root, (target,)).written
+    for target, zip_path in built(tmp_path_factory, FIXTURES / "minimal",
+                                  ("xapi", "cmi5")).items():
         out[target + "-zip"] = zip_path
         site = root / f"site-{target}"
         safe_extract(zip_path, site)
@@ -142,7 +142,15 @@ def test_adl_lrs_resume_mid_quiz_after_closing_the_window_then_reopen_after_pass
         page.locator("input[name='quiz-q-first'][value='0']").check()
         outbox_empty(page)
         page.wait_for_timeout(500)
-        context.close()                          # the window closed: no "Save and exit"
+        # the window closed: no "Save and exit". pagehide sends the last statements with
+        # keepalive, which outlive the page but not its browser context (playwright's
+        # context.close() cancels requests in flight, which a closed tab does not): close
+        # the page, wait until the LRS stored the terminated statement, then the context
+        page.close()
+        closed = lrs_api.wait_for(1, registration=registration,
+                                  verb="http://adlnet.gov/expapi/verbs/terminated")
+        assert verbs(closed) == ["terminated"], "closing the window sent no terminated"
+        context.close()
         status, doc = lrs_api.state(COURSE, actor, registration, STATE)
         assert doc["location"] == "quiz"
         # a fresh browser (no localStorage): the LRS's state document is all there is

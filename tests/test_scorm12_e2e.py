@@ -7,13 +7,12 @@ and quiz; we then read what scorm-again recorded, value by value.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from builder.build import build
 from tests.conftest import FIXTURES
+from tests.support.buildcache import built
 from tests.support.site import go_to
 
 pytestmark = pytest.mark.browser
@@ -25,10 +24,7 @@ LEARNER = {"core": {"student_id": "learner-1", "student_name": "Doe, Jane"},
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("minimal")
-    shutil.copytree(FIXTURES / "minimal", root, dirs_exist_ok=True)
-    [path] = build(root, ("scorm12",)).written
-    return path
+    return built(tmp_path_factory, FIXTURES / "minimal", ("scorm12",))["scorm12"]
 
 
 # -- a scripted learner ------------------------------------------------------------------

@@ -4,13 +4,12 @@ and success, scaled scores, ISO 8601 times, interactions in the 2004 formats."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from builder.build import build
 from tests.conftest import FIXTURES
+from tests.support.buildcache import built
 from tests.test_assessment_e2e import answer_everything_right
 from tests.test_scorm12_e2e import answer_kc, answer_quiz, go_to_quiz, next_page
 
@@ -21,21 +20,14 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,2})?(Z|[+-]\d\d(
 LEARNER = {"learner_id": "learner-3", "learner_name": "Poe, Alex"}
 
 
-def built(name: str, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp(name)
-    shutil.copytree(FIXTURES / name, root, dirs_exist_ok=True)
-    [path] = build(root, ("scorm2004",)).written
-    return path
-
-
 @pytest.fixture(scope="module")
 def minimal(tmp_path_factory) -> Path:
-    return built("minimal", tmp_path_factory)
+    return built(tmp_path_factory, FIXTURES / "minimal", ("scorm2004",))["scorm2004"]
 
 
 @pytest.fixture(scope="module")
 def alltypes(tmp_path_factory) -> Path:
-    return built("alltypes", tmp_path_factory)
+    return built(tmp_path_factory, FIXTURES / "alltypes", ("scorm2004",))["scorm2004"]
 
 
 def sets(player, element: str) -> list[str]:

@@ -196,13 +196,8 @@ def test_shipped_runtime_is_the_source_without_comments(minimal):
     assert scripts >= 8
     node = shutil.which("node")
     if node:
-        for name, text in shipped.items():
-            if name.endswith(".js"):
-                script = minimal / "check.js"
-                script.write_text(text)
-                result = subprocess.run([node, "--check", str(script)], capture_output=True,
-                                        text=True)
-                assert result.returncode == 0, f"{name}: {result.stderr}"
+        assert unparsed(node, {n: t for n, t in shipped.items() if n.endswith(".js")},
+                        minimal / "check") == []
 
 
 def test_every_runtime_script_parses_as_shipped(tmp_path):
@@ -216,19 +211,23 @@ def test_every_runtime_script_parses_as_shipped(tmp_path):
         pytest.skip("node is not installed")
     names = sorted(n for n in RUNTIME if n.endswith(".js"))
     assert "static/cp-draw.js" in names and "static/cp-screens.js" in names
+    scripts = {}
     for name in names:
         source = (REPO / "templates" / name).read_text()
         assert jsmin.minify(source) is not None, f"{name}: the minifier gave up"
         jsmin.rename_locals(jsmin.tokens(source))  # raises if it would leave names as written
         text = shipped_text(source, name)
         assert text.split("\n", 1)[1] == jsmin.minify(source), name
-        script = tmp_path / "check.js"
-        script.write_text(text)
-        result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
-        assert result.returncode == 0, f"{name}: {result.stderr}"
+        scripts[name] = text
+    assert unparsed(node, scripts, tmp_path / "shipped") == []
+    # the check itself finds a broken script
+    assert unparsed(node, {"broken.js": "function f( {"}, tmp_path / "broken") == [
+        "broken.js: SyntaxError"]
+    for name in names:
         # the same syntax tree, each name referring to the same declaration
-        original = tmp_path / "source.js"
-        original.write_text(source)
+        original, script = tmp_path / "source.js", tmp_path / "shipped.js"
+        original.write_text((REPO / "templates" / name).read_text())
+        script.write_text(scripts[name])
         result = subprocess.run([node, str(SAME_PROGRAM), str(original), str(script)],
                                 capture_output=True, text=True)
         assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
@@ -252,6 +251,30 @@ def test_same_program_tells_a_wrong_renaming(tmp_path):
         result = subprocess.run([node, str(SAME_PROGRAM), str(original), str(other)],
                                 capture_output=True, text=True)
         assert result.returncode == code, (body, result.stdout, result.stderr)
+
+
+#: parses each file named on its command line as a classic script (what a browser's
+#: <script> is) without running it; prints "<file>: <error name>" for each that fails
+PARSE = """const vm = require("vm"), fs = require("fs");
+for (const f of process.argv.slice(1)) {
+  try { new vm.Script(fs.readFileSync(f, "utf8"), {filename: f}); }
+  catch (e) { console.log(f + ": " + e.name + "\\t" + e.message); }
+}"""
+
+
+def unparsed(node: str, scripts: dict[str, str], folder: Path) -> list[str]:
+    """The scripts that do not parse, as "name: SyntaxError" (one node process for all:
+    a node --check per script cost a second or more each on a loaded machine)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for i, (name, text) in enumerate(sorted(scripts.items())):
+        files[str(folder / f"s{i}.js")] = name
+        (folder / f"s{i}.js").write_text(text)
+    done = subprocess.run([node, "-e", PARSE, *files], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    bad = [line.split("\t")[0].split(": ", 1) for line in done.stdout.splitlines()]
+    return [f"{files[f]}: {error}" for f, error in bad]
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -5,7 +5,6 @@ has none: that endpoint is a test double, see tests/support/lrs.py) and injects 
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import urllib.parse
 import uuid
@@ -13,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build
 from builder.cli import cli
 from tests.conftest import FIXTURES
+from tests.support.buildcache import built
 from tests.support.lms import safe_extract, serve
 from tests.support.lrs import check_cmi5_session, check_xapi_statement, new_actor
 from tests.support.site import go_to
@@ -27,10 +26,9 @@ COURSE = "urn:coursepack:minimal-course"
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("xapi")
-    shutil.copytree(FIXTURES / "minimal", root, dirs_exist_ok=True)
     out = {}
-    for target in ("xapi", "cmi5"):
-        [zip_path] = build(root, (target,)).written
+    for target, zip_path in built(tmp_path_factory, FIXTURES / "minimal",
+                                  ("xapi", "cmi5")).items():
         site = root / f"site-{target}"
         safe_extract(zip_path, site)
         out[target] = site

@@ -10,6 +10,7 @@ from markdown_it.token import Token
 
 from builder.deferred import rendering
 from builder.markdown import Links, MarkdownRenderer
+from tests.support.model import counting_forks, synth, values
 
 
 def _holds_tokens(later) -> bool:
@@ -71,25 +72,6 @@ def _plain_text_before(html: str) -> str:
     return r._URL.sub(" ", root.text_content())
 
 
-def _strings(obj, found: set, seen: set) -> None:
-    import dataclasses
-    if isinstance(obj, str):
-        found.add(obj)
-    elif id(obj) in seen or isinstance(obj, (int, float, Path, type(None), bytes)):
-        return
-    elif isinstance(obj, (tuple, list, set, frozenset)):
-        seen.add(id(obj))
-        for v in obj:
-            _strings(v, found, seen)
-    elif isinstance(obj, dict):
-        seen.add(id(obj))
-        for v in obj.values():
-            _strings(v, found, seen)
-    elif dataclasses.is_dataclass(obj):
-        seen.add(id(obj))
-        for f in dataclasses.fields(obj):
-            _strings(getattr(obj, f.name), found, seen)
-
 
 ODD_HTML = [
     "  ", "plain words. No tags", "<p>One.</p>\n<p>Two.</p>", "  <p>lead</p> tail text",
@@ -112,22 +94,16 @@ ODD_HTML = [
 
 
 def test_plain_text_is_what_lxml_html_gave(monkeypatch, tmp_path):
-    import sys
 
     from builder import readability
     from builder.build import check
 
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import synth
-    finally:
-        sys.path.pop(0)
-    synth.make_course(tmp_path / "synth", 4, 5, 20, kc_per_module=2)
+    synth().make_course(tmp_path / "synth", 4, 5, 20, kc_per_module=2)
     found: set[str] = set(ODD_HTML)
     for root in [REPO, tmp_path / "synth",
                  *(FIXTURES / f for f in ("alltypes", "blocks", "lmsbed", "minimal"))]:
         course, _ = check(root, findings=False)
-        _strings(course, found, set())
+        found.update(v for v in values(course) if isinstance(v, str))
     assert len(found) > 500
     readability.plain_text.cache_clear()
     differ = [h for h in sorted(found) if readability.plain_text(h) != _plain_text_before(h)]
@@ -188,13 +164,7 @@ def test_tail_is_bit_for_bit_the_one_trial_at_a_time_sum():
 # -- a large course's item-quality findings, found in a child process --------------------
 
 def _synth(dest: Path) -> Path:
-    import sys
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import synth
-    finally:
-        sys.path.pop(0)
-    return synth.make_course(dest, 6, 4, 30, kc_per_module=2)
+    return synth().make_course(dest, 6, 4, 30, kc_per_module=2)
 
 
 def test_findings_from_the_child_are_those_found_in_process(tmp_path, monkeypatch):
@@ -209,15 +179,7 @@ def test_findings_from_the_child_are_those_found_in_process(tmp_path, monkeypatc
     rows_here = quality.reading_lines(here.course, full=True)
     monkeypatch.delenv("COURSEPACK_NO_FORK")
     monkeypatch.setattr(background, "MIN_PAGES", 1)
-    forks: list[int] = []
-    fork = os.fork
-
-    def counting_fork():
-        pid = fork()
-        if pid:
-            forks.append(pid)
-        return pid
-    monkeypatch.setattr(os, "fork", counting_fork)
+    forks = counting_forks(monkeypatch)
     measured: list = []
     measure = quality._measure_module.__wrapped__
     monkeypatch.setattr(quality, "_measure_module", lambda m, lang: (
@@ -260,15 +222,7 @@ def test_a_failed_build_leaves_no_child(tmp_path, monkeypatch):
 
     course_dir = _synth(tmp_path / "c")
     monkeypatch.setattr(background, "MIN_PAGES", 1)
-    forks: list[int] = []
-    fork = os.fork
-
-    def counting_fork():
-        pid = fork()
-        if pid:
-            forks.append(pid)
-        return pid
-    monkeypatch.setattr(os, "fork", counting_fork)
+    forks = counting_forks(monkeypatch)
 
     def failing(*_a, **_k):  # the render fails while the child still works
         raise BuildAborted([])

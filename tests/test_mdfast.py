@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from builder import markdown as md_module
 from builder import mdfast
 from builder.build import check
 from builder.markdown import make_parser
+from tests.support.model import synth
 
 REPO = Path(__file__).parent.parent
 
@@ -69,12 +69,7 @@ def _course_texts(root: Path, monkeypatch) -> list[str]:
 
 
 def test_every_text_of_the_sro_and_a_synthetic_course(monkeypatch, tmp_path):
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import synth
-    finally:
-        sys.path.pop(0)
-    synth.make_course(tmp_path / "c", 3, 4, 12, kc_per_module=2)
+    synth().make_course(tmp_path / "c", 3, 4, 12, kc_per_module=2)
     texts = _course_texts(REPO, monkeypatch) + _course_texts(tmp_path / "c", monkeypatch)
     shortcut = [t for t in texts if mdfast.ONE_LINE.match(t)]
     assert len(shortcut) > 100 and len(texts) > len(shortcut)

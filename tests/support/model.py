@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,3 +60,24 @@ def counting_forks(monkeypatch) -> list[int]:
     return forks
 
 
+
+
+def ran_alone(request) -> bool:
+    """Run the calling test again in a new pytest process of its own and say whether it
+    did: True once it has passed there (the caller returns), False in that process (the
+    caller goes on). For what a worker's leftovers could change: a build forks its quality
+    check only in a process with no other thread, and earlier tests in the same worker
+    (a preview's file watcher, playwright) leave threads behind."""
+    import os
+    import subprocess
+
+    test = request.node.nodeid
+    if os.environ.get("COURSEPACK_TEST_ALONE") == test:
+        return False
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
+         test], cwd=request.config.rootpath, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "COURSEPACK_TEST_ALONE": test})
+    assert done.returncode == 0, (done.stdout[-4000:], done.stderr[-2000:])
+    assert re.search(r"^1 passed in ", done.stdout, re.M), done.stdout[-2000:]
+    return True

@@ -61,7 +61,7 @@ def snapshot(root: Path) -> tuple:
     out = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if rel.parts and rel.parts[0] in IGNORED or not path.is_file():
+        if not _is_source(rel) or not path.is_file():
             continue
         st = path.stat()
         out.append((rel.as_posix(), st.st_size, st.st_mtime_ns))
@@ -75,7 +75,14 @@ def source_change(root: Path, path: str) -> bool:
         rel = Path(path).relative_to(root)
     except ValueError:
         return False
-    return bool(rel.parts) and rel.parts[0] not in IGNORED
+    return _is_source(rel)
+
+
+def _is_source(rel: Path) -> bool:
+    """Whether ``rel`` (relative to the project) may be a source: not in an ignored
+    top-level folder, nor in a ``__pycache__`` at any depth (Python writes bytecode
+    there whenever it imports the project's or its tests' modules)."""
+    return bool(rel.parts) and rel.parts[0] not in IGNORED and "__pycache__" not in rel.parts
 
 
 class Wake(threading.Event):

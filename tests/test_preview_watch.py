@@ -73,6 +73,7 @@ def test_files_outside_the_sources_do_not_wake_it(server, minimal, tmp_path):
     assert not source_change(minimal, str(outside / "notes.md"))
     assert not source_change(minimal, str(minimal / "dist/old.zip"))
     assert source_change(minimal, str(minimal / "modules/01-intro.md"))
+    assert not source_change(minimal, str(minimal / "tests/__pycache__/test_x.cpython-311.pyc"))
 
 
 def test_polls_where_there_are_no_file_events(minimal, monkeypatch):

@@ -15,7 +15,7 @@ from tests.conftest import REPO
 LIMIT = 60 * 1024
 #: issue 16 is not done for these two targets yet: what they ship today, which must not grow
 #: (lower these figures as the adapters shrink; the xfail below says when the goal is met)
-CEILING = {"xapi": 65_218, "cmi5": 68_181}
+CEILING = {"xapi": 65_031, "cmi5": 67_950}
 TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 
 

@@ -92,23 +92,23 @@
     this.ok = true;
     this.failures = 0;           /* statement sends failed in a row */
     this.stateFailures = 0;      /* state saves failed in a row */
-    this.sending = null;         /* the statement send in flight (a Promise), or null */
-    this.closing = false;        /* the session is ending: send what is left with keepalive */
-    this.ended = false;          /* terminated is queued: nothing may follow it */
-    this.initId = null;          /* the session's initialized statement, sent alone and first */
-    this.initDone = false;
-    this.byPut = false;          /* the LRS did not confirm a batch: statements one by one */
+    /* Set later, unset (falsy) until then:
+       sending      the statement send in flight (a Promise)
+       closing      the session is ending: send what is left with keepalive
+       ended        terminated is queued: nothing may follow it
+       initId       the session's initialized statement, sent alone and first (initDone: it was)
+       byPut        the LRS did not confirm a batch: statements one by one
+       etag         the state document's ETag; null: none stored; undefined: unknown
+       stateBusy    the state save in flight (a Promise)
+       template     cmi5's contextTemplate
+       pendingFail  a failed judgement not sent yet */
     this.refused = [];           /* statements the LRS refused for good (4xx): [{id, verb, status}] */
     this.stateId = STATE_ID;     /* the state document's id (cmi5: see cp-cmi5.js) */
     this.oldStateIds = [];       /* ids earlier packages saved under: read when ours holds nothing */
-    this.etag = undefined;       /* the state document's ETag; null: none stored; undefined: unknown */
-    this.stateBusy = null;
     this.key = "coursepack-outbox:" + (this.registration || "") + ":" + this.objectId;
     this.sentKey = "coursepack-sent:" + (this.registration || "") + ":" + this.objectId;
     this.started = Date.now();
-    this.template = null;      /* cmi5's contextTemplate */
     this.memory = {};          /* what this registration has already been sent (state doc) */
-    this.pendingFail = null;
     this.onstatus = function () {};
   }
 
@@ -384,7 +384,7 @@
       if (self.etag) h["If-Match"] = self.etag; else h["If-None-Match"] = "*";
       /* keepalive: a save in flight when the page closes still arrives (bodies are small) */
       return fetch(self.stateUrl(self.stateId, self.courseId), {
-        method: "PUT", headers: h, body: text, keepalive: text.length < 8000 || self.closing
+        method: "PUT", headers: h, body: text, keepalive: text.length < 8000 || !!self.closing
       }).then(function (r) {
         if ((r.status === 412 || r.status === 409) && ++conflicts <= 3) return reread().then(put);
         if (!r.ok) throw new Error("state " + r.status);

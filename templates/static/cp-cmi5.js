@@ -24,11 +24,11 @@
     this.stateId = "suspendData";
     this.oldStateIds = [X.STATE_ID];
   }
-  Cmi5.prototype = Object.create(X.Xapi.prototype);
-  Cmi5.prototype.name = "cmi5";
+  var proto = Cmi5.prototype = Object.create(X.Xapi.prototype);
+  proto.name = "cmi5";
 
   /* The auth token comes once from the fetch URL; keep it for reloads. */
-  Cmi5.prototype.token = function () {
+  proto.token = function () {
     var self = this;
     var key = "coursepack-token:" + this.launch.fetch;
     var saved = null;
@@ -45,7 +45,7 @@
      course's tracking rule, the course's own pass mark, no returnURL, Normal mode. Its
      returnURL is navigated to on exit, so only an http(s) or a relative URL is kept: a
      javascript: or data: URL would run the LMS's script in the course. */
-  Cmi5.prototype.launchData = function () {
+  proto.launchData = function () {
     var self = this;
     return this.getState("LMS.LaunchData").then(function (got) {
       var d = got.doc && typeof got.doc === "object" && !Array.isArray(got.doc) ? got.doc : {};
@@ -69,7 +69,7 @@
   /* On startup, before any statement, the AU reads the learner's preferences (cmi5 11.0;
      the cmi5 player refuses every statement until it has: 11.0.0.0-3). A package has one
      language and no audio, so they are only kept (info.preferences). */
-  Cmi5.prototype.preferences = function () {
+  proto.preferences = function () {
     var url = this.endpoint + "agents/profile?agent=" + encodeURIComponent(JSON.stringify(this.actor)) +
       "&profileId=cmi5LearnerPreferences";
     return fetch(url, { headers: this.headers(false), cache: "no-store" }).then(function (r) {
@@ -84,7 +84,7 @@
 
   /* cmi5-defined statements (`o.cmi5`) carry the cmi5 category, and moveOn ones also the
      moveon category; a judged statement carries the mastery score it was judged by. */
-  Cmi5.prototype.extend = function (context, o, add) {
+  proto.extend = function (context, o, add) {
     if (o.cmi5) {
       add("category", CAT_CMI5);
       if (o.moveon) add("category", CAT_MOVEON);

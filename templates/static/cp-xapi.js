@@ -15,12 +15,15 @@
   var STATE_ID = "coursepack-state";
   var VERSION = "1.0.3";
 
+  function hex(bytes) {
+    return Array.prototype.map.call(bytes, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+  }
   function uuid() {
     if (root.crypto && root.crypto.randomUUID) return root.crypto.randomUUID();
     var b = new Uint8Array(16);
     root.crypto.getRandomValues(b);
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    var h = hex(b);
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
   var duration = root.CoursepackLMS.duration;
@@ -54,8 +57,14 @@
     var subtle = root.crypto && root.crypto.subtle;
     if (!subtle) return Promise.resolve(null);
     return subtle.digest("SHA-1", new TextEncoder().encode(text)).then(function (buf) {
-      return Array.prototype.map.call(new Uint8Array(buf), function (x) { return (x + 256).toString(16).slice(1); }).join("");
+      return hex(new Uint8Array(buf));
     }, function () { return null; });
+  }
+  /* A response's ETag: the LRS's header, else the quoted SHA-1 of the body; undefined when
+     neither is known. */
+  function etagOf(r, text) {
+    var header = r.headers.get("ETag");
+    return header ? Promise.resolve(header) : sha1(text).then(function (h) { return h ? '"' + h + '"' : undefined; });
   }
   /* Our state document, or null for anything else an LMS answers (e.g. `{"success": true}`). */
   function validState(doc) {
@@ -83,33 +92,34 @@
     this.ok = true;
     this.failures = 0;           /* statement sends failed in a row */
     this.stateFailures = 0;      /* state saves failed in a row */
-    this.sending = null;         /* the statement send in flight (a Promise), or null */
-    this.closing = false;        /* the session is ending: send what is left with keepalive */
-    this.ended = false;          /* terminated is queued: nothing may follow it */
-    this.initId = null;          /* the session's initialized statement, sent alone and first */
-    this.initDone = false;
-    this.byPut = false;          /* the LRS did not confirm a batch: statements one by one */
+    /* Set later, unset (falsy) until then:
+       sending      the statement send in flight (a Promise)
+       closing      the session is ending: send what is left with keepalive
+       ended        terminated is queued: nothing may follow it
+       initId       the session's initialized statement, sent alone and first (initDone: it was)
+       byPut        the LRS did not confirm a batch: statements one by one
+       etag         the state document's ETag; null: none stored; undefined: unknown
+       stateBusy    the state save in flight (a Promise)
+       template     cmi5's contextTemplate
+       pendingFail  a failed judgement not sent yet */
     this.refused = [];           /* statements the LRS refused for good (4xx): [{id, verb, status}] */
     this.stateId = STATE_ID;     /* the state document's id (cmi5: see cp-cmi5.js) */
     this.oldStateIds = [];       /* ids earlier packages saved under: read when ours holds nothing */
-    this.etag = undefined;       /* the state document's ETag; null: none stored; undefined: unknown */
-    this.stateBusy = null;
     this.key = "coursepack-outbox:" + (this.registration || "") + ":" + this.objectId;
     this.sentKey = "coursepack-sent:" + (this.registration || "") + ":" + this.objectId;
     this.started = Date.now();
-    this.template = null;      /* cmi5's contextTemplate */
     this.memory = {};          /* what this registration has already been sent (state doc) */
-    this.pendingFail = null;
     this.onstatus = function () {};
   }
 
-  Xapi.prototype.name = "xapi";
-  Xapi.prototype.headers = function (json) {
+  var proto = Xapi.prototype;
+  proto.name = "xapi";
+  proto.headers = function (json) {
     var h = { "X-Experience-API-Version": VERSION, Authorization: this.auth };
     if (json) h["Content-Type"] = "application/json";
     return h;
   };
-  Xapi.prototype.stateUrl = function (stateId, activityId) {
+  proto.stateUrl = function (stateId, activityId) {
     var q = "activityId=" + encodeURIComponent(activityId || this.objectId) +
       "&agent=" + encodeURIComponent(JSON.stringify(this.actor)) +
       "&stateId=" + encodeURIComponent(stateId);
@@ -118,34 +128,32 @@
   };
 
   /* The launch's credentials (cmi5 fetches them). */
-  Xapi.prototype.token = function () {
+  proto.token = function () {
     var auth = this.launch.auth || "";
     this.auth = /^\w+ /.test(auth) ? auth : "Basic " + auth;
     return Promise.resolve();
   };
   /* What the LMS says about this launch (cmi5's LMS.LaunchData), or null. */
-  Xapi.prototype.launchData = function () { return Promise.resolve(null); };
+  proto.launchData = function () { return Promise.resolve(null); };
   /* The learner's preferences (cmi5 reads them before any statement). */
-  Xapi.prototype.preferences = function () { return Promise.resolve(null); };
+  proto.preferences = function () { return Promise.resolve(null); };
 
   /* A state document: {doc, etag} (doc null when none is stored). The ETag is the LRS's
      header, else the SHA-1 of the body (what the xAPI spec and the ADL LRS use). */
-  Xapi.prototype.getState = function (stateId, activityId) {
+  proto.getState = function (stateId, activityId) {
     return fetch(this.stateUrl(stateId, activityId), { headers: this.headers(false), cache: "no-store" }).then(function (r) {
       if (r.status === 404) return { doc: null, etag: null };
       if (!r.ok) throw new Error("state " + r.status);
-      var header = r.headers.get("ETag");
       return r.text().then(function (text) {
         var doc = null;
         try { doc = JSON.parse(text); } catch (e) { doc = null; }
-        return (header ? Promise.resolve(header) : sha1(text).then(function (h) { return h && '"' + h + '"'; }))
-          .then(function (etag) { return { doc: doc, etag: etag || undefined }; });
+        return etagOf(r, text).then(function (etag) { return { doc: doc, etag: etag || undefined }; });
       });
     });
   };
   /* The saved state, read before the course starts: a failed read is retried (twice), as
      the record of what was already sent lives in it. */
-  Xapi.prototype.readState = function () {
+  proto.readState = function () {
     var self = this, tries = 0;
     function attempt() {
       return self.getState(self.stateId, self.courseId).catch(function (e) {
@@ -160,7 +168,7 @@
   };
   /* Our state saved under an earlier state id (a learner of an earlier package keeps their
      place), or null. Saves still go to this.stateId: the ETag kept is that document's. */
-  Xapi.prototype.readOldState = function (i) {
+  proto.readOldState = function (i) {
     var self = this;
     if (i >= this.oldStateIds.length) return Promise.resolve(null);
     return this.getState(this.oldStateIds[i], this.courseId).then(function (got) {
@@ -169,7 +177,7 @@
   };
   /* What was sent, also kept in this browser: a state document that could not be saved
      must not make the course send completed or passed twice. */
-  Xapi.prototype.localSent = function (value) {
+  proto.localSent = function (value) {
     try {
       if (value) root.localStorage.setItem(this.sentKey, JSON.stringify(value));
       else return JSON.parse(root.localStorage.getItem(this.sentKey) || "{}") || {};
@@ -177,7 +185,7 @@
     return value;
   };
 
-  Xapi.prototype.start = function () {
+  proto.start = function () {
     var self = this;
     var launchData = {};
     return this.token().then(function () {
@@ -211,7 +219,7 @@
 
   /* Make a statement and put it in the outbox. `o.cmi5` marks a cmi5-defined statement.
      Nothing follows terminated. */
-  Xapi.prototype.statement = function (verb, object, o) {
+  proto.statement = function (verb, object, o) {
     if (this.ended) return null;
     o = o || {};
     var context = this.template ? copy(this.template) : {};
@@ -244,15 +252,15 @@
     return s;
   };
   /* More context for a statement (cmi5's categories and extensions). */
-  Xapi.prototype.extend = function () {};
-  Xapi.prototype.outbox = function () {
+  proto.extend = function () {};
+  proto.outbox = function () {
     try { return JSON.parse(root.localStorage.getItem(this.key) || "[]"); } catch (e) { return this.memoryBox || []; }
   };
-  Xapi.prototype.store = function (box) {
+  proto.store = function (box) {
     this.memoryBox = box;
     try { root.localStorage.setItem(this.key, JSON.stringify(box)); } catch (e) { /* full or private */ }
   };
-  Xapi.prototype.remove = function (ids) {
+  proto.remove = function (ids) {
     this.store(this.outbox().filter(function (s) { return ids.indexOf(s.id) < 0; }));
     if (this.initId && ids.indexOf(this.initId) >= 0) this.initDone = true;
   };
@@ -263,7 +271,7 @@
      stored). Resolves when what was queued is delivered (true) or a send failed (false,
      retried with backoff: 1 s, 2 s, ... 30 s). `closing`: the session is ending; what is
      left goes with keepalive after the batch in flight. */
-  Xapi.prototype.flush = function (closing) {
+  proto.flush = function (closing) {
     var self = this;
     if (closing) this.closing = true;
     if (this.sending) {
@@ -302,7 +310,7 @@
      good), rejects when it should be tried again. A POST counts only when the LRS answers
      with the statement ids (xAPI 1.0.3 Communication 2.1.2); an LRS (or LMS in front of
      one) that answers otherwise gets the statements one by one, by PUT, from then on. */
-  Xapi.prototype.post = function (batch, keepalive) {
+  proto.post = function (batch, keepalive) {
     var self = this;
     if (this.byPut) return this.sendOneByOne(batch, keepalive);
     var ids = batch.map(function (s) { return s.id; });
@@ -324,7 +332,7 @@
   };
   /* PUT each statement under its id: 204 stored, 409 already there (both delivered);
      400 or 403 refused for good (recorded, not retried: it would block the rest). */
-  Xapi.prototype.sendOneByOne = function (batch, keepalive) {
+  proto.sendOneByOne = function (batch, keepalive) {
     var self = this;
     return batch.reduce(function (p, s) {
       return p.then(function () {
@@ -341,7 +349,7 @@
     }, Promise.resolve());
   };
   /* Tell the course whether saving works: statements and the state document. */
-  Xapi.prototype.report = function () {
+  proto.report = function () {
     this.ok = this.failures < 2 && this.stateFailures < 2;
     this.onstatus(this.ok);
   };
@@ -351,12 +359,12 @@
      If-None-Match: * when there is none yet; on 412 or 409 read the document again (its
      ETag, and what another session recorded as sent) and retry. One save at a time; the
      latest one wins. A failure tells the learner and is retried with backoff. */
-  Xapi.prototype.putState = function (doc, closing) {
+  proto.putState = function (doc, closing) {
     this.wantState = doc;
     if (closing) this.closing = true;
     return this.pumpState();
   };
-  Xapi.prototype.pumpState = function () {
+  proto.pumpState = function () {
     var self = this;
     if (this.stateBusy) return this.stateBusy.then(function () { return self.pumpState(); });
     var doc = this.wantState;
@@ -376,14 +384,12 @@
       if (self.etag) h["If-Match"] = self.etag; else h["If-None-Match"] = "*";
       /* keepalive: a save in flight when the page closes still arrives (bodies are small) */
       return fetch(self.stateUrl(self.stateId, self.courseId), {
-        method: "PUT", headers: h, body: text, keepalive: text.length < 8000 || self.closing
+        method: "PUT", headers: h, body: text, keepalive: text.length < 8000 || !!self.closing
       }).then(function (r) {
         if ((r.status === 412 || r.status === 409) && ++conflicts <= 3) return reread().then(put);
         if (!r.ok) throw new Error("state " + r.status);
         self.lastState = text;
-        var header = r.headers.get("ETag");
-        return (header ? Promise.resolve(header) : sha1(text).then(function (x) { return x ? '"' + x + '"' : undefined; }))
-          .then(function (etag) { self.etag = etag; return true; });
+        return etagOf(r, text).then(function (etag) { self.etag = etag; return true; });
       });
     }
     var run = (this.etag === undefined ? reread() : Promise.resolve()).then(put).then(function (ok) {
@@ -403,11 +409,11 @@
     return run;
   };
 
-  Xapi.prototype.seconds = function () { return (Date.now() - this.started) / 1000; };
-  Xapi.prototype.judging = function () { return this.mode === "normal"; };
+  proto.seconds = function () { return (Date.now() - this.started) / 1000; };
+  proto.judging = function () { return this.mode === "normal"; };
 
   /* What was sent goes into the record at once (this browser, then the state document). */
-  Xapi.prototype.sent = function (what) {
+  proto.sent = function (what) {
     this.memory[what] = true;
     this.localSent(this.memory);
   };
@@ -416,7 +422,7 @@
      moveOn (cmi5 10.0 launchMode Normal: "MUST send other cmi5 defined statements per
      section 9.3"; 9.3.3-9.3.5; moveOn only MAY modify the AU's behaviour). Once per
      registration: the record of what was sent lives in the state document. */
-  Xapi.prototype.save = function (s) {
+  proto.save = function (s) {
     this.lastSave = s;
     if (this.judging() && !this.ended) {
       if (s.viewed && !this.memory.completed) {
@@ -439,14 +445,14 @@
     this.flush();
     return this.ok;
   };
-  Xapi.prototype.judged = function (j, passed) {
+  proto.judged = function (j, passed) {
     var o = { cmi5: true, moveon: true, result: {
       success: passed, duration: duration(this.seconds()),
       score: { scaled: j.score / 100, raw: j.score, min: 0, max: 100 } } };
     if (j.mastery !== null && j.mastery !== undefined) o.mastery = j.mastery / 100;
     return o;
   };
-  Xapi.prototype.sendFail = function () {
+  proto.sendFail = function () {
     var j = this.pendingFail;
     if (!j || this.memory.passed || this.memory.failed || this.failedThisSession || this.ended) return;
     this.failedThisSession = true;          /* cmi5: no cmi5-defined verb twice a session */
@@ -455,7 +461,7 @@
     this.pendingFail = null;
   };
 
-  Xapi.prototype.page = function (index, progress) {
+  proto.page = function (index, progress) {
     var pageActivity = this.data.xapi.pages[index];
     var unit = this.data.xapi.units[this.data.pages[index].unit];
     this.statement("experienced", pageActivity, { parent: unit.id });
@@ -467,16 +473,16 @@
     this.flush();
   };
 
-  Xapi.prototype.interaction = function (r) {
+  proto.interaction = function (r) {
     if (!r.q || !r.q.activity) return;
     var result = { response: root.CoursepackQuestions.response2004(r.q, r.answer), duration: duration(r.latency) };
     if (r.result === "correct" || r.result === "wrong") result.success = r.result === "correct";
     this.statement("answered", r.q.activity, { parent: r.parent, result: result });
   };
-  Xapi.prototype.objective = function () {};
+  proto.objective = function () {};
 
   /* An assessment was submitted: a "scored" statement about it (cmi5 allowed). */
-  Xapi.prototype.assessed = function (a) {
+  proto.assessed = function (a) {
     var unit = this.data.xapi.units[a.unit];
     if (a.score === null) return;
     this.statement("scored", unit, { result: { score: { scaled: a.score / 100, raw: a.score, min: 0, max: 100 },
@@ -486,7 +492,7 @@
 
   /* End the session: failed if due, suspended, terminated (always the last statement),
      the last state; then everything left is sent, after the batch in flight. */
-  Xapi.prototype.finish = function (exit) {
+  proto.finish = function (exit) {
     var self = this;
     if (this.ended) return this.flush(true);
     if (this.judging()) this.sendFail();

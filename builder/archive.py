@@ -224,11 +224,17 @@ def write_all(outputs: list[tuple[Path, dict[str, bytes], str]]) -> None:
     was. A "file" (the project's release history) is the one value of its ``files``,
     written as it is beside its destination. Raises :class:`BuilderError` with the
     reason."""
-    timestamp()  # a SOURCE_DATE_EPOCH zips cannot hold: refused before anything is written
     writer = Writer(sum(kind == "zip" for _, _, kind in outputs))
     for dest, files, kind in outputs:
         writer.add(dest, files, kind)
     writer.commit()
+
+
+def _make_folder(folder: Path) -> None:
+    """The output folder, made if it is not there; refused if a file has its name."""
+    if folder.exists() and not folder.is_dir():
+        raise BuilderError(f"cannot write into '{folder}': it is a file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 class Writer:
@@ -250,12 +256,9 @@ class Writer:
             self.folder = dest.parent
         try:
             if not self.staged:
-                if self.folder.exists() and not self.folder.is_dir():
-                    raise BuilderError(f"cannot write into '{self.folder}': it is a file, "
-                                       "not a folder")
                 self.made = [d for d in (self.folder, *self.folder.parents)
                              if not d.exists()]  # deepest first; removed again on abort
-                self.folder.mkdir(parents=True, exist_ok=True)
+                _make_folder(self.folder)
             tmp = (_stage_zip(files, dest, self.deflate) if kind == "zip"
                    else _stage_file(next(iter(files.values())), dest) if kind == "file"
                    else _stage_folder(files, dest))
@@ -286,11 +289,7 @@ class Writer:
         staged = self.staged
         try:
             if not staged:
-                folder = self.folder or Path(".")
-                if folder.exists() and not folder.is_dir():
-                    raise BuilderError(f"cannot write into '{folder}': it is a file, not a "
-                                       "folder")
-                folder.mkdir(parents=True, exist_ok=True)
+                _make_folder(self.folder or Path("."))
             # a folder's earlier version moves aside first: clear what is in the way
             for _, dest, kind in staged:
                 if kind in ("zip", "file") and dest.is_dir() and not dest.is_symlink():

@@ -21,7 +21,7 @@ from builder.model import Colours
 from builder.render import answer_key, render_site
 from tests.conftest import FIXTURES, write
 from tests.support.lms import serve
-from tests.support.site import all_html
+from tests.support.site import all_html, go_to
 
 VIEWS = '''
 ---
@@ -214,11 +214,9 @@ def page(browser, site) -> Iterator[Any]:
 
 
 def goto(page, dom_id: str) -> None:
-    page.evaluate("""id => {
-        const s = document.getElementById(id);
-        if (s.dataset.page !== undefined) window.coursepack.show(+s.dataset.page, true);
-        else document.querySelector(".cp-tools a[href='#" + id + "']").click();
-    }""", dom_id)
+    """Show the page or screen with this id as a link to it does. Its module may not be
+    loaded yet (the runtime loads modules on demand): the link loads it first."""
+    go_to(page, dom_id)
     page.wait_for_selector(f"#{dom_id}:not([hidden])")
 
 

@@ -12,8 +12,9 @@ tokens the output keeps
   next line does not start with ``}`` (the places where JavaScript's automatic semicolon
   insertion, or a rule such as "no line break after ``return``", could depend on it).
 
-Local names (:func:`rename_locals`): each declaration made inside a function gets a name
-no other name of the file uses, so a renamed name can neither capture nor shadow another.
+Local names (:func:`rename_locals`): each declaration made inside a function gets the shortest
+name free where it is used (no global of the file, no other name of its scope, no name of an
+enclosing scope used inside it), so a renamed name can neither capture nor shadow another.
 
 Whatever the scanner does not understand (a template literal, a string continued over
 lines, a ``/`` whose meaning depends on more than the token before it, a character outside
@@ -159,8 +160,9 @@ def minify(text: str, head: str = "", rename: bool = True) -> str | None:
 # ---------------------------------------------------------------------------------------
 # Local names. A name declared inside a function (``var``, a parameter, a function
 # declaration, a named function expression, a ``catch`` parameter) gets a short name that
-# no other name of the file uses, so no renamed name can capture or shadow another: only
-# which declaration a name refers to has to be right. Properties (``a.name``), object
+# no global of the file uses and that is free wherever the declaration is used (see
+# :func:`_renamed`), so no renamed name can capture or shadow another: only which
+# declaration a name refers to has to be right. Properties (``a.name``), object
 # keys and every name not declared in a function (globals, the browser's API) stay as
 # written. Files outside the subset this handles (let/const/class, arrow functions,
 # destructuring, shorthand properties, labels, with/eval, block-level function
@@ -225,6 +227,7 @@ def rename_locals(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, boo
                 (k == "punct" and t in _UNSUPPORTED_PUNCT):
             raise Unsupported(t)
     bindings: list[list[int]] = []          # binding -> the token indexes naming it
+    home: list[_Scope] = []                 # binding -> the scope declaring it
     bound: dict[int, int] = {}              # token index -> binding
     scope_at: list[_Scope | None] = [None] * n
     keep: set[int] = set()                  # properties and keys: never renamed
@@ -242,6 +245,7 @@ def rename_locals(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, boo
         if text[i] not in scope.names:
             scope.names[text[i]] = len(bindings)
             bindings.append([])
+            home.append(scope)
         bound[i] = scope.names[text[i]]
 
     def prev(i: int) -> tuple[str, str]:
@@ -371,14 +375,38 @@ def rename_locals(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, boo
             bound[i] = scope.names[text[i]]
     for i, b in bound.items():
         bindings[b].append(i)
-    taken = {t for k, t in zip(kind, text, strict=True) if k == "name"}
-    order = sorted(range(len(bindings)), key=lambda b: -len(bindings[b]))
-    names = _short_names(taken)
+    return _renamed(toks, bindings, home, scope_at, {
+        t for i, (k, t) in enumerate(zip(kind, text, strict=True))
+        if k == "name" and i not in keep and i not in bound})
+
+
+def _renamed(toks, bindings, home, scope_at, free: set[str]):
+    """``toks`` with each binding given the shortest name free where it is used: scopes in
+    order from the outside in, and in each scope the most used binding first. A name is
+    free in a scope when no binding of that scope has it, no binding of an enclosing scope
+    with that name is used inside it, and it is not one of the ``free`` names the file uses
+    as written (globals), so every use still refers to the same declaration."""
+    order: dict[_Scope, int] = {}
+    for scope in home:
+        order.setdefault(scope, len(order))
+    used: dict[_Scope, set[str]] = {}
+    new: list[str] = [""] * len(bindings)
+    for b in sorted(range(len(bindings)), key=lambda b: (order[home[b]], -len(bindings[b]))):
+        scope = home[b]
+        here = used.setdefault(scope, set())
+        new[b] = name = next(_short_names(here | free))
+        for i in bindings[b]:  # the scopes from each use out to the declaration
+            at = scope_at[i]
+            path = []
+            while at is not None and at is not scope:
+                path.append(at)
+                at = at.parent
+            for s in (path if at is scope else []) + [scope]:
+                used.setdefault(s, set()).add(name)
     out = list(toks)
-    for b in order:
-        new = next(names)
-        for i in bindings[b]:
-            out[i] = ("name", new, toks[i][2])
+    for b, indexes in enumerate(bindings):
+        for i in indexes:
+            out[i] = ("name", new[b], toks[i][2])
     return out
 
 

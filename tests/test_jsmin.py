@@ -101,3 +101,23 @@ def test_shipped_scripts_are_cached_and_change_nothing(minimal, tmp_path, monkey
     assert all(len(path.read_bytes()) > 100 for path in kept)   # made again
     monkeypatch.setenv("COURSEPACK_CACHE", "off")
     assert built("d") == first
+
+
+def test_local_names_are_reused_where_they_cannot_clash():
+    """Each scope's names start again from ``a``, skipping the globals the file uses
+    (``a`` here) and the names of enclosing scopes used inside it (``b`` and ``c`` in the
+    innermost function, which calls ``first`` and reads ``gamma``)."""
+    source = """(function () {
+      function first(alpha, beta) { return alpha + beta; }
+      function second(gamma) {
+        var delta = function (epsilon) { return gamma + epsilon + first(1, 2); };
+        return delta;
+      }
+      try { second(1); } catch (error) { window.a = error; }
+      window.x = [first, second, a];
+    })();"""
+    assert small(source) == (
+        "(function(){function b(b,c){return b+c;}\n"
+        "function c(c){var d=function(d){return c+d+b(1,2);};return d;}\n"
+        "try{c(1);}catch(b){window.a=b;}\n"
+        "window.x=[b,c,a];})();\n")

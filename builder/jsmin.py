@@ -37,8 +37,9 @@ _PUNCT = sorted(["{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*"
 #: after these words a ``/`` starts a regular expression (after other names: a division)
 _BEFORE_EXPRESSION = {"return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
                       "throw", "case", "do", "else", "yield", "await"}
-#: a line break after these tokens never ends a statement: it can go
-_OPENS = {";", "{", ","}
+#: a line break after these tokens never ends a statement: it can go (every punctuator
+#: but those that may end an expression, where automatic semicolon insertion may apply)
+_OPENS = set(_PUNCT) - {")", "]", "}", "++", "--"}
 
 
 class Unsupported(ValueError):
@@ -136,14 +137,15 @@ def minify(text: str, head: str = "", rename: bool = True) -> str | None:
         return None
     if rename:
         try:
-            source = rename_locals(source)
+            ends: set[int] = set()
+            source = _shortened(rename_locals(source, ends), ends)
         except Unsupported:
             pass  # shipped with its names as written
     parts = [head]
     prev = None
     for tok in source:
         if prev is not None:
-            if tok[2] and prev[1] not in _OPENS and tok[1] != "}":
+            if tok[2] and (prev[1] not in _OPENS or prev[0] != "punct") and tok[1] != "}":
                 parts.append("\n")
             elif _space_between(prev, tok):
                 parts.append(" ")
@@ -190,6 +192,7 @@ class _Scope:
     def __init__(self, parent: _Scope | None, kind: str):
         self.parent, self.kind = parent, kind
         self.names: dict[str, int] = {}
+        self.statement = kind == "catch"    # its body's "}" ends a statement
 
     def function(self) -> _Scope:
         scope = self
@@ -215,9 +218,13 @@ def _short_names(taken: set[str]):
                     yield a + b + c
 
 
-def rename_locals(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+def rename_locals(toks: list[tuple[str, str, bool]],
+                  ends: set[int] | None = None) -> list[tuple[str, str, bool]]:
     """``toks`` with the names declared in functions shortened; raises
-    :class:`Unsupported` for code outside the subset this handles."""
+    :class:`Unsupported` for code outside the subset this handles. ``ends`` receives the
+    indexes of the ``}`` that end a statement (a block, a function declaration)."""
+    if ends is None:
+        ends = set()
     n = len(toks)
     text = [t[1] for t in toks]
     kind = [t[0] for t in toks]
@@ -279,6 +286,7 @@ def rename_locals(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, boo
             declaration = pt in ("", ";", "{", "}") and (
                 not stack or stack[-1][0] in ("block", "fbody"))
             fn = _Scope(cur, "function")
+            fn.statement = declaration
             j = i + 1
             if kind[j] == "name":
                 scope_at[j] = cur
@@ -358,6 +366,10 @@ def rename_locals(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, boo
                 raise Unsupported("unbalanced")
             if opened == "fbody" and scope is not None:
                 cur = scope.parent  # type: ignore[assignment]
+                if scope.statement:
+                    ends.add(i)
+            elif opened == "block":
+                ends.add(i)
         elif k == "name" and t not in _RESERVED and i + 1 < n and text[i + 1] == ":" and \
                 prev(i)[1] in ("", ";", "{", "}") and (not stack or stack[-1][0] != "object"):
             raise Unsupported("label")
@@ -407,6 +419,93 @@ def _renamed(toks, bindings, home, scope_at, free: set[str]):
     for b, indexes in enumerate(bindings):
         for i in indexes:
             out[i] = ("name", new[b], toks[i][2])
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Shorter spellings of the same program, on code :func:`rename_locals` took apart:
+# consecutive ``var`` statements of a statement list joined (``var a;var b;`` ->
+# ``var a,b;``), the ``;`` before a ``}`` left to automatic semicolon insertion (not when
+# it is the whole body of an ``if``, ``for``, ``while``, ``with`` or ``else``), ``true``,
+# ``false`` and ``undefined`` as ``!0``, ``!1`` and ``void 0`` where they are a value
+# (not a property, a key or before ``.``, ``(``, ``[``, ``**``, an assignment), and no line
+# break after the ``}`` that ends a block or a function declaration.
+# tests/js/same-program.js reads these as the same syntax tree.
+
+#: after ``true``, ``false`` or ``undefined``, these leave it a whole operand
+_VALUE_END = {")", "]", "}", ";", ",", ":", "?", "||", "&&", "??", "===", "!==", "==", "!="}
+#: a ``;`` right after ``if (...)`` and these is an empty statement, the whole body
+_HEADS = ("if", "for", "while", "with")
+_SHORTER = {"true": (("punct", "!"), ("num", "0")), "false": (("punct", "!"), ("num", "1")),
+            "undefined": (("name", "void"), ("num", "0"))}
+
+
+def _shortened(toks: list[tuple[str, str, bool]], ends: set[int]) -> list[tuple[str, str, bool]]:
+    n = len(toks)
+    opener: dict[int, int] = {}
+    parens: list[int] = []
+    for i, (k, t, _) in enumerate(toks):
+        if k == "punct" and t == "(":
+            parens.append(i)
+        elif k == "punct" and t == ")":
+            opener[i] = parens.pop()
+    joined = _joined_vars(toks)
+    out: list[tuple[str, str, bool]] = []
+    for i, (k, t, newline) in enumerate(toks):
+        before = toks[i - 1] if i else ("", "", False)
+        after = toks[i + 1] if i + 1 < n else ("punct", ";", False)
+        if i - 1 in ends and after[0] != "re":
+            newline = False
+        if joined.get(i) == "drop":
+            continue
+        if joined.get(i) == ",":
+            out.append(("punct", ",", newline))
+        elif k == "name" and t in _SHORTER and before[1] not in (".", "?.") and \
+                after[0] == "punct" and after[1] in _VALUE_END and \
+                not (after[1] == ":" and before[1] in ("{", ",")):
+            first, second = _SHORTER[t]
+            out += [(*first, newline), (*second, False)]
+        elif k == "punct" and t == ";" and after[:2] == ("punct", "}") and not (
+                before[1] == "else" or (before[1] == ")" and opener.get(i - 1, 0) > 0
+                                         and toks[opener[i - 1] - 1][1] in _HEADS)):
+            continue
+        else:
+            out.append((k, t, newline))
+    return out
+
+
+def _joined_vars(toks: list[tuple[str, str, bool]]) -> dict[int, str]:
+    """Where consecutive ``var`` statements join: ``{index of ';': ",", index of the next
+    'var': "drop"}``. Only statements in a list (after ``;``, ``{``, ``}`` or at the start),
+    each but the last ended by ``;`` with no line break before it where a semicolon could be
+    inserted."""
+    n = len(toks)
+    out: dict[int, str] = {}
+    for i in range(n):
+        if toks[i][:2] != ("name", "var") or i in out or \
+                (i and toks[i - 1][1] not in (";", "{", "}")):
+            continue
+        depth, j, joins = 0, i + 1, []
+        while j < n:
+            k, t, newline = toks[j]
+            if depth == 0 and newline and (toks[j - 1][1] not in _OPENS
+                                           or toks[j - 1][0] != "punct"):
+                break                           # perhaps the end of the statement
+            if k == "punct" and t in ("(", "[", "{"):
+                depth += 1
+            elif k == "punct" and t in (")", "]", "}"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif depth == 0 and k == "punct" and t == ";":
+                if j + 1 < n and toks[j + 1][:2] == ("name", "var"):
+                    joins.append(j)
+                    j += 2
+                    continue
+                break
+            j += 1
+        for x in joins:  # nothing after a statement's end (";" or a line break) changes
+            out[x], out[x + 1] = ",", "drop"
     return out
 
 

@@ -17,7 +17,7 @@ def small(text: str) -> str:
 
 
 @pytest.mark.parametrize("source, shipped", [
-    ("var a = 1;  // note\nvar b = a / 2;", "var a=1;var b=a/2;\n"),
+    ("var a = 1;  // note\nvar b = a / 2;", "var a=1,b=a/2;\n"),
     ("x = a - -b + +c;", "x=a- -b+ +c;\n"),
     ("x = a++ + ++b - --c;", "x=a++ + ++b- --c;\n"),
     ("x = y / 2 / z;", "x=y/2/z;\n"),
@@ -117,7 +117,88 @@ def test_local_names_are_reused_where_they_cannot_clash():
       window.x = [first, second, a];
     })();"""
     assert small(source) == (
-        "(function(){function b(b,c){return b+c;}\n"
-        "function c(c){var d=function(d){return c+d+b(1,2);};return d;}\n"
-        "try{c(1);}catch(b){window.a=b;}\n"
-        "window.x=[b,c,a];})();\n")
+        "(function(){function b(b,c){return b+c}function c(c){var d=function(d){return c+d+b(1,2)};"
+        "return d}try{c(1)}catch(b){window.a=b}window.x=[b,c,a]})();\n")
+
+
+@pytest.mark.parametrize("source, shipped", [
+    # consecutive var statements of a list join; not a var that is the body of an "if",
+    # not one ended by a line break (a semicolon may be inserted there), not a "for" head
+    ("var a = 1; var b = [2]; var c = {d: 3};", "var a=1,b=[2],c={d:3};\n"),
+    ("if (x) var a = 1; var b = 2; var c = 3;", "if(x)var a=1;var b=2,c=3;\n"),
+    ("var a = f\n(1); var b = 2; var c = 3;", "var a=f\n(1);var b=2,c=3;\n"),
+    ("function f() { var a = 1; var b = g\n(2) }", "function f(){var a=1,b=g\n(2)}\n"),
+    ("for (var i = 0; i < 2; i++) { var j = i; var k = j; }", "for(var i=0;i<2;i++){var j=i,k=j}\n"),
+    ("{ var a = 1; var b = 2 }", "{var a=1,b=2}\n"),
+    # the ";" before "}" goes, unless it is the whole body of an if/for/while/else
+    ("function f() { g(); if (x) ; while (y) ; for (;;) ; if (z) a(); else ; }",
+     "function f(){g();if(x);while(y);for(;;);if(z)a();else;}\n"),
+    ("function f() { g(); { h(); } }", "function f(){g();{h()}}\n"),
+    # true, false, undefined as values; not as properties, keys, or before . ( [ ** =
+    ("x = [true, false, undefined, a === true ? false : !true, typeof undefined];",
+     "x=[!0,!1,void 0,a===!0?!1:!!0,typeof void 0];\n"),
+    ("x = {true: true, false: a.false, b: undefined}; y = a < true;",
+     "x={true:!0,false:a.false,b:void 0};y=a< !0;\n"),
+    ("x = true.toString() + false[0] + true ** 2; undefined = 1;",
+     "x=true.toString()+false[0]+true**2;undefined=1;\n"),
+    # no line break after a block or a function declaration; kept after an expression's "}"
+    ("function f() {}\nfunction g() {}\nif (a) {}\nb()", "function f(){}function g(){}if(a){}b()\n"),
+    ("var f = function () {}\nb()\nx = {}\n[1]", "var f=function(){}\nb()\nx={}\n[1]\n"),
+    ("x = a +\n b -\n c ?\n d :\n e\n++f", "x=a+b-c?d:e\n++f\n"),
+])
+def test_shorter_spellings(source, shipped):
+    assert small(source) == shipped
+
+
+def test_shorter_spellings_run_the_same(tmp_path):
+    """The shorter spellings give the same results in node, source and shipped."""
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    source = """
+    (function () {
+      var out = []; var n = 0;
+      function f(a) { var b = a === true; var c = a === undefined;
+        if (b) ; else n++;
+        out.push(b, c, typeof undefined, {true: false}.true, !true); }
+      f(true); f(false); f();
+      var g = function () { return undefined }
+      ;(function () { out.push(g() === void 0, n) })()
+      console.log(JSON.stringify(out));
+    })();
+    """
+    results = []
+    for text in (source, small(source)):
+        script = tmp_path / "s.js"
+        script.write_text(text)
+        run = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
+        results.append(run.stdout)
+    assert results[0] == results[1] and "true" in results[0]
+    assert "!0" in small(source) and "void 0" in small(source)
+
+
+def test_same_program_reads_the_shorter_spellings_only_as_the_same(tmp_path):
+    """tests/js/same-program.js (which proves the shipped scripts right, in
+    tests/test_targets.py) takes the spellings above as the same program, and still tells
+    a different one."""
+    from tests.conftest import REPO
+
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    cases = [
+        ("var a = true, b; if (a) { b = undefined; } ; c(false);",
+         "var a = !0; var b; if (a) { b = void 0 } c(!1)", 0),
+        ("var a = true, b; c(false);", "var a = !1, b; c(false);", 1),
+        ("var a = true; if (a) { var b; }", "var a = true; if (a) var b;", 1),
+        ("if (a) ; b();", "if (a) b();", 1),
+        ("(function () { var undefined; return undefined; })();",
+         "(function () { var undefined; return void 0; })();", 1),
+    ]
+    for source, other, code in cases:
+        (tmp_path / "a.js").write_text(source)
+        (tmp_path / "b.js").write_text(other)
+        result = subprocess.run([node, str(REPO / "tests" / "js" / "same-program.js"),
+                                 str(tmp_path / "a.js"), str(tmp_path / "b.js")],
+                                capture_output=True, text=True)
+        assert result.returncode == code, (source, other, result.stdout, result.stderr)

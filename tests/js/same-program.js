@@ -3,7 +3,10 @@
 // parameter, function, catch parameter, let/const/class in a block) may be spelt
 // differently in B, as long as every use of it refers to the same declaration as in A.
 // Properties, object keys, labels and every name not declared in a function (globals)
-// must be spelt the same. Exit 0 when the same; else 1 with the first difference.
+// must be spelt the same. Spellings of the same program builder/jsmin.py uses are read as
+// one: `!0`/`!1`/`void 0` as `true`/`false`/the global `undefined`, `var a, b;` in a
+// statement list as `var a; var b;`, and a statement list without its empty statements.
+// Exit 0 when the same; else 1 with the first difference.
 "use strict";
 const fs = require("fs");
 const acorn = require("acorn");
@@ -55,9 +58,27 @@ function canonical(ast) {
       }
     });
   }
+  // a statement list as the minifier may spell it: `var a, b;` as `var a; var b;`, and
+  // without empty statements (both do nothing more or less)
+  function statements(list) {
+    const out = [];
+    list.forEach((s) => {
+      if (s.type === "EmptyStatement") return;
+      if (s.type === "VariableDeclaration" && s.kind === "var" && s.declarations.length > 1) {
+        s.declarations.forEach((d) => out.push({ type: s.type, declarations: [d], kind: s.kind }));
+      } else out.push(s);
+    });
+    return out;
+  }
+  const isNumber = (n, value) => n.type === "Literal" && n.raw === String(value);
   function canon(node, scope, isBody) {
     if (Array.isArray(node)) return node.map((n) => canon(n, scope));
     if (!node || typeof node !== "object") return node;
+    // `!0`, `!1` and `void 0` are `true`, `false` and the global `undefined`
+    if (node.type === "UnaryExpression" && node.operator === "!" && (isNumber(node.argument, 0) || isNumber(node.argument, 1))) {
+      return { type: "Literal", value: isNumber(node.argument, 0), raw: String(isNumber(node.argument, 0)) };
+    }
+    if (node.type === "UnaryExpression" && node.operator === "void" && isNumber(node.argument, 0)) return "name global:undefined";
     if (node.type === "Identifier") return "name " + resolve(scope, node.name);
     if (isFunction(node)) {
       let outer = scope;
@@ -87,6 +108,7 @@ function canonical(ast) {
       else if (named && key === "key" && !node.computed) out[key] = "property " + v.name;
       else if (named && key === "label") out[key] = "label " + v.name;
       else if (named && node.type === "MetaProperty") out[key] = "meta " + v.name;
+      else if (Array.isArray(v) && (key === "body" || (key === "consequent" && node.type === "SwitchCase"))) out[key] = canon(statements(v), here);
       else out[key] = canon(v, here);
     }
     return out;

@@ -1,27 +1,35 @@
 """The default theme's scripts as packages carry them: the same program, without comments,
-without the spaces and line breaks the code does not need, and with the names declared
-inside functions shortened.
+without the spaces and line breaks the code does not need, with the names declared
+inside functions shortened, and in a few shorter spellings.
 
-Nothing else is rewritten: every other token of the source (keyword, global name,
-property, number, string, regular expression, punctuator) arrives as written. Between two
-tokens the output keeps
+Every other token of the source (keyword, global name, property, number, string, regular
+expression, punctuator) arrives as written. Between two tokens the output keeps
 
 - a space where the two would otherwise run together (``var x``, ``a - -b``, ``x++ +y``,
   a regular expression's flags before a name, ``1 .toString``);
-- the source's line break where the line does not end in ``;``, ``{`` or ``,`` and the
-  next line does not start with ``}`` (the places where JavaScript's automatic semicolon
-  insertion, or a rule such as "no line break after ``return``", could depend on it).
+- the source's line break where the line does not end in a punctuator that needs more
+  (``;``, ``{``, ``,``, an operator) and the next line does not start with ``}``, unless
+  the line ends a block or a function declaration (the places where JavaScript's
+  automatic semicolon insertion, or a rule such as "no line break after ``return``", could
+  depend on it).
 
-Local names (:func:`rename_locals`): each declaration made inside a function gets the shortest
-name free where it is used (no global of the file, no other name of its scope, no name of an
-enclosing scope used inside it), so a renamed name can neither capture nor shadow another.
+Local names (:func:`rename_locals`): each declaration made inside a function gets the
+shortest name free where it is used (no global of the file, no other name of its scope,
+no name of an enclosing scope used inside it), so a renamed name can neither capture nor
+shadow another.
+
+Shorter spellings, in code :func:`rename_locals` took apart (:func:`_shortened`,
+:func:`_arrows`): consecutive ``var`` statements joined, no ``;`` before ``}``,
+``true``/``false``/``undefined`` as ``!0``/``!1``/``void 0``, and anonymous function
+expressions without ``this`` or ``arguments`` of their own as arrow functions.
 
 Whatever the scanner does not understand (a template literal, a string continued over
 lines, a ``/`` whose meaning depends on more than the token before it, a character outside
 ASCII in code) makes :func:`minify` return ``None``, and the caller ships the file with
 only its comment lines left out; code outside the subset :func:`rename_locals` handles
-keeps its names. The output is scanned again and must give exactly the tokens intended;
-tests/test_targets.py also compares the syntax trees (acorn, tests/js/same-program.js) of
+keeps its names and spellings. The output is scanned again and must give exactly the
+tokens intended; tests/test_targets.py also compares the syntax trees (acorn,
+tests/js/same-program.js, which reads the shorter spellings as what they stand for) of
 every runtime script as written and as shipped, with each name's declaration.
 """
 from __future__ import annotations
@@ -112,6 +120,11 @@ def _regex_may_start(before: list[tuple[str, str, bool]]) -> bool:
     return False
 
 
+def _may_end(before: tuple[str, str, bool]) -> bool:
+    """Whether a line break after ``before`` may end a statement (and so is kept)."""
+    return before[0] != "punct" or before[1] not in _OPENS
+
+
 def _space_between(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> bool:
     """Whether tokens ``a`` and ``b`` would run together without a space."""
     (ka, ta, _), (kb, tb, _) = a, b
@@ -138,14 +151,14 @@ def minify(text: str, head: str = "", rename: bool = True) -> str | None:
     if rename:
         try:
             ends: set[int] = set()
-            source = _shortened(rename_locals(source, ends), ends)
+            source = _arrows(_shortened(rename_locals(source, ends), ends))
         except Unsupported:
             pass  # shipped with its names as written
     parts = [head]
     prev = None
     for tok in source:
         if prev is not None:
-            if tok[2] and (prev[1] not in _OPENS or prev[0] != "punct") and tok[1] != "}":
+            if tok[2] and _may_end(prev) and tok[1] != "}":
                 parts.append("\n")
             elif _space_between(prev, tok):
                 parts.append(" ")
@@ -474,6 +487,108 @@ def _shortened(toks: list[tuple[str, str, bool]], ends: set[int]) -> list[tuple[
     return out
 
 
+#: an arrow function may stand (as an assignment expression) after these ...
+_ARROW_AFTER = {"(", ",", "=", ":", "?", "[", "return"}
+#: ... and before these
+_ARROW_BEFORE = {")", ",", ";", "]", "}", ":"}
+
+
+def _arrows(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """Anonymous function expressions that use neither ``this`` nor ``arguments`` of their
+    own as arrow functions (``function(a){return a.b}`` -> ``a=>a.b``): the same program
+    for code that never calls them with ``new`` (a function called with ``new`` here is
+    declared, or assigned to a name that is never ``new``'s operand: checked) and never
+    reads their ``prototype``. Only where an arrow can stand without parentheses."""
+    n = len(toks)
+    text = [t[1] for t in toks]
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, (k, t, _) in enumerate(toks):
+        if k == "punct" and t in ("(", "[", "{"):
+            stack.append(i)
+        elif k == "punct" and t in (")", "]", "}"):
+            match[stack.pop()] = i
+    constructed = {text[i + 1] for i in range(n - 1)
+                   if text[i] == "new" and toks[i + 1][0] == "name"}
+    functions = []                          # (function token, "(", "{", "}")
+    for i, (k, t, _) in enumerate(toks):
+        if k == "name" and t == "function" and (not i or text[i - 1] not in (".", "?.")):
+            paren = i + 1 if text[i + 1] == "(" else i + 2
+            body = match[paren] + 1
+            functions.append((i, paren, body, match[body]))
+    own_this: set[int] = set()
+    for i, (k, t, _) in enumerate(toks):
+        if k == "name" and t in ("this", "arguments") and text[i - 1] not in (".", "?."):
+            inside = [f for f in functions if f[2] < i < f[3]]
+            if inside:
+                own_this.add(max(inside, key=lambda f: f[2])[0])
+    replace: dict[int, tuple[int, list[tuple[str, str, bool]]]] = {}
+    for start, paren, body, end in functions:
+        before = text[start - 1] if start else ""
+        after = text[end + 1] if end + 1 < n else ""
+        if paren != start + 1 or start in own_this or before not in _ARROW_AFTER or \
+                after not in _ARROW_BEFORE or toks[end + 1][0] != "punct" or \
+                (before == "=" and text[start - 2] in constructed):
+            continue
+        params = toks[paren + 1:body - 1]
+        if len(params) != 1:
+            params = [("punct", "(", False), *params, ("punct", ")", False)]
+        head = [(k, t, False) for k, t, _ in params] + [("punct", "=>", False)]
+        head[0] = (head[0][0], head[0][1], toks[start][2])
+        inner = toks[body + 1:end]
+        if inner and inner[-1][1] == ";":
+            inner = inner[:-1]
+        if len(inner) > 1 and inner[0][:2] == ("name", "return") and not inner[1][2] and \
+                _one_expression(inner[1:]):
+            expression = [(k, t, False) if j == 0 else (k, t, nl)
+                          for j, (k, t, nl) in enumerate(inner[1:])]
+            if inner[1][1] == "{" or any(t == "," for t in _top_level(inner[1:])):
+                expression = [("punct", "(", False), *expression, ("punct", ")", False)]
+            replace[start] = (end, head + expression)
+        else:
+            replace[start] = (body - 1, head)
+    out: list[tuple[str, str, bool]] = []
+    i = 0
+    while i < n:
+        if i in replace:
+            last, tokens_ = replace[i]
+            out += tokens_
+            i = last + 1
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
+def _top_level(toks: list[tuple[str, str, bool]]) -> list[str]:
+    """The tokens of ``toks`` outside any brackets."""
+    depth, out = 0, []
+    for k, t, _ in toks:
+        if k == "punct" and t in ("(", "[", "{"):
+            depth += 1
+        elif k == "punct" and t in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0:
+            out.append(t)
+    return out
+
+
+def _one_expression(toks: list[tuple[str, str, bool]]) -> bool:
+    """Whether ``toks`` (a ``return``'s operand to the end of a body) is one expression: no
+    ``;`` and no line break where a semicolon could be inserted, outside brackets."""
+    depth = 0
+    for j, (k, t, newline) in enumerate(toks):
+        if depth == 0 and j and newline and _may_end(toks[j - 1]):
+            return False
+        if k == "punct" and t in ("(", "[", "{"):
+            depth += 1
+        elif k == "punct" and t in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and k == "punct" and t == ";":
+            return False
+    return True
+
+
 def _joined_vars(toks: list[tuple[str, str, bool]]) -> dict[int, str]:
     """Where consecutive ``var`` statements join: ``{index of ';': ",", index of the next
     'var': "drop"}``. Only statements in a list (after ``;``, ``{``, ``}`` or at the start),
@@ -488,8 +603,7 @@ def _joined_vars(toks: list[tuple[str, str, bool]]) -> dict[int, str]:
         depth, j, joins = 0, i + 1, []
         while j < n:
             k, t, newline = toks[j]
-            if depth == 0 and newline and (toks[j - 1][1] not in _OPENS
-                                           or toks[j - 1][0] != "punct"):
+            if depth == 0 and newline and _may_end(toks[j - 1]):
                 break                           # perhaps the end of the statement
             if k == "punct" and t in ("(", "[", "{"):
                 depth += 1

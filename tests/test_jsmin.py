@@ -117,7 +117,7 @@ def test_local_names_are_reused_where_they_cannot_clash():
       window.x = [first, second, a];
     })();"""
     assert small(source) == (
-        "(function(){function b(b,c){return b+c}function c(c){var d=function(d){return c+d+b(1,2)};"
+        "(()=>{function b(b,c){return b+c}function c(c){var d=d=>c+d+b(1,2);"
         "return d}try{c(1)}catch(b){window.a=b}window.x=[b,c,a]})();\n")
 
 
@@ -145,6 +145,18 @@ def test_local_names_are_reused_where_they_cannot_clash():
     ("function f() {}\nfunction g() {}\nif (a) {}\nb()", "function f(){}function g(){}if(a){}b()\n"),
     ("var f = function () {}\nb()\nx = {}\n[1]", "var f=function(){}\nb()\nx={}\n[1]\n"),
     ("x = a +\n b -\n c ?\n d :\n e\n++f", "x=a+b-c?d:e\n++f\n"),
+    # anonymous function expressions without this or arguments of their own as arrows,
+    # where an arrow may stand without parentheses; not one that a "new" may call
+    ("f(function (a) { return a * 2; }, function () { return {k: 1}; }, function (a, b) { return a, b; });",
+     "f(a=>a*2,()=>({k:1}),(a,b)=>(a,b));\n"),
+    ("f(function (a, b) { if (a) return b; g(); });", "f((a,b)=>{if(a)return b;g()});\n"),
+    ("f(function () { return this; }, function () { return g(function () { return arguments; }); });",
+     "f(function(){return this},()=>g(function(){return arguments}));\n"),
+    ("x = a || function () {}; y = function () {}.bind(a); z = function f() {};",
+     "x=a||function(){};y=function(){}.bind(a);z=function b(){};\n"),
+    ("(function () { var C = function () {}; var D = function () {}; new C(); })();",
+     "(()=>{var a=function(){},b=()=>{};new a()})();\n"),
+    ("f(function () { return\n 1; }, function () { return a\n(b) });", "f(()=>{return\n1},()=>{return a\n(b)});\n"),
 ])
 def test_shorter_spellings(source, shipped):
     assert small(source) == shipped
@@ -164,6 +176,9 @@ def test_shorter_spellings_run_the_same(tmp_path):
       f(true); f(false); f();
       var g = function () { return undefined }
       ;(function () { out.push(g() === void 0, n) })()
+      var o = { k: 2, m: function () { return this.k; }, a: function () { return arguments.length; } };
+      out.push([1, 2].map(function (x) { return x * o.m(); }), o.a(1, 2, 3),
+               [3].map(function (x) { return {x: x}; })[0].x, (function (a, b) { return a, b; })(1, 5));
       console.log(JSON.stringify(out));
     })();
     """
@@ -174,7 +189,7 @@ def test_shorter_spellings_run_the_same(tmp_path):
         run = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
         results.append(run.stdout)
     assert results[0] == results[1] and "true" in results[0]
-    assert "!0" in small(source) and "void 0" in small(source)
+    assert "!0" in small(source) and "void 0" in small(source) and "=>" in small(source)
 
 
 def test_same_program_reads_the_shorter_spellings_only_as_the_same(tmp_path):
@@ -192,6 +207,9 @@ def test_same_program_reads_the_shorter_spellings_only_as_the_same(tmp_path):
         ("var a = true, b; c(false);", "var a = !1, b; c(false);", 1),
         ("var a = true; if (a) { var b; }", "var a = true; if (a) var b;", 1),
         ("if (a) ; b();", "if (a) b();", 1),
+        ("f(function (a) { return a; }, function () {});", "f(a => a, () => {});", 0),
+        ("f(function () { return this; });", "f(() => this);", 1),
+        ("f(function () { return arguments; });", "f(() => { return arguments; });", 1),
         ("(function () { var undefined; return undefined; })();",
          "(function () { var undefined; return void 0; })();", 1),
     ]

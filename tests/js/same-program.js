@@ -5,7 +5,8 @@
 // Properties, object keys, labels and every name not declared in a function (globals)
 // must be spelt the same. Spellings of the same program builder/jsmin.py uses are read as
 // one: `!0`/`!1`/`void 0` as `true`/`false`/the global `undefined`, `var a, b;` in a
-// statement list as `var a; var b;`, and a statement list without its empty statements.
+// statement list as `var a; var b;`, a statement list without its empty statements, and an
+// arrow function that uses no `this` or `arguments` of its own as a function expression.
 // Exit 0 when the same; else 1 with the first difference.
 "use strict";
 const fs = require("fs");
@@ -71,6 +72,21 @@ function canonical(ast) {
     return out;
   }
   const isNumber = (n, value) => n.type === "Literal" && n.raw === String(value);
+  // whether a function's own code (nested arrows included) uses this or arguments
+  function ownThis(node) {
+    if (!node || typeof node !== "object") return false;
+    if (Array.isArray(node)) return node.some(ownThis);
+    if (node.type === "FunctionExpression" || node.type === "FunctionDeclaration") return false;
+    if (node.type === "ThisExpression" || (node.type === "Identifier" && node.name === "arguments")) return true;
+    return Object.keys(node).some((key) => !((key === "property" || key === "key") && !node.computed) && ownThis(node[key]));
+  }
+  // an arrow function that uses no this or arguments of its own is read as the anonymous
+  // function expression it stands for (`a => x` as `function (a) { return x; }`)
+  function asFunction(node) {
+    if (ownThis(node.body)) return node;
+    const body = node.expression ? { type: "BlockStatement", body: [{ type: "ReturnStatement", argument: node.body }] } : node.body;
+    return { type: "FunctionExpression", id: null, expression: false, generator: false, async: false, params: node.params, body: body };
+  }
   function canon(node, scope, isBody) {
     if (Array.isArray(node)) return node.map((n) => canon(n, scope));
     if (!node || typeof node !== "object") return node;
@@ -80,6 +96,7 @@ function canonical(ast) {
     }
     if (node.type === "UnaryExpression" && node.operator === "void" && isNumber(node.argument, 0)) return "name global:undefined";
     if (node.type === "Identifier") return "name " + resolve(scope, node.name);
+    if (node.type === "ArrowFunctionExpression") node = asFunction(node);
     if (isFunction(node)) {
       let outer = scope;
       if (node.type === "FunctionExpression" && node.id) { outer = new Scope(scope); outer.declare(node.id.name); }

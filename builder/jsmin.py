@@ -540,11 +540,11 @@ def _arrows(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
             inner = inner[:-1]
         if len(inner) > 1 and inner[0][:2] == ("name", "return") and not inner[1][2] and \
                 _one_expression(inner[1:]):
-            expression = [(k, t, False) if j == 0 else (k, t, nl)
-                          for j, (k, t, nl) in enumerate(inner[1:])]
-            if inner[1][1] == "{" or any(t == "," for t in _top_level(inner[1:])):
-                expression = [("punct", "(", False), *expression, ("punct", ")", False)]
-            replace[start] = (end, head + expression)
+            # "function (...) { return" -> "(...) =>"; "; }" after the expression goes (the
+            # functions inside it are rewritten on their own)
+            wrap = inner[1][1] == "{" or "," in _top_level(inner[1:])
+            replace[start] = (body + 1, head + [("punct", "(", False)] * wrap)
+            replace[body + len(inner) + 1] = (end, [("punct", ")", False)] * wrap)
         else:
             replace[start] = (body - 1, head)
     out: list[tuple[str, str, bool]] = []

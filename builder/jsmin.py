@@ -18,10 +18,12 @@ shortest name free where it is used (no global of the file, no other name of its
 no name of an enclosing scope used inside it), so a renamed name can neither capture nor
 shadow another.
 
-Shorter spellings, in code :func:`rename_locals` took apart (:func:`_shortened`,
-:func:`_arrows`): consecutive ``var`` statements joined, no ``;`` before ``}``,
-``true``/``false``/``undefined`` as ``!0``/``!1``/``void 0``, and anonymous function
-expressions without ``this`` or ``arguments`` of their own as arrow functions.
+Shorter spellings, in code :func:`rename_locals` took apart (:func:`_aliased`,
+:func:`_shortened`, :func:`_arrows`): the browser's globals a file's wrapper function uses
+often passed to it as parameters (so renamed), consecutive ``var`` statements joined, no
+``;`` before ``}``, ``true``/``false``/``undefined`` as ``!0``/``!1``/``void 0``, and
+anonymous function expressions without ``this`` or ``arguments`` of their own as arrow
+functions.
 
 Whatever the scanner does not understand (a template literal, a string continued over
 lines, a ``/`` whose meaning depends on more than the token before it, a character outside
@@ -151,6 +153,9 @@ def minify(text: str, head: str = "", rename: bool = True) -> str | None:
     if rename:
         try:
             ends: set[int] = set()
+            free: set[int] = set()
+            rename_locals(source, free=free)     # raises for code outside the subset
+            source = _aliased(source, free)
             source = _arrows(_shortened(rename_locals(source, ends), ends))
         except Unsupported:
             pass  # shipped with its names as written
@@ -231,11 +236,12 @@ def _short_names(taken: set[str]):
                     yield a + b + c
 
 
-def rename_locals(toks: list[tuple[str, str, bool]],
-                  ends: set[int] | None = None) -> list[tuple[str, str, bool]]:
+def rename_locals(toks: list[tuple[str, str, bool]], ends: set[int] | None = None,
+                  free: set[int] | None = None) -> list[tuple[str, str, bool]]:
     """``toks`` with the names declared in functions shortened; raises
     :class:`Unsupported` for code outside the subset this handles. ``ends`` receives the
-    indexes of the ``}`` that end a statement (a block, a function declaration)."""
+    indexes of the ``}`` that end a statement (a block, a function declaration), ``free``
+    those of the names that refer to no declaration of a function (globals)."""
     if ends is None:
         ends = set()
     n = len(toks)
@@ -400,6 +406,9 @@ def rename_locals(toks: list[tuple[str, str, bool]],
             bound[i] = scope.names[text[i]]
     for i, b in bound.items():
         bindings[b].append(i)
+    if free is not None:
+        free.update(i for i in range(n) if kind[i] == "name" and i not in keep
+                    and i not in bound and text[i] not in _RESERVED)
     return _renamed(toks, bindings, home, scope_at, {
         t for i, (k, t) in enumerate(zip(kind, text, strict=True))
         if k == "name" and i not in keep and i not in bound})
@@ -485,6 +494,53 @@ def _shortened(toks: list[tuple[str, str, bool]], ends: set[int]) -> list[tuple[
         else:
             out.append((k, t, newline))
     return out
+
+
+#: globals a file's wrapper function may take as parameters, so that the renaming gives
+#: them short names: the browser's, which no script replaces
+_ALIASED = ("document", "window", "Math", "JSON", "Object", "Array", "String", "Promise")
+
+
+def _aliased(toks: list[tuple[str, str, bool]], free: set[int]) -> list[tuple[str, str, bool]]:
+    """A file that is one call of a function expression, ``(function (a) {...})(b);``,
+    with the :data:`_ALIASED` globals its function uses often enough (each use then costs
+    one character instead of the global's name) added as parameters given those globals,
+    ``(function (a, document) {...})(b, document);``: the renaming then shortens them as
+    any parameter. Not when the function reads ``arguments``."""
+    n = len(toks)
+    text = [t[1] for t in toks]
+    if n < 8 or text[:3] != ["(", "function", "("] or "arguments" in text:
+        return toks
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, (k, t, _) in enumerate(toks):
+        if k == "punct" and t in ("(", "[", "{"):
+            stack.append(i)
+        elif k == "punct" and t in (")", "]", "}"):
+            match[stack.pop()] = i
+    params_end = match[2]
+    body_end = match.get(params_end + 1, -1)
+    if text[params_end + 1] != "{" or match[0] != body_end + 1 or \
+            text[body_end + 2:body_end + 3] != ["("]:
+        return toks
+    args_end = match[body_end + 2]
+    if text[args_end + 1:] not in ([], [";"]):
+        return toks
+    uses = {g: sum(1 for i in free if params_end < i < body_end and text[i] == g) for g in _ALIASED}
+    names = [g for g in _ALIASED if uses[g] * (len(g) - 1) > len(g) + 2]
+    if not names:
+        return toks
+
+    def listed(first: bool) -> list[tuple[str, str, bool]]:
+        out: list[tuple[str, str, bool]] = []
+        for g in names:
+            if out or not first:
+                out.append(("punct", ",", False))
+            out.append(("name", g, False))
+        return out
+
+    return (toks[:params_end] + listed(params_end == 3) + toks[params_end:args_end]
+            + listed(args_end == body_end + 3) + toks[args_end:])
 
 
 #: an arrow function may stand (as an assignment expression) after these ...

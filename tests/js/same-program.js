@@ -6,7 +6,9 @@
 // must be spelt the same. Spellings of the same program builder/jsmin.py uses are read as
 // one: `!0`/`!1`/`void 0` as `true`/`false`/the global `undefined`, `var a, b;` in a
 // statement list as `var a; var b;`, a statement list without its empty statements, and an
-// arrow function that uses no `this` or `arguments` of its own as a function expression.
+// arrow function that uses no `this` or `arguments` of its own as a function expression;
+// and in a file that is one call of a function, a parameter given a global of the browser
+// (`(function (d) { d.title; })(document)`) as that global, where never written.
 // Exit 0 when the same; else 1 with the first difference.
 "use strict";
 const fs = require("fs");
@@ -22,9 +24,35 @@ function canonical(ast) {
     constructor(parent) { this.parent = parent; this.names = new Map(); }
     declare(name) { if (!this.names.has(name)) this.names.set(name, ++counter); }
   }
+  // a name declared in a scope: a number, or the global a parameter stands for (below)
+  function binding(scope, name) {
+    for (let s = scope; s; s = s.parent) if (s.names.has(name)) return s.names.get(name);
+    return null;
+  }
   function resolve(scope, name) {
-    for (let s = scope; s; s = s.parent) if (s.names.has(name)) return "local#" + s.names.get(name);
-    return "global:" + name;
+    const b = binding(scope, name);
+    return b === null ? "global:" + name : typeof b === "string" ? "global:" + b : "local#" + b;
+  }
+  // A file that is one call of a function expression: a parameter given one of the
+  // browser's globals (which no script replaces) stands for that global, as long as it is
+  // never written (builder/jsmin.py passes globals so, to shorten their names): the
+  // parameter and its argument are left out, its uses name the global.
+  const ALIASED = new Set(["document", "window", "Math", "JSON", "Object", "Array", "String", "Promise"]);
+  const aliases = new Map();     // parameter node -> global
+  const top = ast.body.length === 1 && ast.body[0].type === "ExpressionStatement" && ast.body[0].expression;
+  const wrapper = top && top.type === "CallExpression" && top.callee;
+  if (wrapper && /^(FunctionExpression|ArrowFunctionExpression)$/.test(wrapper.type) &&
+      !/"name":"arguments"/.test(JSON.stringify(wrapper))) {
+    wrapper.params.forEach((p, i) => {
+      const a = top.arguments[i];
+      if (p.type === "Identifier" && a && a.type === "Identifier" && ALIASED.has(a.name) &&
+          wrapper.params.filter((q) => q.name === p.name).length === 1) aliases.set(p, a.name);
+    });
+  }
+  function unwritten(scope, targets) {
+    targets.forEach((n) => {
+      if (typeof binding(scope, n) === "string") throw new Error("a parameter standing for a global is written: " + n);
+    });
   }
   function patternNames(p, out) {
     if (!p) return out;
@@ -101,13 +129,17 @@ function canonical(ast) {
       let outer = scope;
       if (node.type === "FunctionExpression" && node.id) { outer = new Scope(scope); outer.declare(node.id.name); }
       const inner = new Scope(outer);
-      node.params.forEach((p) => patternNames(p, []).forEach((n) => inner.declare(n)));
+      node.params.forEach((p) => {
+        if (aliases.has(p)) inner.names.set(p.name, aliases.get(p));
+        else patternNames(p, []).forEach((n) => inner.declare(n));
+      });
       if (node.body.type === "BlockStatement") {
         hoistVars(node.body, inner);
         lexical(node.body.body, inner);
       }
+      if (node.type === "FunctionDeclaration") unwritten(scope, [node.id.name]);
       return { type: node.type, id: node.id ? "name " + resolve(outer, node.id.name) : null,
-               params: canon(node.params, inner), body: canon(node.body, inner, true),
+               params: canon(node.params.filter((p) => !aliases.has(p)), inner), body: canon(node.body, inner, true),
                generator: node.generator, async: node.async, expression: node.expression };
     }
     let here = scope;
@@ -116,7 +148,14 @@ function canonical(ast) {
       here = new Scope(scope);
       patternNames(node.param, []).forEach((n) => here.declare(n));
     }
+    if (node.type === "AssignmentExpression" && node.left.type !== "MemberExpression") unwritten(scope, patternNames(node.left, []));
+    if (node.type === "UpdateExpression" && node.argument.type === "Identifier") unwritten(scope, [node.argument.name]);
+    if (node.type === "VariableDeclarator" && node.init) unwritten(scope, patternNames(node.id, []));
+    if (/^For(In|Of)Statement$/.test(node.type) && node.left.type !== "MemberExpression") {
+      unwritten(scope, node.left.type === "VariableDeclaration" ? patternNames(node.left.declarations[0].id, []) : patternNames(node.left, []));
+    }
     const out = {};
+    if (node === top && aliases.size) node = Object.assign({}, node, { arguments: node.arguments.filter((a, i) => !aliases.has(wrapper.params[i])) });
     for (const key of Object.keys(node)) {
       if (key === "start" || key === "end" || key === "loc" || key === "range") continue;
       const v = node[key];

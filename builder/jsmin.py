@@ -498,7 +498,8 @@ def _shortened(toks: list[tuple[str, str, bool]], ends: set[int]) -> list[tuple[
 
 #: globals a file's wrapper function may take as parameters, so that the renaming gives
 #: them short names: the browser's, which no script replaces
-_ALIASED = ("document", "window", "Math", "JSON", "Object", "Array", "String", "Promise")
+_ALIASED = ("document", "window", "Math", "JSON", "Object", "Array", "String", "Promise", "Error",
+            "encodeURIComponent")
 
 
 def _aliased(toks: list[tuple[str, str, bool]], free: set[int]) -> list[tuple[str, str, bool]]:

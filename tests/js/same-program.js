@@ -37,7 +37,7 @@ function canonical(ast) {
   // browser's globals (which no script replaces) stands for that global, as long as it is
   // never written (builder/jsmin.py passes globals so, to shorten their names): the
   // parameter and its argument are left out, its uses name the global.
-  const ALIASED = new Set(["document", "window", "Math", "JSON", "Object", "Array", "String", "Promise"]);
+  const ALIASED = new Set(["document", "window", "Math", "JSON", "Object", "Array", "String", "Promise", "Error", "encodeURIComponent"]);
   const aliases = new Map();     // parameter node -> global
   const top = ast.body.length === 1 && ast.body[0].type === "ExpressionStatement" && ast.body[0].expression;
   const wrapper = top && top.type === "CallExpression" && top.callee;

@@ -153,10 +153,7 @@ def minify(text: str, head: str = "", rename: bool = True) -> str | None:
     if rename:
         try:
             ends: set[int] = set()
-            free: set[int] = set()
-            rename_locals(source, free=free)     # raises for code outside the subset
-            source = _aliased(source, free)
-            source = _arrows(_shortened(rename_locals(source, ends), ends))
+            source = _arrows(_shortened(rename_locals(_aliased(source), ends), ends))
         except Unsupported:
             pass  # shipped with its names as written
     parts = [head]
@@ -236,12 +233,11 @@ def _short_names(taken: set[str]):
                     yield a + b + c
 
 
-def rename_locals(toks: list[tuple[str, str, bool]], ends: set[int] | None = None,
-                  free: set[int] | None = None) -> list[tuple[str, str, bool]]:
+def rename_locals(toks: list[tuple[str, str, bool]],
+                  ends: set[int] | None = None) -> list[tuple[str, str, bool]]:
     """``toks`` with the names declared in functions shortened; raises
     :class:`Unsupported` for code outside the subset this handles. ``ends`` receives the
-    indexes of the ``}`` that end a statement (a block, a function declaration), ``free``
-    those of the names that refer to no declaration of a function (globals)."""
+    indexes of the ``}`` that end a statement (a block, a function declaration)."""
     if ends is None:
         ends = set()
     n = len(toks)
@@ -406,9 +402,6 @@ def rename_locals(toks: list[tuple[str, str, bool]], ends: set[int] | None = Non
             bound[i] = scope.names[text[i]]
     for i, b in bound.items():
         bindings[b].append(i)
-    if free is not None:
-        free.update(i for i in range(n) if kind[i] == "name" and i not in keep
-                    and i not in bound and text[i] not in _RESERVED)
     return _renamed(toks, bindings, home, scope_at, {
         t for i, (k, t) in enumerate(zip(kind, text, strict=True))
         if k == "name" and i not in keep and i not in bound})
@@ -473,26 +466,28 @@ def _shortened(toks: list[tuple[str, str, bool]], ends: set[int]) -> list[tuple[
             opener[i] = parens.pop()
     joined = _joined_vars(toks)
     out: list[tuple[str, str, bool]] = []
-    for i, (k, t, newline) in enumerate(toks):
-        before = toks[i - 1] if i else ("", "", False)
-        after = toks[i + 1] if i + 1 < n else ("punct", ";", False)
-        if i - 1 in ends and after[0] != "re":
-            newline = False
-        if joined.get(i) == "drop":
+    for i, tok in enumerate(toks):
+        k, t, newline = tok
+        if newline and i - 1 in ends and k != "re":
+            tok = (k, t, False)
+        if i in joined:
+            if joined[i] == ",":
+                out.append(("punct", ",", tok[2]))
             continue
-        if joined.get(i) == ",":
-            out.append(("punct", ",", newline))
-        elif k == "name" and t in _SHORTER and before[1] not in (".", "?.") and \
-                after[0] == "punct" and after[1] in _VALUE_END and \
-                not (after[1] == ":" and before[1] in ("{", ",")):
-            first, second = _SHORTER[t]
-            out += [(*first, newline), (*second, False)]
-        elif k == "punct" and t == ";" and after[:2] == ("punct", "}") and not (
-                before[1] == "else" or (before[1] == ")" and opener.get(i - 1, 0) > 0
-                                         and toks[opener[i - 1] - 1][1] in _HEADS)):
-            continue
-        else:
-            out.append((k, t, newline))
+        if k == "name" and t in _SHORTER:
+            before = toks[i - 1] if i else ("", "", False)
+            after = toks[i + 1] if i + 1 < n else ("punct", ";", False)
+            if before[1] not in (".", "?.") and after[0] == "punct" and after[1] in _VALUE_END \
+                    and not (after[1] == ":" and before[1] in ("{", ",")):
+                first, second = _SHORTER[t]
+                out += [(*first, tok[2]), (*second, False)]
+                continue
+        elif k == "punct" and t == ";" and i + 1 < n and toks[i + 1][:2] == ("punct", "}"):
+            before = toks[i - 1]
+            if not (before[1] == "else" or (before[1] == ")" and opener.get(i - 1, 0) > 0
+                                            and toks[opener[i - 1] - 1][1] in _HEADS)):
+                continue
+        out.append(tok)
     return out
 
 
@@ -502,12 +497,13 @@ _ALIASED = ("document", "window", "Math", "JSON", "Object", "Array", "String", "
             "encodeURIComponent")
 
 
-def _aliased(toks: list[tuple[str, str, bool]], free: set[int]) -> list[tuple[str, str, bool]]:
+def _aliased(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
     """A file that is one call of a function expression, ``(function (a) {...})(b);``,
     with the :data:`_ALIASED` globals its function uses often enough (each use then costs
     one character instead of the global's name) added as parameters given those globals,
     ``(function (a, document) {...})(b, document);``: the renaming then shortens them as
-    any parameter. Not when the function reads ``arguments``."""
+    any parameter (a declaration of the same name inside the function shadows it as it
+    did the global). Not when the function reads ``arguments``."""
     n = len(toks)
     text = [t[1] for t in toks]
     if n < 8 or text[:3] != ["(", "function", "("] or "arguments" in text:
@@ -527,7 +523,10 @@ def _aliased(toks: list[tuple[str, str, bool]], free: set[int]) -> list[tuple[st
     args_end = match[body_end + 2]
     if text[args_end + 1:] not in ([], [";"]):
         return toks
-    uses = {g: sum(1 for i in free if params_end < i < body_end and text[i] == g) for g in _ALIASED}
+    uses = dict.fromkeys(_ALIASED, 0)
+    for i in range(params_end + 1, body_end):
+        if text[i] in uses and text[i - 1] not in (".", "?.") and toks[i][0] == "name":
+            uses[text[i]] += 1
     names = [g for g in _ALIASED if uses[g] * (len(g) - 1) > len(g) + 2]
     if not names:
         return toks

@@ -226,7 +226,8 @@ def answer_key(q: Question, choices: list[dict]) -> Markup:
 
 #: optional parts of the runtime, shipped only to courses that use them
 FEATURES = {"scenario": "static/cp-scenario.js", "draw": "static/cp-draw.js",
-            "screens": screens.SCRIPT, "menu-groups": "static/cp-menu-groups.js"}
+            "screens": screens.SCRIPT, "menu-groups": "static/cp-menu-groups.js",
+            "earlier": "static/cp-state-earlier.js"}
 #: a course of more units than this lists them in groups in its menu (cp-menu-groups.js)
 GROUP_AT = 40
 #: the question types a branching scenario's decisions are reported as
@@ -256,11 +257,14 @@ def scripts(course: Course, target: str) -> tuple[str, ...]:
         features.append(FEATURES["screens"])
     if len(course.outline) > GROUP_AT:
         features.append(FEATURES["menu-groups"])
+    earlier = state.course_state(course)["prev"]  # maps of earlier releases' tables
+    if earlier:
+        features.append(FEATURES["earlier"])
     used = {q.type for u in course.outline for q in
             (u.questions if isinstance(u, Assessment) else
              (q for p in u.pages for q in p.questions))}
     used |= set(SCENARIO_QUESTION_TYPES) if branching else set()
-    used |= state.previous_types(course)  # their answers in an earlier release's state
+    used |= state.previous_types(course, earlier)  # their answers in an earlier release's state
     types = [qt.script for name, qt in QUESTIONS.items() if name in used and qt.script]
     return (*FIRST, *types, *packager(target).scripts, *features, LAST)
 

@@ -39,8 +39,8 @@ answer key, accepted answers, numeric range. A republish keeps what still matche
   current one, else through the map of an earlier release that the build was given
   (``coursepack build --previous OLD.zip``) or that the project's release history
   (``state-history.json``, :func:`read_history`) holds: pages by id, answers by id and
-  fingerprint. A state whose table the package does not know keeps only its assessments
-  and bookmark.
+  fingerprint (the runtime's ``cp-state-earlier.js``, shipped only with such maps). A
+  state whose table the package does not know keeps only its assessments and bookmark.
 """
 
 from __future__ import annotations
@@ -270,11 +270,13 @@ def course_state(course: Course) -> dict:
             "prev": dict(sorted(prev.items()))}
 
 
-def previous_types(course: Course) -> set[str]:
-    """The question types the earlier releases' tables name: the runtime unpacks their
-    answers with those types' scripts, so the package carries them too."""
-    return {run[1] for entry in course_state(course)["prev"].values()
-            for run in entry.get("kcs", ())}
+def previous_types(course: Course, prev: dict | None = None) -> set[str]:
+    """The question types the earlier releases' tables name (``prev``: the course state's,
+    if already known): the runtime unpacks their answers with those types' scripts, so the
+    package carries them too (and cp-state-earlier.js, which reads such states)."""
+    if prev is None:
+        prev = course_state(course)["prev"]
+    return {run[1] for entry in prev.values() for run in entry.get("kcs", ())}
 
 
 def _runs(pairs: list[tuple[int, int]]) -> list[int]:

@@ -13,6 +13,8 @@
   var Q = window.CoursepackQuestions;
   var LMS = window.CoursepackLMS;
   var data = window.CoursepackData;
+  var defs = data.assessments;                 /* the assessments, in course order */
+  var counted = data.tracking.counted;         /* the ones the course's result counts */
   var Pages = window.CP.pages;
   var t = JSON.parse(document.getElementById("cp-messages").textContent);
   var CHARS = Q.CHARS;
@@ -31,7 +33,7 @@
     page: 0,
     visited: [],
     kc: data.kcs.map(function () { return ""; }),
-    asmt: data.assessments.map(window.CoursepackState.fresh),
+    asmt: defs.map(window.CoursepackState.fresh),
     watched: []     /* per entry of data.media: 1 once played to 95% (blocks/media.js) */
   };
 
@@ -47,7 +49,7 @@
      the order shown. */
   function shown(i) { return shownWith(i, S.asmt[i].seed); }
   function shownWith(i, seed) {
-    var def = data.assessments[i];
+    var def = defs[i];
     var n = def.questions.length;
     if (!def.draw) {
       var all = [];
@@ -95,11 +97,11 @@
   }
 
   function isPass(i, score) {
-    var mastery = data.assessments[i].mastery;
+    var mastery = defs[i].mastery;
     return score === null || mastery === null || score >= mastery;
   }
   function attemptsLeft(i) {
-    var max = data.assessments[i].attempts;
+    var max = defs[i].attempts;
     return max === 0 ? Infinity : Math.max(0, max - S.asmt[i].n);
   }
 
@@ -110,7 +112,7 @@
      final when a failed one has no attempts left. */
   function combined() {
     var scores = [], failed = false, final = false, pending = false;
-    data.tracking.counted.forEach(function (i) {
+    counted.forEach(function (i) {
       var a = S.asmt[i];
       if (!a.n || a.score === null) { pending = true; return; }
       scores.push(a.score);
@@ -141,7 +143,7 @@
          was reported (a second attempt follows only a failed one): then the latest
          score, so that the failing one does not stay in the gradebook. */
       if (j && (r.status !== "incomplete" ||
-                data.tracking.counted.some(function (i) { return S.asmt[i].n > 1; }))) r.score = j.score;
+                counted.some(function (i) { return S.asmt[i].n > 1; }))) r.score = j.score;
     }
     r.done = r.status === "passed" || r.status === "completed" ||
       (r.status === "failed" && j.final);
@@ -175,7 +177,7 @@
        no counted assessment has a score in this state; a retake that passed, with other
        counted assessments still to take, is incomplete again */
     if (reported === "failed" && status === "incomplete" && !combined() &&
-        !data.tracking.counted.some(function (i) { return S.asmt[i].score !== null; })) status = "";
+        !counted.some(function (i) { return S.asmt[i].score !== null; })) status = "";
     /* a score only with the status it belongs to, and a finished learner's score never
        goes down */
     if (!status || (RANK[reported] >= RANK.completed && typeof info.score === "number" &&
@@ -202,7 +204,7 @@
   function judgement() {
     var j = combined();
     if (!j) return null;
-    var mastery = data.assessments[data.tracking.counted[0]].mastery;
+    var mastery = defs[counted[0]].mastery;
     return { score: j.score, passed: mastery === null ? null : j.passed, mastery: mastery,
              final: j.final };
   }
@@ -238,7 +240,7 @@
   function assessed(i) {
     if (reviewing() || !lms.assessed) return;
     var a = S.asmt[i];
-    lms.assessed({ unit: data.assessments[i].unit, score: a.score, passed: isPass(i, a.score) });
+    lms.assessed({ unit: defs[i].unit, score: a.score, passed: isPass(i, a.score) });
   }
 
   /* Each learning objective's score: the weighted share of right answers among the
@@ -254,7 +256,7 @@
         acc[id].got += got;
       });
     }
-    data.assessments.forEach(function (def, i) {
+    defs.forEach(function (def, i) {
       var a = S.asmt[i];
       if (!a.sub) return;
       /* a scenario: each decision counts once, for the objectives of its node (the walk
@@ -383,8 +385,8 @@
 
   /* An assessment counts as completed once it has been passed, or its attempts are used up. */
   function unitDone(u) {
-    for (var i = 0; i < data.assessments.length; i++) {
-      if (data.assessments[i].unit !== u) continue;
+    for (var i = 0; i < defs.length; i++) {
+      if (defs[i].unit !== u) continue;
       var a = S.asmt[i];
       return a.n > 0 && a.score !== null ? isPass(i, a.score) || attemptsLeft(i) === 0 : a.n > 0;
     }
@@ -409,7 +411,7 @@
     var score = $(".cp-outcome-score", box);
     score.hidden = !j;
     if (!score.hidden) {
-      var mastery = data.assessments[data.tracking.counted[0]].mastery;
+      var mastery = defs[counted[0]].mastery;
       score.textContent = fmt(t.your_score, { score: j.score }) +
         (mastery === null ? "" : " " + fmt(t.pass_mark, { mastery: mastery }));
     }
@@ -419,12 +421,12 @@
     var next = null, label = t.go_assessment;
     /* the first counted assessment not taken yet, or failed with attempts left */
     var redo = null;
-    data.tracking.counted.forEach(function (i) {
+    counted.forEach(function (i) {
       var x = S.asmt[i];
       if (redo === null && (!x.n || (!isPass(i, x.score) && attemptsLeft(i) > 0))) redo = i;
     });
     var retake = redo !== null;
-    var assessment = retake ? data.units[data.assessments[redo].unit].first : null;
+    var assessment = retake ? data.units[defs[redo].unit].first : null;
     if (!done && status === "failed" && retake) next = assessment;
     else if (!done) {
       for (var p = 0; p < P && next === null; p++) if (!S.visited[p]) { next = p; label = t.go_unseen; }
@@ -444,8 +446,8 @@
     }
     $$(".cp-to-result").forEach(function (el) {
       var unit = +el.closest("section").dataset.unit;
-      el.hidden = !data.tracking.counted.some(function (i) {
-        return data.assessments[i].unit === unit && S.asmt[i].n > 0;
+      el.hidden = !counted.some(function (i) {
+        return defs[i].unit === unit && S.asmt[i].n > 0;
       });
     });
     fire("outcome", { status: status, done: done, judged: j });
@@ -660,7 +662,7 @@
 
   function resultText(i) {
     var a = S.asmt[i];
-    var def = data.assessments[i];
+    var def = defs[i];
     if (a.score === null) return t.thanks;
     var parts = [fmt(t.your_score, { score: a.score })];
     if (def.mastery !== null) parts.push(fmt(t.pass_mark, { mastery: def.mastery }));
@@ -686,7 +688,7 @@
     if (form.hasAttribute("data-cp-init")) return;
     form.setAttribute("data-cp-init", "");
     var i = +form.dataset.assessment;
-    var def = data.assessments[i];
+    var def = defs[i];
     var section = form.closest("section");
     var all = $$(".cp-question", form);
     var submit = $(".cp-submit", form);
@@ -821,7 +823,7 @@
     info = result;
     if (info.mastery !== null && info.mastery !== undefined) {   /* cmi5 LaunchData */
       data.tracking.mastery = info.mastery;
-      data.tracking.counted.forEach(function (i) { data.assessments[i].mastery = info.mastery; });
+      counted.forEach(function (i) { defs[i].mastery = info.mastery; });
     }
     reported = info.status;
     var index = 0;

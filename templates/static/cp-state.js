@@ -222,6 +222,13 @@
 
   /* ------------------------------------------------------------ the codec --------- */
 
+  /* ``size`` times ``value`` */
+  function blank(size, value) {
+    var out = [];
+    for (var k = 0; k < size; k++) out.push(value);
+    return out;
+  }
+
   /* An assessment not attempted yet. */
   function fresh() { return { n: 0, sub: false, score: null, seed: "", answers: [], path: "" }; }
 
@@ -284,13 +291,9 @@
       return a;
     }
 
-    function remap(list, runs, size, blank) {
-      var out = [];
-      for (var k = 0; k < size; k++) out.push(blank);
-      for (var r = 0; r < runs.length; r += 3)
-        for (var j = 0; j < runs[r + 2]; j++) out[runs[r + 1] + j] = list[runs[r] + j];
-      return out;
-    }
+    /* States of earlier releases (data.state.prev): read through their maps by
+       cp-state-earlier.js, which a package carries when the build had such maps. */
+    var earlier = root.CoursepackStateEarlier ? root.CoursepackStateEarlier(data, attempt) : null;
 
     /* The media watched, one 0/1 per entry of data.media, from their keys; keys of media
        no longer in the course are dropped. Throws when the text is not a list of keys. */
@@ -312,18 +315,12 @@
       if (ref === st.ref) {
         visited = unpackVisited(parts[2], P);
         kc = unpackAnswers(KCS, parts[3]);
-      } else if (st.prev && Object.prototype.hasOwnProperty.call(st.prev, ref)) {
-        var old = st.prev[ref];
-        var shapes = expand(old.kcs);
-        var ov = unpackVisited(parts[2], old.pages);
-        var ok = unpackAnswers(shapes, parts[3]);
-        visited = remap(ov, old.pmap, P, 0);
-        kc = remap(ok, old.kmap, data.kcs.length, "");
-        dropped.pages = old.pages - count(old.pmap);
-        dropped.kcs = shapes.length - count(old.kmap);
+      } else if (earlier && (visited = earlier.v2(ref, parts, dropped))) {
+        kc = visited[1];
+        visited = visited[0];
       } else {                  /* a release this package does not know: only ids count */
-        visited = remap([], [], P, 0);
-        kc = remap([], [], data.kcs.length, "");
+        visited = blank(P, 0);
+        kc = blank(data.kcs.length, "");
         dropped.pages = dropped.kcs = -1;
       }
       var asmt = data.assessments.map(fresh);
@@ -346,29 +343,15 @@
                watched: watched };
     }
 
-    function count(runs) { var n = 0; for (var r = 2; r < runs.length; r += 3) n += runs[r]; return n; }
-
-    function expand(runs) {
-      var shapes = [];
-      runs.forEach(function (run) {
-        for (var c = 0; c < run[0]; c++) shapes.push({ type: run[1], n: run[2], maxLength: run[3] });
-      });
-      return shapes;
-    }
-
     /* Format 1 (``1|HASH|VISITED|KC|A;A;...``, by position): read when HASH is this
        course's structure, or an earlier release's that the build was given
        (``coursepack build --previous``), through its map. */
     function decode1(parts) {
       if (parts.length !== 5) throw "fields";
       var old = null;
-      if (parts[1] !== data.hash) {
-        old = st.prev && Object.prototype.hasOwnProperty.call(st.prev, "v1:" + parts[1]) ?
-          st.prev["v1:" + parts[1]] : null;
-        if (!old || !old.asmts) throw "foreign";
-      }
+      if (parts[1] !== data.hash && !(old = earlier && earlier.v1(parts[1]))) throw "foreign";
       var pages = old ? old.pages : P;
-      var shapes = old ? expand(old.kcs) : KCS;
+      var shapes = old ? old.shapes : KCS;
       var raw = parts[2];
       if (raw.length !== Math.ceil(pages / 6) || /[^A-Za-z0-9_-]/.test(raw)) throw "visited";
       var visited = [];
@@ -390,12 +373,7 @@
         var target = old ? old.asmts[k][0] : k;
         var fields = { n: m[1], sub: m[2], score: m[3], seed: m[4] };
         if (target < 0) return;                       /* an assessment no longer there */
-        if (old && !old.asmts[k][1]) {                /* changed: attempts and score stay */
-          if (m[4] && !(data.assessments[target].draw > 0 || data.assessments[target].shuffle)) fields.seed = "";
-          asmt[target] = attempt(target, fields, "", false);
-          dropped.answers++;
-          return;
-        }
+        if (old && !old.asmts[k][1]) return old.changed(asmt, target, fields, dropped);
         var def = data.assessments[target];
         var a = head(target, fields);
         if (def.branching) {
@@ -412,10 +390,9 @@
         asmt[target] = a;
       });
       if (old) {
-        dropped.pages = old.pages - count(old.pmap);
-        dropped.kcs = shapes.length - count(old.kmap);
-        visited = remap(visited, old.pmap, P, 0);
-        kc = remap(kc, old.kmap, data.kcs.length, "");
+        kc = old.map(visited, kc, dropped);
+        visited = kc[0];
+        kc = kc[1];
       }
       return { ok: true, format: 1, visited: visited, kc: kc, asmt: asmt, dropped: dropped,
                watched: watchedOf("") };
@@ -439,5 +416,5 @@
 
   root.CoursepackState = { codec: codec, fresh: fresh, valid: valid, check: check, packAnswers: packAnswers,
                            unpackAnswers: unpackAnswers, packVisited: packVisited,
-                           unpackVisited: unpackVisited };
+                           unpackVisited: unpackVisited, blank: blank };
 })(window);

@@ -28,17 +28,25 @@
   }
   var duration = root.CoursepackLMS.duration;
   function copy(x) { return JSON.parse(JSON.stringify(x)); }
+  function resolved(x) { return Promise.resolve(x); }
+  /* retries wait 1 s, 2 s, 4 s ... 30 s after the n-th failure in a row */
+  function backoff(n) { return Math.min(30000, 1000 * Math.pow(2, n - 1)); }
+  /* the saved state's fields of a save */
+  function stateOf(s) { return { location: s.location, suspend: s.suspend, status: s.status }; }
+  /* a score of 0 to 100 as xAPI's result.score */
+  function scoreOf(n) { return { scaled: n / 100, raw: n, min: 0, max: 100 }; }
 
   /* Legacy (0.95) actors arrive as arrays from some LMSs: take the first of each. */
+  function first(v) { return Array.isArray(v) ? v[0] : v; }
   function normalizeActor(a) {
     if (!a) return null;
     var out = { objectType: "Agent" };
-    if (a.name) out.name = Array.isArray(a.name) ? a.name[0] : a.name;
-    if (a.mbox) out.mbox = Array.isArray(a.mbox) ? a.mbox[0] : a.mbox;
-    else if (a.mbox_sha1sum) out.mbox_sha1sum = Array.isArray(a.mbox_sha1sum) ? a.mbox_sha1sum[0] : a.mbox_sha1sum;
-    else if (a.openid) out.openid = Array.isArray(a.openid) ? a.openid[0] : a.openid;
+    if (a.name) out.name = first(a.name);
+    if (a.mbox) out.mbox = first(a.mbox);
+    else if (a.mbox_sha1sum) out.mbox_sha1sum = first(a.mbox_sha1sum);
+    else if (a.openid) out.openid = first(a.openid);
     else if (a.account) {
-      var acc = Array.isArray(a.account) ? a.account[0] : a.account;
+      var acc = first(a.account);
       out.account = { homePage: acc.homePage || acc.accountServiceHomePage, name: acc.name || acc.accountName };
     }
     if (out.mbox && out.mbox.indexOf("mailto:") !== 0) out.mbox = "mailto:" + out.mbox;
@@ -55,7 +63,7 @@
      browser offers no digest (pages outside a secure context). */
   function sha1(text) {
     var subtle = root.crypto && root.crypto.subtle;
-    if (!subtle) return Promise.resolve(null);
+    if (!subtle) return resolved(null);
     return subtle.digest("SHA-1", new TextEncoder().encode(text)).then(function (buf) {
       return hex(new Uint8Array(buf));
     }, function () { return null; });
@@ -64,7 +72,7 @@
      neither is known. */
   function etagOf(r, text) {
     var header = r.headers.get("ETag");
-    return header ? Promise.resolve(header) : sha1(text).then(function (h) { return h ? '"' + h + '"' : undefined; });
+    return header ? resolved(header) : sha1(text).then(function (h) { return h ? '"' + h + '"' : undefined; });
   }
   /* Our state document, or null for anything else an LMS answers (e.g. `{"success": true}`). */
   function validState(doc) {
@@ -131,12 +139,12 @@
   proto.token = function () {
     var auth = this.launch.auth || "";
     this.auth = /^\w+ /.test(auth) ? auth : "Basic " + auth;
-    return Promise.resolve();
+    return resolved();
   };
   /* What the LMS says about this launch (cmi5's LMS.LaunchData), or null. */
-  proto.launchData = function () { return Promise.resolve(null); };
+  proto.launchData = function () { return resolved(null); };
   /* The learner's preferences (cmi5 reads them before any statement). */
-  proto.preferences = function () { return Promise.resolve(null); };
+  proto.preferences = function () { return resolved(null); };
 
   /* A state document: {doc, etag} (doc null when none is stored). The ETag is the LRS's
      header, else the SHA-1 of the body (what the xAPI spec and the ADL LRS use). */
@@ -170,7 +178,7 @@
      place), or null. Saves still go to this.stateId: the ETag kept is that document's. */
   proto.readOldState = function (i) {
     var self = this;
-    if (i >= this.oldStateIds.length) return Promise.resolve(null);
+    if (i >= this.oldStateIds.length) return resolved(null);
     return this.getState(this.oldStateIds[i], this.courseId).then(function (got) {
       return validState(got.doc) ? got.doc : self.readOldState(i + 1);
     }, function () { return self.readOldState(i + 1); });
@@ -278,7 +286,7 @@
       return closing ? this.sending.then(function () { return self.flush(); }) : this.sending;
     }
     var box = this.outbox();
-    if (!box.length) return Promise.resolve(true);
+    if (!box.length) return resolved(true);
     var n = this.closing ? box.length : 50;
     if (this.initId && !this.initDone) {
       var at = box.map(function (s) { return s.id; }).indexOf(this.initId);
@@ -298,7 +306,7 @@
       self.sending = null;
       self.report();
       /* retry while the page lives; if it is closing, the next launch sends the outbox */
-      var wait = Math.min(30000, 1000 * Math.pow(2, self.failures - 1));
+      var wait = backoff(self.failures);
       clearTimeout(self.retry);
       self.retry = setTimeout(function () { self.flush(); }, wait);
       return false;
@@ -346,7 +354,7 @@
           self.remove([s.id]);
         });
       });
-    }, Promise.resolve());
+    }, resolved());
   };
   /* Tell the course whether saving works: statements and the state document. */
   proto.report = function () {
@@ -368,9 +376,9 @@
     var self = this;
     if (this.stateBusy) return this.stateBusy.then(function () { return self.pumpState(); });
     var doc = this.wantState;
-    if (!doc) return Promise.resolve(true);
+    if (!doc) return resolved(true);
     var conflicts = 0;
-    function body() { return JSON.stringify({ location: doc.location, suspend: doc.suspend, status: doc.status, sent: self.memory }); }
+    function body() { var d = stateOf(doc); d.sent = self.memory; return JSON.stringify(d); }
     function reread() {
       return self.getState(self.stateId, self.courseId).then(function (got) {
         self.etag = got.etag === undefined ? null : got.etag;
@@ -379,7 +387,7 @@
     }
     function put() {
       var text = body();
-      if (text === self.lastState) return Promise.resolve(true);
+      if (text === self.lastState) return resolved(true);
       var h = self.headers(true);
       if (self.etag) h["If-Match"] = self.etag; else h["If-None-Match"] = "*";
       /* keepalive: a save in flight when the page closes still arrives (bodies are small) */
@@ -392,7 +400,7 @@
         return etagOf(r, text).then(function (etag) { self.etag = etag; return true; });
       });
     }
-    var run = (this.etag === undefined ? reread() : Promise.resolve()).then(put).then(function (ok) {
+    var run = (this.etag === undefined ? reread() : resolved()).then(put).then(function (ok) {
       self.stateBusy = null;
       if (self.stateFailures) { self.stateFailures = 0; self.report(); }
       return self.wantState === doc ? ok : self.pumpState();
@@ -401,7 +409,7 @@
       self.stateFailures += 1;
       self.report();
       clearTimeout(self.stateRetry);
-      var wait = Math.min(30000, 1000 * Math.pow(2, self.stateFailures - 1));
+      var wait = backoff(self.stateFailures);
       self.stateRetry = setTimeout(function () { self.pumpState(); }, wait);
       return false;
     });
@@ -441,14 +449,14 @@
         if (j.final) this.sendFail();
       }
     }
-    this.putState({ location: s.location, suspend: s.suspend, status: s.status });
+    this.putState(stateOf(s));
     this.flush();
     return this.ok;
   };
   proto.judged = function (j, passed) {
     var o = { cmi5: true, moveon: true, result: {
       success: passed, duration: duration(this.seconds()),
-      score: { scaled: j.score / 100, raw: j.score, min: 0, max: 100 } } };
+      score: scoreOf(j.score) } };
     if (j.mastery !== null && j.mastery !== undefined) o.mastery = j.mastery / 100;
     return o;
   };
@@ -485,7 +493,7 @@
   proto.assessed = function (a) {
     var unit = this.data.xapi.units[a.unit];
     if (a.score === null) return;
-    this.statement("scored", unit, { result: { score: { scaled: a.score / 100, raw: a.score, min: 0, max: 100 },
+    this.statement("scored", unit, { result: { score: scoreOf(a.score),
       success: a.passed, completion: true } });
     this.flush();
   };
@@ -500,7 +508,7 @@
     this.statement("terminated", this.objectId, { cmi5: true, result: { duration: duration(this.seconds()) } });
     this.ended = true;
     var s = this.lastSave;
-    var state = s ? this.putState({ location: s.location, suspend: s.suspend, status: s.status }, true) : Promise.resolve(true);
+    var state = s ? this.putState(stateOf(s), true) : resolved(true);
     return Promise.all([this.flush(true), state]).then(function (r) { return r[0] !== false && r[1] !== false && self.ok; });
   };
 

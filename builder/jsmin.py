@@ -527,7 +527,8 @@ def _aliased(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
     for i in range(params_end + 1, body_end):
         if text[i] in uses and text[i - 1] not in (".", "?.") and toks[i][0] == "name":
             uses[text[i]] += 1
-    names = [g for g in _ALIASED if uses[g] * (len(g) - 1) > len(g) + 2]
+    names = [g for g in _ALIASED if uses[g] * (len(g) - 1) > len(g) + 2
+             and g not in text[3:params_end]]    # not a parameter's name already
     if not names:
         return toks
 

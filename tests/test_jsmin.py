@@ -162,6 +162,7 @@ def test_local_names_are_reused_where_they_cannot_clash():
     ("(function () { document.a = arguments[0] + document.b; })(1);",
      "(function(){document.a=arguments[0]+document.b})(1);\n"),
     ("f(); (function () { document.a = document.b; })();", "f();(()=>{document.a=document.b})();\n"),
+    ("(function (document) { document.a = document.b; })(d);", "(a=>{a.a=a.b})(d);\n"),
     ("f(function () { return this; }, function () { return g(function () { return arguments; }); });",
      "f(function(){return this},()=>g(function(){return arguments}));\n"),
     ("x = a || function () {}; y = function () {}.bind(a); z = function f() {};",

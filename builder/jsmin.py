@@ -588,6 +588,9 @@ def _arrows(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
                 (before == "=" and text[start - 2] in constructed):
             continue
         params = toks[paren + 1:body - 1]
+        named = [t for k, t, _ in params if k == "name"]
+        if len(set(named)) != len(named):
+            continue        # an arrow cannot repeat a parameter (a sloppy function can)
         if len(params) != 1:
             params = [("punct", "(", False), *params, ("punct", ")", False)]
         head = [(k, t, False) for k, t, _ in params] + [("punct", "=>", False)]

@@ -527,7 +527,8 @@ def _aliased(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
     for i in range(params_end + 1, body_end):
         if text[i] in uses and text[i - 1] not in (".", "?.") and toks[i][0] == "name":
             uses[text[i]] += 1
-    names = [g for g in _ALIASED if uses[g] * (len(g) - 1) > len(g) + 2]
+    names = [g for g in _ALIASED if uses[g] * (len(g) - 1) > len(g) + 2
+             and g not in text[3:params_end]]    # not a parameter's name already
     if not names:
         return toks
 
@@ -587,6 +588,9 @@ def _arrows(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
                 (before == "=" and text[start - 2] in constructed):
             continue
         params = toks[paren + 1:body - 1]
+        named = [t for k, t, _ in params if k == "name"]
+        if len(set(named)) != len(named):
+            continue        # an arrow cannot repeat a parameter (a sloppy function can)
         if len(params) != 1:
             params = [("punct", "(", False), *params, ("punct", ")", False)]
         head = [(k, t, False) for k, t, _ in params] + [("punct", "=>", False)]

@@ -150,6 +150,7 @@ def test_local_names_are_reused_where_they_cannot_clash():
     ("f(function (a) { return a * 2; }, function () { return {k: 1}; }, function (a, b) { return a, b; });",
      "f(a=>a*2,()=>({k:1}),(a,b)=>(a,b));\n"),
     ("f(function (a, b) { if (a) return b; g(); });", "f((a,b)=>{if(a)return b;g()});\n"),
+    ("f(function (a, a) { return a; });", "f(function(a,a){return a});\n"),
     ("f(function (a) { return a.then(function (b) { return {b: b}; }); });",
      "f(a=>a.then(a=>({b:a})));\n"),
     # a file that is one call of a function: the browser's globals it uses often enough
@@ -162,6 +163,7 @@ def test_local_names_are_reused_where_they_cannot_clash():
     ("(function () { document.a = arguments[0] + document.b; })(1);",
      "(function(){document.a=arguments[0]+document.b})(1);\n"),
     ("f(); (function () { document.a = document.b; })();", "f();(()=>{document.a=document.b})();\n"),
+    ("(function (document) { document.a = document.b; })(d);", "(a=>{a.a=a.b})(d);\n"),
     ("f(function () { return this; }, function () { return g(function () { return arguments; }); });",
      "f(function(){return this},()=>g(function(){return arguments}));\n"),
     ("x = a || function () {}; y = function () {}.bind(a); z = function f() {};",

@@ -5,6 +5,7 @@ next one, never the course."""
 
 from __future__ import annotations
 
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
+from builder.chunks import DATA_PREFIX, read_data
 from tests.support.lms import Scorm12Player, serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -75,11 +77,14 @@ def test_the_launch_page_is_a_small_shell(big):
         units = [n for n in zf.namelist() if n.startswith("content/u")]
     assert len(shell) < 100_000 and b"pg-m2--p1" not in shell   # no page in it
     assert len(units) == MODULES + 1                            # the modules and the quiz
-    assert b'"pg-m200--p9"' not in data                           # no per-page list
+    # the course data, as the browser gets it from JSON.parse (chunks.DATA_PREFIX)
+    assert data.startswith(DATA_PREFIX.encode()) and data.endswith(b"');\n")
+    text = json.dumps(read_data(data.decode()))
+    assert '"pg-m200--p1"' in text and '"pg-m200--p9"' not in text  # no per-page list
     # a quiz question's answer-time data (interaction id, pattern) is in the quiz's file
     with zipfile.ZipFile(big["scorm12"]) as zf:
         quiz = zf.read(f"content/u{MODULES}.js")
-    assert b'"quiz_q-1"' not in data and b'"iid":"quiz_q-1"' in quiz
+    assert '"q-1"' in text and '"quiz_q-1"' not in text and b'"iid":"quiz_q-1"' in quiz
 
 
 def test_resume_on_page_1999_menu_jump_and_print(browser, big):

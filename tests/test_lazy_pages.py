@@ -177,11 +177,32 @@ def test_web_build_from_a_folder(browser, big):
     page.on("pageerror", lambda e: errors.append(str(e)))
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    page.add_init_script(COUNT_UNITS)
     page.goto((big["web-folder"] / "index.html").as_uri())
     assert walk(page) == WALK
     assert errors == [] and all(r.startswith("file://") for r in requests)
     assert any(r.endswith("/content/u120.js") for r in requests)
+    assert launched_once(page, requests)
     context.close()
+
+
+#: records each unit file's run (the units it registers with cp-pages.js)
+COUNT_UNITS = """Object.defineProperty(window, "coursepackUnit", {configurable: true,
+  get() { return this.__cpUnit; },
+  set(fn) { this.__cpUnit = function (u) { (window.__cpRuns = window.__cpRuns || []).push(u);
+                                           return fn.apply(this, arguments); }; }});"""
+
+
+def launched_once(page, urls: list[str]) -> bool:
+    """The launch's scripts ran once each: the course data and the runtime (one file) were
+    requested once, and the first unit's file ran once: the runtime asks for the first unit
+    before that deferred script (after the runtime's) has run, and waits for it rather than
+    loading it again (cp-pages.js). Needs COUNT_UNITS as an init script."""
+    requested = [sum(u.split("?")[0].endswith("/" + name) for u in urls)
+                 for name in ("content/course.js", "static/cp-runtime.js")]
+    runs = page.evaluate("window.__cpRuns")
+    assert requested == [1, 1] and runs.count(0) == 1, (requested, runs)
+    return True
 
 
 def test_web_build_from_a_server(browser, big):
@@ -190,7 +211,11 @@ def test_web_build_from_a_server(browser, big):
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.add_init_script(COUNT_UNITS)
         page.goto(base + "/index.html")
         assert walk(page) == WALK
         assert errors == []
+        assert launched_once(page, requests)
         context.close()

@@ -370,8 +370,11 @@ def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
         # takes it (its request is not left until the runtime has run; issue 18)
         "first_unit": chunks.unit_path(0) if units else "",
         "page_loader": bundle.BUNDLE,  # the runtime, cp-pages.js first
-        "styles": (*content_blocks.styles([text.html for text in course.texts]),
-                   *([screens.STYLE] if screens.used(course) else [])),
+        # the style sheets of the blocks and screens the course uses: parts of the one
+        # style sheet, static/coursepack.css (builder/bundle.py); base.html links that
+        "styles": (),
+        "style_parts": (*content_blocks.styles([text.html for text in course.texts]),
+                        *([screens.STYLE] if screens.used(course) else [])),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
                       "source_ref": g.source_ref} for g in course.glossary],
@@ -557,7 +560,7 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
                                           shared if reuse else None, kept))
     if "files" not in shared:
         shared["files"] = _common_files(course, dirs)
-    shipped = (*the_view["runtime_scripts"], *the_view["styles"])
+    shipped = (*the_view["runtime_scripts"], *the_view["style_parts"])
     for name, data in shared["files"].items():
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
@@ -566,6 +569,9 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
         files[name] = data
     files[bundle.BUNDLE] = bundle.join([(name, files.pop(name))
                                         for name in the_view["runtime_scripts"]])
+    files[bundle.STYLES] = bundle.join([(bundle.STYLES, files[bundle.STYLES]),
+                                        *((name, files.pop(name))
+                                          for name in the_view["style_parts"])])
     return files
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from builder import __version__
 from builder.build import build
-from builder.bundle import BUNDLE, join, split
+from builder.bundle import BUNDLE, STYLES, join, split
 from builder.render import theme_dir
 
 THEME = f"/* coursepack {__version__} templates/static/cp-a.js */\n(function(){{window.a=1}})();\n"
@@ -58,3 +58,20 @@ def test_a_course_copy_of_a_runtime_script_ships_in_the_bundle(minimal, tmp_path
         assert "static/cp-lms.js" not in zf.namelist()
     assert parts["static/cp-lms.js"] == own
     assert list(parts)[0] == "static/cp-pages.js" and list(parts)[-1] == "static/coursepack.js"
+
+
+def test_style_sheets_join_and_split(minimal, tmp_path):
+    """The theme's style sheets: coursepack.css, then the others, in one file of that name;
+    a course's own copy of coursepack.css is its first part, as written."""
+    theme = f"/* coursepack {__version__} templates/static/blocks/x.css */\n.x {{ color: red; }}\n"
+    own = ".own { color: blue }"           # no final line break
+    data = join([("static/coursepack.css", own.encode()), ("static/blocks/x.css", theme.encode())])
+    assert data.decode().endswith(theme)
+    assert split(data) == [("static/coursepack.css", own), ("static/blocks/x.css", theme)]
+    (minimal / "templates/static").mkdir(parents=True)
+    (minimal / "templates/static/coursepack.css").write_text(own, encoding="utf-8")
+    [package] = build(minimal, ("web",), out=tmp_path / "out").written
+    with zipfile.ZipFile(package) as zf:
+        assert split(zf.read(STYLES))[0] == ("static/coursepack.css", own)
+        assert '<link rel="stylesheet" href="static/coursepack.css">' in zf.read(
+            "index.html").decode()

@@ -13,13 +13,13 @@ from lxml import etree
 
 from builder import __version__, jsmin
 from builder.build import build
-from builder.bundle import BUNDLE
+from builder.bundle import BUNDLE, STYLES
 from builder.packagers import TARGETS
 from builder.render import _code_of
 from builder.validator.inspect import inspect_package
 from builder.xsd import validate_cmi5, validate_scorm2004
 from tests.conftest import REPO
-from tests.support.scripts import runtime_scripts
+from tests.support.scripts import runtime_scripts, style_sheets
 from tests.test_loaders import BRANCHING
 
 #: compares two scripts' syntax trees, names by their declarations (acorn)
@@ -181,10 +181,14 @@ def test_shipped_runtime_is_the_source_without_comments(minimal):
         shipped = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith((".js", ".css"))}
         content = {n: zf.read(n).decode() for n in zf.namelist() if n.startswith("content/")}
         parts = runtime_scripts(zf)
-    # the runtime's one script file is its parts, in order, nothing added
+        styles = style_sheets(zf)
+    # the runtime's one script file is its parts, in order, nothing added; the style sheet
+    # likewise (coursepack.css, then those of the blocks and screens the course uses)
     assert shipped.pop(BUNDLE) == "".join(parts.values())
-    assert not set(parts) & set(shipped)
+    assert shipped.pop(STYLES) == "".join(styles.values())
+    assert not (set(parts) | set(styles)) & set(shipped)
     shipped.update(parts)
+    shipped.update(styles)
     scripts = 0
     for name, text in shipped.items():
         if name in content:

@@ -47,6 +47,8 @@ sys.path.insert(0, str(ROOT))
 import run  # noqa: E402
 import synth  # noqa: E402
 
+from builder.chunks import read_data  # noqa: E402
+
 PLAYER = ROOT / "tests" / "support" / "player"
 PREVIEW = ROOT / "templates" / "preview"
 SCORM_AGAIN = ROOT / "tests" / "js" / "node_modules" / "scorm-again" / "dist"
@@ -213,7 +215,7 @@ def main(argv=None) -> int:
                 with zipfile.ZipFile(build(project, target, work / f"out-{key}-{target}")) as zf:
                     zf.extractall(site / folder)
             data = (site / "pkg" / "content" / "course.js").read_text("utf-8")
-            pages = json.loads(data.split("=", 1)[1].rstrip().rstrip(";"))["pageCount"]
+            pages = read_data(data)["pageCount"]
             row = {"key": key, "label": label, "pages": pages,
                    "shell_bytes": (site / "pkg" / "index.html").stat().st_size,
                    "data_bytes": (site / "pkg" / "content" / "course.js").stat().st_size}

@@ -24,7 +24,7 @@ import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
-from builder import __version__, chunks, jsmin, runtime, screens, state
+from builder import __version__, bundle, chunks, jsmin, runtime, screens, state
 from builder import theme as looks
 from builder.components import blocks as content_blocks
 from builder.components.questions import QUESTIONS, question_type
@@ -317,7 +317,8 @@ def view(course: Course, target: str, t: dict[str, str],
     if "view" not in shared:
         shared["view"] = _common_view(course, t)
     return {**shared["view"],
-            "scripts": scripts(course, target),
+            # one script file: the runtime's, joined in their order (builder/bundle.py)
+            "scripts": (bundle.BUNDLE,), "runtime_scripts": scripts(course, target),
             "data": runtime.course_data(course, target, shared.setdefault("data", {})),
             "csp": csp(target, _frames(course))}
 
@@ -372,9 +373,12 @@ def _common_view(course: Course, t: dict[str, str]) -> dict[str, Any]:
         # the first unit's file loads with the runtime, right after the page loader that
         # takes it (its request is not left until the runtime has run; issue 18)
         "first_unit": chunks.unit_path(0) if units else "",
-        "page_loader": FIRST[0],
-        "styles": (*content_blocks.styles([text.html for text in course.texts]),
-                   *([screens.STYLE] if screens.used(course) else [])),
+        "page_loader": bundle.BUNDLE,  # the runtime, cp-pages.js first
+        # the style sheets of the blocks and screens the course uses: parts of the one
+        # style sheet, static/coursepack.css (builder/bundle.py); base.html links that
+        "styles": (),
+        "style_parts": (*content_blocks.styles([text.html for text in course.texts]),
+                        *([screens.STYLE] if screens.used(course) else [])),
         "description_html": Markup(course.description_html),
         "glossary": [{"id": g.id, "term": g.term, "html": Markup(g.html),
                       "source_ref": g.source_ref} for g in course.glossary],
@@ -560,13 +564,18 @@ def render_site(course: Course, target: str, dirs: list[Path] | None = None,
                                           shared if reuse else None, kept))
     if "files" not in shared:
         shared["files"] = _common_files(course, dirs)
-    shipped = (*the_view["scripts"], *the_view["styles"])
+    shipped = (*the_view["runtime_scripts"], *the_view["style_parts"])
     for name, data in shared["files"].items():
         if name in RUNTIME and name not in shipped:
             continue  # another standard's adapter, or a feature the course does not use
         if isinstance(data, Path):  # the theme's script or style, first shipped now
             data = shared["files"][name] = _shipped_file(name, data)
         files[name] = data
+    files[bundle.BUNDLE] = bundle.join([(name, files.pop(name))
+                                        for name in the_view["runtime_scripts"]])
+    files[bundle.STYLES] = bundle.join([(bundle.STYLES, files[bundle.STYLES]),
+                                        *((name, files.pop(name))
+                                          for name in the_view["style_parts"])])
     return files
 
 
@@ -596,7 +605,7 @@ def _common_files(course: Course, dirs: list[Path]) -> dict[str, bytes | Path]:
 
 #: the context that differs between targets: what a block rendered once may not use
 _PER_TARGET = ("target",)
-_PER_TARGET_VIEW = ("scripts", "data", "csp")
+_PER_TARGET_VIEW = ("scripts", "runtime_scripts", "data", "csp")
 
 
 def _render_page(env: jinja2.Environment, shared: dict | None, **context: Any) -> str:

@@ -413,7 +413,9 @@ def package_data(read) -> dict:
         return json.loads(m.group(1))
     if not text.startswith(COURSE_JS_PREFIX):
         raise PreviousError(f"{COURSE_JS} does not hold course data")
-    data, _ = json.JSONDecoder().raw_decode(text, len(COURSE_JS_PREFIX))
+    from builder.chunks import read_data  # either form of course.js (builder/chunks.py)
+
+    data = read_data(text)
     pages = []
     late = {}
     for index, _unit in enumerate(data.get("units", [])):

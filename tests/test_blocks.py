@@ -22,6 +22,7 @@ from builder.components import blocks
 from builder.errors import BuildAborted
 from tests.conftest import FIXTURES
 from tests.support.lms import AXE_JS, WCAG_TAGS, serve
+from tests.support.scripts import runtime_scripts, style_sheets
 
 BLOCKS = FIXTURES / "blocks"
 MODULE = "modules/03-blocks.md"
@@ -73,19 +74,24 @@ def test_scripts_and_styles_ship_only_with_courses_that_use_them(tmp_path):
     with zipfile.ZipFile(with_blocks) as zf:
         names = set(zf.namelist())
         index = zf.read("index.html").decode()
+        order = list(runtime_scripts(zf))   # the scripts it runs, in order
+        styles = list(style_sheets(zf))     # the parts of static/coursepack.css
+    assert '<link rel="stylesheet" href="static/coursepack.css">' in index
+    assert styles[0] == "static/coursepack.css"
     # video and audio need generated media files: tests/test_media.py checks them
     kinds = [k for k in blocks.kinds() if "media" not in k.names]
     for kind in kinds:
-        for f in (kind.script, kind.style):
-            if f:
-                assert f in names and f'"{f}"' in index, f
-    assert "static/cp-blocks.js" in names
+        if kind.style:
+            assert kind.style in styles and kind.style not in names, kind.style
+        if kind.script:
+            assert kind.script in order, kind.script
+    assert "static/cp-blocks.js" in order
     # the block scripts load after the registry and before the course logic
-    order = re.findall(r'<script src="([^"]+)"', index)
     assert order.index("static/cp-blocks.js") < order.index("static/blocks/tabs.js") \
         < order.index("static/coursepack.js")
     with zipfile.ZipFile(without) as zf:
-        assert not [n for n in zf.namelist() if "blocks" in n]
+        assert not [n for n in [*zf.namelist(), *runtime_scripts(zf), *style_sheets(zf)]
+                    if "block" in n]
         assert "cp-block" not in zf.read("index.html").decode()
 
 
@@ -95,8 +101,10 @@ def test_a_callout_only_course_gets_its_style_but_no_script(project, tmp_path):
                     "The second idea builds on the first [@ref-b].\n\n::: tip\nA tip.\n:::\n"})
     with zipfile.ZipFile(build(root, ("web",), tmp_path / "out").written[0]) as zf:
         names = set(zf.namelist())
-    assert "static/blocks/callout.css" in names
-    assert not [n for n in names if n.endswith(".js") and "block" in n]
+        scripts = list(runtime_scripts(zf))
+        styles = list(style_sheets(zf))
+    assert "static/blocks/callout.css" in styles
+    assert not [n for n in [*names, *scripts] if n.endswith(".js") and "block" in n]
 
 
 def test_a_labelled_graphic_brings_the_figure_zoom(project, tmp_path):
@@ -107,11 +115,14 @@ def test_a_labelled_graphic_brings_the_figure_zoom(project, tmp_path):
                     ":::\n"})
     with zipfile.ZipFile(build(root, ("web",), tmp_path / "out").written[0]) as zf:
         names = set(zf.namelist())
-        index = zf.read("index.html").decode()
-    for f in ("static/blocks/graphic.js", "static/blocks/graphic.css",
-              "static/blocks/figure.js", "static/blocks/figure.css"):
-        assert f in names and f'"{f}"' in index, f
-    assert not [n for n in names if "blocks/" in n and "graphic" not in n and "figure" not in n]
+        scripts = list(runtime_scripts(zf))
+        styles = list(style_sheets(zf))
+    for f in ("static/blocks/graphic.js", "static/blocks/figure.js"):
+        assert f in scripts, f
+    for f in ("static/blocks/graphic.css", "static/blocks/figure.css"):
+        assert f in styles, f
+    assert not [n for n in [*names, *scripts, *styles]
+                if "blocks/" in n and "graphic" not in n and "figure" not in n]
 
 
 BAD = """---

@@ -17,6 +17,7 @@ from builder.components import blocks
 from tests.conftest import FIXTURES
 from tests.support.lms import axe_violations
 from tests.support.media import png, record_webm, silent_mp3
+from tests.support.scripts import runtime_scripts
 from tests.support.site import all_html
 
 GALLERY = FIXTURES / "gallery"
@@ -52,7 +53,7 @@ def test_the_gallery_uses_every_component_and_validates(built, runner):
 
     with zipfile.ZipFile(built["scorm12"]) as zf:
         index = all_html(zf)   # the shell and every unit's pages
-        names = set(zf.namelist())
+        names = set(zf.namelist()) | set(runtime_scripts(zf))   # files, and scripts run
     used = set(blocks.USED_RE.findall(index))
     for kind in blocks.kinds():
         assert used & set(kind.names), f"the gallery does not use the {kind.names[0]} block"

@@ -5,6 +5,7 @@ next one, never the course."""
 
 from __future__ import annotations
 
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
+from builder.chunks import DATA_PREFIX, read_data
 from tests.support.lms import Scorm12Player, serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -75,11 +77,14 @@ def test_the_launch_page_is_a_small_shell(big):
         units = [n for n in zf.namelist() if n.startswith("content/u")]
     assert len(shell) < 100_000 and b"pg-m2--p1" not in shell   # no page in it
     assert len(units) == MODULES + 1                            # the modules and the quiz
-    assert b'"pg-m200--p9"' not in data                           # no per-page list
+    # the course data, as the browser gets it from JSON.parse (chunks.DATA_PREFIX)
+    assert data.startswith(DATA_PREFIX.encode()) and data.endswith(b"');\n")
+    text = json.dumps(read_data(data.decode()))
+    assert '"pg-m200--p1"' in text and '"pg-m200--p9"' not in text  # no per-page list
     # a quiz question's answer-time data (interaction id, pattern) is in the quiz's file
     with zipfile.ZipFile(big["scorm12"]) as zf:
         quiz = zf.read(f"content/u{MODULES}.js")
-    assert b'"quiz_q-1"' not in data and b'"iid":"quiz_q-1"' in quiz
+    assert '"q-1"' in text and '"quiz_q-1"' not in text and b'"iid":"quiz_q-1"' in quiz
 
 
 def test_resume_on_page_1999_menu_jump_and_print(browser, big):
@@ -172,11 +177,32 @@ def test_web_build_from_a_folder(browser, big):
     page.on("pageerror", lambda e: errors.append(str(e)))
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    page.add_init_script(COUNT_UNITS)
     page.goto((big["web-folder"] / "index.html").as_uri())
     assert walk(page) == WALK
     assert errors == [] and all(r.startswith("file://") for r in requests)
     assert any(r.endswith("/content/u120.js") for r in requests)
+    assert launched_once(page, requests)
     context.close()
+
+
+#: records each unit file's run (the units it registers with cp-pages.js)
+COUNT_UNITS = """Object.defineProperty(window, "coursepackUnit", {configurable: true,
+  get() { return this.__cpUnit; },
+  set(fn) { this.__cpUnit = function (u) { (window.__cpRuns = window.__cpRuns || []).push(u);
+                                           return fn.apply(this, arguments); }; }});"""
+
+
+def launched_once(page, urls: list[str]) -> bool:
+    """The launch's scripts ran once each: the course data and the runtime (one file) were
+    requested once, and the first unit's file ran once: the runtime asks for the first unit
+    before that deferred script (after the runtime's) has run, and waits for it rather than
+    loading it again (cp-pages.js). Needs COUNT_UNITS as an init script."""
+    requested = [sum(u.split("?")[0].endswith("/" + name) for u in urls)
+                 for name in ("content/course.js", "static/cp-runtime.js")]
+    runs = page.evaluate("window.__cpRuns")
+    assert requested == [1, 1] and runs.count(0) == 1, (requested, runs)
+    return True
 
 
 def test_web_build_from_a_server(browser, big):
@@ -185,7 +211,11 @@ def test_web_build_from_a_server(browser, big):
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.add_init_script(COUNT_UNITS)
         page.goto(base + "/index.html")
         assert walk(page) == WALK
         assert errors == []
+        assert launched_once(page, requests)
         context.close()

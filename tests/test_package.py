@@ -13,6 +13,7 @@ from lxml import etree
 from builder.build import build
 from builder.errors import BuildAborted, BuilderError
 from builder.xsd import NS_ADLCP12, NS_CP12, validate_scorm12
+from tests.support.scripts import runtime_scripts
 from tests.support.site import all_html
 
 NS = {"cp": NS_CP12, "adlcp": NS_ADLCP12}
@@ -149,7 +150,7 @@ def test_course_templates_override_the_theme(minimal):
         html = all_html(zf)
         assert "Our own about box" in html
         assert "static/extra.css" in zf.namelist()
-        assert "static/coursepack.js" in zf.namelist()
+        assert "static/coursepack.js" in runtime_scripts(zf)
 
 
 def test_template_typo_is_a_clear_error(minimal):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import bundle
 from builder.cli import cli
 from tests.conftest import FIXTURES, REPO
 from tests.support.buildcache import built
@@ -83,14 +84,19 @@ def test_every_learner_on_the_minimal_course_in_every_target(runner, tmp_path,
 
 def patched(source: Path, dest: Path, member: str, old: str, new: str) -> Path:
     """A copy of a package zip with one text replaced in one file (which must have it): a
-    runtime script is replaced by its source (packages carry it minified), patched."""
+    runtime script (a part of the package's one script file, builder/bundle.py) is
+    replaced by its source (packages carry it minified), patched."""
+    text = (REPO / "templates" / member).read_text("utf-8")
+    assert old in text, (member, old)
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(dest, "w") as zout:
+        parts = bundle.split(zin.read(bundle.BUNDLE))
+        assert member in dict(parts), member
         for info in zin.infolist():
             data = zin.read(info)
-            if info.filename == member:
-                text = (REPO / "templates" / member).read_text("utf-8")
-                assert old in text, (member, old)
-                data = text.replace(old, new, 1).encode("utf-8")
+            if info.filename == bundle.BUNDLE:
+                data = bundle.join([(name, text.replace(old, new, 1).encode("utf-8")
+                                     if name == member else part.encode("utf-8"))
+                                    for name, part in parts])
             zout.writestr(info, data)
     return dest
 

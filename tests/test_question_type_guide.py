@@ -20,6 +20,7 @@ import pytest
 from builder.build import check
 from builder.errors import BuildAborted
 from tests.conftest import FIXTURES
+from tests.support.scripts import runtime_scripts
 from tests.support.site import all_html, go_to
 from tests.test_assessment_e2e import interactions
 
@@ -55,13 +56,13 @@ def test_an_unregistered_type_is_refused(course):
 
 def test_the_package_ships_the_type(built):
     with zipfile.ZipFile(built["web"]) as zf:
-        index = zf.read("index.html").decode()
-        assert "static/questions/yes-no.js" in zf.namelist()
+        scripts = list(runtime_scripts(zf))    # the runtime's scripts, in load order
         pages = all_html(zf)
-    assert '<script src="static/questions/yes-no.js" defer></script>' in index
+    assert "static/questions/yes-no.js" in scripts
+    assert scripts.index("static/cp-questions.js") < scripts.index("static/questions/yes-no.js")
     assert 'class="cp-choices cp-yes-no"' in pages  # its own template partial
     # the types the course does not use stay out
-    assert "static/questions/matching.js" not in index
+    assert "static/questions/matching.js" not in scripts
 
 
 @pytest.mark.browser

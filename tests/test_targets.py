@@ -13,11 +13,13 @@ from lxml import etree
 
 from builder import __version__, jsmin
 from builder.build import build
+from builder.bundle import BUNDLE, STYLES
 from builder.packagers import TARGETS
 from builder.render import _code_of
 from builder.validator.inspect import inspect_package
 from builder.xsd import validate_cmi5, validate_scorm2004
 from tests.conftest import REPO
+from tests.support.scripts import runtime_scripts, style_sheets
 from tests.test_loaders import BRANCHING
 
 #: compares two scripts' syntax trees, names by their declarations (acorn)
@@ -115,9 +117,10 @@ def test_no_credentials_in_xapi_packages(minimal):
 
 
 def scripts_in(package: Path) -> list[str]:
-    """The runtime files a package carries, in the order index.html loads them."""
-    html = read(package, "index.html").decode()
-    return re.findall(r'<script src="(static/[^"]+)" defer></script>', html)
+    """The runtime scripts a package carries, in the order it runs them (the parts of its
+    one script file, builder/bundle.py)."""
+    with zipfile.ZipFile(package) as zf:
+        return list(runtime_scripts(zf))
 
 
 def test_packages_carry_only_their_runtime(minimal):
@@ -134,8 +137,12 @@ def test_packages_carry_only_their_runtime(minimal):
         expected = [*common, *adapters[target], "static/coursepack.js"]
         assert scripts_in(package) == expected, target
         with zipfile.ZipFile(package) as zf:  # and no other script: one standard's code
-            assert sorted(n for n in zf.namelist() if n.endswith(".js")
-                          and not n.startswith("content/")) == sorted(expected)
+            assert [n for n in zf.namelist() if n.endswith(".js")
+                    and not n.startswith("content/")] == [BUNDLE]
+            # the launch page loads the course data, the runtime, then the first unit
+            assert re.findall(r'<script src="([^"]+)" defer></script>',
+                              zf.read("index.html").decode()) == [
+                "content/course.js", BUNDLE, "content/u0.js"]
 
 
 def test_scenario_code_ships_only_with_a_scenario(minimal, tmp_path):
@@ -173,6 +180,15 @@ def test_shipped_runtime_is_the_source_without_comments(minimal):
     with zipfile.ZipFile(built(minimal, "cmi5")) as zf:
         shipped = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith((".js", ".css"))}
         content = {n: zf.read(n).decode() for n in zf.namelist() if n.startswith("content/")}
+        parts = runtime_scripts(zf)
+        styles = style_sheets(zf)
+    # the runtime's one script file is its parts, in order, nothing added; the style sheet
+    # likewise (coursepack.css, then those of the blocks and screens the course uses)
+    assert shipped.pop(BUNDLE) == "".join(parts.values())
+    assert shipped.pop(STYLES) == "".join(styles.values())
+    assert not (set(parts) | set(styles)) & set(shipped)
+    shipped.update(parts)
+    shipped.update(styles)
     scripts = 0
     for name, text in shipped.items():
         if name in content:

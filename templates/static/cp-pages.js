@@ -136,6 +136,8 @@
      hand; otherwise its script is loaded (fail() if that does not work). */
   function load(u, done, fail) {
     var ahead = !done;     /* loaded ahead of the learner, not asked for */
+    var first = launching;
+    launching = null;
     done = done || function () {};
     fail = fail || function () {};
     var root = container(u);
@@ -151,26 +153,25 @@
       fail: fail
     });
     if (again) return false;
-    var script = document.createElement("script");
-    script.src = file(u);
-    script.async = true;
-    script.onload = function () {
-      script.remove();
-      if (waiting[u]) {          /* the file ran but did not register its unit */
-        var list = waiting[u];
-        delete waiting[u];
-        list.forEach(function (cb) { cb.fail(); });
-      }
-    };
-    script.onerror = function () {
+    var script = first && first.getAttribute("src") === file(u) ? first : document.createElement("script");
+    /* whoever still waits once it has run (it did not register its unit) or failed */
+    script.onload = script.onerror = function () {
       script.remove();
       var list = waiting[u] || [];
       delete waiting[u];
       list.forEach(function (cb) { cb.fail(); });
     };
-    document.head.appendChild(script);
+    if (script !== first) {
+      script.src = file(u);
+      script.async = true;
+      document.head.appendChild(script);
+    }
     return false;
   }
+  /* The launch page's script of the first unit, deferred after the runtime's: the runtime
+     asks for a unit before it has run, and the first such request, if for that unit,
+     waits for it rather than requesting the file again. */
+  var launching = document.querySelector("script[src^='content/u']");
 
   /* Load unit u ahead of the learner once the page just shown has painted: the next
      unit's file (and the glossary's) must not run in front of the first paint. Skipped if
@@ -188,7 +189,7 @@
       list.forEach(function (x) { if (x === "extras" || keptUnits.indexOf(x) >= 0) load(x); });
     }
     /* after the next frame is painted (rAF, then a task), or soon in a background tab */
-    if (window.requestAnimationFrame) window.requestAnimationFrame(function () { window.setTimeout(go, 0); });
+    window.requestAnimationFrame(function () { window.setTimeout(go, 0); });
     window.setTimeout(go, 250);
   }
 

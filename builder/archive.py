@@ -313,7 +313,7 @@ class Writer:
             self._failed(exc)
         self.staged = []
         if self.deflate.cache:
-            self.deflate.cache.trim()
+            self.deflate.cache.save()
         for tmp, dest, kind in staged:
             if kind in ("zip", "file"):
                 os.replace(tmp, dest)

@@ -9,36 +9,44 @@ of its bytes, in a folder named by the zlib version and the level (zlib's output
 on nothing else), beside the theme's compiled templates and minified scripts
 (:func:`builder.render.cache_folder`; ``COURSEPACK_CACHE=off`` turns it off).
 
+The entries a build compressed are written as one file, a pack (creating a file can cost
+a millisecond on a busy disk: one per entry would eat what the cache saves). A pack is an
+index, then the streams::
+
+    b"cpzp", count (4 bytes, little-endian)
+    count x (entry SHA-256 (32), size, CRC-32, offset, length (4 each), stream SHA-256 (32))
+    the streams
+
 It never changes what a build writes: an entry's bytes are those zlib gives for them, and a
-cache file is used only when its own checksum of the stream is right (a file cut short or
-damaged is compressed again and replaced). A cache that cannot be read or written is
+stream is used only when its own SHA-256 is right (otherwise the entry is compressed
+again, and goes into this build's pack). A cache that cannot be read or written is
 skipped. Only entries of :data:`MIN_SIZE` to :data:`MAX_SIZE` bytes are kept, at most
-:data:`MAX_NEW` new ones per build (a 10,000-page course does not write thousands of files
-for nothing), and the folder is trimmed to :data:`MAX_FILES` files and :data:`MAX_BYTES`,
-the least recently used first (a hit touches its file).
+:data:`MAX_NEW_BYTES` of streams a build (a 10,000-page course does not copy its packages
+into the cache), and the folder is trimmed to :data:`MAX_PACKS` packs and
+:data:`MAX_BYTES`, the least recently used first (a pack a build takes a stream from is
+touched).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import sys
 import zlib
 from pathlib import Path
 
-#: entries smaller than this are compressed faster than their file is read
+#: entries smaller than this are compressed about as fast as they are looked up
 MIN_SIZE = 2048
 #: larger entries (a 10,000-page course's data) are not kept
 MAX_SIZE = 4 << 20
-#: new files one build may write
-MAX_NEW = 256
+#: the most stream bytes one build writes
+MAX_NEW_BYTES = 16 << 20
 #: the folder's limits, enforced after a build that wrote to it
-MAX_FILES = 2000
+MAX_PACKS = 32
 MAX_BYTES = 64 << 20
-#: a file: this, the CRC-32 and size of the entry (4 bytes each, little-endian), the
-#: entry's SHA-256 (its name), the stream's SHA-256, the stream
-_MAGIC = b"cpz1"
-_HEAD = 76
+_MAGIC = b"cpzp"
+_ENTRY = struct.Struct("<32s4L32s")
 
 
 class DeflateCache:
@@ -46,7 +54,10 @@ class DeflateCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.new = 0
+        self._index: dict[bytes, list[tuple[str, int, int, int, int, bytes]]] | None = None
+        self._packs: dict[str, bytes | None] = {}  #: the packs read, by path
+        self.new: dict[bytes, tuple[int, int, bytes]] = {}  #: key -> size, CRC, stream
+        self._new_bytes = 0
 
     @classmethod
     def open(cls, level: int) -> DeflateCache | None:
@@ -58,66 +69,102 @@ class DeflateCache:
         folder = cache_folder(name)
         return cls(folder) if folder else None
 
-    def _path(self, key: bytes) -> Path:
-        return self.folder / f"{key.hex()}.z"
+    def _read_index(self) -> dict:
+        """Every pack's index (key -> [(pack, offset, length, size, CRC, stream SHA-256)]:
+        an entry may be in several packs, one of them damaged)."""
+        index: dict[bytes, list[tuple[str, int, int, int, int, bytes]]] = {}
+        try:
+            with os.scandir(self.folder) as it:
+                packs = sorted((e.path for e in it if e.name.endswith(".pack")), reverse=True)
+        except OSError:
+            return index
+        for path in packs:
+            try:
+                with open(path, "rb") as fh:
+                    head = fh.read(8)
+                    if len(head) < 8 or head[:4] != _MAGIC:
+                        continue
+                    count = int.from_bytes(head[4:], "little")
+                    if 8 + count * _ENTRY.size > os.fstat(fh.fileno()).st_size:
+                        continue  # cut short, or not a pack
+                    table = fh.read(count * _ENTRY.size)
+            except OSError:
+                continue
+            if len(table) < count * _ENTRY.size:
+                continue
+            start = 8 + len(table)
+            for key, size, crc, offset, length, digest in _ENTRY.iter_unpack(table):
+                index.setdefault(key, []).append(
+                    (path, start + offset, length, size, crc, digest))
+        return index
 
     def get(self, key: bytes, size: int) -> tuple[int, bytes] | None:
         """(CRC-32, deflate stream) of the ``size`` bytes whose SHA-256 is ``key``."""
         if not MIN_SIZE <= size <= MAX_SIZE:
             return None
-        path = self._path(key)
-        try:
-            with open(path, "rb") as fh:
-                blob = fh.read()
-        except OSError:
-            return None
-        head, packed = blob[:_HEAD], blob[_HEAD:]
-        if (len(head) < _HEAD or head[:4] != _MAGIC
-                or int.from_bytes(head[8:12], "little") != size or head[12:44] != key
-                or hashlib.sha256(packed).digest() != head[44:]):
-            return None  # damaged or cut short: made again, and the file replaced
-        try:
-            os.utime(path)  # recently used: kept when the folder is trimmed
-        except OSError:
-            pass
-        return int.from_bytes(head[4:8], "little"), packed
+        if self._index is None:
+            self._index = self._read_index()
+        for path, start, length, stored, crc, digest in self._index.get(key, ()):
+            if stored != size:
+                continue
+            if path not in self._packs:
+                try:
+                    with open(path, "rb") as fh:
+                        self._packs[path] = fh.read()
+                    os.utime(path)  # recently used: kept when the folder is trimmed
+                except OSError:
+                    self._packs[path] = None
+            blob = self._packs[path]
+            packed = blob[start:start + length] if blob is not None else b""
+            if len(packed) == length and hashlib.sha256(packed).digest() == digest:
+                return crc, packed
+        return None  # not kept, or damaged: compressed again, kept in this build's pack
 
     def put(self, key: bytes, size: int, crc: int, packed: bytes) -> None:
-        if not MIN_SIZE <= size <= MAX_SIZE or self.new >= MAX_NEW:
+        if (MIN_SIZE <= size <= MAX_SIZE and key not in self.new
+                and self._new_bytes + len(packed) <= MAX_NEW_BYTES):
+            self.new[key] = (size, crc, packed)
+            self._new_bytes += len(packed)
+
+    def save(self) -> None:
+        """Write this build's new entries as one pack, then trim the folder."""
+        if not self.new:
             return
-        self.new += 1
-        path = self._path(key)
+        table, streams, offset = [], [], 0
+        for key, (size, crc, packed) in self.new.items():
+            table.append(_ENTRY.pack(key, size, crc, offset, len(packed),
+                                     hashlib.sha256(packed).digest()))
+            streams.append(packed)
+            offset += len(packed)
+        data = _MAGIC + len(table).to_bytes(4, "little") + b"".join(table) + b"".join(streams)
+        self.new = {}
+        path = self.folder / f"{hashlib.sha256(data).hexdigest()[:32]}.pack"
         temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
-            temp.write_bytes(_MAGIC + crc.to_bytes(4, "little") + size.to_bytes(4, "little")
-                             + key + hashlib.sha256(packed).digest() + packed)
+            temp.write_bytes(data)
             os.replace(temp, path)
         except OSError:
             try:
                 temp.unlink(missing_ok=True)
             except OSError:
                 pass
+            return
+        self.trim()
 
     def trim(self) -> None:
-        """After a build that wrote files: the least recently used go until the folder is
-        within :data:`MAX_FILES` and :data:`MAX_BYTES`."""
-        if not self.new:
-            return
+        """The least recently used packs go until the folder is within :data:`MAX_PACKS`
+        and :data:`MAX_BYTES`."""
         try:
-            entries = []
-            total = 0
+            packs = []
             with os.scandir(self.folder) as it:
                 for e in it:
-                    if e.name.endswith(".z"):
+                    if e.name.endswith(".pack"):
                         st = e.stat()
-                        entries.append((st.st_mtime, st.st_size, e.path))
-                        total += st.st_size
-            if len(entries) <= MAX_FILES and total <= MAX_BYTES:
-                return
-            entries.sort()
-            count = len(entries)
-            for _, size, path in entries:  # down to three quarters, oldest first
-                if count <= MAX_FILES * 3 // 4 and total <= MAX_BYTES * 3 // 4:
+                        packs.append((st.st_mtime, st.st_size, e.path))
+            packs.sort()
+            count, total = len(packs), sum(p[1] for p in packs)
+            for _, size, path in packs:
+                if count <= MAX_PACKS and total <= MAX_BYTES:
                     break
                 try:
                     os.unlink(path)

@@ -312,8 +312,6 @@ class Writer:
         except BaseException as exc:
             self._failed(exc)
         self.staged = []
-        if self.deflate.cache:
-            self.deflate.cache.save()
         for tmp, dest, kind in staged:
             if kind in ("zip", "file"):
                 os.replace(tmp, dest)
@@ -323,3 +321,5 @@ class Writer:
                 os.replace(dest, old)
             os.replace(tmp, dest)
             shutil.rmtree(old, ignore_errors=True)
+        if self.deflate.cache:  # the outputs are in place: only then the cache
+            self.deflate.cache.save()

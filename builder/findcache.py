@@ -59,10 +59,15 @@ class _Keeping:
     def result(self) -> list[Problem]:
         problems = self.found.result()
         if self.path is not None:
+            path, self.path = self.path, None
             course = self.found.course
-            readings = [quality.module_reading_of(m, course.language) for m in course.modules]
-            _write(self.path, pickle.dumps((problems, readings), protocol=5))
-            self.path = None
+            try:
+                readings = [quality.module_reading_of(m, course.language)
+                            for m in course.modules]
+                data = pickle.dumps((problems, readings), protocol=5)
+            except Exception:  # noqa: BLE001 - not kept; the build goes on as ever
+                return problems
+            _write(path, data)
         return problems
 
 

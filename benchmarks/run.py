@@ -161,6 +161,23 @@ def child_env(work: Path, templates: str = "templates") -> dict[str, str]:
 ENV: dict[str, str] | None = None
 
 
+def cold_env(work: Path) -> dict[str, str]:
+    """The environment of a cold build: no build cache, i.e. none of what coursepack keeps
+    from one build to the next (the theme's minified scripts, the zip entries' compressed
+    form, the item-quality and reading-level findings: ``builder/deflatecache.py``,
+    ``builder/findcache.py``, ``render._shipped_script``), as in a clean CI checkout.
+    What an installed coursepack has after its first run anywhere stays: Python's
+    bytecode and the theme's compiled templates (copied from the warm cache into a new
+    folder for each cold build)."""
+    env = dict(ENV or child_env(work))
+    warm = Path(env["COURSEPACK_CACHE"])
+    cold = Path(tempfile.mkdtemp(prefix="cold-", dir=work))
+    for folder in warm.glob("templates-*"):
+        shutil.copytree(folder, cold / folder.name)
+    env["COURSEPACK_CACHE"] = str(cold)
+    return env
+
+
 # A small launcher between this process and the build: it forks the build, waits for it
 # with wait4 and writes the build's wall time and rusage to the file named first.
 LAUNCHER = r"""
@@ -386,6 +403,8 @@ class Result:
     package: dict = field(default_factory=dict)
     first_visible: dict | None = None
     first_run_s: float | None = None    #: a build with empty caches (Adapt-sized only)
+    #: builds with no build cache (compiled templates kept): Adapt-sized's ADAPT_TARGET only
+    cold_runs: list = field(default_factory=list)
     error: str = ""
 
 
@@ -427,6 +446,13 @@ def measure(size: Size, project: Path, target: str, work: Path, browser: Browser
         res.pages = int(m.group(2)) if m else 0
         log(f"  {size.label} [{target}] run {i + 1}: {run.wall_s:.3f} s wall, "
             f"{run.cpu_s:.3f} s CPU, {run.peak_rss_mb:.0f} MB")
+    if size.key == "adapt" and target == ADAPT_TARGET:
+        for i in range(size.runs):
+            cold = run_build(build_cmd(project, target, out), ROOT, cold_env(work))
+            res.cold_runs.append({"wall_s": round(cold.wall_s, 4), "cpu_s": round(cold.cpu_s, 4),
+                                  "ok": cold.returncode == 0})
+            log(f"  {size.label} [{target}] cold run {i + 1} (no build cache): "
+                f"{cold.wall_s:.3f} s wall, {cold.cpu_s:.3f} s CPU")
     walls = [r["wall_s"] for r in res.runs]
     res.wall_best_s, res.wall_median_s = min(walls), statistics.median(walls)
     res.cpu_best_s = min(r["cpu_s"] for r in res.runs)
@@ -681,16 +707,22 @@ def main(argv=None) -> int:
             if args.profile and size.key == "m1000":
                 profile = profile_build(project, targets[0], work)
             if size.key == "sro":  # every target in one build: what `coursepack build` does
-                runs = [run_build([str(PYTHON), "-m", "builder", "build", str(project),
-                                   "--out", str(work / "out-all")], ROOT)
-                        for _ in range(size.runs)]
+                all_cmd = [str(PYTHON), "-m", "builder", "build", str(project),
+                           "--out", str(work / "out-all")]
+                runs, colds = [], []
+                for _ in range(size.runs):  # warm and cold (no build cache) in turn
+                    runs.append(run_build(all_cmd, ROOT))
+                    colds.append(run_build(all_cmd, ROOT, cold_env(work)))
                 extra["sro_all_targets"] = {
                     "cpu_s": [round(r.cpu_s, 3) for r in runs],
                     "wall_s": [round(r.wall_s, 3) for r in runs],
-                    "peak_rss_mb": max(r.peak_rss_mb for r in runs),
-                    "ok": all(r.returncode == 0 for r in runs)}
+                    "cold_cpu_s": [round(r.cpu_s, 3) for r in colds],
+                    "cold_wall_s": [round(r.wall_s, 3) for r in colds],
+                    "peak_rss_mb": max(r.peak_rss_mb for r in runs + colds),
+                    "ok": all(r.returncode == 0 for r in runs + colds)}
                 log(f"{size.label}, all targets in one build: CPU "
-                    f"{extra['sro_all_targets']['cpu_s']} s")
+                    f"{extra['sro_all_targets']['cpu_s']} s warm, "
+                    f"{extra['sro_all_targets']['cold_cpu_s']} s cold (no build cache)")
             if size.key in ("sro", "adapt"):  # what no build of it can go below
                 extra[f"floor_{size.key}"] = floor.measure(
                     PYTHON, project, work, run_build, ROOT, ENV, max(5, size.runs), size.key)
@@ -771,22 +803,35 @@ def limit_verdicts(results: list[Result], extra: dict) -> list[dict]:
         return (f"; {floor.describe(f)}; our overhead above the floor "
                 f"{(cpu_s - f['floor_s']) * 1000:.0f} ms CPU")
 
+    # the verdicts are on the cold builds (no build cache: a clean CI checkout, the first
+    # build of a change to every file); the warm figure (every cache filled by an earlier
+    # build of the same sources) is printed beside them
     r = next((r for r in results if (r.size, r.target) == ("adapt", ADAPT_TARGET)), None)
     if r and r.wall_median_s:
         cpu = statistics.median(run["cpu_s"] for run in r.runs)
+        cold = [c for c in r.cold_runs if c["ok"]]
+        cold_wall = statistics.median(c["wall_s"] for c in cold) if cold else None
+        cold_cpu = statistics.median(c["cpu_s"] for c in cold) if cold else None
+        judged = cold_wall if cold_wall is not None else r.wall_median_s
         out.append({"target": f"Adapt-sized [{ADAPT_TARGET}] build wall (physical limit)",
-                    "pass": r.wall_median_s <= LIMIT_ADAPT_WALL_S, "kind": "target",
-                    "figure": f"{r.wall_median_s:.3f} s median, {cpu:.3f} s CPU median "
-                    f"({r.cpu_best_s:.3f} best)" + above(cpu, "adapt"),
+                    "pass": judged <= LIMIT_ADAPT_WALL_S, "kind": "target",
+                    "figure": (f"cold {cold_wall:.3f} s median, {cold_cpu:.3f} s CPU; "
+                               if cold else "") +
+                    f"warm {r.wall_median_s:.3f} s median, {cpu:.3f} s CPU median "
+                    f"({r.cpu_best_s:.3f} best)" + above(cold_cpu or cpu, "adapt"),
                     "goal": f"<= {LIMIT_ADAPT_WALL_S} s"})
     sro = extra.get("sro_all_targets")
     if sro:
         cpu = statistics.median(sro["cpu_s"])
+        cold = statistics.median(sro["cold_cpu_s"]) if sro.get("cold_cpu_s") else None
+        judged = cold if cold is not None else cpu
         out.append({"target": "SRO course, all five targets in one build: CPU",
-                    "pass": sro["ok"] and cpu <= LIMIT_SRO_ALL_CPU_S, "kind": "target",
-                    "figure": f"{cpu:.3f} s median ({min(sro['cpu_s']):.3f} best; wall "
+                    "pass": sro["ok"] and judged <= LIMIT_SRO_ALL_CPU_S, "kind": "target",
+                    "figure": (f"cold {cold:.3f} s median ({min(sro['cold_cpu_s']):.3f} best); "
+                               if cold is not None else "") +
+                    f"warm {cpu:.3f} s median ({min(sro['cpu_s']):.3f} best; wall "
                     f"{statistics.median(sro['wall_s']):.3f} s; {sro['peak_rss_mb']:.0f} MB)"
-                    + above(cpu, "sro"),
+                    + above(judged, "sro"),
                     "goal": f"<= {LIMIT_SRO_ALL_CPU_S} s"})
     pv = extra.get("preview")
     if pv:

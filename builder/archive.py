@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from builder.deflatecache import DeflateCache
 from builder.errors import BuilderError
 from builder.packagers import PACKAGERS
 
@@ -66,10 +67,13 @@ class Deflate:
     the last chunk both share (``compressobj.copy()``). zlib's output depends only on the input
     bytes, not on how they are fed to it, so each entry's bytes are those of a
     compression in one go: the zips stay byte-identical (tests/test_reproducible.py).
+    With ``cache`` (:class:`builder.deflatecache.DeflateCache`), entries compressed by an
+    earlier build are taken from coursepack's cache, and new ones kept there.
     """
 
-    def __init__(self, share_prefix: bool = False):
+    def __init__(self, share_prefix: bool = False, cache: DeflateCache | None = None):
         self.share_prefix = share_prefix
+        self.cache = cache
         self.done: dict[bytes, tuple[int, bytes]] = {}  #: sha256 -> (CRC-32, deflated)
         #: large entries: (data, [(offset, zlib state there, compressed parts before)])
         self.large: list[tuple[bytes, list[tuple[int, object, int]], list[bytes]]] = []
@@ -81,7 +85,12 @@ class Deflate:
         key = hashlib.sha256(data).digest()
         found = self.done.get(key)
         if found is None:
-            found = self.done[key] = (zlib.crc32(data), self._deflate(data))
+            found = self.cache.get(key, len(data)) if self.cache else None
+            if found is None:
+                found = (zlib.crc32(data), self._deflate(data))
+                if self.cache:
+                    self.cache.put(key, len(data), *found)
+            self.done[key] = found
         return found
 
     def _deflate(self, data: bytes) -> bytes:
@@ -249,7 +258,8 @@ class Writer:
         self.staged: list[tuple[Path, Path, str]] = []
         self.folder: Path | None = None
         self.made: list[Path] = []
-        self.deflate = Deflate(share_prefix=zips > 1)
+        self.deflate = Deflate(share_prefix=zips > 1,
+                               cache=DeflateCache.open(_LEVEL) if zips else None)
 
     def add(self, dest: Path, files: dict[str, bytes], kind: str) -> None:
         if self.folder is None:
@@ -311,3 +321,5 @@ class Writer:
                 os.replace(dest, old)
             os.replace(tmp, dest)
             shutil.rmtree(old, ignore_errors=True)
+        if self.deflate.cache:  # the outputs are in place: only then the cache
+            self.deflate.cache.save()

@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import background, quality, runtime, state
+from builder import findcache, quality, runtime, state
 from builder.archive import Writer, write_all
 from builder.components.blocks import media
 from builder.course_rules import validate
@@ -70,7 +70,7 @@ def check(root: Path, targets: tuple[str, ...] = (),
     found = None
     if complete and findings:
         if pending is not None:
-            found = background.start(course)  # a large course's: on the other core
+            found = findcache.start(course)  # kept by an earlier build, or found now
             at = len(problems)
         else:
             problems += quality.check(course)

@@ -8,42 +8,17 @@ course.yaml): ``<course>/<module>/<page>``, ``<course>/<assessment>/<question>``
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
+from tincan import (
+    Activity,
+    ActivityDefinition,
+    InteractionComponent,
+    InteractionComponentList,
+    LanguageMap,
+)
 
 from builder.components.questions import question_type
 from builder.model import Assessment, Course, Module, Node, Question
 from builder.plaintext import plain_text as text
-
-
-def _models():
-    """tincan's five model classes the definitions use. ``import tincan`` runs the
-    package's ``__init__``, which imports all of it: its LRS client too (``http.client``,
-    ``email``, ``ssl``), about 30 of its 42 ms, which a build never uses. When nothing has
-    imported tincan yet, its model modules are imported under a bare package module (the
-    package's own spec, its ``__init__`` not run), which is taken away again after: a
-    later ``import tincan`` runs the ``__init__`` as ever and finds these modules (the
-    same classes) already there."""
-    names = ("activity.Activity", "activity_definition.ActivityDefinition",
-             "interaction_component.InteractionComponent",
-             "interaction_component_list.InteractionComponentList",
-             "language_map.LanguageMap")
-    bare = None
-    if "tincan" not in sys.modules:
-        spec = importlib.util.find_spec("tincan")
-        if spec is not None and spec.submodule_search_locations is not None:
-            bare = sys.modules["tincan"] = importlib.util.module_from_spec(spec)
-    try:
-        return [getattr(importlib.import_module("tincan." + name.split(".")[0]),
-                        name.split(".")[1]) for name in names]
-    finally:
-        if bare is not None and sys.modules.get("tincan") is bare:
-            del sys.modules["tincan"]
-
-
-Activity, ActivityDefinition, InteractionComponent, InteractionComponentList, LanguageMap = \
-    _models()
 
 ADL = "http://adlnet.gov/expapi/activities/"
 TYPES = {

@@ -30,6 +30,7 @@ import signal
 import sys
 import threading
 import weakref
+from collections.abc import Callable
 
 from builder import quality
 from builder.errors import Problem
@@ -39,13 +40,22 @@ from builder.model import Course
 MIN_PAGES = 2000
 
 
-def _wanted(course: Course) -> bool:
+def can_fork() -> bool:
+    """Whether work may go to a forked child here: Linux (where ``fork`` is the default
+    start method), one thread only, and ``COURSEPACK_NO_FORK`` not set. Every use of a
+    child (this module's findings, :mod:`builder.loadfork`'s reading) asks this first."""
     if os.environ.get("COURSEPACK_NO_FORK") or not hasattr(os, "fork"):
         return False
     if not sys.platform.startswith("linux"):  # fork is not safe by default elsewhere
         return False
-    if threading.active_count() > 1:  # a lock another thread holds would stay held in the
-        return False  # child (the preview's server, a test runner's threads)
+    # a lock another thread holds would stay held in the child (the preview's server, a
+    # test runner's threads)
+    return threading.active_count() <= 1
+
+
+def _wanted(course: Course) -> bool:
+    if not can_fork():
+        return False
     pages = sum(len(m.pages) for m in course.modules) + len(course.assessments)
     return pages >= MIN_PAGES
 
@@ -55,36 +65,29 @@ def _work(course: Course) -> tuple[list[Problem], list[quality.Reading]]:
                                    for m in course.modules]
 
 
-class Findings:
-    """The quality findings of one course: found in a child process, or in-process."""
+class Child:
+    """A forked child process working out one value, which it pickles back through a
+    pipe (:func:`fork`). :meth:`result` waits for it; dropping the object (or exiting)
+    before then stops the child."""
 
-    def __init__(self, course: Course, fd: int | None = None, pid: int | None = None):
-        self.course = course
-        self._fd, self._pid = fd, pid
-        self._got: list[Problem] | None = None
-        #: a build that fails before it asks for the findings (or is dropped) stops the
+    def __init__(self, pid: int, fd: int):
+        self._fd: int | None = fd
+        self._pid: int | None = pid
+        #: a build that fails before it asks for the value (or is dropped) stops the
         #: child when this object goes, or at exit: no process is left behind
-        self._stop = weakref.finalize(self, _stop, pid, fd) if pid is not None else None
+        self._stop = weakref.finalize(self, _stop, pid, fd)
 
     @property
-    def forked(self) -> bool:
-        return self._pid is not None
+    def pid(self) -> int | None:
+        return self._pid
 
-    def result(self) -> list[Problem]:
-        """The findings (waiting for the child if it still works)."""
-        if self._got is None:
-            got = self._from_child() if self._pid is not None else None
-            if got is None:
-                got = _work(self.course)
-            problems, readings = got
-            quality.remember_readings(self.course, readings)
-            self._got = problems
-        return self._got
-
-    def _from_child(self) -> tuple[list[Problem], list[quality.Reading]] | None:
-        assert self._fd is not None and self._pid is not None
-        if self._stop is not None:
-            self._stop.detach()
+    def result(self) -> object | None:
+        """The child's value; None when it failed in any way (killed, an exception, a
+        pickling problem, nothing sent). Waits for it, and reaps it; asked once."""
+        if self._pid is None:
+            return None
+        assert self._fd is not None
+        self._stop.detach()
         chunks = []
         try:
             fd, self._fd = self._fd, None
@@ -99,13 +102,74 @@ class Findings:
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not chunks:
             return None
         try:
-            got = pickle.loads(b"".join(chunks))
-        except Exception:  # noqa: BLE001 - whatever went wrong, the check runs here
+            return pickle.loads(b"".join(chunks))
+        except Exception:  # noqa: BLE001 - whatever went wrong, the caller works here
             return None
+
+
+def fork(work: Callable[[], object]) -> Child | None:
+    """Run ``work()`` in a forked child (the child has the process as it is: nothing is
+    sent to it) and return the :class:`Child` that gives its value; None when no child
+    could be started (the caller works in-process). Ask :func:`can_fork` first."""
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:  # the child: work, send, leave without running the parent's clean-up
+        code = 1
+        try:
+            os.close(read_fd)
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        except BaseException:  # noqa: BLE001 - the parent does the work itself
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return Child(pid, read_fd)
+
+
+class Findings:
+    """The quality findings of one course: found in a child process, or in-process."""
+
+    def __init__(self, course: Course, child: Child | None = None):
+        self.course = course
+        self._child = child
+        self._got: list[Problem] | None = None
+
+    @property
+    def forked(self) -> bool:
+        return self._child is not None and self._child.pid is not None
+
+    def result(self) -> list[Problem]:
+        """The findings (waiting for the child if it still works)."""
+        if self._got is None:
+            got = self._from_child()
+            if got is None:
+                got = _work(self.course)
+            problems, readings = got
+            quality.remember_readings(self.course, readings)
+            self._got = problems
+        return self._got
+
+    def _from_child(self) -> tuple[list[Problem], list[quality.Reading]] | None:
+        if self._child is None:
+            return None
+        got, self._child = self._child.result(), None
         if (not isinstance(got, tuple) or len(got) != 2
                 or len(got[1]) != len(self.course.modules)):
             return None
-        return got
+        return got  # type: ignore[return-value]
 
 
 def _stop(pid: int, fd: int) -> None:
@@ -128,29 +192,4 @@ def start(course: Course) -> Findings:
     else (later, when asked) in-process."""
     if not _wanted(course):
         return Findings(course)
-    try:
-        read_fd, write_fd = os.pipe()
-    except OSError:
-        return Findings(course)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
-        return Findings(course)
-    if pid == 0:  # the child: find, send, leave without running the parent's clean-up
-        code = 1
-        try:
-            os.close(read_fd)
-            data = pickle.dumps(_work(course), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(data)
-            code = 0
-        except BaseException:  # noqa: BLE001 - the parent runs the check itself
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    return Findings(course, read_fd, pid)
+    return Findings(course, fork(lambda: _work(course)))

@@ -1,0 +1,208 @@
+"""A large course's units read on two cores (issue 18: the 10,000-page build).
+
+Reading the units (parsing and rendering each module's Markdown, each quiz's YAML and
+texts) is most of a large build's time, and each unit reads on its own but for three
+things that run through the course: the popover numbers (``term-<scope>-<n>``, counted
+in reading order), the media ids (unique across the course) and the order of the
+problems. :func:`start` forks a child (:func:`builder.background.fork`, with its rules:
+Linux, one thread, ``COURSEPACK_NO_FORK``) that reads the last units of the outline while
+the loader reads the first ones; when the loader comes to the child's first unit it takes
+the child's units, in order, as if it had read them itself:
+
+- the child renders each popover number after a mark no text holds (random, per build:
+  :attr:`builder.markdown.MarkdownRenderer.marks`), counted on from where the loader
+  stood when it forked; the loader, which then knows how many popovers its own units
+  numbered, gives every marked text its HTML with the course's numbers in the render pass
+  (:class:`_Shifted`), so the HTML is byte for byte the one-process reading's;
+- each unit comes with the problems, unusable files, follow-on questions and texts its
+  reading added, which the loader adds where its own reading would have;
+- a media id the child met that the loader's units also hold (which the one-process
+  reading reports as a duplicate in the child's units) makes the loader drop the child's
+  work and read those units itself.
+
+Whatever goes wrong in the child (no fork, an exception, killed, a result that does not
+fit) the loader reads the units itself, as without the child. Only a build reads this way
+(the preview keeps what it read between rebuilds: :mod:`builder.readcache`), and only a
+course of :data:`MIN_BYTES` or more.
+
+Memory: the child starts as a copy of the loader before the units (a few tens of MB) and
+holds its units until it has sent them; the loader then holds every unit, as it would.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder import background, readcache
+from builder.deferred import Later, fill, rendering
+
+#: the size of the units' files (a quiz's YAML counted :data:`YAML_WEIGHT` times) from
+#: which a build reads them on two cores: about 1,000 pages (reading them takes about a
+#: second; a fork and sending the units back cost about 20 ms plus 5% of it)
+MIN_BYTES = 1_500_000
+#: what a byte of a quiz or scenario costs to read, against a byte of a module's Markdown
+#: (many short texts, each parsed and rendered on its own, and their YAML)
+YAML_WEIGHT = 3.5
+#: the child's share of the weighted bytes: less than half, for it also sends its units
+#: back and the loader takes them
+CHILD_SHARE = 0.45
+
+Read = Callable[[Path, str], Any]
+
+
+class _Shift:
+    """How far the child's popover numbers are from the course's: set by the loader once
+    its own units are read (one object, shared by all the child's texts)."""
+
+    def __init__(self) -> None:
+        self.by = 0
+        self.mark = ""
+
+
+class _Shifted:
+    """The HTML of a text the child rendered with marked popover numbers, made with the
+    course's numbers (a :class:`Later`'s maker, so it can be pickled)."""
+
+    __slots__ = ("html", "shift")
+
+    def __init__(self, html: str, shift: _Shift):
+        self.html, self.shift = html, shift
+
+    def __call__(self) -> str:
+        by = self.shift.by
+        return re.sub(re.escape(self.shift.mark) + r"(\d+)",
+                      lambda m: str(int(m.group(1)) + by), self.html)
+
+
+@dataclass
+class _Read:
+    """One unit the child read, with what its reading added to the loader."""
+
+    path: Path
+    unit: Any
+    problems: list
+    unusable: list
+    follow_ons: set
+    texts: list
+
+
+def _weight(path: Path) -> float:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0.0
+    return size * (YAML_WEIGHT if path.suffix in (".yaml", ".yml") else 1.0)
+
+
+def _split(jobs: list[tuple[Path, str, Read]]) -> int:
+    """Where the child's units start (len(jobs): none for it): the cut that ends soonest,
+    a byte of the child's counting (1 - CHILD_SHARE) / CHILD_SHARE of the loader's."""
+    weights = [_weight(path) for path, _, _ in jobs]
+    total = sum(weights)
+    if total < MIN_BYTES or len(jobs) < 2:
+        return len(jobs)
+    ratio = (1 - CHILD_SHARE) / CHILD_SHARE
+    best, at, head = total, len(jobs), 0.0
+    for i in range(1, len(jobs)):
+        head += weights[i - 1]
+        cost = max(head, (total - head) * ratio)
+        if cost < best:
+            best, at = cost, i
+    return at
+
+
+def _read_in_child(loader: Any, jobs: list[tuple[Path, str, Read]], mark: str) -> tuple:
+    """The child's work: read ``jobs``, render them, and give them back."""
+    renderer = loader.renderer
+    renderer.marks = mark
+    media = renderer.media
+    ids_before = set(media.ids) if media is not None else set()
+    count = renderer._term_count
+    out: list[_Read] = []
+    for path, uid, read in jobs:
+        problems, unusable = len(loader.problems), list(loader.unusable)
+        follow_ons, texts = set(loader.follow_ons), len(loader.texts)
+        unit = readcache.unit(loader, path, uid, read)
+        if loader.unusable[:len(unusable)] != unusable:
+            raise RuntimeError("the reading took an unusable file off the list")
+        out.append(_Read(path, unit, loader.problems[problems:],
+                         loader.unusable[len(unusable):], loader.follow_ons - follow_ons,
+                         loader.texts[texts:]))
+    shift = _Shift()
+    shift.mark = mark
+
+    def into(html: str) -> Later:
+        return Later(_Shifted(html, shift)) if mark in html else Later.done(html)
+    with rendering():
+        fill(out, into=into)
+    new_ids = [(k, v) for k, v in media.ids.items() if k not in ids_before] if media else []
+    return out, renderer._term_count - count, new_ids, shift
+
+
+class Ahead:
+    """The units a child reads for the loader (see the module's docstring)."""
+
+    def __init__(self, loader: Any, theirs: list[Path], child: background.Child,
+                 count: int):
+        self.loader = loader
+        self.theirs = set(theirs)
+        self.child: background.Child | None = child
+        self.count = count  #: the popover count when the child was forked
+        self.got: dict[Path, _Read] | None = None
+
+    def unit(self, path: Path, uid: str, read: Read) -> Any:
+        """The unit at ``path``: the child's, or read here."""
+        if path not in self.theirs:
+            return readcache.unit(self.loader, path, uid, read)
+        if self.got is None:
+            self.got = self._take()
+        got = self.got.pop(path, None)
+        if got is None:
+            return readcache.unit(self.loader, path, uid, read)
+        loader = self.loader
+        loader.problems.extend(got.problems)
+        loader.unusable.extend(got.unusable)
+        loader.follow_ons |= got.follow_ons
+        loader.texts.extend(got.texts)
+        return got.unit
+
+    def _take(self) -> dict[Path, _Read]:
+        """The child's units, its numbering joined to the loader's; {} if there are none
+        to take (the loader then reads them)."""
+        child, self.child = self.child, None
+        got = child.result() if child is not None else None
+        renderer = self.loader.renderer
+        media = renderer.media
+        try:
+            reads, counted, new_ids, shift = got  # type: ignore[misc]
+            if ({r.path for r in reads} != self.theirs
+                    or (media is not None and any(k in media.ids for k, _ in new_ids))):
+                return {}
+        except (TypeError, ValueError, AttributeError):
+            return {}
+        shift.by = renderer._term_count - self.count
+        renderer._term_count += counted
+        if media is not None:
+            media.ids.update(new_ids)
+        return {r.path: r for r in reads}
+
+
+def start(loader: Any, jobs: list[tuple[Path, str, Read]]) -> Ahead | None:
+    """Fork a child to read the last of ``jobs`` (path, unit id, the loader's reading of
+    it; in outline order) for a large course; None to read them all here."""
+    if loader.cache is not None or loader.renderer is None or not background.can_fork():
+        return None
+    at = _split(jobs)
+    if at >= len(jobs):
+        return None
+    theirs = jobs[at:]
+    mark = f"\x01{secrets.token_hex(8)}-"
+    child = background.fork(lambda: _read_in_child(loader, theirs, mark))
+    if child is None:
+        return None
+    return Ahead(loader, [path for path, _, _ in theirs], child, loader.renderer._term_count)

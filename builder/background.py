@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
@@ -80,6 +81,16 @@ class Child:
     @property
     def pid(self) -> int | None:
         return self._pid
+
+    def ready(self) -> bool:
+        """Whether the child has begun to send its value, or has ended (:meth:`result`
+        would not wait long)."""
+        if self._fd is None:
+            return True
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def result(self) -> object | None:
         """The child's value; None when it failed in any way (killed, an exception, a

@@ -86,6 +86,7 @@ class Loader(AssessmentReader):
         #: (file, question id) of questions whose type is unknown: their other problems
         #: follow from that one and are not reported (AssessmentReader.question)
         self.follow_ons: set[tuple[str, str]] = set()
+        self.language: str | None = None  #: the course's, once course.yaml is read
 
     # -- files ---------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -244,6 +245,7 @@ class Loader(AssessmentReader):
         self.renderer = MarkdownRenderer(self.root, links, self.cache, tuple(
             (e["id"], e["definition"]) for e in glossary_raw))
         self.renderer.media = media.Reader(self.root, language, t, media_limits[0])
+        self.language = language  # the reading figures of a large course's modules
         # the reading pass: every text parsed and checked, its HTML a placeholder
         glossary = []
         for entry in glossary_raw:

@@ -38,20 +38,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder import background, readcache
+from builder import background, quality, readcache
 from builder.deferred import Later, fill, rendering
+from builder.model import Module
 
 #: the size of the units' files (a quiz's YAML counted :data:`YAML_WEIGHT` times) from
 #: which a build reads them on two cores: about 1,000 pages (reading them takes about a
-#: second; a fork and sending the units back cost about 20 ms plus 5% of it)
+#: second; a fork and sending the units back cost about 20 ms plus a tenth of it)
 MIN_BYTES = 1_500_000
-#: what a byte of a quiz or scenario costs to read, against a byte of a module's Markdown
-#: (many short texts, each parsed and rendered on its own, and their YAML)
+#: the costs that set where the child's units start, per byte of a module's Markdown
+#: read (parsed, checked and rendered): a byte of a quiz's or scenario's YAML (many short
+#: texts, each read on its own, and their keys checked) ...
 YAML_WEIGHT = 3.5
-#: the child's share of the weighted bytes: less than half, for it also sends its units
-#: back and the loader takes them
-CHILD_SHARE = 0.45
-
+#: ... measuring a module's reading figures (the item-quality check's) ...
+READING_WEIGHT = 0.85
+#: ... the child's sending of its units (and the loader's taking them), on all it does ...
+SEND_WEIGHT = 1.1
+#: ... and the share of its own modules' figures the loader measures while the child
+#: still reads; the item-quality check measures the others alongside the build's render
+#: (benchmarks/README.md: the 10,000-page build)
+HERE_SHARE = 0.4
 Read = Callable[[Path, str], Any]
 
 
@@ -89,30 +95,48 @@ class _Read:
     unusable: list
     follow_ons: set
     texts: list
+    reading: Any = None  #: a module's reading figures (builder.quality.Reading)
 
 
-def _weight(path: Path) -> float:
+def _measure(module: Any, language: Any, html: Callable[[object], str] = str) -> Any:
+    """A module's reading figures (the item-quality check's, builder.quality), measured
+    where the module is read; None for another unit, or if they cannot be measured here
+    (the check then measures them)."""
+    if not isinstance(module, Module) or not isinstance(language, str):
+        return None
+    try:
+        with rendering():
+            return quality.measure_module(module, language, html)
+    except Exception:  # noqa: BLE001 - the check measures it, and says what is wrong
+        return None
+
+
+def _costs(path: Path) -> tuple[float, float, float]:
+    """The weighted size of the unit at ``path``, and what reading it costs here and in
+    the child."""
     try:
         size = path.stat().st_size
     except OSError:
-        return 0.0
-    return size * (YAML_WEIGHT if path.suffix in (".yaml", ".yml") else 1.0)
+        return 0.0, 0.0, 0.0
+    if path.suffix in (".yaml", ".yml"):
+        return size * YAML_WEIGHT, size * YAML_WEIGHT, size * YAML_WEIGHT * SEND_WEIGHT
+    return (size, size * (1 + READING_WEIGHT * HERE_SHARE),
+            size * (1 + READING_WEIGHT) * SEND_WEIGHT)
 
 
 def _split(jobs: list[tuple[Path, str, Read]]) -> int:
-    """Where the child's units start (len(jobs): none for it): the cut that ends soonest,
-    a byte of the child's counting (1 - CHILD_SHARE) / CHILD_SHARE of the loader's."""
-    weights = [_weight(path) for path, _, _ in jobs]
-    total = sum(weights)
-    if total < MIN_BYTES or len(jobs) < 2:
+    """Where the child's units start (len(jobs): none for it): the cut that ends soonest
+    by the costs above."""
+    costs = [_costs(path) for path, _, _ in jobs]
+    if sum(w for w, _, _ in costs) < MIN_BYTES or len(jobs) < 2:
         return len(jobs)
-    ratio = (1 - CHILD_SHARE) / CHILD_SHARE
-    best, at, head = total, len(jobs), 0.0
+    best, at = sum(c for _, c, _ in costs), len(jobs)  # all read here
+    head, tail = 0.0, sum(c for _, _, c in costs)
     for i in range(1, len(jobs)):
-        head += weights[i - 1]
-        cost = max(head, (total - head) * ratio)
-        if cost < best:
-            best, at = cost, i
+        head += costs[i - 1][1]
+        tail -= costs[i - 1][2]
+        if max(head, tail) < best:
+            best, at = max(head, tail), i
     return at
 
 
@@ -133,6 +157,9 @@ def _read_in_child(loader: Any, jobs: list[tuple[Path, str, Read]], mark: str) -
         out.append(_Read(path, unit, loader.problems[problems:],
                          loader.unusable[len(unusable):], loader.follow_ons - follow_ons,
                          loader.texts[texts:]))
+    for r in out:  # the reading level of the page as it will be: the numbers do not count
+        r.reading = _measure(r.unit, loader.language,
+                             lambda block: str(block).replace(mark, ""))
     shift = _Shift()
     shift.mark = mark
 
@@ -154,11 +181,14 @@ class Ahead:
         self.child: background.Child | None = child
         self.count = count  #: the popover count when the child was forked
         self.got: dict[Path, _Read] | None = None
+        self.mine: list[Any] = []  #: the units read here
 
     def unit(self, path: Path, uid: str, read: Read) -> Any:
         """The unit at ``path``: the child's, or read here."""
         if path not in self.theirs:
-            return readcache.unit(self.loader, path, uid, read)
+            got = readcache.unit(self.loader, path, uid, read)
+            self.mine.append(got)
+            return got
         if self.got is None:
             self.got = self._take()
         got = self.got.pop(path, None)
@@ -169,12 +199,23 @@ class Ahead:
         loader.unusable.extend(got.unusable)
         loader.follow_ons |= got.follow_ons
         loader.texts.extend(got.texts)
+        if got.reading is not None:
+            quality.remember_reading(got.unit, loader.language, got.reading)
         return got.unit
 
     def _take(self) -> dict[Path, _Read]:
         """The child's units, its numbering joined to the loader's; {} if there are none
         to take (the loader then reads them)."""
         child, self.child = self.child, None
+        # while the child still reads, the reading figures of the units read here (those
+        # not measured by then are measured by the item-quality check, as ever)
+        for unit in self.mine:
+            if child is None or child.ready():
+                break
+            reading = _measure(unit, self.loader.language)
+            if reading is not None:
+                quality.remember_reading(unit, self.loader.language, reading)
+        self.mine = []
         got = child.result() if child is not None else None
         renderer = self.loader.renderer
         media = renderer.media

@@ -59,7 +59,7 @@ def _problems(root: Path) -> list:
 def test_forked_reading_builds_what_one_process_builds(tmp_path, monkeypatch, request):
     if ran_alone(request):  # the fork is only made in a process with no other thread
         return
-    from builder import build, loadfork
+    from builder import build, loadfork, quality
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     courses = [_sro(tmp_path / "sro"),
@@ -68,6 +68,7 @@ def test_forked_reading_builds_what_one_process_builds(tmp_path, monkeypatch, re
     for course in courses:
         monkeypatch.setenv("COURSEPACK_NO_FORK", "1")
         here = build.build(course, targets, tmp_path / course.name / "a", history="off")
+        rows_here = quality.reading_lines(here.course, full=True)
         monkeypatch.delenv("COURSEPACK_NO_FORK")
         monkeypatch.setattr(loadfork, "MIN_BYTES", 0)
         forks = counting_forks(monkeypatch)
@@ -75,6 +76,8 @@ def test_forked_reading_builds_what_one_process_builds(tmp_path, monkeypatch, re
         there = build.build(course, targets, tmp_path / course.name / "b", history="off")
         assert len(forks) == 1 and took and took[0] > 0  # the child read units, and gave them
         assert there.warnings == here.warnings
+        # the reading figures measured as the units were read are the check's
+        assert quality.reading_lines(there.course, full=True) == rows_here
         for a, b in zip(here.written, there.written, strict=True):
             assert _entries(a) == _entries(b)
             assert a.read_bytes() == b.read_bytes()

@@ -40,7 +40,7 @@ from typing import Any
 
 from builder import background, quality, readcache
 from builder.deferred import Later, fill, rendering
-from builder.model import Module
+from builder.model import Html, Module
 
 #: the size of the units' files (a quiz's YAML counted :data:`YAML_WEIGHT` times) from
 #: which a build reads them on two cores: about 1,000 pages (reading them takes about a
@@ -83,6 +83,40 @@ class _Shifted:
         by = self.shift.by
         return re.sub(re.escape(self.shift.mark) + r"(\d+)",
                       lambda m: str(int(m.group(1)) + by), self.html)
+
+
+class _Joined:
+    """The HTML of a page's text: its blocks' HTML joined (sent as the blocks themselves,
+    not a second copy of the page's HTML)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[Later]):
+        self.parts = parts
+
+    def __call__(self) -> str:
+        return "".join(str(p) for p in self.parts)
+
+
+def _html_of(later: Later) -> str:
+    """The HTML a placeholder of the child's holds (before any shift)."""
+    return later._html if later._html is not None else later._make.html  # type: ignore[union-attr]
+
+
+def _share_pages(read: _Read) -> None:
+    """A module page's text (model.Html, for the checks) holds the page's HTML again:
+    made the join of the page's blocks, so that the HTML is sent once."""
+    if not isinstance(read.unit, Module):
+        return
+    pages: dict[str, list[Later]] = {}
+    for page in read.unit.pages:
+        parts = [b for b in page.blocks if isinstance(b, Later)]
+        pages.setdefault("".join(_html_of(p) for p in parts), parts)
+    for text in read.texts:
+        if isinstance(text, Html) and isinstance(text.html, Later):
+            parts = pages.get(_html_of(text.html))  # type: ignore[assignment]
+            if parts is not None:
+                object.__setattr__(text, "html", Later(_Joined(parts)))
 
 
 @dataclass
@@ -167,6 +201,8 @@ def _read_in_child(loader: Any, jobs: list[tuple[Path, str, Read]], mark: str) -
         return Later(_Shifted(html, shift)) if mark in html else Later.done(html)
     with rendering():
         fill(out, into=into)
+    for r in out:
+        _share_pages(r)
     new_ids = [(k, v) for k, v in media.ids.items() if k not in ids_before] if media else []
     return out, renderer._term_count - count, new_ids, shift
 

@@ -13,8 +13,9 @@ that markdown-it's ``normalize`` rule would change (CR, NUL). Any other text, or
 whose block or core rules are not the ones this was checked against, goes through
 ``md.parse``. Such a line that also holds no character where an inline rule of the
 parser may begin (:data:`INLINE_START`: most choices and feedback) is one text token: the
-inline parser is skipped too (unless the parser's inline rules are not those checked). tests/test_mdfast.py compares both paths on every text of the SRO course
-and of a synthetic course.
+inline parser is skipped too (unless the parser's inline rules are not those checked).
+tests/test_mdfast.py compares both paths on every text of the SRO course and of a
+synthetic course.
 """
 
 from __future__ import annotations

@@ -109,7 +109,6 @@ def test_problems_come_in_the_order_one_process_finds_them(tmp_path, monkeypatch
     if ran_alone(request):
         return
     from builder import loadfork
-
     from tests.test_broken_corpus import CASES, make_case
 
     cases = [make_case(name, tmp_path / name) for name in sorted(CASES)]

@@ -99,23 +99,20 @@ class Child:
             return None
         assert self._fd is not None
         self._stop.detach()
-        chunks = []
-        try:
+        got, ok = None, False
+        try:  # unpickled as it comes: the child pickles straight into the pipe
             fd, self._fd = self._fd, None
             with os.fdopen(fd, "rb") as pipe:
-                while chunk := pipe.read(1 << 20):
-                    chunks.append(chunk)
-        except OSError:
-            chunks = []
-        finally:
+                got = pickle.load(pipe)
+                ok = not pipe.read(1)  # and nothing after it
+        except Exception:  # noqa: BLE001 - whatever went wrong, the caller works here
+            got, ok = None, False
+        finally:  # a child still writing gets EPIPE once the pipe is closed, and ends
             _, status = os.waitpid(self._pid, 0)
             self._pid = None
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not chunks:
+        if not ok or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return None
-        try:
-            return pickle.loads(b"".join(chunks))
-        except Exception:  # noqa: BLE001 - whatever went wrong, the caller works here
-            return None
+        return got
 
 
 def fork(work: Callable[[], object]) -> Child | None:
@@ -138,9 +135,9 @@ def fork(work: Callable[[], object]) -> Child | None:
         code = 1
         try:
             os.close(read_fd)
-            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(data)
+            value = work()
+            with os.fdopen(write_fd, "wb") as pipe:  # frame by frame: the parent
+                pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)  # unpickles along
             code = 0
         except BaseException:  # noqa: BLE001 - the parent does the work itself
             code = 1

@@ -162,7 +162,7 @@ def test_a_child_that_fails_leaves_the_reading_to_the_loader(tmp_path, monkeypat
 
     def broken(*_a, **_k):
         raise pickle.PicklingError("no")
-    monkeypatch.setattr(pickle, "dumps", broken)  # only the child pickles
+    monkeypatch.setattr(pickle, "dump", broken)  # only the child pickles
     forks = counting_forks(monkeypatch)
     took = _taken(monkeypatch)
     there = build.build(course, ("scorm12",), tmp_path / "b", history="off")

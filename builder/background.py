@@ -9,6 +9,10 @@ back through a pipe; the build goes on rendering meanwhile and asks for them
 (:meth:`Findings.result`) before it decides anything or writes anything. The findings, and
 their order, are those the check gives in-process.
 
+The fork itself (:func:`fork`, :class:`Child`, :func:`can_fork`) is shared with
+:mod:`builder.loadfork`, which reads a large course's units on two cores: the child
+pickles its value straight into the pipe and the parent unpickles it as it comes.
+
 Nothing can hang or be lost: the parent reads the pipe to its end (the child closes it by
 exiting, whatever happens to it) and reaps the child; when the child fails in any way (no
 fork, killed, an exception, a pickling problem) the check runs in-process, where an

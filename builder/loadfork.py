@@ -20,6 +20,11 @@ the child's units, in order, as if it had read them itself:
   reading reports as a duplicate in the child's units) makes the loader drop the child's
   work and read those units itself.
 
+The modules' reading figures (the item-quality check's, most of its time) are measured
+where the modules are read: the child measures its own, the loader its own while it waits
+for the child; the check measures the rest (:func:`builder.quality.remember_reading`).
+Where the child's units start (:func:`_split`) weighs these costs.
+
 Whatever goes wrong in the child (no fork, an exception, killed, a result that does not
 fit) the loader reads the units itself, as without the child. Only a build reads this way
 (the preview keeps what it read between rebuilds: :mod:`builder.readcache`), and only a

@@ -76,11 +76,13 @@ _ATOMS = frozenset((str, int, float, bool, type(None), bytes, PosixPath, PurePos
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
-def fill(obj: object, filled: Iterable[object] = ()) -> None:
+def fill(obj: object, filled: Iterable[object] = (),
+         into: Callable[[str], object] | None = None) -> None:
     """Replace, in place, every :class:`Later` inside ``obj`` (dataclasses, tuples, lists,
     dicts, however deep) by its HTML. The model's dataclasses are frozen for everyone
     else; the render pass is the one writer that finishes them. ``filled``: objects
-    known to hold no placeholder (filled before), not looked into."""
+    known to hold no placeholder (filled before), not looked into. ``into``: what a
+    placeholder becomes, given its HTML (default: the HTML itself)."""
     keep: list[object] = list(filled)  # ids stay unique while the walk runs
     # id -> what it became (a tuple is replaced, not changed)
     done: dict[int, object] = {id(o): o for o in keep}
@@ -89,7 +91,7 @@ def fill(obj: object, filled: Iterable[object] = ()) -> None:
     def walk(value: object) -> object:
         kind = type(value)
         if kind is Later:
-            return str(value)
+            return str(value) if into is None else into(str(value))
         if kind in _ATOMS:
             return value
         key = id(value)

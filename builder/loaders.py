@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
-from builder import readcache
+from builder import loadfork, readcache
 from builder.assessments import AssessmentReader
 from builder.components.blocks import media
 from builder.deferred import Later, fill, rendering
@@ -85,6 +86,7 @@ class Loader(AssessmentReader):
         #: (file, question id) of questions whose type is unknown: their other problems
         #: follow from that one and are not reported (AssessmentReader.question)
         self.follow_ons: set[tuple[str, str]] = set()
+        self.language: str | None = None  #: the course's, once course.yaml is read
 
     # -- files ---------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -243,6 +245,7 @@ class Loader(AssessmentReader):
         self.renderer = MarkdownRenderer(self.root, links, self.cache, tuple(
             (e["id"], e["definition"]) for e in glossary_raw))
         self.renderer.media = media.Reader(self.root, language, t, media_limits[0])
+        self.language = language  # the reading figures of a large course's modules
         # the reading pass: every text parsed and checked, its HTML a placeholder
         glossary = []
         for entry in glossary_raw:
@@ -503,6 +506,9 @@ class Loader(AssessmentReader):
         scenarios = self._files("scenarios", (".yaml", ".yml"))
         units: list[Module | Assessment] = []
         seen: set[str] = set()
+        ahead = loadfork.start(self, self._unit_jobs(outline, modules, scenarios))
+        read_unit = ahead.unit if ahead is not None else (
+            lambda path, uid, read: readcache.unit(self, path, uid, read))
         for n, uid in enumerate(outline):
             line = lines[n] if lines and n < len(lines) else outline_line
             if uid in seen:
@@ -523,13 +529,13 @@ class Loader(AssessmentReader):
                     f"modules/{modules[uid].name} and scenarios/{scenarios[uid].name}",
                     "rename one of the files"))
             elif uid in modules:
-                unit = readcache.unit(self, modules[uid], uid, self.module)
+                unit = read_unit(modules[uid], uid, self.module)
                 if unit:
                     units.append(unit)
                 else:
                     self.unusable.append(self.rel(modules[uid]))
             elif uid in scenarios:
-                unit = readcache.unit(self, scenarios[uid], uid, self.assessment)
+                unit = read_unit(scenarios[uid], uid, self.assessment)
                 if unit:
                     units.append(unit)
                 else:
@@ -550,6 +556,21 @@ class Loader(AssessmentReader):
             self.problems.append(Problem("course.yaml", outline_line, "outline",
                                          "the outline is empty", "list your module ids"))
         return units
+
+    def _unit_jobs(self, outline: list[str], modules: dict[str, Path],
+                   scenarios: dict[str, Path]) -> list[tuple[Path, str, Any]]:
+        """The units :meth:`units` reads, in order: (file, id, the reading of it)."""
+        jobs: list[tuple[Path, str, Any]] = []
+        seen: set[str] = set()
+        for uid in outline:
+            if uid in seen:
+                continue
+            seen.add(uid)
+            if not re.match(ID, uid) or (uid in modules) == (uid in scenarios):
+                continue
+            jobs.append((modules[uid], uid, self.module) if uid in modules
+                        else (scenarios[uid], uid, self.assessment))
+        return jobs
 
     def module(self, path: Path, uid: str) -> Module | None:
         text = self.read_text(path)

@@ -234,6 +234,14 @@ class MarkdownRenderer:
         self._definitions: list[tuple[str, Later]] = []
         #: set by :meth:`links_known`: each text is rendered as soon as it is read
         self._eager = False
+        #: set in a process that reads part of the course (builder.loadfork): a mark
+        #: before each popover number, the number then counted from where that process
+        #: started; the parent makes them the course's numbers
+        self.marks: str | None = None
+
+    def _popover(self, n: int) -> str:
+        """A popover's number as its id shows it."""
+        return f"{self.marks}{n}" if self.marks else str(n)
 
     # -- numbering (reading pass) ------------------------------------------------------
     def number(self, tokens: list) -> None:
@@ -272,7 +280,7 @@ class MarkdownRenderer:
         if note is None:  # an unknown id (the validator reports it): the short text
             return f'<span class="cite">[{_esc(short)}]</span>'
         number, text, url = note
-        note_id = f"cite-{env['scope']}-{tokens[idx].meta['n']}"
+        note_id = f"cite-{env['scope']}-{self._popover(tokens[idx].meta['n'])}"
         label = f'{self.links.labels["source"]} {number}: {short}'
         body = _esc(text)
         if url:
@@ -308,7 +316,7 @@ class MarkdownRenderer:
         entry = self.links.terms.get(meta["term"].lower())
         if entry is None:
             return _esc(meta["shown"])
-        def_id = f"term-{env['scope']}-{meta['n']}"
+        def_id = f"term-{env['scope']}-{self._popover(meta['n'])}"
         definition = self.links.definitions.get(entry, "")
         return (f'<span class="term"><button type="button" class="term-button pop-button" '
                 f'aria-expanded="false" aria-controls="{def_id}">{_esc(meta["shown"])}</button>'

@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from math import comb
@@ -462,7 +462,8 @@ class _Checker:
 
 
 #: id(module) -> (module, language, its figures): what a child process found
-#: (builder.background) for the course built last
+#: (builder.background), or what the reading of a large course measured as it read
+#: (builder.loadfork), for the course built last
 _FOUND: dict[int, tuple[Module, str, Reading]] = {}
 
 
@@ -472,6 +473,12 @@ def remember_readings(course: Course, readings: list[Reading]) -> None:
     _FOUND.clear()
     for m, r in zip(course.modules, readings, strict=True):
         _FOUND[id(m)] = (m, course.language, r)
+
+
+def remember_reading(m: Module, language: str, reading: Reading) -> None:
+    """The reading figures of module ``m``, measured before its HTML was in place
+    (:func:`measure_module`): the checks take them instead of measuring again."""
+    _FOUND[id(m)] = (m, language, reading)
 
 
 def module_reading_of(m: Module, language: str) -> Reading:
@@ -488,15 +495,22 @@ def _module_reading(m: Module, language: str) -> Reading:
 
 @lru_cache(maxsize=1024)  # the rules and the printed table both read it
 def _measure_module(m: Module, language: str) -> Reading:
+    return measure_module(m, language)
+
+
+def measure_module(m: Module, language: str,
+                   html: Callable[[object], str] = str) -> Reading:
+    """The reading figures of module ``m``. ``html`` gives a block's HTML: a module just
+    read holds placeholders (measured in the render pass, builder.loadfork)."""
     stats = readability.measure("", language)
     questions = 0
     for page in m.pages:
         stats = stats.add(readability.measure(page.title + ".", language))
         for block in page.blocks:
-            if isinstance(block, str):
-                stats = stats.add(readability.measure_html(block, language))
-            else:
+            if isinstance(block, Question):
                 questions += 1
+            else:
+                stats = stats.add(readability.measure_html(html(block), language))
     minutes = stats.minutes + QUESTION_MINUTES * questions
     return Reading(m.id, stats, questions, minutes, m.duration)
 

@@ -212,7 +212,7 @@ def test_a_child_that_fails_leaves_the_check_to_the_build(tmp_path, monkeypatch,
 
     def broken(*_a, **_k):
         raise pickle.PicklingError("no")
-    monkeypatch.setattr(pickle, "dumps", broken)  # only the child pickles
+    monkeypatch.setattr(pickle, "dump", broken)  # only the child pickles
     forks = counting_forks(monkeypatch)
     there = build.build(course_dir, ("web",), tmp_path / "b", history="off")
     assert len(forks) == 1 and there.warnings == here.warnings

@@ -36,6 +36,11 @@ def _same(md, text: str) -> bool:
     "# Heading", "- item", "1. item", "> quote", "    code", "```\nx\n```", "---",
     "[ref]: https://example.org", "!!! note\n    body", "::: tabs\n:::", "| a | b |",
     "Term\n: definition", "Title\n=====", "Two\nlines", "9 lives", "\r\nCR", "NUL\0",
+    # one text token: no character an inline rule begins at
+    "Plain: a-b, c+d = e; 50% #1 @x ^y {z} $5 (ok) 'q' \"dq\" > less é ü", "Ends   ",
+    "Tab\tand  two spaces", "Unicode ‘quotes’ — dash… and ß",
+    *(f"Has {c} inside it" for c in "\\`~*_[]!<>&"),
+    "Entity &amp; here", "Autolink <https://example.org> here", "Image ![a](b.png) x",
 ])
 def test_same_tokens_as_markdown_it(text):
     md = make_parser()
@@ -53,6 +58,37 @@ def test_an_unknown_parser_is_not_shortcut():
     md.block.ruler.before("paragraph", "mine", lambda *a: False)
     assert mdfast._core_rules(md) is None
     assert _same(md, "Plain words.")
+
+
+def test_a_parser_with_other_inline_rules_parses_inline_text():
+    from markdown_it.rules_inline import StateInline
+
+    def dollar(state: StateInline, silent: bool) -> bool:  # a rule at a plain character
+        if state.src[state.pos] != "$":
+            return False
+        if not silent:
+            state.push("math", "", 0)
+        state.pos += 1
+        return True
+    md = make_parser()
+    md.inline.ruler.before("text", "dollar", dollar)
+    md.add_render_rule("math", lambda *a: "<math/>")
+    rules = mdfast._rules(md)
+    assert rules is not None and rules[1] is None  # the block shortcut only
+    assert _same(md, "Costs $5 here")
+    assert "<math/>" in md.render("Costs $5 here")
+
+
+def test_plain_text_skips_the_inline_parser(monkeypatch):
+    md = make_parser()
+    calls: list[str] = []
+    parse = md.inline.parse
+    monkeypatch.setattr(md.inline, "parse", lambda src, *a: (calls.append(src),
+                                                             parse(src, *a))[1])
+    mdfast.parse(md, "Plain words, with: punctuation.", {})
+    assert calls == []
+    mdfast.parse(md, "Now *emphasis*.", {})
+    assert calls == ["Now *emphasis*."]
 
 
 def _course_texts(root: Path, monkeypatch) -> list[str]:

@@ -219,3 +219,18 @@ def test_web_build_from_a_server(browser, big):
         assert errors == []
         assert launched_once(page, requests)
         context.close()
+
+
+def test_first_unit_that_fails_to_load_says_so(browser, big):
+    """The launch page's own script of the first unit fails (the runtime waits for that
+    script rather than requesting the file again): the learner is told, nothing hangs."""
+    with serve({"/": big["web-folder"]}) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        page.route("**/content/u0.js", lambda route: route.abort())
+        page.goto(base + "/index.html")
+        page.wait_for_selector("html[data-cp-ready]")
+        notice = page.locator(".cp-notice")
+        notice.wait_for(state="visible")
+        assert "could not be loaded" in notice.inner_text()
+        context.close()

@@ -330,3 +330,19 @@ def test_cmi5_reads_preferences_first_and_copes_with_sparse_launch_data(
     assert check_cmi5_session(statements, session_id=session, registration=registration,
                               activity_id=au, actor=actor) == []
     assert errors == []
+
+
+def test_first_unit_failing_after_a_late_start_says_so(browser, packages, lrs_proxy, ralph):
+    """An xAPI launch starts only once the LRS has answered, after the launch page's script
+    of the first unit has already failed: the runtime, which waits for that script rather
+    than requesting it again (cp-pages.js), still tells the learner instead of hanging."""
+    with serve({"/": packages["xapi"]}) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        page.route("**/content/u0.js", lambda route: route.abort())
+        page.goto(tincan_url(base, lrs_proxy, new_actor(), str(uuid.uuid4())))
+        page.wait_for_selector("html[data-cp-ready]")
+        notice = page.locator(".cp-notice")
+        notice.wait_for(state="visible")
+        assert "could not be loaded" in notice.inner_text()
+        context.close()

@@ -165,13 +165,21 @@
       script.src = file(u);
       script.async = true;
       document.head.appendChild(script);
+    } else if (launched) {
+      script.onload();     /* it ran or failed before this request without registering */
     }
     return false;
   }
   /* The launch page's script of the first unit, deferred after the runtime's: the runtime
      asks for a unit before it has run, and the first such request, if for that unit,
-     waits for it rather than requesting the file again. */
+     waits for it rather than requesting the file again. The runtime may ask only after
+     that script has run or failed (an LMS's launch takes its time): `launched` says so. */
   var launching = document.querySelector("script[src^='content/u']");
+  var launched = false;
+  if (launching) {
+    launching.addEventListener("load", function () { launched = true; });
+    launching.addEventListener("error", function () { launched = true; });
+  }
 
   /* Load unit u ahead of the learner once the page just shown has painted: the next
      unit's file (and the glossary's) must not run in front of the first paint. Skipped if

@@ -508,13 +508,7 @@ def _aliased(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
     text = [t[1] for t in toks]
     if n < 8 or text[:3] != ["(", "function", "("] or "arguments" in text:
         return toks
-    match: dict[int, int] = {}
-    stack: list[int] = []
-    for i, (k, t, _) in enumerate(toks):
-        if k == "punct" and t in ("(", "[", "{"):
-            stack.append(i)
-        elif k == "punct" and t in (")", "]", "}"):
-            match[stack.pop()] = i
+    match = _matching(toks)
     params_end = match[2]
     body_end = match.get(params_end + 1, -1)
     if text[params_end + 1] != "{" or match[0] != body_end + 1 or \
@@ -544,6 +538,19 @@ def _aliased(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
             + listed(args_end == body_end + 3) + toks[args_end:])
 
 
+def _matching(toks: list[tuple[str, str, bool]]) -> dict[int, int]:
+    """Where each opening bracket's token is closed: {index of "(", "[" or "{": index of
+    its closing token}."""
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, (k, t, _) in enumerate(toks):
+        if k == "punct" and t in ("(", "[", "{"):
+            stack.append(i)
+        elif k == "punct" and t in (")", "]", "}"):
+            match[stack.pop()] = i
+    return match
+
+
 #: an arrow function may stand (as an assignment expression) after these ...
 _ARROW_AFTER = {"(", ",", "=", ":", "?", "[", "return"}
 #: ... and before these
@@ -558,13 +565,7 @@ def _arrows(toks: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
     reads their ``prototype``. Only where an arrow can stand without parentheses."""
     n = len(toks)
     text = [t[1] for t in toks]
-    match: dict[int, int] = {}
-    stack: list[int] = []
-    for i, (k, t, _) in enumerate(toks):
-        if k == "punct" and t in ("(", "[", "{"):
-            stack.append(i)
-        elif k == "punct" and t in (")", "]", "}"):
-            match[stack.pop()] = i
+    match = _matching(toks)
     constructed = {text[i + 1] for i in range(n - 1)
                    if text[i] == "new" and toks[i + 1][0] == "name"}
     functions = []                          # (function token, "(", "{", "}")

@@ -345,4 +345,6 @@ def test_first_unit_failing_after_a_late_start_says_so(browser, packages, lrs_pr
         notice = page.locator(".cp-notice")
         notice.wait_for(state="visible")
         assert "could not be loaded" in notice.inner_text()
+        outbox_empty(page)          # the LRS took the statements: that does not clear it
+        assert notice.is_visible() and "could not be loaded" in notice.inner_text()
         context.close()

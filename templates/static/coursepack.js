@@ -888,7 +888,11 @@
   }
 
   function run() {
-    lms.onstatus = function (ok) { notice(ok ? "" : t.save_failed); };
+    /* a save that works again takes away the save notice only, not another (load_failed) */
+    lms.onstatus = function (ok) {
+      if (!ok) notice(t.save_failed);
+      else if ($(".cp-notice").textContent === t.save_failed) notice("");
+    };
     lms.resave = persist;      /* adapters that retry a refused save call it */
     window.coursepack = { state: S, encode: encode, decode: decode, evaluate: evaluate, codec: codec,
                           finish: finish, show: show, shown: shown,

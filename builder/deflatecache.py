@@ -7,7 +7,7 @@ about a tenth of a small build's CPU (60 ms of the SRO course's five targets, 3.
 zlib's level 6). This cache keeps each entry's CRC-32 and deflate stream under the SHA-256
 of its bytes, in a folder named by the zlib version and the level (zlib's output depends
 on nothing else), beside the theme's compiled templates and minified scripts
-(:func:`builder.render.cache_folder`; ``COURSEPACK_CACHE=off`` turns it off).
+(:func:`builder.usercache.cache_folder`; ``COURSEPACK_CACHE=off`` turns it off).
 
 The entries a build compressed are written as one file, a pack (creating a file can cost
 a millisecond on a busy disk: one per entry would eat what the cache saves). A pack is an
@@ -36,6 +36,8 @@ import sys
 import zlib
 from pathlib import Path
 
+from builder import usercache
+
 #: entries smaller than this are compressed about as fast as they are looked up
 MIN_SIZE = 2048
 #: larger entries (a 10,000-page course's data) are not kept
@@ -62,11 +64,9 @@ class DeflateCache:
     @classmethod
     def open(cls, level: int) -> DeflateCache | None:
         """The cache of streams made at zlib ``level``, or None when there is none."""
-        from builder.render import cache_folder
-
         name = (f"deflate-{zlib.ZLIB_RUNTIME_VERSION}-{level}-"
                 f"{sys.implementation.cache_tag}")
-        folder = cache_folder(name)
+        folder = usercache.cache_folder(name)
         return cls(folder) if folder else None
 
     def _read_index(self) -> dict:

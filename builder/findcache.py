@@ -29,7 +29,7 @@ import pickle
 import sys
 from pathlib import Path
 
-from builder import background, quality
+from builder import background, quality, usercache
 from builder.errors import Problem
 from builder.model import Course
 
@@ -82,7 +82,7 @@ def start(course: Course):
     except Exception:  # noqa: BLE001 - a model pickle cannot write: no cache, as before
         return background.start(course)
     path = folder / f"{key.hexdigest()}.pickle"
-    got = _read(path)
+    got = usercache.read(path)
     if got is not None:
         try:
             problems, readings = pickle.loads(got)
@@ -97,9 +97,8 @@ def start(course: Course):
 
 def _folder() -> Path | None:
     from builder import __version__
-    from builder.render import cache_folder
 
-    return cache_folder(f"findings-{__version__}")
+    return usercache.cache_folder(f"findings-{__version__}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -117,33 +116,14 @@ def signature(base: Path) -> bytes:
     return b"\n".join(parts)
 
 
-def _read(path: Path) -> bytes | None:
-    """The entry's bytes when its checksum is right (and its file marked as used)."""
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    digest, data = blob[:32], blob[32:]
-    if len(digest) < 32 or hashlib.sha256(data).digest() != digest:
-        return None
-    try:
-        os.utime(path)
-    except OSError:
-        pass
-    return data
-
-
 def _write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    """Keep an entry, then let the least recently used go beyond :data:`MAX_FILES`."""
+    if not usercache.write(path, data):
+        return
     try:
-        temp.write_bytes(hashlib.sha256(data).digest() + data)
-        os.replace(temp, path)
         entries = sorted((e.stat().st_mtime, e.path) for e in os.scandir(path.parent)
                          if e.name.endswith(".pickle"))
         for _, old in entries[:max(0, len(entries) - MAX_FILES)]:
             os.unlink(old)
     except OSError:
-        try:
-            temp.unlink(missing_ok=True)
-        except OSError:
-            pass
+        pass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 import stat
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ import jinja2.bccache
 import jinja2.sandbox
 from markupsafe import Markup
 
-from builder import __version__, bundle, chunks, jsmin, runtime, screens, state
+from builder import __version__, bundle, chunks, jsmin, runtime, screens, state, usercache
 from builder import theme as looks
 from builder.components import blocks as content_blocks
 from builder.components.questions import QUESTIONS, question_type
@@ -112,23 +111,6 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
     )
 
 
-def cache_folder(name: str) -> Path | None:
-    """The folder ``name`` of coursepack's cache (created): under ``$COURSEPACK_CACHE``,
-    else ``$XDG_CACHE_HOME/coursepack`` or ``~/.cache/coursepack``; None when
-    ``COURSEPACK_CACHE=off`` or the folder cannot be made."""
-    setting = os.environ.get("COURSEPACK_CACHE", "")
-    if setting.lower() == "off":
-        return None
-    try:
-        base = Path(setting) if setting else Path(
-            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursepack"
-        folder = base / name
-        folder.mkdir(parents=True, exist_ok=True)
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
-        return None
-    return folder
-
-
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates, kept between runs as Python keeps ``__pycache__``: compiling
     the theme takes longer than rendering a small course.
@@ -142,7 +124,7 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 
     @classmethod
     def open(cls) -> _TemplateCache | None:
-        folder = cache_folder(f"templates-{__version__}-jinja{jinja2.__version__}")
+        folder = usercache.cache_folder(f"templates-{__version__}-jinja{jinja2.__version__}")
         return cls(str(folder)) if folder else None
 
     def get_bucket(self, environment, name, filename, source):
@@ -436,32 +418,21 @@ def _shipped_file(name: str, path: Path) -> bytes:
 def _shipped_script(name: str, source: bytes) -> bytes:
     """:func:`shipped_text` of a theme script, once per process for the same source (the
     targets of a build, and the preview's rebuilds, ship the same scripts), and kept
-    between runs in coursepack's cache (:func:`cache_folder`), keyed by the script, its
-    name and the minifier's own code, so the cache never changes what a build writes. A
-    cache that cannot be read or written is skipped."""
+    between runs in coursepack's cache (:mod:`builder.usercache`), keyed by the script, its
+    name and the minifier's own code, so the cache never changes what a build writes."""
     key = hashlib.sha256(name.encode() + b"\0" + source).hexdigest()
     folder = _script_cache()
     path = folder / f"{key}.js" if folder else None
-    try:  # the file: the checksum of the script, a line break, the script
-        if path and path.is_file():
-            digest, _, data = path.read_bytes().partition(b"\n")
-            if digest == hashlib.sha256(data).hexdigest().encode():
-                return data
-    except OSError:
-        pass
-    data = shipped_text(source.decode("utf-8"), name).encode("utf-8")
-    if path:
-        try:
-            temp = path.with_suffix(f".{os.getpid()}.tmp")
-            temp.write_bytes(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
-            os.replace(temp, path)
-        except OSError:
-            pass
+    data = usercache.read(path) if path else None
+    if data is None:
+        data = shipped_text(source.decode("utf-8"), name).encode("utf-8")
+        if path:
+            usercache.write(path, data)
     return data
 
 
 def _script_cache() -> Path | None:
-    return cache_folder(f"scripts-{__version__}-{_minifier_code()}")
+    return usercache.cache_folder(f"scripts-{__version__}-{_minifier_code()}")
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,7 +8,8 @@ workers finished minutes apart. Here the files go out heaviest first (longest pr
 time first, by the seconds in ``SECONDS``), and a worker is given its next file when one
 test of its current one is left (xdist runs a test only once it knows the one after it).
 Which worker runs which file still follows who is free first; every file still runs
-whole on one worker, as under loadfile.
+whole on one worker, as under loadfile, and the files in ``TOGETHER`` on the same one (they
+start the same slow servers).
 
 ``SECONDS`` are each file's seconds from one run of the whole suite (``pytest -n 3
 --dist loadfile --file-durations=0`` prints them; the figures need not be exact, only in
@@ -50,6 +51,10 @@ SECONDS: dict[str, float] = {
     "tests/test_question_type_guide.py": 7, "tests/test_import_graph.py": 7,
 }
 DEFAULT_PER_TEST = 0.3
+#: files that go to one worker together, one after the other (file: the group's first file):
+#: both start the Open edX workbench and the Ralph LRS it sends to (session fixtures, once per
+#: worker), 15 to 37 s of set-up each time
+TOGETHER: dict[str, str] = {"tests/test_openedx_cmi5.py": "tests/test_openedx_scorm.py"}
 
 
 def seconds(path: str, tests: int) -> float:
@@ -61,6 +66,10 @@ def heaviest_first_scheduler(config: pytest.Config, log):
     from xdist.scheduler import LoadFileScheduling
 
     class HeaviestFirst(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return TOGETHER.get(path, path)
+
         def schedule(self) -> None:
             # LoadScopeScheduling.schedule, with the work units sorted by their seconds
             assert self.collection_is_completed
@@ -77,7 +86,13 @@ def heaviest_first_scheduler(config: pytest.Config, log):
             units: dict[str, dict[str, bool]] = {}
             for nodeid in self.collection:
                 units.setdefault(self._split_scope(nodeid), {})[nodeid] = False
-            for scope in sorted(units, key=lambda s: -seconds(s, len(units[s]))):
+
+            def weight(scope: str) -> float:
+                paths = {nodeid.split("::", 1)[0] for nodeid in units[scope]}
+                return sum(seconds(p, sum(n.startswith(p + "::") for n in units[scope]))
+                           for p in paths)
+
+            for scope in sorted(units, key=weight, reverse=True):
                 self.workqueue[scope] = units[scope]
             for _ in range(len(self.nodes) - len(self.workqueue)):
                 unused, _assigned = self.assigned_work.popitem()

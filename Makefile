@@ -16,12 +16,14 @@ check: $(INSTALLED)
 	$(VENV)/bin/coursepack check .
 
 # The suite waits on browsers and servers far more than it computes: TEST_JOBS pytest workers
-# share it out, a test file each (a file's session fixtures, e.g. the reference beds, start once).
+# share it out, a test file each (a file's session fixtures, e.g. the reference beds, start once),
+# the heaviest files first (tests/support/schedule.py, whose table the 25 slowest files printed
+# at the end keep up to date).
 TEST_JOBS ?= 3
 
 test: $(TEST_INSTALLED)
 	bash scripts/install-test-tools.sh
-	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile --file-durations=25
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py

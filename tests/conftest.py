@@ -59,4 +59,5 @@ def project(minimal: Path):
     return make
 pytest_plugins = ["tests.support.fixtures", "tests.support.lrs_fixtures",
                   "tests.support.testbed_fixtures",  # browser, LMS, LRS, reference beds
-                  "tests.support.lmsbed_fixtures"]  # real LMSs (Open edX, scormhost)
+                  "tests.support.lmsbed_fixtures",  # real LMSs (Open edX, scormhost)
+                  "tests.support.schedule"]  # xdist: heaviest files first; --file-durations

@@ -234,10 +234,19 @@ def test_same_program_reads_the_shorter_spellings_only_as_the_same(tmp_path):
         ("(function () { var undefined; return undefined; })();",
          "(function () { var undefined; return void 0; })();", 1),
     ]
-    for source, other, code in cases:
-        (tmp_path / "a.js").write_text(source)
-        (tmp_path / "b.js").write_text(other)
-        result = subprocess.run([node, str(REPO / "tests" / "js" / "same-program.js"),
-                                 str(tmp_path / "a.js"), str(tmp_path / "b.js")],
-                                capture_output=True, text=True)
-        assert result.returncode == code, (source, other, result.stdout, result.stderr)
+    pairs, expected = [], set()
+    for i, (source, other, code) in enumerate(cases):
+        (tmp_path / f"a{i}.js").write_text(source)
+        (tmp_path / f"b{i}.js").write_text(other)
+        pairs += [str(tmp_path / f"a{i}.js"), str(tmp_path / f"b{i}.js")]
+        if code:
+            expected.add(str(tmp_path / f"b{i}.js"))
+    # one node run for every case: a line "differ: A B at ..." for each pair that differs
+    result = subprocess.run([node, str(REPO / "tests" / "js" / "same-program.js"), *pairs],
+                            capture_output=True, text=True)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    differ = {line.split()[2] for line in result.stdout.splitlines()
+              if line.startswith("differ: ")}
+    assert differ == expected, [(s, o) for i, (s, o, _) in enumerate(cases)
+                                if (str(tmp_path / f"b{i}.js") in differ) != (
+                                    str(tmp_path / f"b{i}.js") in expected)]

@@ -173,9 +173,28 @@ function canonical(ast) {
   return JSON.stringify(canon(ast, null, true));
 }
 
-const [a, b] = process.argv.slice(2).map((p) => canonical(program(p)));
-if (a === b) process.exit(0);
-let i = 0;
-while (a[i] === b[i]) i++;
-console.log("differ at", i, "\n  A:", a.slice(Math.max(0, i - 200), i + 200), "\n  B:", b.slice(Math.max(0, i - 200), i + 200));
-process.exit(1);
+// Several pairs in one run (`A1.js B1.js A2.js B2.js ...`, one node start for all): a
+// line "differ: A B ..." for each pair that differs (or does not parse, or breaks a rule
+// above), then exit 1 if any did.
+const files = process.argv.slice(2);
+if (!files.length || files.length % 2) {
+  console.log("usage: node same-program.js A.js B.js [A2.js B2.js ...]");
+  process.exit(2);
+}
+let differ = false;
+for (let k = 0; k < files.length; k += 2) {
+  let a, b;
+  try {
+    [a, b] = [files[k], files[k + 1]].map((p) => canonical(program(p)));
+  } catch (e) {   // a script that does not parse, or a rule broken (thrown above)
+    differ = true;
+    console.log("differ:", files[k], files[k + 1], "-", e.message);
+    continue;
+  }
+  if (a === b) continue;
+  differ = true;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  console.log("differ:", files[k], files[k + 1], "at", i, "\n  A:", a.slice(Math.max(0, i - 200), i + 200), "\n  B:", b.slice(Math.max(0, i - 200), i + 200));
+}
+process.exit(differ ? 1 : 0);

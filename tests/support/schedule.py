@@ -119,9 +119,24 @@ def heaviest_first_scheduler(config: pytest.Config, log):
     return HeaviestFirst(config, log)
 
 
+#: what HeaviestFirst uses of xdist's LoadFileScheduling beyond its public face (xdist 3.5-3.8)
+_XDIST_PARTS = ("_split_scope", "_assign_work_unit", "_pending_of", "_reschedule",
+                "_check_nodes_have_same_collection", "schedule")
+
+
+def _xdist_fits() -> bool:
+    """Whether this xdist's LoadFileScheduling still has the parts HeaviestFirst builds on;
+    if a later release changed them, xdist's own loadfile order is used instead."""
+    try:
+        from xdist.scheduler import LoadFileScheduling
+    except ImportError:
+        return False
+    return all(callable(getattr(LoadFileScheduling, name, None)) for name in _XDIST_PARTS)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    if config.getvalue("dist") == "loadfile":
+    if config.getvalue("dist") == "loadfile" and _xdist_fits():
         return heaviest_first_scheduler(config, log)
     return None
 

@@ -12,7 +12,11 @@ For each course size (the repository's own SRO course, then synthetic courses fr
    wall time. coursepack's own compiled code is in place, as after its first run on any
    machine: Python's bytecode and the theme's compiled templates (see ``child_env``);
    nothing about the course is cached. The Adapt-sized course is also built once with an
-   empty template cache ("first run": what the first build after installing costs);
+   empty template cache ("first run": what the first build after installing costs).
+   The Adapt-sized course's SCORM 1.2 and the 1,000-module course's every target are
+   also built *cold* (``cold_env``: no build cache, as a designer's first build and CI
+   are; 1,000 modules: after an untimed build that fills the cache with its own entries,
+   a warm and a cold build per run), and the 1,000-module verdict is on the cold build;
 2. reads the child's *peak RSS* from the kernel (see ``run_build``);
 3. measures the zip, and the ``.js``/``.css`` entries in it, raw and gzip -9;
 4. serves the extracted package on 127.0.0.1 and measures in Chromium the time from
@@ -403,7 +407,8 @@ class Result:
     package: dict = field(default_factory=dict)
     first_visible: dict | None = None
     first_run_s: float | None = None    #: a build with empty caches (Adapt-sized only)
-    #: builds with no build cache (compiled templates kept): Adapt-sized's ADAPT_TARGET only
+    #: builds with no build cache (compiled templates kept): Adapt-sized's ADAPT_TARGET
+    #: and the 1,000-module course's every target
     cold_runs: list = field(default_factory=list)
     error: str = ""
 
@@ -425,6 +430,8 @@ def measure(size: Size, project: Path, target: str, work: Path, browser: Browser
     res = Result(size.key, size.label, target)
     res.questions = count_questions(project)
     out = work / f"out-{size.key}-{target}"
+    if size.key == "m1000":  # its own entries into the build cache, untimed (warm runs)
+        run_build(build_cmd(project, target, out), ROOT)
     if size.key == "adapt":
         first = run_build(build_cmd(project, target, out), ROOT,
                           child_env(work, f"templates-first-{target}"))
@@ -446,13 +453,14 @@ def measure(size: Size, project: Path, target: str, work: Path, browser: Browser
         res.pages = int(m.group(2)) if m else 0
         log(f"  {size.label} [{target}] run {i + 1}: {run.wall_s:.3f} s wall, "
             f"{run.cpu_s:.3f} s CPU, {run.peak_rss_mb:.0f} MB")
-    if size.key == "adapt" and target == ADAPT_TARGET:
+    if (size.key == "adapt" and target == ADAPT_TARGET) or size.key == "m1000":
         for i in range(size.runs):
             cold = run_build(build_cmd(project, target, out), ROOT, cold_env(work))
             res.cold_runs.append({"wall_s": round(cold.wall_s, 4), "cpu_s": round(cold.cpu_s, 4),
+                                  "peak_rss_mb": round(cold.peak_rss_mb, 1),
                                   "ok": cold.returncode == 0})
             log(f"  {size.label} [{target}] cold run {i + 1} (no build cache): "
-                f"{cold.wall_s:.3f} s wall, {cold.cpu_s:.3f} s CPU")
+                f"{cold.wall_s:.3f} s wall, {cold.cpu_s:.3f} s CPU, {cold.peak_rss_mb:.0f} MB")
     walls = [r["wall_s"] for r in res.runs]
     res.wall_best_s, res.wall_median_s = min(walls), statistics.median(walls)
     res.cpu_best_s = min(r["cpu_s"] for r in res.runs)
@@ -546,10 +554,13 @@ def table(results: list[Result]) -> str:
 
 def linearity(results: list[Result], target: str) -> dict | None:
     """Marginal build cost per page between the sizes of the scale series (same content
-    density). The cost is the child's CPU time (user + system, from wait4), best of the
-    runs: the build is single-threaded, so CPU time is its wall time without the share
-    lost to other processes, and on a shared 2-core machine wall-time noise of 0.1 s would
-    swamp the 10 -> 100 module step."""
+    density). The cost is the build's CPU time (user + system, from wait4: its forked
+    children included), best of the runs. The small courses build in one process; from
+    about 1,000 pages a build forks children that read units and find the quality findings
+    on the second core (builder/loadfork.py, builder/background.py), which adds a few per
+    cent of CPU (copy-on-write, pickling) but no work per page, so CPU time stays the
+    measure of work done; on a shared 2-core machine wall-time noise of 0.1 s would swamp
+    the 10 -> 100 module step."""
     by = {r.size: r for r in results if r.target == target and r.cpu_best_s}
     if not all(k in by for k in ("m10", "m100", "m1000")):
         return None
@@ -610,10 +621,21 @@ def verdicts(results: list[Result], targets: list[str], probe: dict | None) -> l
                     f"< {ADAPT_VISIBLE_MS} ms", kind="skipped")
         r = by.get(("m1000", t))
         if r and r.wall_median_s:
-            add(f"1,000 modules [{t}] build wall", r.wall_median_s < BIG_WALL_S,
-                f"{r.wall_median_s:.2f} s median", f"< {BIG_WALL_S:.0f} s")
-            add(f"1,000 modules [{t}] peak memory", r.peak_rss_mb < BIG_RSS_MB,
-                f"{r.peak_rss_mb:.0f} MB", f"< {BIG_RSS_MB} MB")
+            # judged on the cold build (no build cache: a designer's first build, CI); the
+            # warm one (its entries compressed by an earlier build) beside it
+            cold = [c for c in r.cold_runs if c["ok"]]
+            cold_wall = statistics.median(c["wall_s"] for c in cold) if cold else None
+            cold_cpu = statistics.median(c["cpu_s"] for c in cold) if cold else None
+            judged = cold_wall if cold_wall is not None else r.wall_median_s
+            add(f"1,000 modules [{t}] build wall", judged < BIG_WALL_S,
+                (f"cold {cold_wall:.2f} s median ({cold_cpu:.2f} s CPU); " if cold else
+                 "cold not measured; ")
+                + f"warm {r.wall_median_s:.2f} s median ({r.cpu_best_s:.2f} s CPU best)",
+                f"< {BIG_WALL_S:.0f} s cold")
+            cold_rss = max((c.get("peak_rss_mb", 0) for c in cold), default=0)
+            add(f"1,000 modules [{t}] peak memory",
+                max(r.peak_rss_mb, cold_rss) < BIG_RSS_MB,
+                f"{max(r.peak_rss_mb, cold_rss):.0f} MB", f"< {BIG_RSS_MB} MB")
         lin = linearity(results, t)
         if lin:
             add(f"Linear in content [{t}]", lin["ratio"] is not None

@@ -55,6 +55,10 @@ _MAX_ENTRIES = (1 << 16) - 1
 #: always been written so; a ZipFile's own compresslevel applies to names only)
 _LEVEL = 6
 _CHUNK = 1 << 18  #: input is fed to zlib in chunks of at least this size, states kept between
+#: from this many bytes still to compress in one zip, a forked child compresses about half of
+#: them meanwhile (:meth:`Deflate.prefill`): about 0.1 s of zlib's work, against a fork and
+#: sending the streams back (a few ms)
+PARALLEL_BYTES = 4 << 20
 
 
 class Deflate:
@@ -77,21 +81,87 @@ class Deflate:
         self.done: dict[bytes, tuple[int, bytes]] = {}  #: sha256 -> (CRC-32, deflated)
         #: large entries: (data, [(offset, zlib state there, compressed parts before)])
         self.large: list[tuple[bytes, list[tuple[int, object, int]], list[bytes]]] = []
+        #: id(data) -> (data, its SHA-256): the digests :meth:`prefill` worked out
+        self._keys: dict[int, tuple[bytes, bytes]] = {}
+
+    def _key(self, data: bytes) -> bytes:
+        got = self._keys.pop(id(data), None)
+        if got is not None and got[0] is data:
+            return got[1]
+        return hashlib.sha256(data).digest()
+
+    def _known(self, key: bytes, data: bytes) -> tuple[int, bytes] | None:
+        """What this build or the cache already has for ``data`` (kept in :attr:`done`)."""
+        found = self.done.get(key)
+        if found is None and self.cache:
+            found = self.cache.get(key, len(data))
+            if found is not None:
+                self.done[key] = found
+        return found
 
     def __call__(self, data: bytes) -> tuple[int, bytes]:
         """(CRC-32, raw deflate stream) of ``data``."""
         # kept by digest, not by the bytes: a build that writes each package as soon as
         # it is made (builder.build) lets go of its files
-        key = hashlib.sha256(data).digest()
-        found = self.done.get(key)
+        key = self._key(data)
+        found = self._known(key, data)
         if found is None:
-            found = self.cache.get(key, len(data)) if self.cache else None
-            if found is None:
-                found = (zlib.crc32(data), self._deflate(data))
-                if self.cache:
-                    self.cache.put(key, len(data), *found)
-            self.done[key] = found
+            found = (zlib.crc32(data), self._deflate(data))
+            self._add(key, data, found)
         return found
+
+    def _add(self, key: bytes, data: bytes, found: tuple[int, bytes]) -> None:
+        if self.cache:
+            self.cache.put(key, len(data), *found)
+        self.done[key] = found
+
+    def prefill(self, datas: list[bytes]) -> None:
+        """Compress the entries ``datas`` (one zip's, in its order) on two cores when
+        there are :data:`PARALLEL_BYTES` or more still to compress: a forked child
+        (:func:`builder.background.fork`, with its rules: Linux, one thread,
+        ``COURSEPACK_NO_FORK``) compresses the last of them, about half the bytes, while
+        this process compresses the others; the streams are zlib's either way, so the
+        zip's bytes do not change. With ``share_prefix`` the child takes only entries
+        too small to share a prefix (the large ones keep their checkpoints here). If the
+        child fails in any way, its entries are compressed here as they come."""
+        pending: dict[bytes, bytes] = {}
+        for data in datas:
+            key = hashlib.sha256(data).digest()
+            self._keys[id(data)] = (data, key)
+            if key not in pending and self._known(key, data) is None:
+                pending[key] = data
+        total = sum(len(d) for d in pending.values())
+        if total < PARALLEL_BYTES:
+            return
+        from builder import background  # only a large build comes here
+
+        if not background.can_fork():
+            return
+        theirs: list[tuple[bytes, bytes]] = []
+        got = 0
+        for key, data in reversed(pending.items()):
+            if 2 * got >= total:
+                break
+            if self.share_prefix and len(data) >= 2 * _CHUNK:
+                continue
+            theirs.append((key, data))
+            got += len(data)
+        if not theirs:
+            return
+        child = background.fork(lambda: [(zlib.crc32(d), self._deflate(d)) for _, d in theirs])
+        if child is None:
+            return
+        mine = set(pending).difference(k for k, _ in theirs)
+        for key, data in pending.items():  # this process's share, meanwhile
+            if key in mine:
+                self._add(key, data, (zlib.crc32(data), self._deflate(data)))
+        streams = child.result()
+        if not isinstance(streams, list) or len(streams) != len(theirs):
+            return  # compressed here as they come
+        for (key, data), found in zip(theirs, streams, strict=True):
+            if (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], bytes)
+                    and found[0] == zlib.crc32(data)):
+                self._add(key, data, found)
 
     def _deflate(self, data: bytes) -> bytes:
         start, state, parts, points = 0, None, [], []
@@ -134,6 +204,7 @@ def zip_bytes_to(files: dict[str, bytes], fh, deflate: Deflate | None = None) ->
     if len(names) > _MAX_ENTRIES or sum(len(d) for d in files.values()) > _ZIP64_LIMIT // 2:
         return _zipfile_to(files, fh, names)  # Zip64 territory: zipfile's own writer
     deflate = deflate or Deflate()
+    deflate.prefill([files[name] for name in names])
     y, mo, d, h, mi, sec = timestamp()
     dosdate = (y - 1980) << 9 | mo << 5 | d
     dostime = h << 11 | mi << 5 | sec // 2
@@ -155,6 +226,7 @@ def zip_bytes_to(files: dict[str, bytes], fh, deflate: Deflate | None = None) ->
         fh.write(head + raw)
         fh.write(packed)
         offset += len(head) + len(raw) + len(packed)
+    deflate._keys.clear()
     directory = b"".join(central)
     fh.write(directory)
     fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(names), len(names),

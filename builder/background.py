@@ -65,9 +65,55 @@ def _wanted(course: Course) -> bool:
     return pages >= MIN_PAGES
 
 
+#: bytes of the modules' HTML still to measure (their reading figures) from which the
+#: child hands the last of them to a child of its own (:func:`_helper`) ...
+HELPER_BYTES = 2_000_000
+#: ... about this share of them: the check's own rules (the quizzes' items, after the
+#: modules) are left to the child, which takes the helper's figures when it comes to them
+HELPER_SHARE = 0.5
+
+
 def _work(course: Course) -> tuple[list[Problem], list[quality.Reading]]:
-    return quality.check(course), [quality.module_reading_of(m, course.language)
-                                   for m in course.modules]
+    taken = _helper(course)
+    try:
+        return quality.check(course), [quality.module_reading_of(m, course.language)
+                                       for m in course.modules]
+    finally:
+        if taken is not None:
+            taken()  # the helper reaped, whatever happened (nothing when taken already)
+
+
+def _html_bytes(module: object) -> int:
+    return sum(len(b) for page in getattr(module, "pages", ()) for b in page.blocks
+               if isinstance(b, str))
+
+
+def _helper(course: Course) -> Callable[[], None] | None:
+    """In the findings' child: a child of its own that measures the reading figures of
+    the last modules not measured yet (about :data:`HELPER_SHARE` of their HTML), which
+    the check takes when it comes to them (:func:`builder.quality.coming`): the figures
+    are most of the check's time, and the build's render and zip leave room on two cores
+    for a third process. Returns what takes (and reaps) them; None when there is too
+    little to share, or no fork."""
+    language = course.language
+    if not isinstance(language, str):
+        return None
+    todo = quality.unmeasured(course.modules, language)
+    sizes = [_html_bytes(m) for m in todo]
+    total = sum(sizes)
+    if total < HELPER_BYTES or not can_fork():
+        return None
+    at, share = len(todo), 0
+    while at > 1 and share + sizes[at - 1] <= total * HELPER_SHARE:
+        at -= 1
+        share += sizes[at]
+    theirs = todo[at:]
+    if not theirs:
+        return None
+    child = fork(lambda: [quality.module_reading_of(m, language) for m in theirs])
+    if child is None:
+        return None
+    return quality.coming(theirs, language, child.result)
 
 
 class Child:

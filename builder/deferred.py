@@ -47,6 +47,17 @@ class Later:
         later._html, later._make = html, None
         return later
 
+    @property
+    def made(self) -> str | None:
+        """The HTML when made already (:meth:`done`, or once turned into a string), else
+        None: asking does not make it."""
+        return self._html
+
+    @property
+    def maker(self) -> Callable[[], object] | None:
+        """What makes the HTML in the render pass (None once it is made)."""
+        return self._make
+
     def __str__(self) -> str:
         if self._html is None:
             if not getattr(_state, "on", False):

@@ -106,7 +106,8 @@ class _Joined:
 
 def _html_of(later: Later) -> str:
     """The HTML a placeholder of the child's holds (before any shift)."""
-    return later._html if later._html is not None else later._make.html  # type: ignore[union-attr]
+    made = later.made
+    return made if made is not None else later.maker.html  # type: ignore[union-attr]
 
 
 def _share_pages(read: _Read) -> None:

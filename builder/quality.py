@@ -486,7 +486,45 @@ def module_reading_of(m: Module, language: str) -> Reading:
     return _module_reading(m, language)
 
 
+#: id(module) -> what fetches its figures, being measured in another process
+#: (:func:`coming`)
+_COMING: dict[int, Callable[[], None]] = {}
+
+
+def unmeasured(modules: Iterable[Module], language: str) -> list[Module]:
+    """Those of ``modules`` whose reading figures were not measured yet."""
+    out = []
+    for m in modules:
+        found = _FOUND.get(id(m))
+        if found is None or found[0] is not m or found[1] != language:
+            out.append(m)
+    return out
+
+
+def coming(modules: list[Module], language: str,
+           take: Callable[[], object]) -> Callable[[], None]:
+    """The reading figures of ``modules`` are being measured elsewhere (a child process:
+    :mod:`builder.background`): ``take()`` gives them (a list in their order; anything
+    else, and they are measured here), asked the first time one of them is wanted.
+    Returns what takes them (called again, it does nothing more): for the caller's
+    clean-up."""
+    def fetch() -> None:
+        for m in modules:
+            _COMING.pop(id(m), None)
+        got = take()
+        if isinstance(got, list) and len(got) == len(modules):
+            for m, r in zip(modules, got, strict=True):
+                if isinstance(r, Reading) and r.unit == m.id:
+                    remember_reading(m, language, r)
+    for m in modules:
+        _COMING[id(m)] = fetch
+    return fetch
+
+
 def _module_reading(m: Module, language: str) -> Reading:
+    fetch = _COMING.get(id(m))
+    if fetch is not None:
+        fetch()
     found = _FOUND.get(id(m))
     if found is not None and found[0] is m and found[1] == language:
         return found[2]

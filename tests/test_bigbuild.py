@@ -301,3 +301,46 @@ def test_a_target_that_fails_after_another_was_written_leaves_the_output_as_it_w
     done = build.build(course_dir, ("web", "scorm12"), kept, history="off")
     assert sorted(p.name for p in kept.iterdir()) == sorted(
         ["old.zip", *(p.name for p in done.written), *(p.name for p in done.folders)])
+
+
+def test_the_childs_helper_measures_the_last_modules_and_nothing_changes(
+        tmp_path, monkeypatch, request):
+    """The findings' child hands the last modules' reading figures to a child of its own
+    (background._helper): the findings, their order and the figures are those found in
+    one process, and the helper's figures are the ones taken."""
+    if ran_alone(request):  # the fork is only made in a process with no other thread
+        return
+    import json
+
+    from builder import background, build, quality
+
+    course_dir = _synth(tmp_path / "c")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("COURSEPACK_NO_FORK", "1")
+    here = build.build(course_dir, ("scorm12",), tmp_path / "a", history="off")
+    rows_here = quality.reading_lines(here.course, full=True)
+    monkeypatch.delenv("COURSEPACK_NO_FORK")
+    monkeypatch.setattr(background, "MIN_PAGES", 1)
+    monkeypatch.setattr(background, "HELPER_BYTES", 1)
+    log = tmp_path / "helper.json"  # written in the findings' child, read here
+    coming = quality.coming
+
+    def noting(modules, language, take):
+        def taking():
+            got = take()
+            if got is not None:  # asked again at the end (nothing then)
+                log.write_text(json.dumps({"modules": [m.id for m in modules],
+                                           "got": [r.unit for r in got]}))
+            return got
+        return coming(modules, language, taking)
+    monkeypatch.setattr(quality, "coming", noting)
+    there = build.build(course_dir, ("scorm12",), tmp_path / "b", history="off")
+    assert there.warnings == here.warnings
+    assert {"duration", "reading_grade"} & {w.rule for w in there.warnings}
+    assert quality.reading_lines(there.course, full=True) == rows_here
+    noted = json.loads(log.read_text())
+    ids = [m.id for m in here.course.modules]
+    assert noted["got"] == noted["modules"] == ids[len(ids) - len(noted["modules"]):]
+    assert 0 < len(noted["modules"]) < len(ids)
+    assert ((tmp_path / "a" / here.written[0].name).read_bytes()
+            == (tmp_path / "b" / there.written[0].name).read_bytes())

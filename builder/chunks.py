@@ -95,7 +95,7 @@ def data_script(data: dict) -> bytes:
     if not any(late):
         return (DATA_PREFIX + _quote(data) + DATA_SUFFIX).encode()
     shell = {**data, "assessments": [{**a, "questions": 0} if q else a
-                                     for a, q in zip(assessments, late)]}
+                                     for a, q in zip(assessments, late, strict=True)]}
     return (DATA_PREFIX + _quote(shell) + QUESTIONS_JOIN + _quote(late) + DATA_SUFFIX).encode()
 
 
@@ -120,8 +120,10 @@ def read_data(text: str) -> dict:
             if (not isinstance(late, list) or not isinstance(assessments, list)
                     or len(late) != len(assessments)):
                 raise ValueError("content/course.js: the questions do not match the assessments")
-            for a, q in zip(assessments, late):
+            for a, q in zip(assessments, late, strict=True):
                 if q is not None:
+                    if not isinstance(a, dict):
+                        raise ValueError("content/course.js: an assessment is not an object")
                     a["questions"] = q
         if rest != "');":
             raise ValueError("content/course.js: the course data does not end")

@@ -309,8 +309,8 @@
   }
 
   var wanted = null;      /* the page asked for while its unit loads */
-  /* the first page is being shown: its save (the resume state packed, the result screen)
-     waits until it has painted (begin) */
+  /* the first page is being shown: its save (the resume state packed for the LMS) waits
+     until it has painted (begin) */
   var opening = false;
   function show(index, focus) {
     index = Math.max(0, Math.min(P - 1, index));
@@ -345,6 +345,7 @@
     updateChrome();
     if (lms.page && !finished) lms.page(index, Math.round(100 * visitedCount() / P));
     if (!opening) persist();
+    else outcome();      /* what the first page may show of the result (the cover) */
     if (focus && refusedNotice) { refusedNotice = ""; notice(""); }
     if (focus) announce(fmt(t.page_x_of_y, { n: index + 1, total: P }) + ". " +
                         fmt(t.progress_text, { percent: Math.round(100 * visitedCount() / P) }));

@@ -842,8 +842,7 @@
       if (u !== null) index = Math.max(0, Pages.pageOfLocation(info.location));
       if (core.opening) index = core.opening(index);   /* e.g. the cover (cp-screens.js) */
       opening = true;
-      show(index, false);
-      opening = false;
+      try { show(index, false); } finally { opening = false; }
       fire("begin", info);
       /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
       window.addEventListener("pagehide", function () { finish(); });

@@ -200,8 +200,9 @@
   function painted(fn) {
     var done = false;
     function go() {
-      if (!done) fn();
+      if (done) return;
       done = true;
+      fn();
     }
     window.requestAnimationFrame(function () { window.setTimeout(go, 0); });
     window.setTimeout(go, 250);

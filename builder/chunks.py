@@ -64,21 +64,69 @@ _UNQUOTE_RE = re.compile("|".join(re.escape(k) for k in _UNQUOTE))
 OLD_DATA_PREFIX = "window.CoursepackData="
 
 
+#: ``content/course.js`` of a course with quiz questions: their definitions (nearly all of
+#: the data at 10,000 pages, 636 KB of 666) are a second string, after this code, parsed
+#: only when the runtime first reads an assessment's ``questions`` (the start shows the
+#: first page without them: benchmarks/README.md, "Where the 10,000-page start goes"). In
+#: the first string those assessments' ``questions`` are 0; the second is the list, one
+#: entry per assessment (null where the first string holds its own). Reading one makes
+#: them all plain properties again. No code reads ``questions`` through ``in``.
+QUESTIONS_JOIN = (
+    "');(function(d,t){var a=d.assessments,q=null;function all(){if(!q){q=JSON.parse(t);"
+    "a.forEach(function(x,i){if(q[i])Object.defineProperty(x,'questions',{value:q[i],"
+    "writable:true,enumerable:true,configurable:true})})}return q}a.forEach(function(x,i){"
+    "if(x.questions===0)Object.defineProperty(x,'questions',{get:function(){return all()[i]},"
+    "enumerable:true,configurable:true})})})(window.CoursepackData,'")
+#: the text of a ``'...'`` string literal, up to its closing quote (every quote and
+#: backslash in it is escaped)
+_LITERAL_RE = re.compile(r"[^'\\]*(?:\\.[^'\\]*)*", re.S)
+
+
+def _quote(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _QUOTE_RE.sub(lambda m: _QUOTE[m.group()], text)
+
+
 def data_script(data: dict) -> bytes:
-    """``content/course.js`` for the course data ``data``."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (DATA_PREFIX + _QUOTE_RE.sub(lambda m: _QUOTE[m.group()], text)
-            + DATA_SUFFIX).encode()
+    """``content/course.js`` for the course data ``data`` (quiz questions apart:
+    :data:`QUESTIONS_JOIN`)."""
+    assessments = data.get("assessments") or []
+    late = [a.get("questions") or None if isinstance(a, dict) else None for a in assessments]
+    if not any(late):
+        return (DATA_PREFIX + _quote(data) + DATA_SUFFIX).encode()
+    shell = {**data, "assessments": [{**a, "questions": 0} if q else a
+                                     for a, q in zip(assessments, late, strict=True)]}
+    return (DATA_PREFIX + _quote(shell) + QUESTIONS_JOIN + _quote(late) + DATA_SUFFIX).encode()
+
+
+def _unquote(text: str) -> Any:
+    return json.loads(_UNQUOTE_RE.sub(lambda m: _UNQUOTE[m.group()], text))
 
 
 def read_data(text: str) -> dict:
-    """The course data of a ``content/course.js`` (:func:`data_script`'s, or an earlier
-    release's object literal). Raises ValueError when it holds none."""
+    """The course data of a ``content/course.js`` (:func:`data_script`'s, with or without
+    its questions apart, or an earlier release's object literal). Raises ValueError when
+    it holds none."""
     if text.startswith(DATA_PREFIX):
-        body = text[len(DATA_PREFIX):].rstrip()
-        if not body.endswith("');"):
+        end = _LITERAL_RE.match(text, len(DATA_PREFIX)).end()
+        data = _unquote(text[len(DATA_PREFIX):end])
+        rest = text[end:].rstrip()
+        if rest.startswith(QUESTIONS_JOIN) and isinstance(data, dict):
+            start = end + len(QUESTIONS_JOIN)
+            end = _LITERAL_RE.match(text, start).end()
+            late = _unquote(text[start:end])
+            rest = text[end:].rstrip()
+            assessments = data.get("assessments")
+            if (not isinstance(late, list) or not isinstance(assessments, list)
+                    or len(late) != len(assessments)):
+                raise ValueError("content/course.js: the questions do not match the assessments")
+            for a, q in zip(assessments, late, strict=True):
+                if q is not None:
+                    if not isinstance(a, dict):
+                        raise ValueError("content/course.js: an assessment is not an object")
+                    a["questions"] = q
+        if rest != "');":
             raise ValueError("content/course.js: the course data does not end")
-        data = json.loads(_UNQUOTE_RE.sub(lambda m: _UNQUOTE[m.group()], body[:-3]))
     elif text.startswith(OLD_DATA_PREFIX):
         data, _ = json.JSONDecoder().raw_decode(text, len(OLD_DATA_PREFIX))
     else:

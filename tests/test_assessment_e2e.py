@@ -214,6 +214,8 @@ def test_pool_draw_and_resume_mid_assessment(scorm12_player, pool_package):
     player.open(LEARNER)
     frame = player.frame
     frame.locator(".cp-next").click()
+    # the quiz's unit may still be loading (it loads ahead once the first page has painted)
+    frame.wait_for_selector("section#pg-quiz:not([hidden]) form.cp-quiz[data-cp-init]")
     first = drawn(frame)
     assert len(first) == 3 and len(set(first)) == 3
     frame.locator(f".cp-question[data-q='{first[0]}'] input[value='1']").check()

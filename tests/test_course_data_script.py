@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from builder.chunks import DATA_PREFIX, OLD_DATA_PREFIX, data_script, read_data
+from builder.chunks import DATA_PREFIX, OLD_DATA_PREFIX, QUESTIONS_JOIN, data_script, read_data
 
 #: text that a string literal or an HTML page could mistake for its own syntax
 HOSTILE = {"title": "it's \\ \"quoted\" </script><!-- \u2028\u2029 \\u2028 \\' caf\u00e9 \U0001f600\n\t",
@@ -46,3 +46,49 @@ def test_the_browser_gets_the_data(tmp_path):
                           timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == HOSTILE
+
+
+#: course data with quiz questions: they go in a second string, parsed when first read
+QUIZZED = {"title": "q's", "assessments": [
+    {"id": "quiz", "unit": 1, "questions": [{"id": "q'1", "type": "choice", "n": 2,
+                                             "text": "');(function(d,t){ \\' </script>"}]},
+    {"id": "scenario", "unit": 2, "branching": True, "nodes": [{"id": "n1"}]},
+    {"id": "empty", "unit": 3, "questions": []}]}
+
+
+def test_quiz_questions_are_a_string_apart():
+    script = data_script(QUIZZED).decode()
+    shell, _, rest = script.partition(QUESTIONS_JOIN)
+    assert rest and "q'1" not in shell.replace("\\'", "'") and "\n" not in script[:-1]
+    assert read_data(script) == QUIZZED
+    for bad in (script.replace(QUESTIONS_JOIN + "[", QUESTIONS_JOIN + "[null,"),
+                script[:-4] + "'", shell):
+        with pytest.raises(ValueError):
+            read_data(bad)
+
+
+def test_the_browser_reads_the_questions_when_asked(tmp_path):
+    """The questions are not parsed until an assessment's are read; then they are the
+    data's, plain properties that the runtime may change (cp-pages.js adds a quiz's
+    answer-time data to them)."""
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    script = tmp_path / "course.js"
+    script.write_text(data_script(QUIZZED).decode(), encoding="utf-8")
+    check = ("const vm = require('vm'), fs = require('fs'); const window = {}; let parsed = 0;"
+             "const J = {parse: (t) => { parsed++; return JSON.parse(t); }};"
+             "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), {window: window, JSON: J});"
+             "const d = window.CoursepackData, before = parsed;"
+             "d.assessments[0].questions[0].iid = 'x'; d.assessments[2].questions.push(1);"
+             "process.stdout.write(JSON.stringify([before, parsed, d,"
+             "  Object.getOwnPropertyDescriptor(d.assessments[0], 'questions').writable]));")
+    done = subprocess.run([node, "-e", check, str(script)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    before, after, data, plain = json.loads(done.stdout)
+    assert (before, after, plain) == (1, 2, True)
+    expected = json.loads(json.dumps(QUIZZED))
+    expected["assessments"][0]["questions"][0]["iid"] = "x"
+    expected["assessments"][2]["questions"].append(1)
+    assert data == expected

@@ -234,3 +234,37 @@ def test_first_unit_that_fails_to_load_says_so(browser, big):
         notice.wait_for(state="visible")
         assert "could not be loaded" in notice.inner_text()
         context.close()
+
+
+#: records each parse of the quiz questions' string (content/course.js, chunks.QUESTIONS_JOIN):
+#: whether a page was shown by then, and whether the course had said it was ready
+WATCH_PARSE = """(() => {
+  const parse = JSON.parse;
+  window.__questionParses = [];
+  JSON.parse = function (text) {
+    if (typeof text === 'string' && text.startsWith('[[{'))
+      window.__questionParses.push({shown: !!document.querySelector("section.page:not([hidden])"),
+                                    ready: document.documentElement.hasAttribute('data-cp-ready')});
+    return parse.apply(this, arguments);
+  };
+})();"""
+
+
+def test_questions_are_read_after_the_first_page_shows(browser, big):
+    """A fresh start shows the first page without the quiz questions' definitions (most of
+    the course data at 10,000 pages): they are parsed once, by the first save, which comes
+    after the page has painted and before the course says it is ready; the save is made."""
+    with serve({"/": big["web-folder"]}) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.add_init_script(WATCH_PARSE)
+        page.goto(base + "/index.html")
+        page.wait_for_selector("html[data-cp-ready]", state="attached")
+        assert page.evaluate("window.__questionParses") == [{"shown": True, "ready": False}]
+        saved = page.evaluate("Object.keys(localStorage).map(k => JSON.parse(localStorage.getItem(k)))")
+        assert len(saved) == 1 and saved[0]["suspend"].startswith("2|"), saved
+        assert visible(page) == "pg-m1--p1"
+        assert errors == []
+        context.close()

@@ -309,6 +309,9 @@
   }
 
   var wanted = null;      /* the page asked for while its unit loads */
+  /* the first page is being shown: its save (the resume state packed for the LMS) waits
+     until it has painted (begin) */
+  var opening = false;
   function show(index, focus) {
     index = Math.max(0, Math.min(P - 1, index));
     var u = Pages.unitOf(index);
@@ -341,7 +344,8 @@
     Pages.ahead(u + 1);
     updateChrome();
     if (lms.page && !finished) lms.page(index, Math.round(100 * visitedCount() / P));
-    persist();
+    if (!opening) persist();
+    else outcome();      /* what the first page may show of the result (the cover) */
     if (focus && refusedNotice) { refusedNotice = ""; notice(""); }
     if (focus) announce(fmt(t.page_x_of_y, { n: index + 1, total: P }) + ". " +
                         fmt(t.progress_text, { percent: Math.round(100 * visitedCount() / P) }));
@@ -837,11 +841,15 @@
     function ready() {
       if (u !== null) index = Math.max(0, Pages.pageOfLocation(info.location));
       if (core.opening) index = core.opening(index);   /* e.g. the cover (cp-screens.js) */
-      show(index, false);
+      opening = true;
+      try { show(index, false); } finally { opening = false; }
       fire("begin", info);
       /* pagehide only: unload handlers are unreliable, and forbidden in some LMS frames */
       window.addEventListener("pagehide", function () { finish(); });
-      document.documentElement.setAttribute("data-cp-ready", lms.name);
+      Pages.painted(function () {
+        persist();
+        document.documentElement.setAttribute("data-cp-ready", lms.name);
+      });
       /* the glossary and references screens, once the first page is up */
       Pages.ahead("extras");
     }

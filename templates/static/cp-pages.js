@@ -188,15 +188,22 @@
   function ahead(u) {
     if (u !== "extras" && !(u >= 0 && u < data.units.length)) return;
     if (aheadList.push(u) > 1) return;
+    painted(function () {
+      var list = aheadList;
+      aheadList = [];
+      list.forEach(function (x) { if (x === "extras" || keptUnits.indexOf(x) >= 0) load(x); });
+    });
+  }
+
+  /* Run fn once the next frame has painted (rAF, then a task), or soon in a background
+     tab (no frames there), in the order asked. */
+  function painted(fn) {
     var done = false;
     function go() {
       if (done) return;
       done = true;
-      var list = aheadList;
-      aheadList = [];
-      list.forEach(function (x) { if (x === "extras" || keptUnits.indexOf(x) >= 0) load(x); });
+      fn();
     }
-    /* after the next frame is painted (rAF, then a task), or soon in a background tab */
     window.requestAnimationFrame(function () { window.setTimeout(go, 0); });
     window.setTimeout(go, 250);
   }
@@ -265,7 +272,7 @@
   window.CP.onContent = onContent;
   window.CP.pages = {
     unitOf: unitOf, unitOfId: unitOfId, unitOfLocation: unitOfLocation,
-    pageOfLocation: pageOfLocation, load: load, ahead: ahead, retain: retain, menu: menu,
+    pageOfLocation: pageOfLocation, load: load, ahead: ahead, painted: painted, retain: retain, menu: menu,
     loaded: function (u) { return !!container(u); }
   };
 })();

@@ -85,6 +85,7 @@ def test_refused_suspend_data_is_saved_by_a_later_try(scorm12_player, package, m
     player.open(LEARNER, faults={"setValue": {"failWhen": "cmi.suspend_data", "after": 1,
                                               "times": 2, "mode": mode}})
     frame = player.frame
+    ready(frame)                            # the first save made (after the first paint)
     assert notice(frame) == ""
     next_page(frame)                        # the 2nd suspend_data: refused
     wait_notice(frame, SAVE_FAILED)
@@ -108,13 +109,16 @@ def test_failed_commits_are_made_up_by_the_next_one(scorm12_player, package, mod
     player = scorm12_player(package)
     player.open(LEARNER, faults={"commit": {"after": 1, "times": 2, "mode": mode}})
     frame = player.frame
+    ready(frame)                            # commit 1 (the first save, after the first paint)
     next_page(frame)                        # commit 2: fails
-    answer_kc(frame, "0")                   # commit 3: fails
-    assert SAVE_FAILED in notice(frame)
+    wait_notice(frame, SAVE_FAILED)
     committed = player.stored
     assert committed["core"]["lesson_location"] == "intro/welcome"
-    next_page(frame)                        # commit 4: everything
-    assert notice(frame) == ""
+    # commit 3 fails too: the answer's save, or the retry 1 s after the 2nd when the
+    # machine is slow (then the answer's own save is the one that stores everything)
+    answer_kc(frame, "0")
+    next_page(frame)                        # the next save: everything
+    wait_notice(frame, "")
     stored = player.stored
     assert stored["core"]["lesson_location"] == "basics/second-idea"
     assert stored["suspend_data"] == state(frame)
@@ -132,6 +136,7 @@ def test_an_lms_that_never_commits_keeps_the_learner_informed(scorm12_player, pa
     player = scorm12_player(package)
     player.open(LEARNER, faults={"commit": {"after": 1, "mode": "false"}})
     frame = player.frame
+    ready(frame)                            # the first save made (after the first paint)
     next_page(frame)
     answer_kc(frame, "1")
     frame.wait_for_timeout(3500)            # retries at +1 s and +3 s: still failing
@@ -156,6 +161,7 @@ def test_leaving_mid_quiz_while_saves_fail_keeps_every_answer(scorm12_player, pa
     player.open(LEARNER, faults={"setValue": {"failWhen": "cmi.suspend_data", "after": 2,
                                               "times": 1, "mode": "throw"}})
     frame = player.frame
+    ready(frame)                            # the first save made (after the first paint)
     go_to_quiz(frame)                       # suspend_data 2: stored
     check_quiz(frame, "q-first", "0")       # suspend_data 3: refused (throws)
     assert SAVE_FAILED in notice(frame)
@@ -190,6 +196,7 @@ def test_save_and_exit_after_a_refused_value_says_so(scorm12_player, package):
     player = scorm12_player(package)
     player.open(LEARNER, faults={"setValue": {"failWhen": "cmi.suspend_data", "after": 1}})
     frame = player.frame
+    ready(frame)                            # the first save made (after the first paint)
     next_page(frame)
     frame.locator(".cp-exit").click()
     wait_notice(frame, SAVE_FAILED)
@@ -201,6 +208,7 @@ def test_save_and_exit_finishes_once_and_says_saved(scorm12_player, package):
     player = scorm12_player(package)
     player.open(LEARNER, faults={"commit": {"after": 1, "times": 1}})
     frame = player.frame
+    ready(frame)                            # the first save made (after the first paint)
     next_page(frame)                        # fails; the exit's own save retries it
     frame.locator(".cp-exit").click()
     wait_notice(frame, FINISHED)
@@ -327,6 +335,7 @@ def test_crash_loses_only_the_answer_that_was_not_saved(scorm12_player, package)
     player = scorm12_player(package)
     player.open(LEARNER, faults={"commit": {"after": 4, "times": 1}})
     frame = player.frame
+    ready(frame)                            # the first save made (after the first paint)
     next_page(frame)                         # commit 2
     answer_kc(frame, "1")                    # commit 3
     go_to_quiz(frame)                        # commit 4
@@ -353,6 +362,7 @@ def test_crash_after_the_retry_loses_nothing(scorm12_player, package):
     player = scorm12_player(package)
     player.open(LEARNER, faults={"commit": {"after": 2, "times": 1}})
     frame = player.frame
+    ready(frame)                            # the first save made (after the first paint)
     go_to_quiz(frame)                        # commit 2
     check_quiz(frame, "q-first", "1")        # commit 3: fails, then the retry stores it
     wait_notice(frame, "")

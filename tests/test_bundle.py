@@ -3,8 +3,6 @@ was shipped on its own, and read back by name; a course's own script, whatever i
 line, cannot run into the next part."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 import zipfile
 
 import pytest
@@ -13,6 +11,7 @@ from builder import __version__
 from builder.build import build
 from builder.bundle import BUNDLE, STYLES, join, split
 from builder.render import theme_dir
+from tests.support.node import node_eval
 
 THEME = f"/* coursepack {__version__} templates/static/cp-a.js */\n(function(){{window.a=1}})();\n"
 #: a course's own script: no final ";", a comment on its last line, no final line break
@@ -32,19 +31,14 @@ def test_join_and_split():
 
 
 def test_a_part_never_continues_into_the_next(tmp_path):
-    node = shutil.which("node")
-    if not node:
-        pytest.skip("node is not installed")
     script = tmp_path / "bundle.js"
     script.write_bytes(join([("static/cp-a.js", THEME.encode()), ("static/own.js", OWN.encode()),
                              ("static/cp-b.js", NEXT.encode())]))
     check = ("const vm = require('vm'), fs = require('fs'); const w = {};"
              "w.window = w; vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), w);"
              "process.stdout.write(JSON.stringify([w.a, w.b]));")
-    done = subprocess.run([node, "-e", check, str(script)], capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "[1,2]"
+    out = node_eval(check, script)
+    assert out == "[1,2]"
 
 
 def test_a_course_copy_of_a_runtime_script_ships_in_the_bundle(minimal, tmp_path):

@@ -5,12 +5,11 @@ coursepack play) read it back, and read an earlier release's object literal too.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 
 import pytest
 
 from builder.chunks import DATA_PREFIX, OLD_DATA_PREFIX, QUESTIONS_JOIN, data_script, read_data
+from tests.support.node import node_eval
 
 #: text that a string literal or an HTML page could mistake for its own syntax
 HOSTILE = {"title": "it's \\ \"quoted\" </script><!-- \u2028\u2029 \\u2028 \\' caf\u00e9 \U0001f600\n\t",
@@ -34,18 +33,13 @@ def test_the_data_round_trips():
 def test_the_browser_gets_the_data(tmp_path):
     """node runs course.js as a browser's classic script would: the value it makes is the
     data, the same as Python's."""
-    node = shutil.which("node")
-    if not node:
-        pytest.skip("node is not installed")
     script = tmp_path / "course.js"
     script.write_text(data_script(HOSTILE).decode(), encoding="utf-8")
     check = ("const vm = require('vm'), fs = require('fs'); const window = {};"
              "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), {window: window, JSON: JSON});"
              "process.stdout.write(JSON.stringify(window.CoursepackData));")
-    done = subprocess.run([node, "-e", check, str(script)], capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == HOSTILE
+    out = node_eval(check, script)
+    assert json.loads(out) == HOSTILE
 
 
 #: course data with quiz questions: they go in a second string, parsed when first read
@@ -71,9 +65,6 @@ def test_the_browser_reads_the_questions_when_asked(tmp_path):
     """The questions are not parsed until an assessment's are read; then they are the
     data's, plain properties that the runtime may change (cp-pages.js adds a quiz's
     answer-time data to them)."""
-    node = shutil.which("node")
-    if not node:
-        pytest.skip("node is not installed")
     script = tmp_path / "course.js"
     script.write_text(data_script(QUIZZED).decode(), encoding="utf-8")
     check = ("const vm = require('vm'), fs = require('fs'); const window = {}; let parsed = 0;"
@@ -83,10 +74,8 @@ def test_the_browser_reads_the_questions_when_asked(tmp_path):
              "d.assessments[0].questions[0].iid = 'x'; d.assessments[2].questions.push(1);"
              "process.stdout.write(JSON.stringify([before, parsed, d,"
              "  Object.getOwnPropertyDescriptor(d.assessments[0], 'questions').writable]));")
-    done = subprocess.run([node, "-e", check, str(script)], capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    before, after, data, plain = json.loads(done.stdout)
+    out = node_eval(check, script)
+    before, after, data, plain = json.loads(out)
     assert (before, after, plain) == (1, 2, True)
     expected = json.loads(json.dumps(QUIZZED))
     expected["assessments"][0]["questions"][0]["iid"] = "x"
